@@ -1,0 +1,31 @@
+namespace NaiveStrategy;
+
+/// <summary>
+/// The state of one of our orders as the exchange reports it: the answer to a placement or a query,
+/// or an entry of the order update stream (Binance's <c>executionReport</c>).
+/// Quantities and commission are cumulative over the order's life, so a duplicate or late update can
+/// be recognised and dropped.
+/// </summary>
+/// <param name="Symbol">Upper-case symbol.</param>
+/// <param name="ClientOrderId">The id we chose when placing the order.</param>
+/// <param name="OrderId">The exchange's order id.</param>
+/// <param name="Side">Buy or sell.</param>
+/// <param name="Price">Limit price.</param>
+/// <param name="Quantity">Original quantity.</param>
+/// <param name="ExecutedQuantity">Cumulative executed base quantity.</param>
+/// <param name="Status">Order status.</param>
+/// <param name="Commission">Cumulative commission paid, in <paramref name="CommissionAsset"/>.</param>
+/// <param name="CommissionAsset">Asset the commission was taken in (null when nothing was paid yet).</param>
+/// <param name="Time">When the exchange produced the update.</param>
+public sealed record OrderUpdate(
+    string Symbol,
+    string ClientOrderId,
+    long OrderId,
+    OrderSide Side,
+    decimal Price,
+    decimal Quantity,
+    decimal ExecutedQuantity,
+    OrderStatus Status,
+    decimal Commission,
+    string? CommissionAsset,
+    DateTimeOffset Time);

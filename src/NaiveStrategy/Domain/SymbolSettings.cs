@@ -1,0 +1,92 @@
+using System.Globalization;
+
+namespace NaiveStrategy;
+
+/// <summary>Strategy settings for one symbol (the book's <c>settings</c> table). Defaults are the book's.</summary>
+public sealed record SymbolSettings
+{
+    /// <summary>Upper-case symbol, e.g. <c>XRPUSDT</c>.</summary>
+    public required string Symbol { get; init; }
+
+    /// <summary>Maximum number of traders running in parallel for the symbol.</summary>
+    public int Chunks { get; init; } = 5;
+
+    /// <summary>Total budget for the symbol in the quote asset; each trader gets <c>Budget / Chunks</c>.</summary>
+    public decimal Budget { get; init; } = 100m;
+
+    /// <summary>Buy this fraction below the price the trader first sees.</summary>
+    public decimal BuyDownInterval { get; init; } = 0.0001m;
+
+    /// <summary>Target profit per cycle net of fees (negative = sell at a small loss).</summary>
+    public decimal ProfitInterval { get; init; } = -0.0012m;
+
+    /// <summary>Price drop below the buy price that makes a trader ask the leader for another trader.</summary>
+    public decimal RebuyInterval { get; init; } = 0.001m;
+
+    /// <summary>Fee rate assumed when computing the sell price (the book's 1.001 is 0.001 here).</summary>
+    public decimal FeeRate { get; init; } = 0.001m;
+
+    /// <summary>Status at start: <see cref="SymbolStatus.On"/> symbols are started automatically.</summary>
+    public SymbolStatus Status { get; init; } = SymbolStatus.Off;
+
+    /// <summary>Each trader's budget.</summary>
+    public decimal TraderBudget => Budget / Chunks;
+
+    /// <summary>Returns every problem with these settings, each naming the field and the offending value.</summary>
+    public IReadOnlyList<string> FindErrors()
+    {
+        var errors = new List<string>();
+        var name = string.IsNullOrWhiteSpace(Symbol) ? "(no symbol)" : Symbol;
+        if (string.IsNullOrWhiteSpace(Symbol))
+        {
+            errors.Add("symbol is required.");
+        }
+        else if (!Symbol.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)))
+        {
+            errors.Add($"symbol '{Symbol}' must be upper-case letters and digits, e.g. XRPUSDT.");
+        }
+
+        if (Chunks < 1)
+        {
+            errors.Add($"{name}: chunks must be >= 1, got {Chunks.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (Budget <= 0)
+        {
+            errors.Add($"{name}: budget must be > 0, got {Budget.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (BuyDownInterval < 0 || BuyDownInterval >= 1)
+        {
+            errors.Add($"{name}: buy_down_interval must be in [0, 1), got {BuyDownInterval.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (ProfitInterval <= -1 || ProfitInterval >= 1)
+        {
+            errors.Add($"{name}: profit_interval must be in (-1, 1), got {ProfitInterval.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (RebuyInterval < 0 || RebuyInterval >= 1)
+        {
+            errors.Add($"{name}: rebuy_interval must be in [0, 1), got {RebuyInterval.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (FeeRate < 0 || FeeRate >= 1)
+        {
+            errors.Add($"{name}: fee_rate must be in [0, 1), got {FeeRate.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        return errors;
+    }
+
+    /// <summary>Throws when the settings are invalid.</summary>
+    /// <exception cref="ArgumentException">The message lists every invalid field with its value.</exception>
+    public void Validate()
+    {
+        var errors = FindErrors();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid symbol settings: " + string.Join(" ", errors));
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace NaiveStrategy;
+
+/// <summary>How sure we are about what happened when an exchange call failed.</summary>
+public enum ExchangeErrorKind
+{
+    /// <summary>The exchange refused the request; nothing changed (e.g. filter failure, insufficient balance).</summary>
+    Rejected,
+
+    /// <summary>The thing asked about does not exist (e.g. unknown order).</summary>
+    NotFound,
+
+    /// <summary>Not executed and safe to retry later (e.g. rate limited, connection refused before sending).</summary>
+    Transient,
+
+    /// <summary>The request may or may not have been executed (timeout, 5xx, Binance -1007): query before deciding.</summary>
+    Unknown,
+}
+
+/// <summary>An error returned by an exchange, as a value.</summary>
+/// <param name="Kind">What the failure means for the request.</param>
+/// <param name="Code">The exchange's error code (Binance codes, e.g. -2010), or 0 when there is none.</param>
+/// <param name="Message">The exchange's message.</param>
+public sealed record ExchangeError(ExchangeErrorKind Kind, int Code, string Message)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Kind} {Code}: {Message}";
+}

@@ -1,0 +1,35 @@
+namespace NaiveStrategy;
+
+/// <summary>
+/// What the strategy needs from an exchange. Exchange-neutral: Binance specifics (signing, weights,
+/// error codes) stay in the adapter. Only the engine's effects runner calls it.
+/// </summary>
+public interface IExchange
+{
+    /// <summary>The trading rules of a symbol.</summary>
+    ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Places a GTC limit order identified by <see cref="OrderRequest.ClientOrderId"/>.
+    /// A second request with the client order id of an open order must be rejected, never executed twice.
+    /// </summary>
+    ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The current state of an order, by client order id.</summary>
+    ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels an open order by client order id; returns its final state.</summary>
+    ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default);
+
+    /// <summary>Open orders of a symbol.</summary>
+    ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default);
+
+    /// <summary>Account balances.</summary>
+    ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Public trades of a symbol, as they happen.</summary>
+    IObservable<TradeEvent> MarketTrades(string symbol);
+
+    /// <summary>Updates of our own orders (all symbols), as they happen. Fills reach traders only through this and through call results.</summary>
+    IObservable<OrderUpdate> OrderUpdates { get; }
+}
