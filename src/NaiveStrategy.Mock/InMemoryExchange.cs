@@ -1,0 +1,362 @@
+using System.Collections.Concurrent;
+using NaiveStrategy.Reactive;
+
+namespace NaiveStrategy.Mock;
+
+/// <summary>
+/// An in-memory exchange with the book's matching (a BUY fills when a market trade is strictly below
+/// its price, a SELL strictly above), plus fees, balances, Binance's filter checks and error codes,
+/// cancel and queries, optional partial fills, and deterministic order ids. Every call completes
+/// synchronously. Market trades enter through <see cref="PublishTrade"/>: orders are matched first,
+/// then order updates and the trade are published, outside the exchange's lock.
+/// </summary>
+public sealed class InMemoryExchange : IExchange
+{
+    private readonly Lock _gate = new();
+    private readonly InMemoryExchangeOptions _options;
+    private readonly Dictionary<string, SymbolFilters> _symbols = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, decimal> _free = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, decimal> _locked = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<MockOrder>> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Symbol, string ClientOrderId), MockOrder> _byClientId = [];
+    private readonly List<MockOrder> _all = [];
+    private readonly ConcurrentDictionary<string, ObserverSet<TradeEvent>> _trades = new(StringComparer.Ordinal);
+    private readonly ObserverSet<OrderUpdate> _updates = new();
+    private readonly Queue<PlacementFault> _faults = new();
+    private long _nextOrderId = 1;
+
+    /// <summary>Creates an exchange.</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public InMemoryExchange(InMemoryExchangeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        foreach (var filters in options.Symbols)
+        {
+            _symbols[filters.Symbol] = filters;
+            _open[filters.Symbol] = [];
+        }
+
+        foreach (var (asset, amount) in options.Balances)
+        {
+            _free[asset] = amount;
+        }
+
+        Clock = new MarketClock(options.StartTime);
+    }
+
+    /// <summary>The exchange's clock: the time of the last market trade.</summary>
+    public MarketClock Clock { get; }
+
+    /// <inheritdoc />
+    public IObservable<OrderUpdate> OrderUpdates => _updates.AsObservable();
+
+    /// <summary>Every order ever accepted, in placement order, at its current state.</summary>
+    public IReadOnlyList<OrderUpdate> Orders
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _all.Select(o => o.ToUpdate()).ToArray();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public IObservable<TradeEvent> MarketTrades(string symbol) => _trades.GetOrAdd(symbol, static _ => new ObserverSet<TradeEvent>()).AsObservable();
+
+    /// <summary>
+    /// Makes the next placement fail with <paramref name="error"/>; when <paramref name="acceptOrder"/>
+    /// is true the order is accepted anyway (a 5xx or timeout after the exchange took the order).
+    /// </summary>
+    public void InjectPlacementFault(ExchangeError error, bool acceptOrder)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        lock (_gate)
+        {
+            _faults.Enqueue(new PlacementFault(error, acceptOrder));
+        }
+    }
+
+    /// <summary>
+    /// A public trade happens: crossing orders fill, then their updates and the trade are published.
+    /// Allocates nothing when no order fills.
+    /// </summary>
+    public void PublishTrade(in TradeEvent trade)
+    {
+        List<OrderUpdate>? fills = null;
+        lock (_gate)
+        {
+            Clock.AdvanceTo(trade.Time);
+            if (_open.TryGetValue(trade.Symbol, out var open) && open.Count > 0)
+            {
+                fills = Match(open, trade);
+            }
+        }
+
+        if (fills is not null)
+        {
+            foreach (var update in fills)
+            {
+                _updates.OnNext(update);
+            }
+        }
+
+        if (_trades.TryGetValue(trade.Symbol, out var observers))
+        {
+            observers.OnNext(trade);
+        }
+    }
+
+    /// <summary>The free and locked amounts of an asset.</summary>
+    public Balance GetBalance(string asset)
+    {
+        lock (_gate)
+        {
+            return new Balance(asset, _free.GetValueOrDefault(asset), _locked.GetValueOrDefault(asset));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) =>
+        new(_symbols.TryGetValue(symbol, out var filters) ? filters : InvalidSymbol());
+
+    /// <inheritdoc />
+    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (_gate)
+        {
+            var fault = _faults.Count > 0 ? _faults.Dequeue() : null;
+            if (fault is { AcceptOrder: false })
+            {
+                return new(fault.Error);
+            }
+
+            var placed = Place(request);
+            return new(fault is null || !placed.IsSuccess ? placed : fault.Error);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return new(_byClientId.TryGetValue((symbol, clientOrderId), out var order)
+                ? order.ToUpdate()
+                : new ExchangeError(ExchangeErrorKind.NotFound, -2013, "Order does not exist."));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default)
+    {
+        OrderUpdate update;
+        lock (_gate)
+        {
+            if (!_byClientId.TryGetValue((symbol, clientOrderId), out var order) || order.Status.IsTerminal())
+            {
+                return new(new ExchangeError(ExchangeErrorKind.Rejected, -2011, "Unknown order sent."));
+            }
+
+            order.Status = OrderStatus.Canceled;
+            order.Time = Clock.GetUtcNow();
+            Unlock(order);
+            _open[symbol].Remove(order);
+            update = order.ToUpdate();
+        }
+
+        _updates.OnNext(update);
+        return new(update);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_open.TryGetValue(symbol, out var open))
+            {
+                return new(InvalidSymbol());
+            }
+
+            return new(ExchangeResult<IReadOnlyList<OrderUpdate>>.Success(open.Select(o => o.ToUpdate()).ToArray()));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<Balance> balances = _free.Keys.Union(_locked.Keys).Order(StringComparer.Ordinal)
+                .Select(a => new Balance(a, _free.GetValueOrDefault(a), _locked.GetValueOrDefault(a))).ToArray();
+            return new(ExchangeResult<IReadOnlyList<Balance>>.Success(balances));
+        }
+    }
+
+    private static ExchangeError InvalidSymbol() => new(ExchangeErrorKind.Rejected, -1121, "Invalid symbol.");
+
+    private ExchangeResult<OrderUpdate> Place(OrderRequest request)
+    {
+        if (!_symbols.TryGetValue(request.Symbol, out var filters))
+        {
+            return InvalidSymbol();
+        }
+
+        var failure = filters.FindFilterFailure(request.Price, request.Quantity);
+        if (failure is not null)
+        {
+            return new ExchangeError(ExchangeErrorKind.Rejected, -1013, "Filter failure: " + failure);
+        }
+
+        if (_byClientId.TryGetValue((request.Symbol, request.ClientOrderId), out var existing) && !existing.Status.IsTerminal())
+        {
+            return new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Duplicate order sent.");
+        }
+
+        var (asset, amount) = request.Side == OrderSide.Buy
+            ? (filters.QuoteAsset, request.Price * request.Quantity * (_options.FeeAsset == FeeAsset.Quote ? 1 + _options.FeeRate : 1))
+            : (filters.BaseAsset, request.Quantity);
+        if (_free.GetValueOrDefault(asset) < amount)
+        {
+            return new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action.");
+        }
+
+        _free[asset] = _free.GetValueOrDefault(asset) - amount;
+        _locked[asset] = _locked.GetValueOrDefault(asset) + amount;
+        var order = new MockOrder(_nextOrderId++, request, filters, asset, amount) { Time = Clock.GetUtcNow() };
+        _byClientId[(request.Symbol, request.ClientOrderId)] = order;
+        _all.Add(order);
+        _open[request.Symbol].Add(order);
+        return order.ToUpdate();
+    }
+
+    private List<OrderUpdate>? Match(List<MockOrder> open, in TradeEvent trade)
+    {
+        List<MockOrder>? crossing = null;
+        foreach (var order in open)
+        {
+            if (order.Side == OrderSide.Buy ? trade.Price < order.Price : trade.Price > order.Price)
+            {
+                (crossing ??= []).Add(order);
+            }
+        }
+
+        if (crossing is null)
+        {
+            return null;
+        }
+
+        // Best price first, then time: the order a real book would fill them in.
+        crossing.Sort(static (a, b) => a.Side != b.Side ? a.Side.CompareTo(b.Side)
+            : a.Price != b.Price ? (a.Side == OrderSide.Buy ? b.Price.CompareTo(a.Price) : a.Price.CompareTo(b.Price))
+            : a.OrderId.CompareTo(b.OrderId));
+        var updates = new List<OrderUpdate>(crossing.Count);
+        var available = trade.Quantity;
+        foreach (var order in crossing)
+        {
+            var quantity = _options.PartialFills ? Math.Min(order.Quantity - order.ExecutedQuantity, available) : order.Quantity - order.ExecutedQuantity;
+            if (quantity <= 0)
+            {
+                continue;
+            }
+
+            available -= quantity;
+            Fill(order, quantity, trade.Time);
+            if (order.Status == OrderStatus.Filled)
+            {
+                open.Remove(order);
+            }
+
+            updates.Add(order.ToUpdate());
+        }
+
+        return updates.Count == 0 ? null : updates;
+    }
+
+    private void Fill(MockOrder order, decimal quantity, DateTimeOffset time)
+    {
+        var f = order.Filters;
+        var notional = order.Price * quantity;
+        order.ExecutedQuantity += quantity;
+        order.Status = order.ExecutedQuantity == order.Quantity ? OrderStatus.Filled : OrderStatus.PartiallyFilled;
+        order.Time = time;
+        if (order.Side == OrderSide.Buy)
+        {
+            var spent = _options.FeeAsset == FeeAsset.Quote ? notional * (1 + _options.FeeRate) : notional;
+            Release(f.QuoteAsset, spent, order);
+            var fee = _options.FeeAsset == FeeAsset.Quote ? notional * _options.FeeRate : quantity * _options.FeeRate;
+            var feeAsset = _options.FeeAsset == FeeAsset.Quote ? f.QuoteAsset : f.BaseAsset;
+            Credit(f.BaseAsset, quantity - (feeAsset == f.BaseAsset ? fee : 0));
+            order.Commission += fee;
+            order.CommissionAsset = feeAsset;
+        }
+        else
+        {
+            Release(f.BaseAsset, quantity, order);
+            var fee = notional * _options.FeeRate;
+            Credit(f.QuoteAsset, notional - fee);
+            order.Commission += fee;
+            order.CommissionAsset = f.QuoteAsset;
+        }
+
+        if (order.Status == OrderStatus.Filled)
+        {
+            Unlock(order);
+        }
+    }
+
+    // Takes a filled amount out of the order's lock.
+    private void Release(string asset, decimal amount, MockOrder order)
+    {
+        _locked[asset] = _locked.GetValueOrDefault(asset) - amount;
+        order.LockedRemaining -= amount;
+    }
+
+    // Returns whatever the order still locks to the free balance.
+    private void Unlock(MockOrder order)
+    {
+        _locked[order.LockedAsset] = _locked.GetValueOrDefault(order.LockedAsset) - order.LockedRemaining;
+        Credit(order.LockedAsset, order.LockedRemaining);
+        order.LockedRemaining = 0;
+    }
+
+    private void Credit(string asset, decimal amount) => _free[asset] = _free.GetValueOrDefault(asset) + amount;
+
+    private sealed record PlacementFault(ExchangeError Error, bool AcceptOrder);
+
+    private sealed class MockOrder(long orderId, OrderRequest request, SymbolFilters filters, string lockedAsset, decimal locked)
+    {
+        public long OrderId { get; } = orderId;
+
+        public OrderRequest Request { get; } = request;
+
+        public SymbolFilters Filters { get; } = filters;
+
+        public OrderSide Side => Request.Side;
+
+        public decimal Price => Request.Price;
+
+        public decimal Quantity => Request.Quantity;
+
+        public string LockedAsset { get; } = lockedAsset;
+
+        public decimal LockedRemaining { get; set; } = locked;
+
+        public decimal ExecutedQuantity { get; set; }
+
+        public OrderStatus Status { get; set; } = OrderStatus.New;
+
+        public decimal Commission { get; set; }
+
+        public string? CommissionAsset { get; set; }
+
+        public DateTimeOffset Time { get; set; }
+
+        public OrderUpdate ToUpdate() => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time);
+    }
+}

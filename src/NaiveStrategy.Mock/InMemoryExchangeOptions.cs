@@ -1,0 +1,59 @@
+namespace NaiveStrategy.Mock;
+
+/// <summary>Which asset the in-memory exchange takes its fee in.</summary>
+public enum FeeAsset
+{
+    /// <summary>The asset received, as Binance does without BNB: base asset on a buy, quote asset on a sell.</summary>
+    Received,
+
+    /// <summary>Always the quote asset (like paying fees from another balance): the base quantity bought is whole.</summary>
+    Quote,
+}
+
+/// <summary>Options of <see cref="InMemoryExchange"/>.</summary>
+public sealed class InMemoryExchangeOptions
+{
+    /// <summary>Tradable symbols and their filters.</summary>
+    public IList<SymbolFilters> Symbols { get; } = new List<SymbolFilters>();
+
+    /// <summary>Starting free balances by asset (an asset not listed has 0).</summary>
+    public IDictionary<string, decimal> Balances { get; } = new Dictionary<string, decimal>(StringComparer.Ordinal);
+
+    /// <summary>Fee rate charged on every fill (0.1 % by default, Binance's base rate).</summary>
+    public decimal FeeRate { get; set; } = 0.001m;
+
+    /// <summary>Which asset pays the fee.</summary>
+    public FeeAsset FeeAsset { get; set; } = FeeAsset.Received;
+
+    /// <summary>
+    /// When true, a market trade fills crossing orders only up to its own quantity (best price first);
+    /// when false (the book's mock), a crossing order fills fully.
+    /// </summary>
+    public bool PartialFills { get; set; }
+
+    /// <summary>The exchange clock's time before the first market trade.</summary>
+    public DateTimeOffset StartTime { get; set; } = DateTimeOffset.UnixEpoch;
+
+    /// <summary>Throws when the options cannot work.</summary>
+    /// <exception cref="ArgumentException">The message names the invalid option.</exception>
+    public void Validate()
+    {
+        if (FeeRate < 0 || FeeRate >= 1)
+        {
+            throw new ArgumentException($"InMemoryExchangeOptions.FeeRate must be in [0, 1), got {FeeRate}.");
+        }
+
+        foreach (var (asset, amount) in Balances)
+        {
+            if (amount < 0)
+            {
+                throw new ArgumentException($"InMemoryExchangeOptions.Balances[{asset}] must be >= 0, got {amount}.");
+            }
+        }
+
+        foreach (var filters in Symbols)
+        {
+            filters.Validate();
+        }
+    }
+}

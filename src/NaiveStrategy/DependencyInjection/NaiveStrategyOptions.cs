@@ -1,0 +1,65 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace NaiveStrategy;
+
+/// <summary>Options of the strategy engine.</summary>
+public sealed class NaiveStrategyOptions
+{
+    /// <summary>The symbols the engine knows; those with <see cref="SymbolStatus.On"/> start automatically.</summary>
+    public IList<SymbolSettings> Symbols { get; } = new List<SymbolSettings>();
+
+    /// <summary>How many times an order that failed transiently (not executed: rate limit, connection refused) is sent.</summary>
+    public int MaxPlacementAttempts { get; set; } = 5;
+
+    /// <summary>How many times an order whose status is unknown (timeout, 5xx) is queried before it is left to the order stream.</summary>
+    public int MaxStatusQueries { get; set; } = 10;
+
+    /// <summary>First delay between retries and queries; doubles each time, up to 30 s.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Adds a symbol with the book's defaults changed by <paramref name="configure"/>.</summary>
+    public NaiveStrategyOptions AddSymbol(string symbol, Func<SymbolSettings, SymbolSettings>? configure = null)
+    {
+        var settings = new SymbolSettings { Symbol = symbol, Status = SymbolStatus.On };
+        Symbols.Add(configure is null ? settings : configure(settings));
+        return this;
+    }
+}
+
+/// <summary>Validates <see cref="NaiveStrategyOptions"/> once, at start.</summary>
+public sealed class NaiveStrategyOptionsValidator : IValidateOptions<NaiveStrategyOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, NaiveStrategyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        foreach (var settings in options.Symbols)
+        {
+            errors.AddRange(settings.FindErrors());
+        }
+
+        foreach (var duplicate in options.Symbols.GroupBy(s => s.Symbol, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add($"symbol {duplicate.Key} is configured {duplicate.Count().ToString(CultureInfo.InvariantCulture)} times.");
+        }
+
+        if (options.MaxPlacementAttempts < 1)
+        {
+            errors.Add($"MaxPlacementAttempts must be >= 1, got {options.MaxPlacementAttempts.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (options.MaxStatusQueries < 1)
+        {
+            errors.Add($"MaxStatusQueries must be >= 1, got {options.MaxStatusQueries.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (options.RetryDelay <= TimeSpan.Zero)
+        {
+            errors.Add($"RetryDelay must be > 0, got {options.RetryDelay}.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+
+namespace NaiveStrategy.Engine;
+
+// The book's messages (STRATEGY.md, "Log lines") with TraderId and Symbol as structured fields.
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Initializing new trader({TraderId}) for {Symbol}")]
+    public static partial void InitializingTrader(ILogger logger, string traderId, string symbol);
+
+    [LoggerMessage(2, LogLevel.Information, "The trader({TraderId}) is placing a {Side} order for {Symbol} @ {Price}, quantity: {Quantity}")]
+    public static partial void PlacingOrder(ILogger logger, string traderId, string side, string symbol, string price, string quantity);
+
+    [LoggerMessage(3, LogLevel.Information, "Trader's({TraderId} {Symbol} {Side} order got partially filled ({Executed} of {Quantity})")]
+    public static partial void PartiallyFilled(ILogger logger, string traderId, string symbol, OrderSide side, decimal executed, decimal quantity);
+
+    [LoggerMessage(4, LogLevel.Information, "The trader({TraderId}) {Symbol} {Side} order {ClientOrderId} filled: {Executed} @ {Price}")]
+    public static partial void Filled(ILogger logger, string traderId, string symbol, OrderSide side, string clientOrderId, decimal executed, decimal price);
+
+    [LoggerMessage(5, LogLevel.Information, "Rebuy triggered for {Symbol} by the trader({TraderId}) at {Price}")]
+    public static partial void RebuyTriggered(ILogger logger, string symbol, string traderId, decimal price);
+
+    [LoggerMessage(6, LogLevel.Information, "Starting new trader for {Symbol} ({TraderId}, {Reason})")]
+    public static partial void StartingTrader(ILogger logger, string symbol, string traderId, TraderStartReason reason);
+
+    [LoggerMessage(7, LogLevel.Information, "All traders already started for {Symbol} (rebuy from trader({TraderId}))")]
+    public static partial void AllTradersStarted(ILogger logger, string symbol, string traderId);
+
+    [LoggerMessage(8, LogLevel.Information, "Trader({TraderId}) finished trade cycle for {Symbol}")]
+    public static partial void FinishedCycle(ILogger logger, string traderId, string symbol);
+
+    [LoggerMessage(9, LogLevel.Information, "{Symbol} trader finished trade - restarting")]
+    public static partial void Restarting(ILogger logger, string symbol);
+
+    [LoggerMessage(10, LogLevel.Warning, "Rebuy triggered by trader that leader is not aware of: trader({TraderId}) for {Symbol}")]
+    public static partial void UnknownTraderRebuy(ILogger logger, string traderId, string symbol);
+
+    [LoggerMessage(11, LogLevel.Warning, "Trader({TraderId}) for {Symbol} ended {Outcome}: {Reason}")]
+    public static partial void TraderEnded(ILogger logger, string traderId, string symbol, TraderOutcome outcome, string reason);
+
+    [LoggerMessage(12, LogLevel.Error, "Trader({TraderId}) for {Symbol} crashed; restored from its last state")]
+    public static partial void TraderCrashed(ILogger logger, Exception exception, string traderId, string symbol);
+
+    [LoggerMessage(13, LogLevel.Warning, "The trader({TraderId}) did not send a {Side} order for {Symbol} @ {Price}, quantity: {Quantity}: it breaks {Filter}")]
+    public static partial void OrderNotSent(ILogger logger, string traderId, OrderSide side, string symbol, decimal price, decimal quantity, string filter);
+
+    [LoggerMessage(14, LogLevel.Warning, "Order update for {Symbol} {ClientOrderId} ({Status}) belongs to no running trader")]
+    public static partial void UnknownOrderUpdate(ILogger logger, string symbol, string clientOrderId, OrderStatus status);
+
+    [LoggerMessage(15, LogLevel.Information, "{Symbol} stopped trading: {Reason}; {OpenOrderCount} open order(s) left on the exchange")]
+    public static partial void SymbolStopped(ILogger logger, string symbol, string reason, int openOrderCount);
+
+    [LoggerMessage(16, LogLevel.Warning, "{Symbol} open order left on the exchange: {ClientOrderId} {Side} {Quantity} @ {Price} ({Status})")]
+    public static partial void OpenOrderLeft(ILogger logger, string symbol, string clientOrderId, OrderSide side, decimal quantity, decimal price, OrderStatus status);
+
+    [LoggerMessage(17, LogLevel.Warning, "The trader({TraderId}) {Symbol} order {ClientOrderId} placement failed ({Error}); attempt {Attempt}, retrying in {Delay}")]
+    public static partial void PlacementRetry(ILogger logger, string traderId, string symbol, string clientOrderId, ExchangeError error, int attempt, TimeSpan delay);
+
+    [LoggerMessage(18, LogLevel.Error, "The trader({TraderId}) {Symbol} order {ClientOrderId} failed: {Error}")]
+    public static partial void PlacementFailed(ILogger logger, string traderId, string symbol, string clientOrderId, ExchangeError error);
+
+    [LoggerMessage(19, LogLevel.Critical, "The trader({TraderId}) {Symbol} order {ClientOrderId} has an unknown status after {Attempts} queries ({Error}); it is left pending and will be resolved by the order stream")]
+    public static partial void PlacementUnresolved(ILogger logger, string traderId, string symbol, string clientOrderId, int attempts, ExchangeError error);
+
+    [LoggerMessage(20, LogLevel.Error, "The {Symbol} engine failed to process an input; the input was dropped")]
+    public static partial void InputFailed(ILogger logger, Exception exception, string symbol);
+
+    [LoggerMessage(21, LogLevel.Information, "{Symbol} is shutting down: running traders finish their cycle")]
+    public static partial void ShuttingDown(ILogger logger, string symbol);
+}

@@ -1,0 +1,231 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NaiveStrategy.Engine;
+using NaiveStrategy.Reactive;
+
+namespace NaiveStrategy;
+
+/// <summary>
+/// Runs the strategy for any number of symbols against one <see cref="IExchange"/>: one leader and
+/// one serialized input stream per symbol, fed by the exchange's market trades and order updates.
+/// </summary>
+public sealed class NaiveStrategyEngine : IAsyncDisposable
+{
+    private readonly IExchange _exchange;
+    private readonly NaiveStrategyOptions _options;
+    private readonly TraderIdGenerator _ids;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, SymbolEngine> _symbols = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IDisposable> _tradeSubscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _inflight = new();
+    private readonly ObserverSet<StrategyEvent> _events = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private IDisposable? _orderSubscription;
+    private bool _disposed;
+
+    /// <summary>Creates an engine.</summary>
+    public NaiveStrategyEngine(IExchange exchange, IOptions<NaiveStrategyOptions> options, TraderIdGenerator ids, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
+    {
+        _exchange = exchange ?? throw new ArgumentNullException(nameof(exchange));
+        _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
+        _ids = ids ?? throw new ArgumentNullException(nameof(ids));
+        _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("NaiveStrategy");
+        var validation = new NaiveStrategyOptionsValidator().Validate(null, _options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(nameof(NaiveStrategyOptions), typeof(NaiveStrategyOptions), validation.Failures);
+        }
+    }
+
+    /// <summary>Everything the leaders and traders decide, as it happens (orders, fills, traders started and finished).</summary>
+    public IObservable<StrategyEvent> Events => _events.AsObservable();
+
+    /// <summary>The symbols the engine has started at least once.</summary>
+    public IReadOnlyCollection<string> Symbols => _symbols.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Starts every configured symbol whose status is <see cref="SymbolStatus.On"/> (autostart).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var settings in _options.Symbols.Where(s => s.Status == SymbolStatus.On))
+        {
+            await StartTradingAsync(settings, cancellationToken);
+        }
+    }
+
+    /// <summary>start_trading for a configured symbol.</summary>
+    /// <exception cref="ArgumentException">The symbol is not configured.</exception>
+    public Task StartTradingAsync(string symbol, CancellationToken cancellationToken = default)
+    {
+        var settings = _options.Symbols.FirstOrDefault(s => string.Equals(s.Symbol, symbol, StringComparison.Ordinal))
+            ?? _symbols.GetValueOrDefault(symbol)?.State.Settings
+            ?? throw new ArgumentException($"Symbol {symbol} is not configured: pass its SymbolSettings.", nameof(symbol));
+        return StartTradingAsync(settings, cancellationToken);
+    }
+
+    /// <summary>start_trading with explicit settings: fetches the symbol's filters, then starts one trader.</summary>
+    /// <exception cref="ArgumentException">The settings are invalid.</exception>
+    /// <exception cref="InvalidOperationException">The exchange could not give the symbol's filters.</exception>
+    public async Task StartTradingAsync(SymbolSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        settings.Validate();
+        var filters = await _exchange.GetSymbolFiltersAsync(settings.Symbol, cancellationToken);
+        if (!filters.IsSuccess)
+        {
+            throw new InvalidOperationException($"Cannot start {settings.Symbol}: the exchange did not give its filters ({filters.Error}).");
+        }
+
+        filters.Value.Validate();
+        var engine = GetOrCreate(settings);
+        engine.Post(SymbolInput.Control(SymbolInputKind.UpdateSettings, settings));
+        engine.Post(SymbolInput.Control(SymbolInputKind.Start, filters.Value));
+    }
+
+    /// <summary>Resumes a symbol's traders from saved states (same ids), e.g. after a restart.</summary>
+    public async Task RestoreTradingAsync(SymbolSettings settings, IReadOnlyList<TraderState> traders, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(traders);
+        settings.Validate();
+        var filters = await _exchange.GetSymbolFiltersAsync(settings.Symbol, cancellationToken);
+        if (!filters.IsSuccess)
+        {
+            throw new InvalidOperationException($"Cannot restore {settings.Symbol}: the exchange did not give its filters ({filters.Error}).");
+        }
+
+        GetOrCreate(settings).Post(SymbolInput.Control(SymbolInputKind.Restore, new RestoreRequest(filters.Value, traders)));
+    }
+
+    /// <summary>stop_trading: stops at once; open orders stay on the exchange and are reported.</summary>
+    public void StopTrading(string symbol)
+    {
+        if (_symbols.TryGetValue(symbol, out var engine))
+        {
+            engine.Post(SymbolInput.Control(SymbolInputKind.Stop));
+        }
+    }
+
+    /// <summary>shutdown_trading: no new traders; running ones finish their cycle, then the symbol stops.</summary>
+    public void ShutdownTrading(string symbol)
+    {
+        if (_symbols.TryGetValue(symbol, out var engine))
+        {
+            engine.Post(SymbolInput.Control(SymbolInputKind.Shutdown));
+        }
+    }
+
+    /// <summary>Changes a running symbol's settings: traders started from now on use them.</summary>
+    /// <exception cref="ArgumentException">The settings are invalid or the symbol was never started.</exception>
+    public void UpdateSettings(SymbolSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        if (!_symbols.TryGetValue(settings.Symbol, out var engine))
+        {
+            throw new ArgumentException($"Symbol {settings.Symbol} was never started.", nameof(settings));
+        }
+
+        engine.Post(SymbolInput.Control(SymbolInputKind.UpdateSettings, settings));
+    }
+
+    /// <summary>The current leader state of a symbol (status, settings, traders), or null when never started.</summary>
+    public LeaderState? GetState(string symbol) => _symbols.TryGetValue(symbol, out var engine) ? engine.State : null;
+
+    /// <summary>Unsubscribes from the exchange and cancels retries. Open orders stay on the exchange.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _orderSubscription?.Dispose();
+        foreach (var subscription in _tradeSubscriptions.Values)
+        {
+            subscription.Dispose();
+        }
+
+        await _stopping.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_inflight.Keys);
+        }
+        catch (OperationCanceledException)
+        {
+            // Retries cut short by disposal.
+        }
+
+        _stopping.Dispose();
+        _events.OnCompleted();
+    }
+
+    private SymbolEngine GetOrCreate(SymbolSettings settings)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _orderSubscription ??= _exchange.OrderUpdates.Subscribe(OnOrderUpdate);
+            if (_symbols.TryGetValue(settings.Symbol, out var existing))
+            {
+                return existing;
+            }
+
+            var engine = new SymbolEngine(LeaderState.Create(settings), new Leader(_ids), _exchange, _options, _time, _logger, Publish, Track, _stopping.Token);
+            _symbols[settings.Symbol] = engine;
+            _tradeSubscriptions[settings.Symbol] = _exchange.MarketTrades(settings.Symbol).Subscribe(new TradeObserver(engine));
+            return engine;
+        }
+    }
+
+    private void OnOrderUpdate(OrderUpdate update)
+    {
+        if (_symbols.TryGetValue(update.Symbol, out var engine))
+        {
+            engine.Post(SymbolInput.ForUpdate(update));
+        }
+    }
+
+    private void Publish(StrategyEvent e)
+    {
+        if (_events.HasObservers)
+        {
+            _events.OnNext(e);
+        }
+    }
+
+    private void Track(Task task)
+    {
+        if (task.IsCompleted)
+        {
+            return;
+        }
+
+        _inflight.TryAdd(task, 0);
+        task.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _), _inflight, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    // A class observer instead of a lambda: the trade path must not allocate per event.
+    private sealed class TradeObserver(SymbolEngine engine) : IObserver<TradeEvent>
+    {
+        public void OnNext(TradeEvent value) => engine.Post(SymbolInput.ForTrade(value));
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void OnCompleted()
+        {
+        }
+    }
+}

@@ -1,0 +1,338 @@
+using Microsoft.Extensions.Logging;
+
+namespace NaiveStrategy.Engine;
+
+/// <summary>
+/// One symbol's serialized input stream and effects runner. Inputs from any thread (market trades,
+/// order updates, call results, control) are queued and processed one at a time by whichever thread
+/// posts while no one else is draining; effects posted while draining are queued behind, never
+/// re-entered. With a synchronous exchange (the in-memory one) the whole loop runs on the caller's
+/// thread: deterministic, no thread hop; with a network exchange, calls are awaited off the loop and
+/// their results posted back.
+/// </summary>
+internal sealed class SymbolEngine
+{
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _gate = new();
+    private readonly Queue<SymbolInput> _queue = new();
+    private readonly Leader _leader;
+    private readonly IExchange _exchange;
+    private readonly NaiveStrategyOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<StrategyEvent> _publish;
+    private readonly CancellationToken _stopping;
+    private readonly Action<Task> _track;
+    private LeaderState _state;
+    private bool _draining;
+
+    public SymbolEngine(LeaderState state, Leader leader, IExchange exchange, NaiveStrategyOptions options, TimeProvider time, ILogger logger, Action<StrategyEvent> publish, Action<Task> track, CancellationToken stopping)
+    {
+        _state = state;
+        _leader = leader;
+        _exchange = exchange;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _publish = publish;
+        _track = track;
+        _stopping = stopping;
+    }
+
+    public string Symbol => _state.Symbol;
+
+    public LeaderState State => Volatile.Read(ref _state);
+
+    public void Post(in SymbolInput input)
+    {
+        lock (_gate)
+        {
+            _queue.Enqueue(input);
+            if (_draining)
+            {
+                return;
+            }
+
+            _draining = true;
+            try
+            {
+                while (_queue.TryDequeue(out var next))
+                {
+                    Process(next);
+                }
+            }
+            finally
+            {
+                _draining = false;
+            }
+        }
+    }
+
+    private void Process(in SymbolInput input)
+    {
+        try
+        {
+            var decision = input.Kind switch
+            {
+                SymbolInputKind.Trade => _leader.OnTrade(_state, input.Trade),
+                SymbolInputKind.OrderUpdate => _leader.OnOrderUpdate(_state, (OrderUpdate)input.Payload!),
+                SymbolInputKind.PlacementFailed => _leader.OnPlacementFailed(_state, input.ClientOrderId!, (ExchangeError)input.Payload!),
+                SymbolInputKind.Start => _leader.Start(_state, (SymbolFilters)input.Payload!),
+                SymbolInputKind.Restore => Restore((RestoreRequest)input.Payload!),
+                SymbolInputKind.Stop => Leader.Stop(_state),
+                SymbolInputKind.Shutdown => Leader.Shutdown(_state),
+                SymbolInputKind.UpdateSettings => Leader.UpdateSettings(_state, (SymbolSettings)input.Payload!),
+                _ => throw new InvalidOperationException($"Unknown input kind {input.Kind}."),
+            };
+
+            if (input.Kind == SymbolInputKind.Shutdown && decision.State.Status == SymbolStatus.Shutdown)
+            {
+                Log.ShuttingDown(_logger, Symbol);
+            }
+
+            Volatile.Write(ref _state, decision.State);
+            foreach (var command in decision.Commands)
+            {
+                Execute(command);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.InputFailed(_logger, ex, Symbol);
+        }
+    }
+
+    private LeaderDecision Restore(RestoreRequest request) => Leader.Restore(_state, request.Filters, request.Traders);
+
+    private void Execute(TradingCommand command)
+    {
+        var symbol = Symbol;
+        switch (command)
+        {
+            case PlaceOrder place:
+                var r = place.Request;
+                var filters = _state.Filters!;
+                Log.PlacingOrder(_logger, place.TraderId, r.Side == OrderSide.Buy ? "BUY" : "SELL", symbol, filters.FormatPrice(r.Price), filters.FormatQuantity(r.Quantity));
+                break;
+            case NotifyRebuy rebuy:
+                Log.RebuyTriggered(_logger, symbol, rebuy.TraderId, rebuy.Price);
+                break;
+            case TraderStarted started:
+                if (started.Reason == TraderStartReason.Replacement)
+                {
+                    Log.Restarting(_logger, symbol);
+                }
+
+                Log.StartingTrader(_logger, symbol, started.TraderId, started.Reason);
+                Log.InitializingTrader(_logger, started.TraderId, symbol);
+                break;
+            case AllTradersStarted all:
+                Log.AllTradersStarted(_logger, symbol, all.TraderId);
+                break;
+            case OrderFilled filled when filled.Order.Status == OrderStatus.Filled:
+                Log.Filled(_logger, filled.TraderId, symbol, filled.Order.Side, filled.Order.ClientOrderId, filled.Order.ExecutedQuantity, filled.Order.Price);
+                break;
+            case OrderFilled partial:
+                Log.PartiallyFilled(_logger, partial.TraderId, symbol, partial.Order.Side, partial.Order.ExecutedQuantity, partial.Order.Quantity);
+                break;
+            case OrderNotSent notSent:
+                Log.OrderNotSent(_logger, notSent.TraderId, notSent.Side, symbol, notSent.Price, notSent.Quantity, notSent.Filter);
+                break;
+            case TraderFinished { Outcome: TraderOutcome.Completed } finished:
+                Log.FinishedCycle(_logger, finished.TraderId, symbol);
+                break;
+            case TraderFinished ended:
+                Log.TraderEnded(_logger, ended.TraderId, symbol, ended.Outcome, ended.Reason);
+                break;
+            case UnknownTraderNotified unknown:
+                Log.UnknownTraderRebuy(_logger, unknown.TraderId, symbol);
+                break;
+            case TraderCrashed crashed:
+                Log.TraderCrashed(_logger, crashed.Exception, crashed.TraderId, symbol);
+                break;
+            case UnknownOrderUpdate stray:
+                Log.UnknownOrderUpdate(_logger, symbol, stray.Update.ClientOrderId, stray.Update.Status);
+                break;
+            case SymbolStopped stopped:
+                Log.SymbolStopped(_logger, symbol, stopped.Reason, stopped.OpenOrders.Count);
+                foreach (var o in stopped.OpenOrders)
+                {
+                    Log.OpenOrderLeft(_logger, symbol, o.ClientOrderId, o.Side, o.Quantity, o.Price, o.Status);
+                }
+
+                break;
+        }
+
+        _publish(new StrategyEvent(symbol, _time.GetUtcNow(), command));
+        if (command is PlaceOrder order)
+        {
+            Place(order, attempt: 1);
+        }
+    }
+
+    private void Place(PlaceOrder order, int attempt)
+    {
+        ValueTask<ExchangeResult<OrderUpdate>> pending;
+        try
+        {
+            pending = _exchange.PlaceLimitOrderAsync(order.Request, _stopping);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // We cannot know whether a throwing adapter sent the order: resolve it like a timeout.
+            OnPlaced(order, new ExchangeError(ExchangeErrorKind.Unknown, 0, ex.Message), attempt);
+            return;
+        }
+
+        if (pending.IsCompleted)
+        {
+            OnPlaced(order, Result(pending), attempt);
+        }
+        else
+        {
+            _track(AwaitPlacedAsync(order, pending, attempt));
+        }
+    }
+
+    private async Task AwaitPlacedAsync(PlaceOrder order, ValueTask<ExchangeResult<OrderUpdate>> pending, int attempt)
+    {
+        ExchangeResult<OrderUpdate> result;
+        try
+        {
+            result = await pending;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            result = new ExchangeError(ExchangeErrorKind.Unknown, 0, ex.Message);
+        }
+
+        OnPlaced(order, result, attempt);
+    }
+
+    private void OnPlaced(PlaceOrder order, ExchangeResult<OrderUpdate> result, int attempt)
+    {
+        if (result.IsSuccess)
+        {
+            Post(SymbolInput.ForUpdate(result.Value));
+            return;
+        }
+
+        var error = result.Error;
+        var clientOrderId = order.Request.ClientOrderId;
+        switch (error.Kind)
+        {
+            case ExchangeErrorKind.Transient when attempt < _options.MaxPlacementAttempts:
+                var delay = Backoff(attempt);
+                Log.PlacementRetry(_logger, order.TraderId, Symbol, clientOrderId, error, attempt, delay);
+                _track(RetryPlaceAsync(order, attempt + 1, delay));
+                break;
+            case ExchangeErrorKind.Unknown:
+                _track(ResolveAsync(order, error, attempt));
+                break;
+            default:
+                Log.PlacementFailed(_logger, order.TraderId, Symbol, clientOrderId, error);
+                Post(SymbolInput.ForFailure(clientOrderId, error));
+                break;
+        }
+    }
+
+    private async Task RetryPlaceAsync(PlaceOrder order, int attempt, TimeSpan delay)
+    {
+        if (await DelayAsync(delay))
+        {
+            Place(order, attempt);
+        }
+    }
+
+    // "Maybe placed": ask the exchange by client order id until it knows. Never send a second order
+    // for the intent unless the exchange says the first does not exist.
+    private async Task ResolveAsync(PlaceOrder order, ExchangeError cause, int attempt)
+    {
+        var request = order.Request;
+        var last = cause;
+        for (var query = 1; query <= _options.MaxStatusQueries; query++)
+        {
+            if (!await DelayAsync(Backoff(query)))
+            {
+                return;
+            }
+
+            ExchangeResult<OrderUpdate> found;
+            try
+            {
+                found = await _exchange.GetOrderAsync(request.Symbol, request.ClientOrderId, _stopping);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                found = new ExchangeError(ExchangeErrorKind.Unknown, 0, ex.Message);
+            }
+
+            if (found.IsSuccess)
+            {
+                Post(SymbolInput.ForUpdate(found.Value));
+                return;
+            }
+
+            last = found.Error;
+            if (last.Kind == ExchangeErrorKind.NotFound)
+            {
+                if (attempt < _options.MaxPlacementAttempts)
+                {
+                    Place(order, attempt + 1);
+                }
+                else
+                {
+                    Log.PlacementFailed(_logger, order.TraderId, Symbol, request.ClientOrderId, cause);
+                    Post(SymbolInput.ForFailure(request.ClientOrderId, cause));
+                }
+
+                return;
+            }
+        }
+
+        Log.PlacementUnresolved(_logger, order.TraderId, Symbol, request.ClientOrderId, _options.MaxStatusQueries, last);
+    }
+
+    private async Task<bool> DelayAsync(TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, _stopping);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var factor = Math.Pow(2, Math.Min(attempt - 1, 16));
+        var delay = TimeSpan.FromTicks((long)Math.Min(_options.RetryDelay.Ticks * factor, MaxDelay.Ticks));
+        return delay;
+    }
+
+    private static ExchangeResult<OrderUpdate> Result(ValueTask<ExchangeResult<OrderUpdate>> pending)
+    {
+        try
+        {
+            return pending.Result;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return new ExchangeError(ExchangeErrorKind.Unknown, 0, ex.Message);
+        }
+    }
+}
+
+internal sealed record RestoreRequest(SymbolFilters Filters, IReadOnlyList<TraderState> Traders);

@@ -1,0 +1,41 @@
+namespace NaiveStrategy.Engine;
+
+internal enum SymbolInputKind : byte
+{
+    Trade,
+    OrderUpdate,
+    PlacementFailed,
+    Start,
+    Restore,
+    Stop,
+    Shutdown,
+    UpdateSettings,
+}
+
+// One entry of a symbol's serialized input stream. A struct, so queuing a market trade allocates nothing.
+internal readonly struct SymbolInput
+{
+    private SymbolInput(SymbolInputKind kind, in TradeEvent trade, object? payload, string? clientOrderId)
+    {
+        Kind = kind;
+        Trade = trade;
+        Payload = payload;
+        ClientOrderId = clientOrderId;
+    }
+
+    public SymbolInputKind Kind { get; }
+
+    public TradeEvent Trade { get; }
+
+    public object? Payload { get; }
+
+    public string? ClientOrderId { get; }
+
+    public static SymbolInput ForTrade(in TradeEvent trade) => new(SymbolInputKind.Trade, trade, null, null);
+
+    public static SymbolInput ForUpdate(OrderUpdate update) => new(SymbolInputKind.OrderUpdate, default, update, null);
+
+    public static SymbolInput ForFailure(string clientOrderId, ExchangeError error) => new(SymbolInputKind.PlacementFailed, default, error, clientOrderId);
+
+    public static SymbolInput Control(SymbolInputKind kind, object? payload = null) => new(kind, default, payload, null);
+}

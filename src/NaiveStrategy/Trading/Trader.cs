@@ -1,0 +1,212 @@
+using System.Globalization;
+
+namespace NaiveStrategy;
+
+/// <summary>
+/// The trader as a pure reducer: <c>(state, input) → (state, commands)</c>. No I/O, no clock, no logger.
+/// Rules (STRATEGY.md): place a BUY under the first price seen; when it fills place the SELL at a
+/// profit net of fees; when the SELL fills the cycle is complete; a price strictly under the rebuy
+/// level notifies the leader once. Beyond the book: partial fills, cancel / reject / expire for both
+/// sides, duplicate and out-of-order updates, placement failures, and orders that break the filters.
+/// </summary>
+public static class Trader
+{
+    /// <summary>Suffix of a trader's buy client order id.</summary>
+    public const string BuySuffix = "-b";
+
+    /// <summary>Suffix of a trader's sell client order id.</summary>
+    public const string SellSuffix = "-s";
+
+    /// <summary>Applies any input.</summary>
+    public static TraderDecision Decide(TraderState state, TraderInput input)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return input switch
+        {
+            MarketTradeInput t => OnTrade(state, t.Trade),
+            OrderUpdateInput u => OnOrderUpdate(state, u.Update),
+            PlacementFailedInput f => OnPlacementFailed(state, f.ClientOrderId, f.Error),
+            _ => throw new ArgumentException($"Unknown trader input {input?.GetType().Name ?? "null"}.", nameof(input)),
+        };
+    }
+
+    /// <summary>A market trade: place the first buy, or notify a rebuy. Allocates nothing when nothing happens.</summary>
+    public static TraderDecision OnTrade(TraderState state, in TradeEvent trade)
+    {
+        if (state.Outcome is not null)
+        {
+            return TraderDecision.Unchanged(state);
+        }
+
+        if (state.BuyOrder is null)
+        {
+            return PlaceBuy(state, trade.Price);
+        }
+
+        if (!state.RebuyNotified && trade.Price < state.RebuyPrice)
+        {
+            return new(state with { RebuyNotified = true }, [new NotifyRebuy(state.TraderId, trade.Price)]);
+        }
+
+        return TraderDecision.Unchanged(state);
+    }
+
+    /// <summary>An update of one of the trader's orders. Updates for other orders, duplicates and stale updates change nothing.</summary>
+    public static TraderDecision OnOrderUpdate(TraderState state, OrderUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (state.Outcome is not null)
+        {
+            return TraderDecision.Unchanged(state);
+        }
+
+        var order = Find(state, update.ClientOrderId);
+        if (order is null || !IsNewer(order, update))
+        {
+            return TraderDecision.Unchanged(state);
+        }
+
+        var updated = order with
+        {
+            OrderId = update.OrderId,
+            Status = update.Status,
+            ExecutedQuantity = update.ExecutedQuantity,
+            Commission = Math.Max(order.Commission, update.Commission),
+            CommissionAsset = update.CommissionAsset ?? order.CommissionAsset,
+        };
+        var commands = new List<TradingCommand>(2);
+        if (updated.ExecutedQuantity > order.ExecutedQuantity)
+        {
+            commands.Add(new OrderFilled(state.TraderId, updated));
+        }
+
+        return order.Side == OrderSide.Buy
+            ? OnBuyUpdated(state with { BuyOrder = updated }, updated, commands)
+            : OnSellUpdated(state with { SellOrder = updated }, updated, commands);
+    }
+
+    /// <summary>A placement failed for good: the buy ends the trader as rejected; a failed sell leaves it stranded.</summary>
+    public static TraderDecision OnPlacementFailed(TraderState state, string clientOrderId, ExchangeError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        if (state.Outcome is not null)
+        {
+            return TraderDecision.Unchanged(state);
+        }
+
+        var order = Find(state, clientOrderId);
+        if (order is null || order.Status != OrderStatus.PendingNew)
+        {
+            return TraderDecision.Unchanged(state);
+        }
+
+        var rejected = order with { Status = OrderStatus.Rejected };
+        return order.Side == OrderSide.Buy
+            ? Finish(state with { BuyOrder = rejected }, TraderOutcome.Rejected, $"BUY order {clientOrderId} was rejected: {error}", [])
+            : Finish(state with { SellOrder = rejected }, TraderOutcome.Stranded, $"SELL order {clientOrderId} was rejected: {error}; holding {Format(order.Quantity)} {state.Filters.BaseAsset}", []);
+    }
+
+    /// <summary>The quantity of base asset the trader holds after its buy: executed minus a commission taken in the base asset.</summary>
+    public static decimal HeldQuantity(TraderState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.BuyOrder is not { } buy)
+        {
+            return 0m;
+        }
+
+        var commissionInBase = string.Equals(buy.CommissionAsset, state.Filters.BaseAsset, StringComparison.Ordinal) ? buy.Commission : 0m;
+        var sold = state.SellOrder?.ExecutedQuantity ?? 0m;
+        return buy.ExecutedQuantity - commissionInBase - sold;
+    }
+
+    private static TraderDecision PlaceBuy(TraderState state, decimal marketPrice)
+    {
+        var s = state.Settings;
+        var f = state.Filters;
+        var price = TradingMath.BuyPrice(marketPrice, s.BuyDownInterval, f.TickSize);
+        var quantity = price > 0 ? TradingMath.Quantity(state.Budget, price, f.StepSize) : 0m;
+        var failure = f.FindFilterFailure(price, quantity);
+        if (failure is not null)
+        {
+            var reason = $"BUY {Format(quantity)} @ {Format(price)} breaks {failure} (min notional {Format(f.MinNotional)}, budget {Format(state.Budget)}): not sent";
+            return Finish(state, TraderOutcome.Rejected, reason, [new OrderNotSent(state.TraderId, OrderSide.Buy, price, quantity, failure)]);
+        }
+
+        var order = new TrackedOrder(state.TraderId + BuySuffix, OrderSide.Buy, price, quantity);
+        var next = state with { BuyOrder = order, RebuyPrice = TradingMath.RebuyPrice(price, s.RebuyInterval) };
+        return new(next, [new PlaceOrder(state.TraderId, new OrderRequest(f.Symbol, order.ClientOrderId, OrderSide.Buy, price, quantity))]);
+    }
+
+    private static TraderDecision OnBuyUpdated(TraderState state, TrackedOrder buy, List<TradingCommand> commands)
+    {
+        if (!buy.Status.IsTerminal())
+        {
+            return new(state, commands);
+        }
+
+        if (buy.ExecutedQuantity == 0)
+        {
+            var outcome = buy.Status == OrderStatus.Rejected ? TraderOutcome.Rejected : TraderOutcome.Canceled;
+            return Finish(state, outcome, $"BUY order {buy.ClientOrderId} ended {buy.Status} with nothing executed", commands);
+        }
+
+        // Filled, or canceled / expired after a partial fill: sell what is actually held.
+        return PlaceSell(state, buy, commands);
+    }
+
+    private static TraderDecision PlaceSell(TraderState state, TrackedOrder buy, List<TradingCommand> commands)
+    {
+        var s = state.Settings;
+        var f = state.Filters;
+        var price = TradingMath.SellPrice(buy.Price, s.ProfitInterval, s.FeeRate, f.TickSize);
+        var held = HeldQuantity(state);
+        var quantity = TradingMath.FloorTo(f.StepSize, held);
+        var failure = f.FindFilterFailure(price, quantity);
+        if (failure is not null)
+        {
+            commands.Add(new OrderNotSent(state.TraderId, OrderSide.Sell, price, quantity, failure));
+            return Finish(state, TraderOutcome.Stranded, $"SELL {Format(quantity)} @ {Format(price)} breaks {failure}: not sent; holding {Format(held)} {f.BaseAsset}", commands);
+        }
+
+        var order = new TrackedOrder(state.TraderId + SellSuffix, OrderSide.Sell, price, quantity);
+        commands.Add(new PlaceOrder(state.TraderId, new OrderRequest(f.Symbol, order.ClientOrderId, OrderSide.Sell, price, quantity)));
+        return new(state with { SellOrder = order }, commands);
+    }
+
+    private static TraderDecision OnSellUpdated(TraderState state, TrackedOrder sell, List<TradingCommand> commands)
+    {
+        if (!sell.Status.IsTerminal())
+        {
+            return new(state, commands);
+        }
+
+        if (sell.Status == OrderStatus.Filled)
+        {
+            return Finish(state, TraderOutcome.Completed, "SELL filled: trade cycle complete", commands);
+        }
+
+        var held = HeldQuantity(state);
+        return Finish(state, TraderOutcome.Stranded, $"SELL order {sell.ClientOrderId} ended {sell.Status}; holding {Format(held)} {state.Filters.BaseAsset}", commands);
+    }
+
+    private static TraderDecision Finish(TraderState state, TraderOutcome outcome, string reason, List<TradingCommand> commands)
+    {
+        commands.Add(new TraderFinished(state.TraderId, outcome, reason));
+        return new(state with { Outcome = outcome }, commands);
+    }
+
+    private static TrackedOrder? Find(TraderState state, string clientOrderId) =>
+        state.BuyOrder is { } b && string.Equals(b.ClientOrderId, clientOrderId, StringComparison.Ordinal) ? b
+        : state.SellOrder is { } s && string.Equals(s.ClientOrderId, clientOrderId, StringComparison.Ordinal) ? s
+        : null;
+
+    // Executed quantity and status only move forward; anything not ahead of what we know is a
+    // duplicate or arrived out of order, and a terminal order never changes again.
+    private static bool IsNewer(TrackedOrder known, OrderUpdate update) =>
+        !known.Status.IsTerminal()
+        && (update.ExecutedQuantity > known.ExecutedQuantity
+            || (update.ExecutedQuantity == known.ExecutedQuantity && update.Status.Rank() > known.Status.Rank()));
+
+    private static string Format(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,50 @@
+namespace NaiveStrategy;
+
+/// <summary>
+/// The whole state of one trader; immutable. A trader lives for one buy → sell cycle.
+/// Restoring a trader (after a crash or a restart) is resuming from this value.
+/// </summary>
+public sealed record TraderState
+{
+    /// <summary>Unique id, in every log line about the trader and in its client order ids.</summary>
+    public required string TraderId { get; init; }
+
+    /// <summary>The settings the trader was started with (running traders keep theirs when settings change).</summary>
+    public required SymbolSettings Settings { get; init; }
+
+    /// <summary>The symbol's trading rules.</summary>
+    public required SymbolFilters Filters { get; init; }
+
+    /// <summary>The quote amount this trader may spend (the symbol's budget / chunks).</summary>
+    public required decimal Budget { get; init; }
+
+    /// <summary>The buy order, once placed.</summary>
+    public TrackedOrder? BuyOrder { get; init; }
+
+    /// <summary>The sell order, once placed.</summary>
+    public TrackedOrder? SellOrder { get; init; }
+
+    /// <summary>The price strictly under which the trader asks for another trader (set with the buy order).</summary>
+    public decimal RebuyPrice { get; init; }
+
+    /// <summary>True once the trader has asked the leader for another trader (it asks once).</summary>
+    public bool RebuyNotified { get; init; }
+
+    /// <summary>Set when the trader's life has ended.</summary>
+    public TraderOutcome? Outcome { get; init; }
+
+    /// <summary>The symbol traded.</summary>
+    public string Symbol => Settings.Symbol;
+
+    /// <summary>The order currently working on the exchange, if any (a trader never has two).</summary>
+    public TrackedOrder? OpenOrder => SellOrder is { IsOpen: true } ? SellOrder : BuyOrder is { IsOpen: true } ? BuyOrder : null;
+
+    /// <summary>A fresh trader: no orders, rebuy not notified, <c>budget / chunks</c> to spend.</summary>
+    public static TraderState Fresh(string traderId, SymbolSettings settings, SymbolFilters filters) => new()
+    {
+        TraderId = traderId,
+        Settings = settings,
+        Filters = filters,
+        Budget = settings.TraderBudget,
+    };
+}
