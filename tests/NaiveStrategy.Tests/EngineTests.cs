@@ -1,0 +1,283 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NaiveStrategy.Mock;
+using static NaiveStrategy.Tests.TestData;
+
+namespace NaiveStrategy.Tests;
+
+public sealed class EngineTests
+{
+    private static InMemoryExchange Exchange(decimal quote = 1000m, bool partial = false, decimal minNotional = 1m) => new(new InMemoryExchangeOptions
+    {
+        Symbols = { Filters(minNotional: minNotional) },
+        Balances = { ["USDT"] = quote },
+        PartialFills = partial,
+    });
+
+    private static NaiveStrategyEngine Engine(InMemoryExchange exchange, SymbolSettings settings, ILoggerFactory? logs = null, TimeProvider? time = null, NaiveStrategyOptions? options = null)
+    {
+        options ??= new NaiveStrategyOptions();
+        options.Symbols.Add(settings);
+        return new NaiveStrategyEngine(exchange, Options.Create(options), new TraderIdGenerator("t"), time ?? exchange.Clock, logs);
+    }
+
+    private static IEnumerable<decimal> FallThenRise()
+    {
+        for (var p = 1.0000m; p > 0.80m; p -= 0.005m)
+        {
+            yield return p;
+        }
+
+        for (var p = 0.80m; p < 1.20m; p += 0.005m)
+        {
+            yield return p;
+        }
+    }
+
+    [Fact]
+    public async Task Run_FallThenRise_TradersGrowToChunksThenAreReplaced()
+    {
+        var exchange = Exchange();
+        await using var engine = Engine(exchange, Settings(chunks: 5, budget: 100m, buyDown: 0.01m, profit: 0.001m, rebuy: 0.02m));
+        var events = new List<StrategyEvent>();
+        using var _ = engine.Events.Subscribe(events.Add);
+        await engine.StartAsync();
+
+        var maxTraders = 0;
+        long id = 0;
+        foreach (var price in FallThenRise())
+        {
+            exchange.PublishTrade(Trade(price, ++id));
+            maxTraders = Math.Max(maxTraders, engine.GetState("XRPUSDT")!.Traders.Length);
+        }
+
+        maxTraders.Should().Be(5);
+        var started = events.Select(e => e.Command).OfType<TraderStarted>().ToList();
+        started.Select(s => s.Reason).Should().StartWith([TraderStartReason.Initial, TraderStartReason.Rebuy]);
+        started.Should().Contain(s => s.Reason == TraderStartReason.Replacement);
+        events.Select(e => e.Command).OfType<TraderFinished>().Should().OnlyContain(f => f.Outcome == TraderOutcome.Completed).And.NotBeEmpty();
+        started.Select(s => s.TraderId).Should().OnlyHaveUniqueItems();
+        exchange.Orders.Select(o => o.ClientOrderId).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public async Task Run_EveryTraderLogLine_CarriesTraderIdField()
+    {
+        var logs = new RecordingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var exchange = Exchange();
+        await using var engine = Engine(exchange, Settings(chunks: 2, rebuy: 0.02m, profit: 0.001m), factory);
+        await engine.StartAsync();
+        long id = 0;
+        foreach (var price in FallThenRise())
+        {
+            exchange.PublishTrade(Trade(price, ++id));
+        }
+
+        var traderLines = logs.Entries.Where(e => e.Message.Contains("trader(", StringComparison.Ordinal)).ToList();
+        traderLines.Should().NotBeEmpty();
+        traderLines.Should().OnlyContain(e => e.State.ContainsKey("TraderId") && e.Message.Contains((string)e.State["TraderId"]!, StringComparison.Ordinal));
+        logs.Entries.Should().Contain(e => e.Message.StartsWith("Initializing new trader(t-1) for XRPUSDT", StringComparison.Ordinal));
+        logs.Entries.Should().Contain(e => e.Message.StartsWith("Rebuy triggered for XRPUSDT by the trader(", StringComparison.Ordinal));
+        logs.Entries.Should().Contain(e => e.Message.StartsWith("All traders already started for XRPUSDT", StringComparison.Ordinal));
+        logs.Entries.Should().Contain(e => e.Message == "XRPUSDT trader finished trade - restarting");
+    }
+
+    [Fact]
+    public async Task Run_PlacementAcceptedButAnswerLost_QueriesAndNeverPlacesTwice()
+    {
+        var exchange = Exchange();
+        var time = new FakeTimeProvider(T0);
+        await using var engine = Engine(exchange, Settings(), time: time);
+        await engine.StartAsync();
+        exchange.InjectPlacementFault(new ExchangeError(ExchangeErrorKind.Unknown, -1007, "Timeout waiting for response from backend server. Send status unknown; execution status unknown."), acceptOrder: true);
+
+        exchange.PublishTrade(Trade(1.0m, 1));
+        engine.GetState("XRPUSDT")!.Traders[0].BuyOrder!.Status.Should().Be(OrderStatus.PendingNew);
+        await AdvanceUntil(time, () => engine.GetState("XRPUSDT")!.Traders[0].BuyOrder!.Status == OrderStatus.New);
+
+        exchange.Orders.Should().ContainSingle();
+        exchange.PublishTrade(Trade(0.5m, 2));
+        engine.GetState("XRPUSDT")!.Traders[0].SellOrder.Should().NotBeNull();
+        exchange.Orders.Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Run_PlacementLostBeforeExchange_PlacedOnceAfterQueryFindsNothing()
+    {
+        var exchange = Exchange();
+        var time = new FakeTimeProvider(T0);
+        await using var engine = Engine(exchange, Settings(), time: time);
+        await engine.StartAsync();
+        exchange.InjectPlacementFault(new ExchangeError(ExchangeErrorKind.Unknown, 0, "HTTP 502"), acceptOrder: false);
+
+        exchange.PublishTrade(Trade(1.0m, 1));
+        await AdvanceUntil(time, () => exchange.Orders.Count == 1);
+
+        exchange.Orders.Should().ContainSingle().Which.ClientOrderId.Should().Be("t-1-b");
+        engine.GetState("XRPUSDT")!.Traders[0].BuyOrder!.Status.Should().Be(OrderStatus.New);
+    }
+
+    [Fact]
+    public async Task Run_TransientFailure_RetriedThenPlaced()
+    {
+        var exchange = Exchange();
+        var time = new FakeTimeProvider(T0);
+        await using var engine = Engine(exchange, Settings(), time: time);
+        await engine.StartAsync();
+        exchange.InjectPlacementFault(new ExchangeError(ExchangeErrorKind.Transient, -1003, "Too many requests."), acceptOrder: false);
+
+        exchange.PublishTrade(Trade(1.0m, 1));
+        exchange.Orders.Should().BeEmpty();
+        await AdvanceUntil(time, () => exchange.Orders.Count == 1);
+        engine.GetState("XRPUSDT")!.Traders[0].BuyOrder!.Status.Should().Be(OrderStatus.New);
+    }
+
+    [Fact]
+    public async Task Run_InsufficientBalance_TraderRejectedAndSymbolStops()
+    {
+        var exchange = Exchange(quote: 5m);
+        await using var engine = Engine(exchange, Settings());
+        await engine.StartAsync();
+        exchange.PublishTrade(Trade(1.0m, 1));
+        var state = engine.GetState("XRPUSDT")!;
+        state.Traders.Should().BeEmpty();
+        state.Status.Should().Be(SymbolStatus.Off);
+    }
+
+    [Fact]
+    public async Task Run_PartialFills_SellOnlyAfterBuyCompletes()
+    {
+        var exchange = Exchange(partial: true);
+        await using var engine = Engine(exchange, Settings(chunks: 1, budget: 20m));
+        await engine.StartAsync();
+        exchange.PublishTrade(Trade(1.0m, 1));
+        exchange.PublishTrade(new TradeEvent("XRPUSDT", 2, 0.98m, 5m, T0));
+        engine.GetState("XRPUSDT")!.Traders[0].BuyOrder!.ExecutedQuantity.Should().Be(5m);
+        engine.GetState("XRPUSDT")!.Traders[0].SellOrder.Should().BeNull();
+        exchange.PublishTrade(new TradeEvent("XRPUSDT", 3, 0.98m, 100m, T0));
+        var trader = engine.GetState("XRPUSDT")!.Traders[0];
+        trader.BuyOrder!.Status.Should().Be(OrderStatus.Filled);
+        trader.SellOrder!.Quantity.Should().Be(19m, "20 bought minus 0.02 XRP fee, floored to the step of 1");
+    }
+
+    [Fact]
+    public async Task StopTrading_OpenOrdersStayOnExchange()
+    {
+        var exchange = Exchange();
+        await using var engine = Engine(exchange, Settings());
+        await engine.StartAsync();
+        exchange.PublishTrade(Trade(1.0m, 1));
+        engine.StopTrading("XRPUSDT");
+        (await exchange.GetOpenOrdersAsync("XRPUSDT")).Value.Should().ContainSingle();
+        exchange.PublishTrade(Trade(0.5m, 2));
+        engine.GetState("XRPUSDT")!.Traders.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task StartTradingAsync_UnknownSymbol_ThrowsNamingIt()
+    {
+        await using var engine = Engine(Exchange(), Settings());
+        var act = () => engine.StartTradingAsync(Settings() with { Symbol = "DOGEUSDT" });
+        (await act.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*DOGEUSDT*-1121*");
+    }
+
+    [Fact]
+    public void AddNaiveStrategy_InvalidSettings_FailsAtStartNamingField()
+    {
+        var services = new ServiceCollection();
+        services.AddNaiveStrategy(o => o.AddSymbol("XRPUSDT", s => s with { Chunks = 0 })).AddMockExchange(o => o.Symbols.Add(Filters()));
+        using var provider = services.BuildServiceProvider();
+        var act = () => provider.GetRequiredService<NaiveStrategyEngine>();
+        act.Should().Throw<OptionsValidationException>().WithMessage("*chunks must be >= 1, got 0*");
+    }
+
+    [Fact]
+    public async Task AddNaiveStrategy_WithMockExchange_AutostartsOnSymbols()
+    {
+        var services = new ServiceCollection();
+        services.AddNaiveStrategy(o => o.AddSymbol("XRPUSDT"))
+            .AddMockExchange(o => { o.Symbols.Add(Filters()); o.Balances["USDT"] = 100m; }, useMarketClock: true);
+        await using var provider = services.BuildServiceProvider();
+        var engine = provider.GetRequiredService<NaiveStrategyEngine>();
+        foreach (var hosted in provider.GetServices<Microsoft.Extensions.Hosting.IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        provider.GetRequiredService<TimeProvider>().Should().BeSameAs(provider.GetRequiredService<InMemoryExchange>().Clock);
+        engine.GetState("XRPUSDT")!.Traders.Should().ContainSingle();
+    }
+
+    [Property(MaxTest = 60)]
+    public Property Run_RandomPrices_InvariantsHold(NonEmptyArray<int> moves, PositiveInt chunks, bool partial)
+    {
+        var exchange = Exchange(quote: 1_000_000m, partial: partial, minNotional: 5m);
+        var settings = Settings(chunks: 1 + (chunks.Get % 6), budget: 600m, buyDown: 0.002m, profit: 0.001m, rebuy: 0.01m);
+        var engine = Engine(exchange, settings);
+        engine.StartAsync().GetAwaiter().GetResult();
+        var filters = Filters(minNotional: 5m);
+        var price = 1.0m;
+        var ok = true;
+        long id = 0;
+        foreach (var move in moves.Get)
+        {
+            price = Math.Max(0.1m, price + ((move % 21) - 10) * 0.003m);
+            exchange.PublishTrade(new TradeEvent("XRPUSDT", ++id, price, 1 + Math.Abs(move % 50), T0.AddSeconds(id)));
+            var state = engine.GetState("XRPUSDT")!;
+            ok &= state.Traders.Length <= settings.Chunks;
+            ok &= state.Traders.Select(t => t.TraderId).Distinct().Count() == state.Traders.Length;
+            ok &= state.Traders.All(t => !(t.BuyOrder is { IsOpen: true } && t.SellOrder is { IsOpen: true }));
+        }
+
+        var orders = exchange.Orders;
+        ok &= orders.All(o => filters.FindFilterFailure(o.Price, o.Quantity) is null);
+        ok &= orders.Select(o => o.ClientOrderId).Distinct().Count() == orders.Count;
+        engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return ok.ToProperty();
+    }
+
+    private static async Task AdvanceUntil(FakeTimeProvider time, Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5);
+        }
+
+        condition().Should().BeTrue();
+    }
+}
+
+internal sealed class RecordingLoggerProvider : ILoggerProvider
+{
+    public List<(string Message, Dictionary<string, object?> State)> Entries { get; } = [];
+
+    public ILogger CreateLogger(string categoryName) => new Recorder(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Recorder(RecordingLoggerProvider owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var fields = state as IEnumerable<KeyValuePair<string, object?>> ?? [];
+            lock (owner.Entries)
+            {
+                owner.Entries.Add((formatter(state, exception), fields.ToDictionary(k => k.Key, k => k.Value)));
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using static NaiveStrategy.Tests.TestData;
+
+namespace NaiveStrategy.Tests;
+
+public sealed class LeaderTests
+{
+    private readonly Leader _leader = new(new TraderIdGenerator("run"));
+
+    private LeaderState Started(int chunks = 3)
+    {
+        return _leader.Start(LeaderState.Create(Settings(chunks: chunks)), Filters()).State;
+    }
+
+    // Every trader places its buy (first trade), then the price falls to trigger one rebuy.
+    private LeaderState Drop(LeaderState state, decimal price, long id) => _leader.OnTrade(state, Trade(price, id)).State;
+
+    [Fact]
+    public void Start_Stopped_StartsExactlyOneTraderWithBudgetPerChunk()
+    {
+        var d = _leader.Start(LeaderState.Create(Settings(chunks: 4, budget: 100m)), Filters());
+
+        d.State.Status.Should().Be(SymbolStatus.On);
+        d.State.Traders.Should().ContainSingle().Which.Budget.Should().Be(25m);
+        d.Commands.Should().ContainSingle().Which.Should().Be(new TraderStarted("run-1", TraderStartReason.Initial, 25m));
+    }
+
+    [Fact]
+    public void Start_AlreadyRunning_Unchanged()
+    {
+        var state = Started();
+        _leader.Start(state, Filters()).State.Should().BeSameAs(state);
+    }
+
+    [Fact]
+    public void OnTrade_FallingPrice_GrowsTradersFromOneUpToChunks()
+    {
+        var state = Started(chunks: 3);
+        var counts = new List<int> { state.Traders.Length };
+        var price = 1.0m;
+        for (var i = 1; i <= 40; i++)
+        {
+            state = Drop(state, price, i);
+            counts.Add(state.Traders.Length);
+            price *= 0.97m;
+        }
+
+        counts.Should().BeInAscendingOrder();
+        counts.Max().Should().Be(3);
+        counts.Should().Contain([1, 2, 3]);
+        state.Traders.Select(t => t.TraderId).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public void OnTrade_RebuyWithChunksRunning_ReportsAllTradersStarted()
+    {
+        var state = Started(chunks: 1);
+        state = Drop(state, 1.0m, 1);
+        var d = _leader.OnTrade(state, Trade(0.5m, 2));
+        d.Commands.Should().HaveCount(2);
+        d.Commands[0].Should().BeOfType<NotifyRebuy>();
+        d.Commands[1].Should().Be(new AllTradersStarted("run-1"));
+        d.State.Traders.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void OnRebuyTriggered_UnknownTrader_WarnsAndIgnores()
+    {
+        var state = Started();
+        var d = _leader.OnRebuyTriggered(state, "nobody-7");
+        d.Commands.Should().ContainSingle().Which.Should().Be(new UnknownTraderNotified("nobody-7"));
+        d.State.Traders.Should().HaveCount(1);
+    }
+
+    [Fact]
+    public void OnOrderUpdate_SellFilledWhileOn_ReplacesTraderWithFreshOne()
+    {
+        var state = CycleToSell(Started());
+        var sell = state.Traders[0].SellOrder!;
+
+        var d = _leader.OnOrderUpdate(state, Update(sell, OrderStatus.Filled, sell.Quantity));
+
+        d.Commands.OfType<TraderFinished>().Should().ContainSingle().Which.Outcome.Should().Be(TraderOutcome.Completed);
+        d.Commands.OfType<TraderStarted>().Should().ContainSingle().Which.Reason.Should().Be(TraderStartReason.Replacement);
+        d.State.Traders.Should().ContainSingle().Which.TraderId.Should().Be("run-2");
+        d.State.Traders[0].BuyOrder.Should().BeNull();
+        d.State.Traders[0].RebuyNotified.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Shutdown_ThenLastTraderFinishes_SymbolStops()
+    {
+        var state = CycleToSell(Started());
+        state = Leader.Shutdown(state).State;
+        state.Status.Should().Be(SymbolStatus.Shutdown);
+        var sell = state.Traders[0].SellOrder!;
+
+        var d = _leader.OnOrderUpdate(state, Update(sell, OrderStatus.Filled, sell.Quantity));
+
+        d.State.Traders.Should().BeEmpty();
+        d.State.Status.Should().Be(SymbolStatus.Off);
+        d.Commands.OfType<TraderStarted>().Should().BeEmpty();
+        d.Commands.Last().Should().BeOfType<SymbolStopped>().Which.Reason.Should().Be("shutdown complete");
+    }
+
+    [Fact]
+    public void OnTrade_RebuyDuringShutdown_StartsNoTrader()
+    {
+        var state = Leader.Shutdown(Drop(Started(), 1.0m, 1)).State;
+        var d = _leader.OnTrade(state, Trade(0.5m, 2));
+        d.Commands.OfType<AllTradersStarted>().Should().ContainSingle();
+        d.State.Traders.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void Stop_Running_RemovesTradersAndReportsOpenOrders()
+    {
+        var state = Drop(Started(), 1.0m, 1);
+        var d = Leader.Stop(state);
+        d.State.Status.Should().Be(SymbolStatus.Off);
+        d.State.Traders.Should().BeEmpty();
+        d.Commands.Should().ContainSingle().Which.Should().BeOfType<SymbolStopped>().Which.OpenOrders.Should().ContainSingle().Which.ClientOrderId.Should().Be("run-1-b");
+    }
+
+    [Fact]
+    public void OnPlacementFailed_OnlyTraderRejected_NotReplacedAndSymbolStops()
+    {
+        var state = Drop(Started(), 1.0m, 1);
+        var d = _leader.OnPlacementFailed(state, "run-1-b", new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action."));
+        d.State.Traders.Should().BeEmpty();
+        d.State.Status.Should().Be(SymbolStatus.Off);
+        d.Commands.OfType<TraderStarted>().Should().BeEmpty();
+        d.Commands.Last().Should().BeOfType<SymbolStopped>().Which.Reason.Should().Contain("Rejected");
+    }
+
+    [Fact]
+    public void OnOrderUpdate_TraderThrows_RestoredFromLastStateWithSameId()
+    {
+        var crashing = new Leader(new TraderIdGenerator("run"), (s, i) => i is OrderUpdateInput ? throw new InvalidOperationException("boom") : Trader.Decide(s, i));
+        var state = crashing.OnTrade(crashing.Start(LeaderState.Create(Settings()), Filters()).State, Trade(1.0m)).State;
+        var before = state.Traders[0];
+
+        var d = crashing.OnOrderUpdate(state, Update(before.BuyOrder!, OrderStatus.Filled, 20m));
+
+        d.Commands.Should().ContainSingle().Which.Should().BeOfType<TraderCrashed>().Which.TraderId.Should().Be("run-1");
+        d.State.Traders.Should().ContainSingle().Which.Should().BeSameAs(before);
+        var after = crashing.OnTrade(d.State, Trade(0.5m, 9));
+        after.Commands.OfType<NotifyRebuy>().Should().ContainSingle("the restored trader keeps working");
+    }
+
+    [Fact]
+    public void OnOrderUpdate_NoOwner_ReportsUnknownOrder()
+    {
+        var state = Started();
+        var stray = new OrderUpdate("XRPUSDT", "old-9-s", 7, OrderSide.Sell, 1m, 1m, 1m, OrderStatus.Filled, 0m, null, T0);
+        _leader.OnOrderUpdate(state, stray).Commands.Should().ContainSingle().Which.Should().Be(new UnknownOrderUpdate(stray));
+    }
+
+    [Fact]
+    public void UpdateSettings_NewTradersUseThem_RunningTradersKeepTheirs()
+    {
+        var state = Drop(Started(chunks: 3), 1.0m, 1);
+        state = Leader.UpdateSettings(state, Settings(chunks: 3, budget: 300m)).State;
+        state = Drop(state, 0.5m, 2);
+        state.Traders.Select(t => t.Budget).Should().Equal(100m / 3, 100m);
+    }
+
+    [Fact]
+    public void Restore_SavedTraders_ResumesWithSameIds()
+    {
+        var saved = Drop(Started(), 1.0m, 1).Traders;
+        var d = Leader.Restore(LeaderState.Create(Settings()), Filters(), saved);
+        d.State.Status.Should().Be(SymbolStatus.On);
+        d.State.Traders.Should().Equal(saved);
+    }
+
+    private LeaderState CycleToSell(LeaderState state)
+    {
+        state = Drop(state, 1.0m, 1);
+        var buy = state.Traders[0].BuyOrder!;
+        return _leader.OnOrderUpdate(state, Update(buy, OrderStatus.Filled, buy.Quantity)).State;
+    }
+}
