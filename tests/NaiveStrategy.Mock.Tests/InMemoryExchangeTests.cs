@@ -1,0 +1,210 @@
+using NaiveStrategy.Mock;
+
+namespace NaiveStrategy.Mock.Tests;
+
+public sealed class InMemoryExchangeTests
+{
+    private static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly SymbolFilters Xrp = new()
+    {
+        Symbol = "XRPUSDT",
+        BaseAsset = "XRP",
+        QuoteAsset = "USDT",
+        TickSize = 0.0001m,
+        StepSize = 1m,
+        MinQuantity = 1m,
+        MaxQuantity = 90_000_000m,
+        MinPrice = 0.0001m,
+        MaxPrice = 1000m,
+        MinNotional = 10m,
+        NotionalFilterName = "MIN_NOTIONAL",
+    };
+
+    private static InMemoryExchange Create(decimal usdt = 100m, decimal xrp = 0m, bool partial = false, FeeAsset feeAsset = FeeAsset.Received) => new(new InMemoryExchangeOptions
+    {
+        Symbols = { Xrp },
+        Balances = { ["USDT"] = usdt, ["XRP"] = xrp },
+        PartialFills = partial,
+        FeeAsset = feeAsset,
+    });
+
+    private static OrderRequest Buy(string id = "a-b", decimal price = 0.5m, decimal qty = 40m) => new("XRPUSDT", id, OrderSide.Buy, price, qty);
+
+    private static TradeEvent Trade(decimal price, decimal qty = 1000m, long id = 1) => new("XRPUSDT", id, price, qty, T0.AddSeconds(id));
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_Valid_AcceptedWithSequentialIdsAndLocksQuote()
+    {
+        var exchange = Create();
+        var first = await exchange.PlaceLimitOrderAsync(Buy("a-b"));
+        var second = await exchange.PlaceLimitOrderAsync(Buy("c-b", qty: 20m));
+
+        first.Value.OrderId.Should().Be(1);
+        second.Value.OrderId.Should().Be(2);
+        first.Value.Status.Should().Be(OrderStatus.New);
+        exchange.GetBalance("USDT").Should().Be(new Balance("USDT", 70m, 30m));
+    }
+
+    [Theory]
+    [InlineData("0.50001", "40", "Filter failure: PRICE_FILTER")]
+    [InlineData("0.5", "40.5", "Filter failure: LOT_SIZE")]
+    [InlineData("0.5", "10", "Filter failure: MIN_NOTIONAL")]
+    public async Task PlaceLimitOrderAsync_BreaksFilter_Rejected1013WithBinanceMessage(string price, string qty, string message)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var result = await Create().PlaceLimitOrderAsync(Buy(price: decimal.Parse(price, inv), qty: decimal.Parse(qty, inv)));
+        result.Error.Should().Be(new ExchangeError(ExchangeErrorKind.Rejected, -1013, message));
+    }
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_CannotFund_Rejected2010()
+    {
+        var result = await Create(usdt: 10m).PlaceLimitOrderAsync(Buy());
+        result.Error.Should().Be(new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action."));
+    }
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_DuplicateOpenClientOrderId_Rejected()
+    {
+        var exchange = Create();
+        await exchange.PlaceLimitOrderAsync(Buy());
+        (await exchange.PlaceLimitOrderAsync(Buy())).Error!.Message.Should().Be("Duplicate order sent.");
+        exchange.Orders.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_UnknownSymbol_Rejected1121()
+    {
+        (await Create().PlaceLimitOrderAsync(Buy() with { Symbol = "DOGEUSDT" })).Error!.Code.Should().Be(-1121);
+    }
+
+    [Fact]
+    public async Task PublishTrade_BuyOnlyFillsStrictlyBelow()
+    {
+        var exchange = Create();
+        await exchange.PlaceLimitOrderAsync(Buy());
+        var updates = new List<OrderUpdate>();
+        using var _ = exchange.OrderUpdates.Subscribe(updates.Add);
+
+        exchange.PublishTrade(Trade(0.5m));
+        updates.Should().BeEmpty();
+        exchange.PublishTrade(Trade(0.4999m, id: 2));
+
+        var fill = updates.Should().ContainSingle().Subject;
+        fill.Status.Should().Be(OrderStatus.Filled);
+        fill.ExecutedQuantity.Should().Be(40m);
+        fill.Commission.Should().Be(0.04m);
+        fill.CommissionAsset.Should().Be("XRP");
+        fill.Time.Should().Be(T0.AddSeconds(2));
+        exchange.GetBalance("XRP").Should().Be(new Balance("XRP", 39.96m, 0m));
+        exchange.GetBalance("USDT").Should().Be(new Balance("USDT", 80m, 0m));
+    }
+
+    [Fact]
+    public async Task PublishTrade_SellOnlyFillsStrictlyAboveAndPaysFeeInQuote()
+    {
+        var exchange = Create(usdt: 0m, xrp: 40m);
+        await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "a-s", OrderSide.Sell, 0.5m, 40m));
+        exchange.PublishTrade(Trade(0.5m));
+        exchange.Orders.Single().Status.Should().Be(OrderStatus.New);
+        exchange.PublishTrade(Trade(0.5001m, id: 2));
+        exchange.Orders.Single().Status.Should().Be(OrderStatus.Filled);
+        exchange.GetBalance("USDT").Free.Should().Be(19.98m);
+        exchange.GetBalance("XRP").Should().Be(new Balance("XRP", 0m, 0m));
+    }
+
+    [Fact]
+    public async Task PublishTrade_QuoteFeeMode_BuyKeepsWholeQuantity()
+    {
+        var exchange = Create(feeAsset: FeeAsset.Quote);
+        await exchange.PlaceLimitOrderAsync(Buy());
+        exchange.PublishTrade(Trade(0.4m));
+        exchange.GetBalance("XRP").Free.Should().Be(40m);
+        exchange.GetBalance("USDT").Should().Be(new Balance("USDT", 79.98m, 0m));
+    }
+
+    [Fact]
+    public async Task PublishTrade_PartialFills_CappedByTradeQuantityBestPriceFirst()
+    {
+        var exchange = Create(partial: true);
+        await exchange.PlaceLimitOrderAsync(Buy("low-b", price: 0.5m, qty: 40m));
+        await exchange.PlaceLimitOrderAsync(Buy("high-b", price: 0.6m, qty: 20m));
+
+        exchange.PublishTrade(Trade(0.45m, qty: 30m));
+
+        var orders = exchange.Orders.ToDictionary(o => o.ClientOrderId);
+        orders["high-b"].Status.Should().Be(OrderStatus.Filled);
+        orders["low-b"].Status.Should().Be(OrderStatus.PartiallyFilled);
+        orders["low-b"].ExecutedQuantity.Should().Be(10m);
+    }
+
+    [Fact]
+    public async Task CancelOrderAsync_PartiallyFilled_UnlocksRemainder()
+    {
+        var exchange = Create(partial: true);
+        await exchange.PlaceLimitOrderAsync(Buy());
+        exchange.PublishTrade(Trade(0.4m, qty: 10m));
+
+        var canceled = await exchange.CancelOrderAsync("XRPUSDT", "a-b");
+
+        canceled.Value.Status.Should().Be(OrderStatus.Canceled);
+        canceled.Value.ExecutedQuantity.Should().Be(10m);
+        exchange.GetBalance("USDT").Should().Be(new Balance("USDT", 95m, 0m));
+        (await exchange.CancelOrderAsync("XRPUSDT", "a-b")).Error!.Code.Should().Be(-2011);
+    }
+
+    [Fact]
+    public async Task GetOrderAsync_Unknown_NotFound2013()
+    {
+        var result = await Create().GetOrderAsync("XRPUSDT", "nope");
+        result.Error.Should().Be(new ExchangeError(ExchangeErrorKind.NotFound, -2013, "Order does not exist."));
+    }
+
+    [Fact]
+    public async Task InjectPlacementFault_AcceptOrder_OrderExistsButCallerGetsError()
+    {
+        var exchange = Create();
+        exchange.InjectPlacementFault(new ExchangeError(ExchangeErrorKind.Unknown, -1007, "Timeout"), acceptOrder: true);
+        (await exchange.PlaceLimitOrderAsync(Buy())).Error!.Code.Should().Be(-1007);
+        (await exchange.GetOrderAsync("XRPUSDT", "a-b")).Value.Status.Should().Be(OrderStatus.New);
+    }
+
+    [Fact]
+    public async Task Orders_SameInputs_SameIdsAndFills()
+    {
+        async Task<string> Run()
+        {
+            var exchange = Create(partial: true);
+            await exchange.PlaceLimitOrderAsync(Buy("x-b"));
+            await exchange.PlaceLimitOrderAsync(Buy("y-b", price: 0.45m, qty: 30m));
+            exchange.PublishTrade(Trade(0.44m, qty: 50m));
+            return string.Join(';', exchange.Orders);
+        }
+
+        (await Run()).Should().Be(await Run());
+    }
+
+    [Fact]
+    public void PublishTrade_NoOrders_AllocatesNothing()
+    {
+        var exchange = Create();
+        using var _ = exchange.MarketTrades("XRPUSDT").Subscribe(_ => { });
+        var trade = Trade(0.5m);
+        exchange.PublishTrade(trade);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            exchange.PublishTrade(trade);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
+    [Fact]
+    public void Constructor_NegativeFee_ThrowsNamingOption()
+    {
+        var act = () => new InMemoryExchange(new InMemoryExchangeOptions { FeeRate = -0.1m });
+        act.Should().Throw<ArgumentException>().WithMessage("*FeeRate*-0.1*");
+    }
+}
