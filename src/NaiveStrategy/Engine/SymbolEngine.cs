@@ -235,10 +235,17 @@ internal sealed class SymbolEngine
                 _track(ResolveAsync(order, error, attempt));
                 break;
             default:
-                Log.PlacementFailed(_logger, order.TraderId, Symbol, clientOrderId, error);
-                Post(SymbolInput.ForFailure(clientOrderId, error));
+                Reject(order, error);
                 break;
         }
+    }
+
+    private void Reject(PlaceOrder order, ExchangeError error)
+    {
+        var clientOrderId = order.Request.ClientOrderId;
+        Log.PlacementFailed(_logger, order.TraderId, Symbol, clientOrderId, error);
+        _publish(new StrategyEvent(Symbol, _time.GetUtcNow(), new OrderRejected(order.TraderId, clientOrderId, error)));
+        Post(SymbolInput.ForFailure(clientOrderId, error));
     }
 
     private async Task RetryPlaceAsync(PlaceOrder order, int attempt, TimeSpan delay)
@@ -291,8 +298,7 @@ internal sealed class SymbolEngine
                 }
                 else
                 {
-                    Log.PlacementFailed(_logger, order.TraderId, Symbol, request.ClientOrderId, cause);
-                    Post(SymbolInput.ForFailure(request.ClientOrderId, cause));
+                    Reject(order, cause);
                 }
 
                 return;

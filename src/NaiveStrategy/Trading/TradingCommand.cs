@@ -75,3 +75,9 @@ public sealed record UnknownOrderUpdate(OrderUpdate Update) : TradingCommand;
 /// <param name="Reason">Why (stop, shutdown complete, or no trader left).</param>
 /// <param name="OpenOrders">Orders left working on the exchange by the traders that were stopped.</param>
 public sealed record SymbolStopped(string Reason, IReadOnlyList<TrackedOrder> OpenOrders) : TradingCommand;
+
+/// <summary>Published by the engine when the exchange refused an order for good (after its retry policy).</summary>
+/// <param name="TraderId">The trader.</param>
+/// <param name="ClientOrderId">The order.</param>
+/// <param name="Error">The exchange's answer.</param>
+public sealed record OrderRejected(string TraderId, string ClientOrderId, ExchangeError Error) : TradingCommand;

@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace NaiveStrategy.Sample;
+
+/// <summary>A bad command line: the message says which option and why.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>Options of the form <c>--name value</c> and flags <c>--name</c>, every one checked against a known list.</summary>
+internal sealed class CommandLine
+{
+    private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
+
+    public CommandLine(IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new UsageException($"unexpected argument '{arg}'.");
+            }
+
+            var name = arg[2..];
+            if (flags.Contains(name))
+            {
+                _values[name] = null;
+            }
+            else if (valueOptions.Contains(name))
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    throw new UsageException($"--{name} needs a value.");
+                }
+
+                _values[name] = args[++i];
+            }
+            else
+            {
+                throw new UsageException($"unknown option '{arg}'. Known: {string.Join(", ", valueOptions.Concat(flags).Select(o => "--" + o))}.");
+            }
+        }
+    }
+
+    public bool Has(string name) => _values.ContainsKey(name);
+
+    public string? String(string name) => _values.GetValueOrDefault(name);
+
+    public decimal Decimal(string name, decimal fallback)
+    {
+        var text = String(name);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new UsageException($"--{name} '{text}' is not a decimal number (use '.' as the decimal separator).");
+    }
+
+    public int Int(string name, int fallback)
+    {
+        var text = String(name);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new UsageException($"--{name} '{text}' is not a whole number.");
+    }
+}

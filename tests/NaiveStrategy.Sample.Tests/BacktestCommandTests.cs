@@ -1,0 +1,96 @@
+using NaiveStrategy.Sample;
+
+namespace NaiveStrategy.Sample.Tests;
+
+public sealed class BacktestCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("naive-sample-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await SampleApp.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Backtest_BundledData_GrowsTradersToChunksAndReplacesThem()
+    {
+        var orders = Path.Combine(_dir, "orders.csv");
+        var (code, output, _) = await Run("backtest", "--log-level", "None", "--orders-out", orders);
+
+        code.Should().Be(0);
+        output.Should().MatchRegex(@"max concurrent traders\s+5");
+        var rows = File.ReadAllLines(orders);
+        rows[0].Should().Be("order_id,client_order_id,trader_id,side,price,quantity,executed_quantity,status");
+        var traders = rows.Skip(1).Select(r => r.Split(',')[2]).Distinct().ToList();
+        traders.Count.Should().BeGreaterThan(5, "finished traders are replaced by fresh ones");
+        traders.Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public async Task Backtest_OrdersOut_PricesAndQuantitiesUseTickAndStepPrecision()
+    {
+        var orders = Path.Combine(_dir, "orders.csv");
+        (await Run("backtest", "--log-level", "None", "--orders-out", orders, "--step-size", "0.1")).Code.Should().Be(0);
+
+        foreach (var row in File.ReadAllLines(orders).Skip(1))
+        {
+            var f = row.Split(',');
+            f[4].Should().MatchRegex(@"^\d+\.\d{4}$");
+            f[5].Should().MatchRegex(@"^\d+\.\d$");
+            f[6].Should().MatchRegex(@"^\d+\.\d$");
+            f[7].Should().BeOneOf("NEW", "FILLED", "PARTIALLY_FILLED", "CANCELED", "REJECTED", "EXPIRED");
+            f[1].Should().StartWith(f[2] + "-");
+        }
+    }
+
+    [Fact]
+    public async Task Backtest_SameInputs_SameOrdersAndSummary()
+    {
+        var a = Path.Combine(_dir, "a.csv");
+        var b = Path.Combine(_dir, "b.csv");
+        var first = await Run("backtest", "--log-level", "None", "--orders-out", a);
+        var second = await Run("backtest", "--log-level", "None", "--orders-out", b);
+
+        File.ReadAllBytes(a).Should().Equal(File.ReadAllBytes(b));
+        Strip(first.Out).Should().Be(Strip(second.Out));
+
+        static string Strip(string summary) => string.Join('\n', summary.Split('\n').Where(l => !l.Contains("wall time", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Backtest_MalformedLine_ErrorNamesFileAndLine()
+    {
+        var file = Path.Combine(_dir, "XRPUSDT-trades-2024-01-02.csv");
+        File.WriteAllLines(file, ["1,0.5,10,5,1704067200000,True,True", "2,abc,10,5,1704067200001,True,True"]);
+
+        var (code, _, error) = await Run("backtest", "--trades", file, "--log-level", "None");
+
+        code.Should().Be(1);
+        error.Should().Contain("XRPUSDT-trades-2024-01-02.csv line 2").And.Contain("abc");
+    }
+
+    [Theory]
+    [InlineData("--chunks", "0", "chunks must be >= 1, got 0")]
+    [InlineData("--budget", "abc", "--budget 'abc' is not a decimal")]
+    [InlineData("--bogus", "1", "unknown option '--bogus'")]
+    [InlineData("--tick-size", "0", "--tick-size and --step-size must be > 0")]
+    public async Task Backtest_BadOption_ExitCode2WithMessage(string option, string value, string message)
+    {
+        var (code, _, error) = await Run("backtest", option, value);
+        code.Should().Be(2);
+        error.Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task Backtest_MissingFile_ErrorNamesPath()
+    {
+        var (code, _, error) = await Run("backtest", "--trades", Path.Combine(_dir, "nope.csv"));
+        code.Should().Be(2);
+        error.Should().Contain("nope.csv").And.Contain("does not exist");
+    }
+}
