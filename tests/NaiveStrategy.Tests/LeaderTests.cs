@@ -99,7 +99,7 @@ public sealed class LeaderTests
         d.State.Traders.Should().BeEmpty();
         d.State.Status.Should().Be(SymbolStatus.Off);
         d.Commands.OfType<TraderStarted>().Should().BeEmpty();
-        d.Commands.Last().Should().BeOfType<SymbolStopped>().Which.Reason.Should().Be("shutdown complete");
+        d.Commands[^1].Should().BeOfType<SymbolStopped>().Which.Reason.Should().Be("shutdown complete");
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class LeaderTests
         d.State.Traders.Should().BeEmpty();
         d.State.Status.Should().Be(SymbolStatus.Off);
         d.Commands.OfType<TraderStarted>().Should().BeEmpty();
-        d.Commands.Last().Should().BeOfType<SymbolStopped>().Which.Reason.Should().Contain("Rejected");
+        d.Commands[^1].Should().BeOfType<SymbolStopped>().Which.Reason.Should().Contain("Rejected");
     }
 
     [Fact]

@@ -183,7 +183,7 @@ public sealed class TraderTests
     {
         var state = WithSell();
         var d = Trader.OnOrderUpdate(state, Update(state.SellOrder!, OrderStatus.Filled, state.SellOrder!.Quantity));
-        d.Commands.Last().Should().BeOfType<TraderFinished>().Which.Outcome.Should().Be(TraderOutcome.Completed);
+        d.Commands[^1].Should().BeOfType<TraderFinished>().Which.Outcome.Should().Be(TraderOutcome.Completed);
         d.State.Outcome.Should().Be(TraderOutcome.Completed);
     }
 
@@ -204,7 +204,7 @@ public sealed class TraderTests
     {
         var state = WithSell();
         var d = Trader.OnOrderUpdate(state, Update(state.SellOrder!, status, 4m));
-        var finished = d.Commands.Last().Should().BeOfType<TraderFinished>().Subject;
+        var finished = d.Commands[^1].Should().BeOfType<TraderFinished>().Subject;
         finished.Outcome.Should().Be(TraderOutcome.Stranded);
         finished.Reason.Should().Contain("holding 16 XRP");
     }
