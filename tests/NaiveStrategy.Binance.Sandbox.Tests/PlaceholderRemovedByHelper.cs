@@ -1,0 +1,1 @@
+namespace NaiveStrategy.Binance.Sandbox.Tests;
