@@ -129,9 +129,14 @@ public static class SampleApp
         var stopwatch = Stopwatch.StartNew();
         await using (var provider = services.BuildServiceProvider())
         {
-            var engine = provider.GetRequiredService<NaiveStrategyEngine>();
-            var exchange = provider.GetRequiredService<InMemoryExchange>();
-            result = await BacktestRunner.RunAsync(engine, exchange, TradeFiles.Read(path, symbol), cancellationToken: cancellationToken);
+            using var session = new BacktestSession(provider.GetRequiredService<NaiveStrategyEngine>(), provider.GetRequiredService<InMemoryExchange>());
+            await session.StartAsync(cancellationToken);
+            foreach (var trade in TradeFiles.Read(path, symbol))
+            {
+                session.Replay(trade);
+            }
+
+            result = await session.CompleteAsync(cancellationToken);
         }
 
         stopwatch.Stop();
@@ -152,7 +157,7 @@ public static class SampleApp
         output.WriteLine($"Backtest of {Path.GetFileName(path)}: chunks {settings.Chunks}, budget {settings.Budget.ToString(inv)}, buy_down {settings.BuyDownInterval.ToString(inv)}, profit {settings.ProfitInterval.ToString(inv)}, rebuy {settings.RebuyInterval.ToString(inv)}");
         foreach (var s in result.Symbols)
         {
-            output.WriteLine($"{s.Symbol}");
+            output.WriteLine($"{s.Symbol}  {s.From:u} .. {s.To:u}");
             Line("trades replayed", s.TradesReplayed.ToString("N0", inv));
             Line("orders placed", s.OrdersPlaced.ToString(inv));
             Line("orders filled", s.OrdersFilled.ToString(inv));
@@ -161,15 +166,21 @@ public static class SampleApp
             Line("traders started", s.TradersStarted.ToString(inv));
             Line("max concurrent traders", s.MaxConcurrentTraders.ToString(inv));
             Line("cycles completed", s.CyclesCompleted.ToString(inv));
-            Line("fees paid", s.FeesPaid.ToString("0.########", inv));
-            Line("realized PnL", s.RealizedPnl.ToString("0.########", inv));
-            Line("open position", s.OpenPosition.ToString(inv) + " @ last price " + s.LastPrice.ToString(inv));
-            Line("unrealized PnL", s.UnrealizedPnl.ToString("0.########", inv));
+            Line("fees paid", Money(s.FeesPaid));
+            Line("realized PnL (net)", Money(s.RealizedPnl));
+            Line("open position", s.OpenPosition.ToString(inv) + " @ " + s.LastPrice.ToString(inv));
+            Line("unrealized PnL", Money(s.UnrealizedPnl));
+            Line("total PnL", Money(s.TotalPnl) + " (" + Percent(s.StrategyReturn) + " of budget)");
+            Line("max drawdown", Money(s.MaxDrawdown) + " (" + Percent(s.MaxDrawdownFraction) + ")");
+            Line("buy and hold", Percent(s.BuyAndHoldReturn));
         }
 
-        Line("wall time", elapsed.TotalSeconds.ToString("0.000", inv) + " s");
+        var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
+        Line("wall time", seconds.ToString("0.000", inv) + " s (" + (result.TradesReplayed / seconds).ToString("N0", inv) + " events/s)");
 
         void Line(string name, string value) => output.WriteLine($"  {name,-24}{value}");
+        string Money(decimal value) => value.ToString("0.########", inv);
+        string Percent(decimal fraction) => (fraction * 100).ToString("0.00", inv) + " %";
     }
 
     private static LogLevel ParseLevel(string text) =>

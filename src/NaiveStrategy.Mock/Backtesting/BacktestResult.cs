@@ -1,9 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace NaiveStrategy.Mock;
 
 /// <summary>One order of a backtest's journal, at its final state, with the trader that placed it.</summary>
 /// <param name="Order">The order's final state.</param>
 /// <param name="TraderId">The trader that placed it.</param>
 public sealed record JournalEntry(OrderUpdate Order, string TraderId);
+
+/// <summary>A point of a symbol's equity curve.</summary>
+/// <param name="Time">Market time.</param>
+/// <param name="Price">Last market price.</param>
+/// <param name="Equity">Budget + cash flow + position marked to <paramref name="Price"/>, in the quote asset.</param>
+public readonly record struct EquityPoint(DateTimeOffset Time, decimal Price, decimal Equity);
 
 /// <summary>Figures of one symbol over a backtest. Money is in the symbol's quote asset.</summary>
 public sealed record SymbolReport
@@ -14,6 +23,12 @@ public sealed record SymbolReport
     /// <summary>Market trades replayed.</summary>
     public long TradesReplayed { get; init; }
 
+    /// <summary>Time of the first trade replayed.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Time of the last trade replayed.</summary>
+    public DateTimeOffset? To { get; init; }
+
     /// <summary>Orders accepted by the exchange.</summary>
     public int OrdersPlaced { get; init; }
 
@@ -23,7 +38,7 @@ public sealed record SymbolReport
     /// <summary>Orders canceled or expired.</summary>
     public int OrdersCanceled { get; init; }
 
-    /// <summary>Orders rejected by the exchange or not sent because they broke a filter.</summary>
+    /// <summary>Orders refused by the exchange, or not sent because they broke a filter.</summary>
     public int OrdersRejected { get; init; }
 
     /// <summary>Traders started.</summary>
@@ -35,6 +50,9 @@ public sealed record SymbolReport
     /// <summary>Completed buy → sell cycles.</summary>
     public int CyclesCompleted { get; init; }
 
+    /// <summary>The symbol's budget: the equity at the start.</summary>
+    public decimal Budget { get; init; }
+
     /// <summary>Fees paid, valued in the quote asset (base-asset fees at their fill price).</summary>
     public decimal FeesPaid { get; init; }
 
@@ -44,8 +62,17 @@ public sealed record SymbolReport
     /// <summary>Base asset still held at the end.</summary>
     public decimal OpenPosition { get; init; }
 
-    /// <summary>The open position's gain or loss marked to the last price.</summary>
+    /// <summary>The open position's gain or loss against its average cost, marked to the last price.</summary>
     public decimal UnrealizedPnl { get; init; }
+
+    /// <summary>Realized plus unrealized: the change of equity over the run.</summary>
+    public decimal TotalPnl { get; init; }
+
+    /// <summary>Largest fall of equity from a previous peak, in the quote asset (equity marked at every trade).</summary>
+    public decimal MaxDrawdown { get; init; }
+
+    /// <summary><see cref="MaxDrawdown"/> as a fraction of the peak it fell from.</summary>
+    public decimal MaxDrawdownFraction { get; init; }
 
     /// <summary>First market price replayed.</summary>
     public decimal FirstPrice { get; init; }
@@ -53,15 +80,29 @@ public sealed record SymbolReport
     /// <summary>Last market price replayed.</summary>
     public decimal LastPrice { get; init; }
 
-    /// <summary>Realized plus unrealized.</summary>
-    public decimal TotalPnl => RealizedPnl + UnrealizedPnl;
+    /// <summary>Return of buying the budget at the first price and holding to the last (fees ignored), as a fraction.</summary>
+    public decimal BuyAndHoldReturn { get; init; }
+
+    /// <summary>The strategy's return over the budget, as a fraction.</summary>
+    public decimal StrategyReturn { get; init; }
 }
 
-/// <summary>The outcome of a backtest.</summary>
-/// <param name="Symbols">Figures per symbol, by symbol name.</param>
+/// <summary>The outcome of a backtest. Deterministic: the same inputs give the same result, byte for byte in <see cref="ToJson"/>.</summary>
+/// <param name="Symbols">Figures per symbol, ordered by symbol.</param>
 /// <param name="Journal">Every order in placement order, at its final state.</param>
-public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOnlyList<JournalEntry> Journal)
+/// <param name="EquityCurves">Equity curve per symbol when sampling was on, else empty.</param>
+public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOnlyList<JournalEntry> Journal, IReadOnlyDictionary<string, IReadOnlyList<EquityPoint>> EquityCurves)
 {
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
     /// <summary>Market trades replayed, all symbols.</summary>
     public long TradesReplayed => Symbols.Sum(s => s.TradesReplayed);
+
+    /// <summary>The per-symbol figures as indented JSON (no timing, so it is reproducible).</summary>
+    public string ToJson() => JsonSerializer.Serialize(new { symbols = Symbols }, Json);
 }

@@ -48,15 +48,17 @@ internal sealed class SymbolEngine
     {
         lock (_gate)
         {
-            _queue.Enqueue(input);
             if (_draining)
             {
+                // Posted by an effect of the input being processed: it runs after that input, not inside it.
+                _queue.Enqueue(input);
                 return;
             }
 
             _draining = true;
             try
             {
+                Process(input);
                 while (_queue.TryDequeue(out var next))
                 {
                     Process(next);
@@ -92,9 +94,10 @@ internal sealed class SymbolEngine
             }
 
             Volatile.Write(ref _state, decision.State);
-            foreach (var command in decision.Commands)
+            var commands = decision.Commands;
+            for (var i = 0; i < commands.Count; i++)
             {
-                Execute(command);
+                Execute(commands[i]);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

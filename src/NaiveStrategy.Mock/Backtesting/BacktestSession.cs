@@ -1,0 +1,277 @@
+namespace NaiveStrategy.Mock;
+
+/// <summary>
+/// Replays market trades through the real engine against an <see cref="InMemoryExchange"/> on the
+/// caller's thread (the exchange is synchronous) and keeps the figures of a report: the same Trader
+/// and Leader code runs as in live trading; only the exchange differs. Equity is marked at every
+/// trade without allocating; orders and fills are tracked from the exchange's order updates.
+/// </summary>
+public sealed class BacktestSession : IDisposable
+{
+    private readonly NaiveStrategyEngine _engine;
+    private readonly InMemoryExchange _exchange;
+    private readonly TimeSpan? _equitySampling;
+    private readonly Dictionary<string, Track> _tracks = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, (decimal Executed, decimal Commission)> _fills = [];
+    private readonly Dictionary<string, string> _traderOf = new(StringComparer.Ordinal);
+    private readonly List<IDisposable> _subscriptions = [];
+    private Track? _last;
+
+    /// <summary>Creates a session over an engine and the in-memory exchange it trades on.</summary>
+    /// <param name="engine">The engine; its configured symbols are started by <see cref="StartAsync"/>.</param>
+    /// <param name="exchange">The exchange the engine trades on.</param>
+    /// <param name="equitySampling">When set, an equity curve point is kept every such interval of market time.</param>
+    public BacktestSession(NaiveStrategyEngine engine, InMemoryExchange exchange, TimeSpan? equitySampling = null)
+    {
+        _engine = engine ?? throw new ArgumentNullException(nameof(engine));
+        _exchange = exchange ?? throw new ArgumentNullException(nameof(exchange));
+        if (equitySampling is { } s && s <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(equitySampling), s, "The equity sampling interval must be > 0.");
+        }
+
+        _equitySampling = equitySampling;
+    }
+
+    /// <summary>Market trades replayed so far.</summary>
+    public long TradesReplayed { get; private set; }
+
+    /// <summary>Subscribes to the engine and the exchange, then starts the engine's configured symbols.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        _subscriptions.Add(_engine.Events.Subscribe(OnEvent));
+        _subscriptions.Add(_exchange.OrderUpdates.Subscribe(OnOrderUpdate));
+        await _engine.StartAsync(cancellationToken);
+    }
+
+    /// <summary>One market trade: the exchange matches, the strategy reacts, equity is marked. Allocates nothing when no order is placed or filled.</summary>
+    public void Replay(in TradeEvent trade)
+    {
+        var track = _last is { } l && ReferenceEquals(l.Symbol, trade.Symbol) ? l : TrackOf(trade.Symbol);
+        _last = track;
+        _exchange.PublishTrade(trade);
+        TradesReplayed++;
+        track.Mark(trade, _equitySampling);
+    }
+
+    /// <summary>Replays trades in order.</summary>
+    public void Replay(ReadOnlySpan<TradeEvent> trades)
+    {
+        foreach (ref readonly var trade in trades)
+        {
+            Replay(trade);
+        }
+    }
+
+    /// <summary>Stops listening and computes the result.</summary>
+    public async Task<BacktestResult> CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        Dispose();
+        var journal = _exchange.Orders.Select(o => new JournalEntry(o, _traderOf.GetValueOrDefault(o.ClientOrderId, ""))).ToArray();
+        var reports = new List<SymbolReport>();
+        var curves = new SortedDictionary<string, IReadOnlyList<EquityPoint>>(StringComparer.Ordinal);
+        foreach (var symbol in _engine.Symbols.Union(_tracks.Keys).Order(StringComparer.Ordinal))
+        {
+            var filters = await _exchange.GetSymbolFiltersAsync(symbol, cancellationToken);
+            if (!filters.IsSuccess)
+            {
+                throw new InvalidOperationException($"The trades replayed include {symbol}, which the in-memory exchange does not list: {filters.Error}.");
+            }
+
+            var track = TrackOf(symbol);
+            var orders = journal.Where(j => j.Order.Symbol == symbol).Select(j => j.Order).ToArray();
+            reports.Add(BacktestReport.FromJournal(filters.Value, orders, track.Counters, track.Budget) with
+            {
+                TradesReplayed = track.Count,
+                From = track.Count > 0 ? track.FirstTime : null,
+                To = track.Count > 0 ? track.LastTime : null,
+                FirstPrice = track.FirstPrice,
+                LastPrice = track.LastPrice,
+                UnrealizedPnl = BacktestReport.Unrealized(filters.Value, orders, track.LastPrice),
+                TotalPnl = track.Equity - track.Budget,
+                MaxDrawdown = track.MaxDrawdown,
+                MaxDrawdownFraction = track.MaxDrawdownFraction,
+                BuyAndHoldReturn = track.FirstPrice > 0 ? Math.Round((track.LastPrice / track.FirstPrice) - 1, 8) : 0m,
+                StrategyReturn = track.Budget > 0 ? Math.Round((track.Equity - track.Budget) / track.Budget, 8) : 0m,
+            });
+            if (track.Curve is { } curve)
+            {
+                curves[symbol] = curve;
+            }
+        }
+
+        return new BacktestResult(reports, journal, curves);
+    }
+
+    /// <summary>Stops listening to the engine and the exchange.</summary>
+    public void Dispose()
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            subscription.Dispose();
+        }
+
+        _subscriptions.Clear();
+    }
+
+    private Track TrackOf(string symbol)
+    {
+        if (!_tracks.TryGetValue(symbol, out var track))
+        {
+            var budget = _engine.GetState(symbol)?.Settings.Budget ?? 0m;
+            var filters = _exchange.GetSymbolFiltersAsync(symbol);
+            var baseAsset = filters.IsCompletedSuccessfully && filters.Result.IsSuccess ? filters.Result.Value.BaseAsset : "";
+            track = new Track(symbol, budget, baseAsset);
+            _tracks[symbol] = track;
+        }
+
+        return track;
+    }
+
+    private void OnEvent(StrategyEvent e)
+    {
+        var c = TrackOf(e.Symbol).Counters;
+        switch (e.Command)
+        {
+            case PlaceOrder p:
+                _traderOf[p.Request.ClientOrderId] = p.TraderId;
+                break;
+            case TraderStarted:
+                c.TradersStarted++;
+                c.Running++;
+                c.MaxConcurrentTraders = Math.Max(c.MaxConcurrentTraders, c.Running);
+                break;
+            case TraderFinished f:
+                c.Running--;
+                c.CyclesCompleted += f.Outcome == TraderOutcome.Completed ? 1 : 0;
+                break;
+            case OrderNotSent:
+                c.OrdersNotSent++;
+                break;
+            case OrderRejected:
+                c.PlacementsRejected++;
+                break;
+            case SymbolStopped:
+                c.Running = 0;
+                break;
+        }
+    }
+
+    // Cash and position move by what each update adds to the order's cumulative fill and commission.
+    private void OnOrderUpdate(OrderUpdate update)
+    {
+        var before = _fills.GetValueOrDefault(update.OrderId);
+        var quantity = update.ExecutedQuantity - before.Executed;
+        var commission = update.Commission - before.Commission;
+        if (quantity == 0 && commission == 0)
+        {
+            return;
+        }
+
+        _fills[update.OrderId] = (update.ExecutedQuantity, update.Commission);
+        var track = TrackOf(update.Symbol);
+        var notional = quantity * update.Price;
+        var baseFee = update.CommissionAsset == track.BaseAsset ? commission : 0m;
+        var quoteFee = commission - baseFee;
+        if (update.Side == OrderSide.Buy)
+        {
+            track.Cash -= notional + quoteFee;
+            track.Position += quantity - baseFee;
+        }
+        else
+        {
+            track.Cash += notional - quoteFee;
+            track.Position -= quantity + baseFee;
+        }
+    }
+
+    private sealed class Track(string symbol, decimal budget, string baseAsset)
+    {
+        public string Symbol { get; } = symbol;
+
+        public decimal Budget { get; } = budget;
+
+        public string BaseAsset { get; } = baseAsset;
+
+        public SymbolCounters Counters { get; } = new();
+
+        public long Count { get; private set; }
+
+        public decimal FirstPrice { get; private set; }
+
+        public decimal LastPrice { get; private set; }
+
+        public DateTimeOffset FirstTime { get; private set; }
+
+        public DateTimeOffset LastTime { get; private set; }
+
+        public decimal Cash { get; set; }
+
+        public decimal Position { get; set; }
+
+        public decimal Equity { get; private set; } = budget;
+
+        public decimal MaxDrawdown { get; private set; }
+
+        public decimal MaxDrawdownFraction { get; private set; }
+
+        public List<EquityPoint>? Curve { get; private set; }
+
+        private decimal _peak = budget;
+        private long _bucket = long.MinValue;
+
+        public void Mark(in TradeEvent trade, TimeSpan? sampling)
+        {
+            if (Count++ == 0)
+            {
+                FirstPrice = trade.Price;
+                FirstTime = trade.Time;
+            }
+
+            LastPrice = trade.Price;
+            LastTime = trade.Time;
+            Equity = Budget + Cash + (Position * trade.Price);
+            if (Equity > _peak)
+            {
+                _peak = Equity;
+            }
+            else if (_peak - Equity > MaxDrawdown)
+            {
+                MaxDrawdown = _peak - Equity;
+                MaxDrawdownFraction = _peak > 0 ? Math.Round(MaxDrawdown / _peak, 8) : 0m;
+            }
+
+            if (sampling is { } interval)
+            {
+                var bucket = trade.Time.UtcTicks / interval.Ticks;
+                if (bucket != _bucket)
+                {
+                    _bucket = bucket;
+                    (Curve ??= []).Add(new EquityPoint(trade.Time, trade.Price, Equity));
+                }
+            }
+        }
+    }
+}
+
+/// <summary>Counts kept from the engine's events during a backtest.</summary>
+public sealed class SymbolCounters
+{
+    /// <summary>Traders started.</summary>
+    public int TradersStarted { get; set; }
+
+    /// <summary>Traders running now.</summary>
+    public int Running { get; set; }
+
+    /// <summary>Most traders running at once.</summary>
+    public int MaxConcurrentTraders { get; set; }
+
+    /// <summary>Completed cycles.</summary>
+    public int CyclesCompleted { get; set; }
+
+    /// <summary>Orders not sent because they broke a filter.</summary>
+    public int OrdersNotSent { get; set; }
+
+    /// <summary>Orders the exchange refused (never accepted, so not in its order list).</summary>
+    public int PlacementsRejected { get; set; }
+}

@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Options;
+
+namespace NaiveStrategy.Mock.Tests;
+
+public sealed class BacktestSessionTests
+{
+    private static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly SymbolFilters Xrp = new()
+    {
+        Symbol = "XRPUSDT",
+        BaseAsset = "XRP",
+        QuoteAsset = "USDT",
+        TickSize = 0.0001m,
+        StepSize = 0.1m,
+        MinNotional = 5m,
+    };
+
+    private static async Task<BacktestResult> Run(IEnumerable<decimal> prices, bool partial = false, FeeAsset fee = FeeAsset.Received)
+    {
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp }, Balances = { ["USDT"] = 100m }, PartialFills = partial, FeeAsset = fee, StartTime = T0 });
+        var options = new NaiveStrategyOptions();
+        options.AddSymbol("XRPUSDT", s => s with { Chunks = 4, Budget = 100m, BuyDownInterval = 0.002m, ProfitInterval = 0.003m, RebuyInterval = 0.01m });
+        await using var engine = new NaiveStrategyEngine(exchange, Options.Create(options), new TraderIdGenerator("bt"), exchange.Clock);
+        using var session = new BacktestSession(engine, exchange, TimeSpan.FromMinutes(1));
+        await session.StartAsync();
+        long id = 0;
+        foreach (var price in prices)
+        {
+            id++;
+            session.Replay(new TradeEvent("XRPUSDT", id, price, 3m + (id % 7), T0.AddSeconds(id * 7)));
+        }
+
+        return await session.CompleteAsync();
+    }
+
+    private static IEnumerable<decimal> Wave()
+    {
+        var random = new Random(7);
+        var price = 0.5m;
+        for (var i = 0; i < 4000; i++)
+        {
+            var drift = i < 2000 ? -0.0002m : 0.00025m;
+            price = Math.Round(price * (1 + drift + (((decimal)random.NextDouble() - 0.5m) * 0.004m)), 4);
+            yield return price;
+        }
+    }
+
+    [Theory]
+    [InlineData(false, FeeAsset.Received)]
+    [InlineData(true, FeeAsset.Received)]
+    [InlineData(false, FeeAsset.Quote)]
+    public async Task CompleteAsync_PnlAgreesWithIndependentRecomputationFromJournal(bool partial, FeeAsset fee)
+    {
+        var result = await Run(Wave(), partial, fee);
+        var report = result.Symbols.Should().ContainSingle().Subject;
+        report.CyclesCompleted.Should().BePositive();
+
+        // Independent: cash and position from the final orders alone, marked to the last price.
+        decimal cash = 0, position = 0;
+        foreach (var o in result.Journal.Select(j => j.Order))
+        {
+            var baseFee = o.CommissionAsset == "XRP" ? o.Commission : 0m;
+            var quoteFee = o.CommissionAsset == "USDT" ? o.Commission : 0m;
+            var sign = o.Side == OrderSide.Buy ? 1 : -1;
+            cash -= (sign * o.ExecutedQuantity * o.Price) + quoteFee;
+            position += (sign * o.ExecutedQuantity) - baseFee;
+        }
+
+        var expected = cash + (position * report.LastPrice);
+        report.TotalPnl.Should().BeApproximately(expected, 0.00000001m);
+        (report.RealizedPnl + report.UnrealizedPnl).Should().BeApproximately(expected, 0.0000001m);
+        report.OpenPosition.Should().Be(position);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_SameInputs_ByteIdenticalJsonAndJournal()
+    {
+        var a = await Run(Wave());
+        var b = await Run(Wave());
+        a.ToJson().Should().Be(b.ToJson());
+        a.Journal.Should().Equal(b.Journal);
+        a.ToJson().Should().Contain("\"maxDrawdown\"").And.Contain("\"buyAndHoldReturn\"");
+    }
+
+    [Fact]
+    public async Task CompleteAsync_FallingMarket_DrawdownAndBuyAndHoldReported()
+    {
+        var result = await Run(Enumerable.Range(0, 500).Select(i => 0.5m - (i * 0.0004m)));
+        var report = result.Symbols.Single();
+        report.BuyAndHoldReturn.Should().BeNegative();
+        report.MaxDrawdown.Should().BePositive();
+        report.MaxDrawdownFraction.Should().BeInRange(0m, 1m);
+        result.EquityCurves["XRPUSDT"].Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Replay_NoOrderActivity_AllocatesNothing()
+    {
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp }, Balances = { ["USDT"] = 100m }, StartTime = T0 });
+        var options = new NaiveStrategyOptions();
+        options.AddSymbol("XRPUSDT", s => s with { Chunks = 5, Budget = 100m, BuyDownInterval = 0.01m, RebuyInterval = 0.5m });
+        await using var engine = new NaiveStrategyEngine(exchange, Options.Create(options), new TraderIdGenerator("bt"), exchange.Clock);
+        using var session = new BacktestSession(engine, exchange);
+        await session.StartAsync();
+        var trade = new TradeEvent("XRPUSDT", 1, 0.5m, 1m, T0);
+        session.Replay(trade);
+        session.Replay(trade);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            session.Replay(trade);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+}
