@@ -136,7 +136,7 @@ public static class SampleApp
                 session.Replay(trade);
             }
 
-            result = await session.CompleteAsync(cancellationToken);
+            result = session.Complete();
         }
 
         stopwatch.Stop();

@@ -119,6 +119,9 @@ public sealed class InMemoryExchange : IExchange
         }
     }
 
+    /// <summary>The filters of a listed symbol, or null.</summary>
+    public SymbolFilters? FindSymbol(string symbol) => _symbols.GetValueOrDefault(symbol);
+
     /// <inheritdoc />
     public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) =>
         new(_symbols.TryGetValue(symbol, out var filters) ? filters : InvalidSymbol());

@@ -31,7 +31,7 @@ public sealed class BacktestSessionTests
             session.Replay(new TradeEvent("XRPUSDT", id, price, 3m + (id % 7), T0.AddSeconds(id * 7)));
         }
 
-        return await session.CompleteAsync();
+        return session.Complete();
     }
 
     private static IEnumerable<decimal> Wave()

@@ -64,7 +64,7 @@ public sealed class BacktestSession : IDisposable
     }
 
     /// <summary>Stops listening and computes the result.</summary>
-    public async Task<BacktestResult> CompleteAsync(CancellationToken cancellationToken = default)
+    public BacktestResult Complete()
     {
         Dispose();
         var journal = _exchange.Orders.Select(o => new JournalEntry(o, _traderOf.GetValueOrDefault(o.ClientOrderId, ""))).ToArray();
@@ -72,22 +72,19 @@ public sealed class BacktestSession : IDisposable
         var curves = new SortedDictionary<string, IReadOnlyList<EquityPoint>>(StringComparer.Ordinal);
         foreach (var symbol in _engine.Symbols.Union(_tracks.Keys).Order(StringComparer.Ordinal))
         {
-            var filters = await _exchange.GetSymbolFiltersAsync(symbol, cancellationToken);
-            if (!filters.IsSuccess)
-            {
-                throw new InvalidOperationException($"The trades replayed include {symbol}, which the in-memory exchange does not list: {filters.Error}.");
-            }
+            var filters = _exchange.FindSymbol(symbol)
+                ?? throw new InvalidOperationException($"The trades replayed include {symbol}, which the in-memory exchange does not list.");
 
             var track = TrackOf(symbol);
             var orders = journal.Where(j => j.Order.Symbol == symbol).Select(j => j.Order).ToArray();
-            reports.Add(BacktestReport.FromJournal(filters.Value, orders, track.Counters, track.Budget) with
+            reports.Add(BacktestReport.FromJournal(filters, orders, track.Counters, track.Budget) with
             {
                 TradesReplayed = track.Count,
                 From = track.Count > 0 ? track.FirstTime : null,
                 To = track.Count > 0 ? track.LastTime : null,
                 FirstPrice = track.FirstPrice,
                 LastPrice = track.LastPrice,
-                UnrealizedPnl = BacktestReport.Unrealized(filters.Value, orders, track.LastPrice),
+                UnrealizedPnl = BacktestReport.Unrealized(filters, orders, track.LastPrice),
                 TotalPnl = track.Equity - track.Budget,
                 MaxDrawdown = track.MaxDrawdown,
                 MaxDrawdownFraction = track.MaxDrawdownFraction,
@@ -119,9 +116,7 @@ public sealed class BacktestSession : IDisposable
         if (!_tracks.TryGetValue(symbol, out var track))
         {
             var budget = _engine.GetState(symbol)?.Settings.Budget ?? 0m;
-            var filters = _exchange.GetSymbolFiltersAsync(symbol);
-            var baseAsset = filters.IsCompletedSuccessfully && filters.Result.IsSuccess ? filters.Result.Value.BaseAsset : "";
-            track = new Track(symbol, budget, baseAsset);
+            track = new Track(symbol, budget, _exchange.FindSymbol(symbol)?.BaseAsset ?? "");
             _tracks[symbol] = track;
         }
 
