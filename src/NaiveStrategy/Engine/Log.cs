@@ -65,6 +65,21 @@ internal static partial class Log
     [LoggerMessage(20, LogLevel.Error, "The {Symbol} engine failed to process an input; the input was dropped")]
     public static partial void InputFailed(ILogger logger, Exception exception, string symbol);
 
+    [LoggerMessage(22, LogLevel.Warning, "The trader({TraderId}) {Symbol} order {ClientOrderId} was recorded but never reached the exchange: sending it once")]
+    public static partial void ResendingIntent(ILogger logger, string traderId, string symbol, string clientOrderId);
+
+    [LoggerMessage(23, LogLevel.Critical, "The trader({TraderId}) {Symbol} order {ClientOrderId} was {Status} but the exchange does not know it: check the account")]
+    public static partial void OrderVanished(ILogger logger, string traderId, string symbol, string clientOrderId, OrderStatus status);
+
+    [LoggerMessage(24, LogLevel.Information, "{Symbol} restored from the store: {TraderCount} trader(s), status {Status}")]
+    public static partial void SymbolRestored(ILogger logger, string symbol, int traderCount, SymbolStatus status);
+
+    [LoggerMessage(25, LogLevel.Error, "The {Symbol} market trade stream failed")]
+    public static partial void TradeStreamFailed(ILogger logger, Exception exception, string symbol);
+
+    [LoggerMessage(26, LogLevel.Error, "The order update stream failed")]
+    public static partial void OrderStreamFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(21, LogLevel.Information, "{Symbol} is shutting down: running traders finish their cycle")]
     public static partial void ShuttingDown(ILogger logger, string symbol);
 }

@@ -18,6 +18,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     private readonly TraderIdGenerator _ids;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IStrategyStore? _store;
     private readonly ConcurrentDictionary<string, SymbolEngine> _symbols = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IDisposable> _tradeSubscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _inflight = new();
@@ -28,8 +29,15 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     private bool _disposed;
 
     /// <summary>Creates an engine.</summary>
-    public NaiveStrategyEngine(IExchange exchange, IOptions<NaiveStrategyOptions> options, TraderIdGenerator ids, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null)
+    /// <param name="exchange">The exchange to trade on.</param>
+    /// <param name="options">Symbols and retry policy.</param>
+    /// <param name="ids">Source of trader ids.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <param name="store">Durable state; when given, every change is saved before orders are sent and <see cref="StartAsync"/> resumes from it.</param>
+    public NaiveStrategyEngine(IExchange exchange, IOptions<NaiveStrategyOptions> options, TraderIdGenerator ids, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null, IStrategyStore? store = null)
     {
+        _store = store;
         _exchange = exchange ?? throw new ArgumentNullException(nameof(exchange));
         _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
         _ids = ids ?? throw new ArgumentNullException(nameof(ids));
@@ -48,10 +56,27 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     /// <summary>The symbols the engine has started at least once.</summary>
     public IReadOnlyCollection<string> Symbols => _symbols.Keys.Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Starts every configured symbol whose status is <see cref="SymbolStatus.On"/> (autostart).</summary>
+    /// <summary>
+    /// Resumes every symbol saved in the store (traders with the same ids, their open orders
+    /// reconciled with the exchange), then starts every other configured symbol whose status is
+    /// <see cref="SymbolStatus.On"/> (autostart). Configured settings win over saved ones for new traders.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var settings in _options.Symbols.Where(s => s.Status == SymbolStatus.On))
+        var restored = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var saved in _store?.Load() ?? [])
+        {
+            if (saved.Status == SymbolStatus.Off && saved.Traders.Count == 0)
+            {
+                continue;
+            }
+
+            var settings = _options.Symbols.FirstOrDefault(s => string.Equals(s.Symbol, saved.Settings.Symbol, StringComparison.Ordinal)) ?? saved.Settings;
+            await RestoreTradingAsync(settings, saved.Traders, saved.Status, cancellationToken);
+            restored.Add(settings.Symbol);
+        }
+
+        foreach (var settings in _options.Symbols.Where(s => s.Status == SymbolStatus.On && !restored.Contains(s.Symbol)))
         {
             await StartTradingAsync(settings, cancellationToken);
         }
@@ -87,8 +112,8 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         engine.Post(SymbolInput.Control(SymbolInputKind.Start, filters.Value));
     }
 
-    /// <summary>Resumes a symbol's traders from saved states (same ids), e.g. after a restart.</summary>
-    public async Task RestoreTradingAsync(SymbolSettings settings, IReadOnlyList<TraderState> traders, CancellationToken cancellationToken = default)
+    /// <summary>Resumes a symbol's traders from saved states (same ids), then reconciles their open orders with the exchange.</summary>
+    public async Task RestoreTradingAsync(SymbolSettings settings, IReadOnlyList<TraderState> traders, SymbolStatus status = SymbolStatus.On, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(traders);
@@ -99,7 +124,11 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
             throw new InvalidOperationException($"Cannot restore {settings.Symbol}: the exchange did not give its filters ({filters.Error}).");
         }
 
-        GetOrCreate(settings).Post(SymbolInput.Control(SymbolInputKind.Restore, new RestoreRequest(filters.Value, traders)));
+        var engine = GetOrCreate(settings);
+        engine.Post(SymbolInput.Control(SymbolInputKind.UpdateSettings, settings));
+        engine.Post(SymbolInput.Control(SymbolInputKind.Restore, new RestoreRequest(filters.Value, traders, status)));
+        Log.SymbolRestored(_logger, settings.Symbol, engine.State.Traders.Length, engine.State.Status);
+        engine.Reconcile();
     }
 
     /// <summary>stop_trading: stops at once; open orders stay on the exchange and are reported.</summary>
@@ -175,15 +204,15 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _orderSubscription ??= _exchange.OrderUpdates.Subscribe(OnOrderUpdate);
+            _orderSubscription ??= _exchange.OrderUpdates.Subscribe(OnOrderUpdate, ex => Log.OrderStreamFailed(_logger, ex));
             if (_symbols.TryGetValue(settings.Symbol, out var existing))
             {
                 return existing;
             }
 
-            var engine = new SymbolEngine(LeaderState.Create(settings), new Leader(_ids), _exchange, _options, _time, _logger, Publish, Track, _stopping.Token);
+            var engine = new SymbolEngine(LeaderState.Create(settings), new Leader(_ids), _exchange, _options, _time, _logger, Publish, Track, _store, _stopping.Token);
             _symbols[settings.Symbol] = engine;
-            _tradeSubscriptions[settings.Symbol] = _exchange.MarketTrades(settings.Symbol).Subscribe(new TradeObserver(engine));
+            _tradeSubscriptions[settings.Symbol] = _exchange.MarketTrades(settings.Symbol).Subscribe(new TradeObserver(engine, _logger));
             return engine;
         }
     }
@@ -216,13 +245,11 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     }
 
     // A class observer instead of a lambda: the trade path must not allocate per event.
-    private sealed class TradeObserver(SymbolEngine engine) : IObserver<TradeEvent>
+    private sealed class TradeObserver(SymbolEngine engine, ILogger logger) : IObserver<TradeEvent>
     {
         public void OnNext(TradeEvent value) => engine.Post(SymbolInput.ForTrade(value));
 
-        public void OnError(Exception error)
-        {
-        }
+        public void OnError(Exception error) => Log.TradeStreamFailed(logger, error, engine.Symbol);
 
         public void OnCompleted()
         {

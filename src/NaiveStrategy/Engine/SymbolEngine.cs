@@ -24,11 +24,13 @@ internal sealed class SymbolEngine
     private readonly Action<StrategyEvent> _publish;
     private readonly CancellationToken _stopping;
     private readonly Action<Task> _track;
+    private readonly IStrategyStore? _store;
     private LeaderState _state;
     private bool _draining;
 
-    public SymbolEngine(LeaderState state, Leader leader, IExchange exchange, NaiveStrategyOptions options, TimeProvider time, ILogger logger, Action<StrategyEvent> publish, Action<Task> track, CancellationToken stopping)
+    public SymbolEngine(LeaderState state, Leader leader, IExchange exchange, NaiveStrategyOptions options, TimeProvider time, ILogger logger, Action<StrategyEvent> publish, Action<Task> track, IStrategyStore? store, CancellationToken stopping)
     {
+        _store = store;
         _state = state;
         _leader = leader;
         _exchange = exchange;
@@ -93,6 +95,20 @@ internal sealed class SymbolEngine
                 Log.ShuttingDown(_logger, Symbol);
             }
 
+            if (_store is not null)
+            {
+                // Durable before anything is sent: if the store throws, the input is dropped and no order goes out.
+                if (input.Kind == SymbolInputKind.OrderUpdate)
+                {
+                    _store.RecordOrderUpdate((OrderUpdate)input.Payload!);
+                }
+
+                if (!ReferenceEquals(decision.State, _state))
+                {
+                    _store.SaveSymbol(decision.State);
+                }
+            }
+
             Volatile.Write(ref _state, decision.State);
             var commands = decision.Commands;
             for (var i = 0; i < commands.Count; i++)
@@ -106,7 +122,71 @@ internal sealed class SymbolEngine
         }
     }
 
-    private LeaderDecision Restore(RestoreRequest request) => Leader.Restore(_state, request.Filters, request.Traders);
+    private LeaderDecision Restore(RestoreRequest request) => Leader.Restore(_state, request.Filters, request.Traders, request.Status);
+
+    /// <summary>
+    /// After a restart: asks the exchange about every order the restored traders have open. Orders it
+    /// knows come back as updates (fills while we were down included); an order recorded but never
+    /// acknowledged that the exchange does not know is sent once, with the same client order id.
+    /// </summary>
+    public void Reconcile()
+    {
+        foreach (var trader in State.Traders)
+        {
+            if (trader.OpenOrder is { } order)
+            {
+                var request = new OrderRequest(Symbol, order.ClientOrderId, order.Side, order.Price, order.Quantity);
+                _track(ReconcileAsync(new PlaceOrder(trader.TraderId, request), order.Status));
+            }
+        }
+    }
+
+    private async Task ReconcileAsync(PlaceOrder order, OrderStatus known)
+    {
+        var request = order.Request;
+        for (var query = 1; query <= _options.MaxStatusQueries; query++)
+        {
+            ExchangeResult<OrderUpdate> found;
+            try
+            {
+                found = await _exchange.GetOrderAsync(request.Symbol, request.ClientOrderId, _stopping);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                found = new ExchangeError(ExchangeErrorKind.Unknown, 0, ex.Message);
+            }
+
+            if (found.IsSuccess)
+            {
+                Post(SymbolInput.ForUpdate(found.Value));
+                return;
+            }
+
+            if (found.Error.Kind == ExchangeErrorKind.NotFound)
+            {
+                if (known == OrderStatus.PendingNew)
+                {
+                    Log.ResendingIntent(_logger, order.TraderId, Symbol, request.ClientOrderId);
+                    Place(order, attempt: 1);
+                }
+                else
+                {
+                    Log.OrderVanished(_logger, order.TraderId, Symbol, request.ClientOrderId, known);
+                }
+
+                return;
+            }
+
+            if (!await DelayAsync(Backoff(query)))
+            {
+                return;
+            }
+        }
+    }
 
     private void Execute(TradingCommand command)
     {
@@ -170,6 +250,7 @@ internal sealed class SymbolEngine
         _publish(new StrategyEvent(symbol, _time.GetUtcNow(), command));
         if (command is PlaceOrder order)
         {
+            _store?.RecordIntent(new OrderIntent(symbol, order.TraderId, order.Request, _time.GetUtcNow()));
             Place(order, attempt: 1);
         }
     }
@@ -344,4 +425,4 @@ internal sealed class SymbolEngine
     }
 }
 
-internal sealed record RestoreRequest(SymbolFilters Filters, IReadOnlyList<TraderState> Traders);
+internal sealed record RestoreRequest(SymbolFilters Filters, IReadOnlyList<TraderState> Traders, SymbolStatus Status);

@@ -84,12 +84,12 @@ public sealed class Leader
         return new(state with { Settings = settings }, []);
     }
 
-    /// <summary>Resumes traders from saved states (same ids) after a restart; the symbol is on.</summary>
-    public static LeaderDecision Restore(LeaderState state, SymbolFilters filters, IEnumerable<TraderState> traders)
+    /// <summary>Resumes traders from saved states (same ids) after a restart, with the saved status.</summary>
+    public static LeaderDecision Restore(LeaderState state, SymbolFilters filters, IEnumerable<TraderState> traders, SymbolStatus status = SymbolStatus.On)
     {
         ArgumentNullException.ThrowIfNull(state);
         var restored = traders.Where(t => t.Outcome is null).ToImmutableArray();
-        return new(state with { Status = SymbolStatus.On, Filters = filters, Traders = restored }, []);
+        return new(state with { Status = status, Filters = filters, Traders = restored }, []);
     }
 
     /// <summary>A market trade, given to every trader. Allocates nothing when no trader reacts.</summary>

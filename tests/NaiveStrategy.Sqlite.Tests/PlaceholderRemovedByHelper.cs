@@ -1,0 +1,1 @@
+namespace NaiveStrategy.Sqlite.Tests;
