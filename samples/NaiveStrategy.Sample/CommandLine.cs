@@ -57,17 +57,4 @@ internal sealed class CommandLine
             ? value
             : throw new UsageException($"--{name} '{text}' is not a decimal number (use '.' as the decimal separator).");
     }
-
-    public int Int(string name, int fallback)
-    {
-        var text = String(name);
-        if (text is null)
-        {
-            return fallback;
-        }
-
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new UsageException($"--{name} '{text}' is not a whole number.");
-    }
 }

@@ -1,31 +1,39 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NaiveStrategy.Mock;
+using Spectre.Console;
 
 namespace NaiveStrategy.Sample;
 
-/// <summary>The sample console app: <c>backtest</c> (more modes come with the Binance adapter).</summary>
+/// <summary>The sample console app: <c>backtest</c> and <c>sweep</c> on the in-memory exchange.</summary>
 public static class SampleApp
 {
     /// <summary>The data file used when <c>--trades</c> is not given (generated, see the README).</summary>
     public static readonly string BundledTrades = Path.Combine(AppContext.BaseDirectory, "data", "XRPUSDT-trades-2024-01-01.csv");
 
     private const string Usage = """
-        usage: NaiveStrategy.Sample backtest [options]
-          --trades PATH        Binance public-data trades file (.csv or .zip); default: the bundled sample
-          --symbol S           symbol (default XRPUSDT; taken from the file name when it has one)
-          --budget D           quote budget for the symbol (default 100)
+        usage: NaiveStrategy.Sample <command> [options]
+          backtest   replay trades through the strategy on the in-memory exchange and report
+          sweep      run a grid of settings over the same trades (read once) and rank by PnL
+
+        data and market:
+          --trades PATH        Binance public-data trades file (.csv); default: the bundled sample
+          --symbol S           symbol (default: from the file name, else XRPUSDT)
+          --tick-size D        PRICE_FILTER tickSize (default 0.0001)
+          --step-size D        LOT_SIZE stepSize (default 1)
+          --min-notional D     NOTIONAL minNotional (default 10)
+        strategy (sweep: a value, a list a,b,c or a range start:stop:step):
+          --budget D           quote budget per symbol (default 100)
           --chunks N           max traders in parallel (default 5)
           --buy-down D         buy_down_interval (default 0.0001)
           --profit D           profit_interval (default -0.0012)
           --rebuy D            rebuy_interval (default 0.001)
-          --tick-size D        PRICE_FILTER tickSize (default 0.0001)
-          --step-size D        LOT_SIZE stepSize (default 1)
-          --min-notional D     NOTIONAL minNotional (default 10)
           --fee D              exchange fee rate (default 0.001)
+        output (backtest):
           --orders-out PATH    write every order as CSV
+          --json PATH          write the report as JSON
+          --plot PATH          draw the equity curve and price as PNG
           --log-level LEVEL    Trace, Debug, Information (default), Warning, Error, None
         """;
 
@@ -37,7 +45,8 @@ public static class SampleApp
         {
             return args switch
             {
-                ["backtest", .. var rest] => await BacktestAsync(rest, output, cancellationToken),
+                ["backtest", .. var rest] => await BacktestAsync(rest, output, error, cancellationToken),
+                ["sweep", .. var rest] => await SweepAsync(rest, output, error, cancellationToken),
                 ["--help" or "-h" or "help", ..] => Help(output),
                 [] => throw new UsageException("a command is required."),
                 [var command, ..] => throw new UsageException($"unknown command '{command}'."),
@@ -49,7 +58,7 @@ public static class SampleApp
             await error.WriteLineAsync(Usage);
             return 2;
         }
-        catch (Exception ex) when (ex is TradeDataException or ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is TradeDataException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             await error.WriteLineAsync($"error: {ex.Message}");
             return 1;
@@ -62,125 +71,168 @@ public static class SampleApp
         return 0;
     }
 
-    private static async Task<int> BacktestAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    private static readonly string[] MarketOptions = ["trades", "symbol", "tick-size", "step-size", "min-notional"];
+
+    private static async Task<int> BacktestAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args,
-            ["trades", "symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "tick-size", "step-size", "min-notional", "fee", "orders-out", "log-level"],
-            []);
-        var path = cl.String("trades") ?? BundledTrades;
-        var symbol = (cl.String("symbol") ?? TradeFiles.SymbolFromFileName(path) ?? "XRPUSDT").ToUpperInvariant();
-        var defaults = new SymbolSettings { Symbol = symbol };
-        var settings = defaults with
+        var cl = new CommandLine(args, [.. MarketOptions, .. SettingsGrid.Options, "orders-out", "json", "plot", "log-level"], []);
+        var (path, filters) = Market(cl);
+        var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
+        if (grid.Count != 1)
         {
-            Status = SymbolStatus.On,
-            Budget = cl.Decimal("budget", defaults.Budget),
-            Chunks = cl.Int("chunks", defaults.Chunks),
-            BuyDownInterval = cl.Decimal("buy-down", defaults.BuyDownInterval),
-            ProfitInterval = cl.Decimal("profit", defaults.ProfitInterval),
-            RebuyInterval = cl.Decimal("rebuy", defaults.RebuyInterval),
-            FeeRate = cl.Decimal("fee", defaults.FeeRate),
-        };
-        var errors = settings.FindErrors();
-        if (errors.Count > 0)
-        {
-            throw new UsageException(string.Join(" ", errors));
+            throw new UsageException("backtest takes one value per setting; use sweep for lists and ranges.");
         }
 
-        var filters = new SymbolFilters
-        {
-            Symbol = symbol,
-            BaseAsset = symbol.EndsWith("USDT", StringComparison.Ordinal) ? symbol[..^4] : symbol[..^3],
-            QuoteAsset = symbol.EndsWith("USDT", StringComparison.Ordinal) ? "USDT" : symbol[^3..],
-            TickSize = cl.Decimal("tick-size", 0.0001m),
-            StepSize = cl.Decimal("step-size", 1m),
-            MinNotional = cl.Decimal("min-notional", 10m),
-        };
-        if (filters.TickSize <= 0 || filters.StepSize <= 0)
-        {
-            throw new UsageException($"--tick-size and --step-size must be > 0, got {filters.TickSize.ToString(CultureInfo.InvariantCulture)} and {filters.StepSize.ToString(CultureInfo.InvariantCulture)}.");
-        }
-
+        var settings = grid[0];
         var level = ParseLevel(cl.String("log-level") ?? "Information");
+        var plotPath = cl.String("plot");
+        var stopwatch = Stopwatch.StartNew();
+        BacktestResult result;
+        await using (var simulation = await Simulation.StartAsync(settings, filters, FirstTradeTime(path, filters[0].Symbol), level, plotPath is null ? null : TimeSpan.FromMinutes(1), cancellationToken))
+        {
+            await WithProgressAsync(output, error, path, progress => Simulation.ReplayAll(TradeFiles.Read(path, filters[0].Symbol), [simulation], progress, cancellationToken));
+            result = simulation.Session.Complete();
+        }
+
+        stopwatch.Stop();
+        if (cl.String("orders-out") is { } ordersPath)
+        {
+            OrdersCsv.Write(ordersPath, result.Journal, symbol => filters.First(f => f.Symbol == symbol));
+        }
+
+        if (cl.String("json") is { } jsonPath)
+        {
+            await File.WriteAllTextAsync(jsonPath, result.ToJson() + "\n", cancellationToken);
+        }
+
+        if (plotPath is not null)
+        {
+            EquityPlot.Save(plotPath, result);
+        }
+
+        output.WriteLine();
+        ReportWriter.Backtest(output, settings, result);
+        WriteSpeed(output, result.TradesReplayed, stopwatch.Elapsed);
+        return 0;
+    }
+
+    private static async Task<int> SweepAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var cl = new CommandLine(args, [.. MarketOptions, .. SettingsGrid.Options], []);
+        var (path, filters) = Market(cl);
+        var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
+        var start = FirstTradeTime(path, filters[0].Symbol);
+        var stopwatch = Stopwatch.StartNew();
+        var simulations = new List<Simulation>();
+        try
+        {
+            foreach (var settings in grid)
+            {
+                simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, cancellationToken));
+            }
+
+            await WithProgressAsync(output, error, path, progress => Simulation.ReplayAll(TradeFiles.Read(path, filters[0].Symbol), simulations, progress, cancellationToken));
+            var runs = simulations.Select(s => (s.Settings, s.Session.Complete())).ToList();
+            stopwatch.Stop();
+            output.WriteLine($"Sweep of {grid.Count.ToString(CultureInfo.InvariantCulture)} settings over {Path.GetFileName(path)}, ranked by total PnL:");
+            ReportWriter.Sweep(output, runs);
+            WriteSpeed(output, runs.Count == 0 ? 0 : runs[0].Item2.TradesReplayed * runs.Count, stopwatch.Elapsed);
+        }
+        finally
+        {
+            foreach (var simulation in simulations)
+            {
+                await simulation.DisposeAsync();
+            }
+        }
+
+        return 0;
+    }
+
+    private static (string Path, IReadOnlyList<SymbolFilters> Filters) Market(CommandLine cl)
+    {
+        var path = cl.String("trades") ?? BundledTrades;
         if (!File.Exists(path))
         {
             throw new UsageException($"--trades '{path}' does not exist.");
         }
 
-        // The replay runs on market time from the first trade: trader ids and timestamps do not depend on the wall clock.
-        var start = TradeFiles.Read(path, symbol).Select(t => t.Time).FirstOrDefault(DateTimeOffset.UnixEpoch);
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(level).AddSimpleConsole(o =>
+        var symbol = (cl.String("symbol") ?? TradeFiles.SymbolFromFileName(path) ?? "XRPUSDT").ToUpperInvariant();
+        var (baseAsset, quoteAsset) = SplitSymbol(symbol);
+        var filters = new SymbolFilters
         {
-            o.SingleLine = true;
-            o.IncludeScopes = false;
-        }));
-        services.AddNaiveStrategy(o => o.Symbols.Add(settings))
-            .AddMockExchange(
-                o =>
-                {
-                    o.Symbols.Add(filters);
-                    o.Balances[filters.QuoteAsset] = settings.Budget;
-                    o.FeeRate = settings.FeeRate;
-                    o.StartTime = start;
-                },
-                useMarketClock: true);
-
-        BacktestResult result;
-        var stopwatch = Stopwatch.StartNew();
-        await using (var provider = services.BuildServiceProvider())
+            Symbol = symbol,
+            BaseAsset = baseAsset,
+            QuoteAsset = quoteAsset,
+            TickSize = cl.Decimal("tick-size", 0.0001m),
+            StepSize = cl.Decimal("step-size", 1m),
+            MinNotional = cl.Decimal("min-notional", 10m),
+        };
+        if (filters.TickSize <= 0 || filters.StepSize <= 0 || filters.MinNotional < 0)
         {
-            using var session = new BacktestSession(provider.GetRequiredService<NaiveStrategyEngine>(), provider.GetRequiredService<InMemoryExchange>());
-            await session.StartAsync(cancellationToken);
-            foreach (var trade in TradeFiles.Read(path, symbol))
-            {
-                session.Replay(trade);
-            }
-
-            result = session.Complete();
+            throw new UsageException($"--tick-size and --step-size must be > 0 and --min-notional >= 0, got {filters.TickSize.ToString(CultureInfo.InvariantCulture)}, {filters.StepSize.ToString(CultureInfo.InvariantCulture)} and {filters.MinNotional.ToString(CultureInfo.InvariantCulture)}.");
         }
 
-        stopwatch.Stop();
-        var outPath = cl.String("orders-out");
-        if (outPath is not null)
-        {
-            OrdersCsv.Write(outPath, result.Journal, _ => filters);
-        }
-
-        PrintSummary(output, path, settings, result, stopwatch.Elapsed);
-        return 0;
+        return (path, [filters]);
     }
 
-    private static void PrintSummary(TextWriter output, string path, SymbolSettings settings, BacktestResult result, TimeSpan elapsed)
+    private static (string Base, string Quote) SplitSymbol(string symbol)
     {
-        var inv = CultureInfo.InvariantCulture;
-        output.WriteLine();
-        output.WriteLine($"Backtest of {Path.GetFileName(path)}: chunks {settings.Chunks}, budget {settings.Budget.ToString(inv)}, buy_down {settings.BuyDownInterval.ToString(inv)}, profit {settings.ProfitInterval.ToString(inv)}, rebuy {settings.RebuyInterval.ToString(inv)}");
-        foreach (var s in result.Symbols)
+        foreach (var quote in new[] { "USDT", "USDC", "FDUSD", "BUSD", "TUSD", "BTC", "ETH", "BNB", "EUR", "TRY" })
         {
-            output.WriteLine($"{s.Symbol}  {s.From:u} .. {s.To:u}");
-            Line("trades replayed", s.TradesReplayed.ToString("N0", inv));
-            Line("orders placed", s.OrdersPlaced.ToString(inv));
-            Line("orders filled", s.OrdersFilled.ToString(inv));
-            Line("orders canceled", s.OrdersCanceled.ToString(inv));
-            Line("orders rejected", s.OrdersRejected.ToString(inv));
-            Line("traders started", s.TradersStarted.ToString(inv));
-            Line("max concurrent traders", s.MaxConcurrentTraders.ToString(inv));
-            Line("cycles completed", s.CyclesCompleted.ToString(inv));
-            Line("fees paid", Money(s.FeesPaid));
-            Line("realized PnL (net)", Money(s.RealizedPnl));
-            Line("open position", s.OpenPosition.ToString(inv) + " @ " + s.LastPrice.ToString(inv));
-            Line("unrealized PnL", Money(s.UnrealizedPnl));
-            Line("total PnL", Money(s.TotalPnl) + " (" + Percent(s.StrategyReturn) + " of budget)");
-            Line("max drawdown", Money(s.MaxDrawdown) + " (" + Percent(s.MaxDrawdownFraction) + ")");
-            Line("buy and hold", Percent(s.BuyAndHoldReturn));
+            if (symbol.Length > quote.Length && symbol.EndsWith(quote, StringComparison.Ordinal))
+            {
+                return (symbol[..^quote.Length], quote);
+            }
         }
 
-        var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
-        Line("wall time", seconds.ToString("0.000", inv) + " s (" + (result.TradesReplayed / seconds).ToString("N0", inv) + " events/s)");
+        throw new UsageException($"cannot tell the quote asset of {symbol}; pass filters from an exchangeInfo file.");
+    }
 
-        void Line(string name, string value) => output.WriteLine($"  {name,-24}{value}");
-        string Money(decimal value) => value.ToString("0.########", inv);
-        string Percent(decimal fraction) => (fraction * 100).ToString("0.00", inv) + " %";
+    // The replay runs on market time from the first trade: trader ids and timestamps do not depend on the wall clock.
+    private static DateTimeOffset FirstTradeTime(string path, string symbol) =>
+        TradeFiles.Read(path, symbol).Select(t => t.Time).FirstOrDefault(DateTimeOffset.UnixEpoch);
+
+    private static async Task WithProgressAsync(TextWriter output, TextWriter error, string path, Action<Action<long>> replay)
+    {
+        var bytes = new FileInfo(path).Length;
+        var estimate = Math.Max(1, bytes / 60); // about 60 bytes per public-data line
+        if (ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected)
+        {
+            await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .StartAsync(ctx =>
+                {
+                    var name = Path.GetFileName(path);
+                    var task = ctx.AddTask(name, maxValue: estimate);
+                    var watch = Stopwatch.StartNew();
+                    replay(n =>
+                    {
+                        task.Description = $"{name} {(n / Math.Max(watch.Elapsed.TotalSeconds, 1e-9)).ToString("N0", CultureInfo.InvariantCulture)} events/s";
+                        task.Value = Math.Min(n, estimate - 1);
+                    });
+                    task.Value = estimate;
+                    return Task.CompletedTask;
+                });
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var next = TimeSpan.FromSeconds(2);
+        replay(n =>
+        {
+            if (clock.Elapsed >= next)
+            {
+                next = clock.Elapsed + TimeSpan.FromSeconds(2);
+                error.WriteLine($"replayed {n.ToString("N0", CultureInfo.InvariantCulture)} trades ({(n / clock.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture)}/s)");
+            }
+        });
+    }
+
+    private static void WriteSpeed(TextWriter output, long events, TimeSpan elapsed)
+    {
+        var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
+        output.WriteLine($"wall time {seconds.ToString("0.000", CultureInfo.InvariantCulture)} s, {(events / seconds).ToString("N0", CultureInfo.InvariantCulture)} events/s");
     }
 
     private static LogLevel ParseLevel(string text) =>

@@ -23,7 +23,7 @@ public sealed class BacktestCommandTests : IDisposable
         var (code, output, _) = await Run("backtest", "--log-level", "None", "--orders-out", orders);
 
         code.Should().Be(0);
-        output.Should().MatchRegex(@"max concurrent traders\s+5");
+        output.Should().MatchRegex(@"max concurrent traders\s+\|\s+5 \|");
         var rows = File.ReadAllLines(orders);
         rows[0].Should().Be("order_id,client_order_id,trader_id,side,price,quantity,executed_quantity,status");
         var traders = rows.Skip(1).Select(r => r.Split(',')[2]).Distinct().ToList();
@@ -59,7 +59,51 @@ public sealed class BacktestCommandTests : IDisposable
         File.ReadAllBytes(a).Should().Equal(File.ReadAllBytes(b));
         Strip(first.Out).Should().Be(Strip(second.Out));
 
-        static string Strip(string summary) => string.Join('\n', summary.Split('\n').Where(l => !l.Contains("wall time", StringComparison.Ordinal)));
+        static string Strip(string summary) => string.Join('\n', summary.Split('\n').Where(l => !l.StartsWith("wall time", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Backtest_JsonAndPlot_WritesReproducibleJsonAndPng()
+    {
+        var (a, b, png) = (Path.Combine(_dir, "a.json"), Path.Combine(_dir, "b.json"), Path.Combine(_dir, "equity.png"));
+        (await Run("backtest", "--log-level", "None", "--json", a, "--plot", png)).Code.Should().Be(0);
+        (await Run("backtest", "--log-level", "None", "--json", b)).Code.Should().Be(0);
+
+        File.ReadAllText(a).Should().Be(File.ReadAllText(b)).And.Contain("\"maxConcurrentTraders\": 5");
+        File.ReadAllBytes(png).Take(4).Should().Equal(0x89, (byte)'P', (byte)'N', (byte)'G');
+    }
+
+    [Fact]
+    public async Task Sweep_Grid_RanksEveryCombinationByPnl()
+    {
+        var (code, output, _) = await Run("sweep", "--chunks", "1,5", "--buy-down", "0.0001:0.0003:0.0002");
+        code.Should().Be(0);
+        output.Should().Contain("Sweep of 4 settings");
+        var totals = output.Split('\n').Where(l => l.StartsWith('|') && char.IsAsciiDigit(l.Trim('|', ' ')[0]))
+            .Select(l => decimal.Parse(l.Split('|')[12].Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        totals.Should().HaveCount(4).And.BeInDescendingOrder();
+    }
+
+    [Fact]
+    public async Task Sweep_SameAsBacktest_ForOneCombination()
+    {
+        var backtest = Path.Combine(_dir, "one.json");
+        (await Run("backtest", "--log-level", "None", "--json", backtest, "--chunks", "3")).Code.Should().Be(0);
+        var (code, output, _) = await Run("sweep", "--chunks", "3,4");
+        code.Should().Be(0);
+        var json = File.ReadAllText(backtest);
+        var total = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("symbols")[0].GetProperty("totalPnl").GetDecimal();
+        output.Should().Contain(Math.Round(total, 4).ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("--chunks", "1.5", "whole numbers")]
+    [InlineData("--buy-down", "0.5:0.1:0.1", "start <= stop")]
+    public async Task Sweep_BadGrid_ExitCode2WithMessage(string option, string value, string message)
+    {
+        var (code, _, error) = await Run("sweep", option, value);
+        code.Should().Be(2);
+        error.Should().Contain(message);
     }
 
     [Fact]
@@ -76,7 +120,7 @@ public sealed class BacktestCommandTests : IDisposable
 
     [Theory]
     [InlineData("--chunks", "0", "chunks must be >= 1, got 0")]
-    [InlineData("--budget", "abc", "--budget 'abc' is not a decimal")]
+    [InlineData("--budget", "abc", "--budget 'abc' is not a number")]
     [InlineData("--bogus", "1", "unknown option '--bogus'")]
     [InlineData("--tick-size", "0", "--tick-size and --step-size must be > 0")]
     public async Task Backtest_BadOption_ExitCode2WithMessage(string option, string value, string message)

@@ -1,0 +1,102 @@
+using System.Globalization;
+using NaiveStrategy.Mock;
+using Spectre.Console;
+
+namespace NaiveStrategy.Sample;
+
+/// <summary>Renders reports as tables on any writer (a terminal, a file, a test's StringWriter).</summary>
+internal static class ReportWriter
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static IAnsiConsole Console(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(output),
+        Ansi = AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.No,
+    });
+
+    public static void Backtest(TextWriter output, SymbolSettings settings, BacktestResult result)
+    {
+        var console = Console(output);
+        console.Profile.Width = 120;
+        console.WriteLine($"Settings: chunks {settings.Chunks}, budget {settings.Budget.ToString(Inv)} per symbol, buy_down {settings.BuyDownInterval.ToString(Inv)}, profit {settings.ProfitInterval.ToString(Inv)}, rebuy {settings.RebuyInterval.ToString(Inv)}, fee {settings.FeeRate.ToString(Inv)}");
+        var table = new Table().Border(TableBorder.Ascii).AddColumn("figure");
+        foreach (var s in result.Symbols)
+        {
+            table.AddColumn(new TableColumn(s.Symbol).RightAligned());
+        }
+
+        if (result.Symbols.Count > 1)
+        {
+            table.AddColumn(new TableColumn("total").RightAligned());
+        }
+
+        Row("from", s => $"{s.From:yyyy-MM-dd HH:mm:ss}", null);
+        Row("to", s => $"{s.To:yyyy-MM-dd HH:mm:ss}", null);
+        Row("trades replayed", s => s.TradesReplayed.ToString("N0", Inv), r => r.Sum(s => s.TradesReplayed).ToString("N0", Inv));
+        Row("orders placed", s => s.OrdersPlaced.ToString(Inv), r => r.Sum(s => s.OrdersPlaced).ToString(Inv));
+        Row("orders filled", s => s.OrdersFilled.ToString(Inv), r => r.Sum(s => s.OrdersFilled).ToString(Inv));
+        Row("orders canceled", s => s.OrdersCanceled.ToString(Inv), r => r.Sum(s => s.OrdersCanceled).ToString(Inv));
+        Row("orders rejected", s => s.OrdersRejected.ToString(Inv), r => r.Sum(s => s.OrdersRejected).ToString(Inv));
+        Row("traders started", s => s.TradersStarted.ToString(Inv), r => r.Sum(s => s.TradersStarted).ToString(Inv));
+        Row("max concurrent traders", s => s.MaxConcurrentTraders.ToString(Inv), null);
+        Row("cycles completed", s => s.CyclesCompleted.ToString(Inv), r => r.Sum(s => s.CyclesCompleted).ToString(Inv));
+        Row("fees paid", s => Money(s.FeesPaid), r => Money(r.Sum(s => s.FeesPaid)));
+        Row("realized PnL (net of fees)", s => Money(s.RealizedPnl), r => Money(r.Sum(s => s.RealizedPnl)));
+        Row("open position", s => s.OpenPosition.ToString(Inv), null);
+        Row("last price", s => s.LastPrice.ToString(Inv), null);
+        Row("unrealized PnL", s => Money(s.UnrealizedPnl), r => Money(r.Sum(s => s.UnrealizedPnl)));
+        Row("total PnL", s => Money(s.TotalPnl), r => Money(r.Sum(s => s.TotalPnl)));
+        Row("return on budget", s => Percent(s.StrategyReturn), null);
+        Row("max drawdown", s => $"{Money(s.MaxDrawdown)} ({Percent(s.MaxDrawdownFraction)})", null);
+        Row("buy and hold", s => Percent(s.BuyAndHoldReturn), null);
+        console.Write(table);
+
+        void Row(string name, Func<SymbolReport, string> cell, Func<IReadOnlyList<SymbolReport>, string>? total)
+        {
+            var cells = new List<string> { name };
+            cells.AddRange(result.Symbols.Select(cell));
+            if (result.Symbols.Count > 1)
+            {
+                cells.Add(total?.Invoke(result.Symbols) ?? "");
+            }
+
+            table.AddRow(cells.Select(c => new Text(c)).ToArray());
+        }
+    }
+
+    public static void Sweep(TextWriter output, IReadOnlyList<(SymbolSettings Settings, BacktestResult Result)> runs)
+    {
+        var console = Console(output);
+        console.Profile.Width = 160;
+        var table = new Table().Border(TableBorder.Ascii);
+        foreach (var column in new[] { "rank", "chunks", "budget", "buy_down", "profit", "rebuy", "fee", "cycles", "orders", "fees", "realized", "total PnL", "return", "max DD" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        var ranked = runs
+            .Select(r => (r.Settings, Pnl: r.Result.Symbols.Sum(s => s.TotalPnl), r.Result))
+            .OrderByDescending(r => r.Pnl)
+            .ThenBy(r => r.Settings.Chunks).ThenBy(r => r.Settings.BuyDownInterval).ThenBy(r => r.Settings.ProfitInterval).ThenBy(r => r.Settings.RebuyInterval).ThenBy(r => r.Settings.Budget).ThenBy(r => r.Settings.FeeRate)
+            .ToList();
+        for (var i = 0; i < ranked.Count; i++)
+        {
+            var (s, pnl, result) = ranked[i];
+            var symbols = result.Symbols;
+            var budget = s.Budget * Math.Max(1, symbols.Count);
+            table.AddRow(
+                (i + 1).ToString(Inv), s.Chunks.ToString(Inv), s.Budget.ToString(Inv), s.BuyDownInterval.ToString(Inv), s.ProfitInterval.ToString(Inv), s.RebuyInterval.ToString(Inv), s.FeeRate.ToString(Inv),
+                symbols.Sum(x => x.CyclesCompleted).ToString(Inv), symbols.Sum(x => x.OrdersPlaced).ToString(Inv), Money(symbols.Sum(x => x.FeesPaid)), Money(symbols.Sum(x => x.RealizedPnl)),
+                Money(pnl), Percent(budget > 0 ? pnl / budget : 0), Money(symbols.Count == 0 ? 0 : symbols.Max(x => x.MaxDrawdown)));
+        }
+
+        console.Write(table);
+    }
+
+    private static string Money(decimal value) => Math.Round(value, 4).ToString("0.0000", Inv);
+
+    private static string Percent(decimal fraction) => (fraction * 100).ToString("0.00", Inv) + " %";
+}
