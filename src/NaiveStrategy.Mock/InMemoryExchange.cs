@@ -24,6 +24,7 @@ public sealed class InMemoryExchange : IExchange
     private readonly ObserverSet<OrderUpdate> _updates = new();
     private readonly Queue<PlacementFault> _faults = new();
     private long _nextOrderId = 1;
+    private Route? _lastRoute;
 
     /// <summary>Creates an exchange.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -87,10 +88,11 @@ public sealed class InMemoryExchange : IExchange
     public void PublishTrade(in TradeEvent trade)
     {
         List<OrderUpdate>? fills = null;
+        var route = RouteOf(trade.Symbol);
         lock (_gate)
         {
             Clock.AdvanceTo(trade.Time);
-            if (_open.TryGetValue(trade.Symbol, out var open) && open.Count > 0)
+            if (route.Open is { Count: > 0 } open)
             {
                 fills = Match(open, trade);
             }
@@ -104,10 +106,7 @@ public sealed class InMemoryExchange : IExchange
             }
         }
 
-        if (_trades.TryGetValue(trade.Symbol, out var observers))
-        {
-            observers.OnNext(trade);
-        }
+        route.Observers.OnNext(trade);
     }
 
     /// <summary>The free and locked amounts of an asset.</summary>
@@ -200,6 +199,22 @@ public sealed class InMemoryExchange : IExchange
             return new(ExchangeResult<IReadOnlyList<Balance>>.Success(balances));
         }
     }
+
+    // Replays feed long runs of one symbol: remember its lookups instead of hashing the symbol per trade.
+    private Route RouteOf(string symbol)
+    {
+        var last = _lastRoute;
+        if (last is not null && ReferenceEquals(last.Symbol, symbol))
+        {
+            return last;
+        }
+
+        var route = new Route(symbol, _open.GetValueOrDefault(symbol), _trades.GetOrAdd(symbol, static _ => new ObserverSet<TradeEvent>()));
+        _lastRoute = route;
+        return route;
+    }
+
+    private sealed record Route(string Symbol, List<MockOrder>? Open, ObserverSet<TradeEvent> Observers);
 
     private static ExchangeError InvalidSymbol() => new(ExchangeErrorKind.Rejected, -1121, "Invalid symbol.");
 

@@ -165,6 +165,7 @@ public sealed class BacktestSession : IDisposable
 
         _fills[update.OrderId] = (update.ExecutedQuantity, update.Commission);
         var track = TrackOf(update.Symbol);
+        track.FillVersion++;
         var notional = quantity * update.Price;
         var baseFee = update.CommissionAsset == track.BaseAsset ? commission : 0m;
         var quoteFee = commission - baseFee;
@@ -204,6 +205,8 @@ public sealed class BacktestSession : IDisposable
 
         public decimal Position { get; set; }
 
+        public long FillVersion { get; set; }
+
         public decimal Equity { get; private set; } = budget;
 
         public decimal MaxDrawdown { get; private set; }
@@ -213,6 +216,7 @@ public sealed class BacktestSession : IDisposable
         public List<EquityPoint>? Curve { get; private set; }
 
         private decimal _peak = budget;
+        private long _markedVersion;
         private long _bucket = long.MinValue;
 
         public void Mark(in TradeEvent trade, TimeSpan? sampling)
@@ -223,8 +227,16 @@ public sealed class BacktestSession : IDisposable
                 FirstTime = trade.Time;
             }
 
-            LastPrice = trade.Price;
             LastTime = trade.Time;
+            if (trade.Price == LastPrice && FillVersion == _markedVersion && Count > 1)
+            {
+                // Same price, no fill since the last mark: equity, peak and drawdown cannot have changed.
+                Sample(trade, sampling);
+                return;
+            }
+
+            LastPrice = trade.Price;
+            _markedVersion = FillVersion;
             Equity = Budget + Cash + (Position * trade.Price);
             if (Equity > _peak)
             {
@@ -236,6 +248,11 @@ public sealed class BacktestSession : IDisposable
                 MaxDrawdownFraction = _peak > 0 ? Math.Round(MaxDrawdown / _peak, 8) : 0m;
             }
 
+            Sample(trade, sampling);
+        }
+
+        private void Sample(in TradeEvent trade, TimeSpan? sampling)
+        {
             if (sampling is { } interval)
             {
                 var bucket = trade.Time.UtcTicks / interval.Ticks;

@@ -96,7 +96,7 @@ public sealed class Leader
     public LeaderDecision OnTrade(LeaderState state, in TradeEvent trade)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state.Status == SymbolStatus.Off)
+        if (state.Status == SymbolStatus.Off || (_traderReducer is null && trade.Price >= state.QuietFrom))
         {
             return LeaderDecision.Unchanged(state);
         }

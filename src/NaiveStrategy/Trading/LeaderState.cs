@@ -15,7 +15,47 @@ public sealed record LeaderState
     public SymbolStatus Status { get; init; } = SymbolStatus.Off;
 
     /// <summary>The running traders, oldest first, each at its latest state.</summary>
-    public ImmutableArray<TraderState> Traders { get; init; } = [];
+    public ImmutableArray<TraderState> Traders
+    {
+        get;
+        init
+        {
+            field = value;
+            QuietFrom = ComputeQuietFrom(value);
+        }
+    } = [];
+
+    /// <summary>
+    /// A market trade at or above this price changes no trader (each has its buy order and is either
+    /// past its rebuy notification or above its rebuy level); null when any trader still waits for its
+    /// first trade. Derived from <see cref="Traders"/> whenever they change, so the trade path can skip
+    /// the traders with one comparison.
+    /// </summary>
+    internal decimal? QuietFrom { get; private init; } = decimal.MinValue;
+
+    private static decimal? ComputeQuietFrom(ImmutableArray<TraderState> traders)
+    {
+        var quietFrom = decimal.MinValue;
+        foreach (var t in traders)
+        {
+            if (t.Outcome is not null)
+            {
+                continue;
+            }
+
+            if (t.BuyOrder is null)
+            {
+                return null;
+            }
+
+            if (!t.RebuyNotified && t.RebuyPrice > quietFrom)
+            {
+                quietFrom = t.RebuyPrice;
+            }
+        }
+
+        return quietFrom;
+    }
 
     /// <summary>The symbol.</summary>
     public string Symbol => Settings.Symbol;
