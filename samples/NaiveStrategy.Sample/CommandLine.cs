@@ -8,7 +8,7 @@ public sealed class UsageException(string message) : Exception(message);
 /// <summary>Options of the form <c>--name value</c> and flags <c>--name</c>, every one checked against a known list.</summary>
 internal sealed class CommandLine
 {
-    private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
     public CommandLine(IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags)
     {
@@ -23,7 +23,7 @@ internal sealed class CommandLine
             var name = arg[2..];
             if (flags.Contains(name))
             {
-                _values[name] = null;
+                _values[name] = [];
             }
             else if (valueOptions.Contains(name))
             {
@@ -32,7 +32,7 @@ internal sealed class CommandLine
                     throw new UsageException($"--{name} needs a value.");
                 }
 
-                _values[name] = args[++i];
+                (_values.TryGetValue(name, out var list) ? list : _values[name] = []).Add(args[++i]);
             }
             else
             {
@@ -43,7 +43,9 @@ internal sealed class CommandLine
 
     public bool Has(string name) => _values.ContainsKey(name);
 
-    public string? String(string name) => _values.GetValueOrDefault(name);
+    public string? String(string name) => _values.TryGetValue(name, out var list) && list.Count > 0 ? list[^1] : null;
+
+    public IReadOnlyList<string> Strings(string name) => _values.GetValueOrDefault(name) ?? [];
 
     public decimal Decimal(string name, decimal fallback)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using NaiveStrategy.Binance.PublicData;
 using NaiveStrategy.Mock;
 using Spectre.Console;
 
@@ -18,8 +19,10 @@ public static class SampleApp
           sweep      run a grid of settings over the same trades (read once) and rank by PnL
 
         data and market:
-          --trades PATH        Binance public-data trades file (.csv); default: the bundled sample
-          --symbol S           symbol (default: from the file name, else XRPUSDT)
+          --trades PATH        Binance public-data trades: .csv or .zip files, a directory or a glob; repeat
+                               for more (several symbols are merged by time); default: the bundled sample
+          --symbol S           symbol when file names do not carry it (SYMBOL-trades-YYYY-MM-DD.csv)
+          --skip-bad-lines     count and report malformed lines instead of stopping at the first
           --tick-size D        PRICE_FILTER tickSize (default 0.0001)
           --step-size D        LOT_SIZE stepSize (default 1)
           --min-notional D     NOTIONAL minNotional (default 10)
@@ -58,7 +61,7 @@ public static class SampleApp
             await error.WriteLineAsync(Usage);
             return 2;
         }
-        catch (Exception ex) when (ex is TradeDataException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (ex is TradeFileFormatException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             await error.WriteLineAsync($"error: {ex.Message}");
             return 1;
@@ -72,11 +75,12 @@ public static class SampleApp
     }
 
     private static readonly string[] MarketOptions = ["trades", "symbol", "tick-size", "step-size", "min-notional"];
+    private static readonly string[] MarketFlags = ["skip-bad-lines"];
 
     private static async Task<int> BacktestAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, [.. MarketOptions, .. SettingsGrid.Options, "orders-out", "json", "plot", "log-level"], []);
-        var (path, filters) = Market(cl);
+        var cl = new CommandLine(args, [.. MarketOptions, .. SettingsGrid.Options, "orders-out", "json", "plot", "log-level"], MarketFlags);
+        var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
         if (grid.Count != 1)
         {
@@ -88,9 +92,9 @@ public static class SampleApp
         var plotPath = cl.String("plot");
         var stopwatch = Stopwatch.StartNew();
         BacktestResult result;
-        await using (var simulation = await Simulation.StartAsync(settings, filters, FirstTradeTime(path, filters[0].Symbol), level, plotPath is null ? null : TimeSpan.FromMinutes(1), cancellationToken))
+        await using (var simulation = await Simulation.StartAsync(settings, filters, FirstTradeTime(trades), level, plotPath is null ? null : TimeSpan.FromMinutes(1), cancellationToken))
         {
-            await WithProgressAsync(output, error, path, progress => Simulation.ReplayAll(TradeFiles.Read(path, filters[0].Symbol), [simulation], progress, cancellationToken));
+            await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, [simulation], progress, cancellationToken));
             result = simulation.Session.Complete();
         }
 
@@ -111,6 +115,8 @@ public static class SampleApp
         }
 
         output.WriteLine();
+        output.WriteLine($"Backtest over {Describe(trades)}");
+        ReportSkipped(output, trades);
         ReportWriter.Backtest(output, settings, result);
         WriteSpeed(output, result.TradesReplayed, stopwatch.Elapsed);
         return 0;
@@ -118,10 +124,10 @@ public static class SampleApp
 
     private static async Task<int> SweepAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, [.. MarketOptions, .. SettingsGrid.Options], []);
-        var (path, filters) = Market(cl);
+        var cl = new CommandLine(args, [.. MarketOptions, .. SettingsGrid.Options], MarketFlags);
+        var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
-        var start = FirstTradeTime(path, filters[0].Symbol);
+        var start = FirstTradeTime(trades);
         var stopwatch = Stopwatch.StartNew();
         var simulations = new List<Simulation>();
         try
@@ -131,10 +137,11 @@ public static class SampleApp
                 simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, cancellationToken));
             }
 
-            await WithProgressAsync(output, error, path, progress => Simulation.ReplayAll(TradeFiles.Read(path, filters[0].Symbol), simulations, progress, cancellationToken));
+            await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, simulations, progress, cancellationToken));
             var runs = simulations.Select(s => (s.Settings, s.Session.Complete())).ToList();
             stopwatch.Stop();
-            output.WriteLine($"Sweep of {grid.Count.ToString(CultureInfo.InvariantCulture)} settings over {Path.GetFileName(path)}, ranked by total PnL:");
+            output.WriteLine($"Sweep of {grid.Count.ToString(CultureInfo.InvariantCulture)} settings over {Describe(trades)}, ranked by total PnL:");
+            ReportSkipped(output, trades);
             ReportWriter.Sweep(output, runs);
             WriteSpeed(output, runs.Count == 0 ? 0 : runs[0].Item2.TradesReplayed * runs.Count, stopwatch.Elapsed);
         }
@@ -149,31 +156,43 @@ public static class SampleApp
         return 0;
     }
 
-    private static (string Path, IReadOnlyList<SymbolFilters> Filters) Market(CommandLine cl)
+    private static (TradeFileSet Trades, IReadOnlyList<SymbolFilters> Filters) Market(CommandLine cl)
     {
-        var path = cl.String("trades") ?? BundledTrades;
-        if (!File.Exists(path))
+        var paths = cl.Strings("trades") is { Count: > 0 } given ? given : [BundledTrades];
+        TradeFileSet trades;
+        try
         {
-            throw new UsageException($"--trades '{path}' does not exist.");
+            trades = TradeFileReader.Open(paths, new TradeFileReaderOptions { Symbol = cl.String("symbol")?.ToUpperInvariant(), SkipBadLines = cl.Has("skip-bad-lines") });
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new UsageException($"--trades: {ex.Message}");
         }
 
-        var symbol = (cl.String("symbol") ?? TradeFiles.SymbolFromFileName(path) ?? "XRPUSDT").ToUpperInvariant();
-        var (baseAsset, quoteAsset) = SplitSymbol(symbol);
-        var filters = new SymbolFilters
+        var (tick, step, minNotional) = (cl.Decimal("tick-size", 0.0001m), cl.Decimal("step-size", 1m), cl.Decimal("min-notional", 10m));
+        if (tick <= 0 || step <= 0 || minNotional < 0)
         {
-            Symbol = symbol,
-            BaseAsset = baseAsset,
-            QuoteAsset = quoteAsset,
-            TickSize = cl.Decimal("tick-size", 0.0001m),
-            StepSize = cl.Decimal("step-size", 1m),
-            MinNotional = cl.Decimal("min-notional", 10m),
-        };
-        if (filters.TickSize <= 0 || filters.StepSize <= 0 || filters.MinNotional < 0)
-        {
-            throw new UsageException($"--tick-size and --step-size must be > 0 and --min-notional >= 0, got {filters.TickSize.ToString(CultureInfo.InvariantCulture)}, {filters.StepSize.ToString(CultureInfo.InvariantCulture)} and {filters.MinNotional.ToString(CultureInfo.InvariantCulture)}.");
+            throw new UsageException($"--tick-size and --step-size must be > 0 and --min-notional >= 0, got {tick.ToString(CultureInfo.InvariantCulture)}, {step.ToString(CultureInfo.InvariantCulture)} and {minNotional.ToString(CultureInfo.InvariantCulture)}.");
         }
 
-        return (path, [filters]);
+        var filters = trades.Symbols.Select(symbol =>
+        {
+            var (baseAsset, quoteAsset) = SplitSymbol(symbol);
+            return new SymbolFilters { Symbol = symbol, BaseAsset = baseAsset, QuoteAsset = quoteAsset, TickSize = tick, StepSize = step, MinNotional = minNotional };
+        }).ToArray();
+        return (trades, filters);
+    }
+
+    private static string Describe(TradeFileSet trades) =>
+        trades.Files.Count == 1 ? Path.GetFileName(trades.Files[0]) : $"{trades.Files.Count.ToString(CultureInfo.InvariantCulture)} files ({string.Join(", ", trades.Symbols)})";
+
+    private static void ReportSkipped(TextWriter output, TradeFileSet trades)
+    {
+        var d = trades.Diagnostics;
+        if (d.SkippedLines > 0)
+        {
+            output.WriteLine($"skipped {d.SkippedLines.ToString(CultureInfo.InvariantCulture)} malformed line(s), first: {string.Join(" | ", d.Messages)}");
+        }
     }
 
     private static (string Base, string Quote) SplitSymbol(string symbol)
@@ -190,28 +209,26 @@ public static class SampleApp
     }
 
     // The replay runs on market time from the first trade: trader ids and timestamps do not depend on the wall clock.
-    private static DateTimeOffset FirstTradeTime(string path, string symbol) =>
-        TradeFiles.Read(path, symbol).Select(t => t.Time).FirstOrDefault(DateTimeOffset.UnixEpoch);
+    private static DateTimeOffset FirstTradeTime(TradeFileSet trades) => trades.Select(t => t.Time).FirstOrDefault(DateTimeOffset.UnixEpoch);
 
-    private static async Task WithProgressAsync(TextWriter output, TextWriter error, string path, Action<Action<long>> replay)
+    private static async Task WithProgressAsync(TextWriter output, TextWriter error, TradeFileSet trades, Action<Action<long>> replay)
     {
-        var bytes = new FileInfo(path).Length;
-        var estimate = Math.Max(1, bytes / 60); // about 60 bytes per public-data line
+        var total = Math.Max(1, trades.TotalBytes);
         if (ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected)
         {
             await AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .StartAsync(ctx =>
                 {
-                    var name = Path.GetFileName(path);
-                    var task = ctx.AddTask(name, maxValue: estimate);
+                    var name = Describe(trades);
+                    var task = ctx.AddTask(name, maxValue: total);
                     var watch = Stopwatch.StartNew();
                     replay(n =>
                     {
                         task.Description = $"{name} {(n / Math.Max(watch.Elapsed.TotalSeconds, 1e-9)).ToString("N0", CultureInfo.InvariantCulture)} events/s";
-                        task.Value = Math.Min(n, estimate - 1);
+                        task.Value = Math.Min(trades.Diagnostics.BytesRead, total - 1);
                     });
-                    task.Value = estimate;
+                    task.Value = total;
                     return Task.CompletedTask;
                 });
             return;
@@ -224,7 +241,9 @@ public static class SampleApp
             if (clock.Elapsed >= next)
             {
                 next = clock.Elapsed + TimeSpan.FromSeconds(2);
-                error.WriteLine($"replayed {n.ToString("N0", CultureInfo.InvariantCulture)} trades ({(n / clock.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture)}/s)");
+                var done = (double)trades.Diagnostics.BytesRead / total;
+                var eta = done > 0 ? TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds * (1 - done) / done) : TimeSpan.Zero;
+                error.WriteLine($"replayed {n.ToString("N0", CultureInfo.InvariantCulture)} trades, {(done * 100).ToString("0", CultureInfo.InvariantCulture)} % ({(n / clock.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture)}/s, ETA {eta:hh\\:mm\\:ss})");
             }
         });
     }

@@ -1,0 +1,297 @@
+using System.Collections;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+
+namespace NaiveStrategy.Binance.PublicData;
+
+/// <summary>
+/// Reads Binance public-data spot trades files (<c>.csv</c> or <c>.zip</c>; milliseconds or, from
+/// 2025, microseconds) and the book's <c>;</c>-separated export, from files, directories or globs.
+/// Files of one symbol are replayed in file-name (date) order; several symbols are merged by trade time
+/// (ties: symbol, then trade id). Streaming, constant memory, no allocation per trade.
+/// </summary>
+public static partial class TradeFileReader
+{
+    /// <summary>Opens files, directories (their .csv and .zip files) or globs such as <c>data/XRPUSDT-trades-2024-*.zip</c>.</summary>
+    /// <exception cref="FileNotFoundException">A path matches no file.</exception>
+    public static TradeFileSet Open(IEnumerable<string> paths, TradeFileReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        options ??= new TradeFileReaderOptions();
+        var files = Resolve(paths);
+        var sources = files
+            .Select(f => new Source(f, options.Symbol ?? SymbolFromFileName(f) ?? PeekBookSymbol(f, options)))
+            .GroupBy(s => s.Symbol, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(s => Path.GetFileName(s.Path), StringComparer.Ordinal).ToArray())
+            .ToArray();
+        return new TradeFileSet(sources, options);
+    }
+
+    /// <summary>Reads one CSV stream (tests, custom sources).</summary>
+    public static IEnumerable<TradeEvent> ReadStream(Stream stream, string name, string? symbol, TradeFileReaderOptions? options = null, TradeFileDiagnostics? diagnostics = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var reader = new TradeCsvStream(stream, name, symbol, options ?? new TradeFileReaderOptions(), diagnostics ?? new TradeFileDiagnostics());
+        using (reader)
+        {
+            while (reader.TryRead(out var trade))
+            {
+                yield return trade;
+            }
+        }
+    }
+
+    /// <summary>The symbol in a public-data file name (<c>XRPUSDT-trades-2024-01-01.zip</c> → XRPUSDT), or null.</summary>
+    public static string? SymbolFromFileName(string path)
+    {
+        var match = FileNamePattern().Match(Path.GetFileName(path));
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    internal static IEnumerable<TradeEvent> ReadFile(string path, string symbol, TradeFileReaderOptions options, TradeFileDiagnostics diagnostics)
+    {
+        using var files = new FileSequence([new Source(path, symbol)], options, diagnostics);
+        while (files.MoveNext())
+        {
+            yield return files.Current;
+        }
+    }
+
+    internal static ZipArchiveEntry[] CsvEntries(ZipArchive zip, string path)
+    {
+        var entries = zip.Entries.Where(e => e.Name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e.FullName, StringComparer.Ordinal).ToArray();
+        return entries.Length > 0 ? entries : throw new TradeFileFormatException(path, 0, "the archive holds no .csv file");
+    }
+
+    internal static ZipArchive OpenZip(string path)
+    {
+        try
+        {
+            return ZipFile.OpenRead(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new TradeFileFormatException(path, 0, "not a readable zip archive: " + ex.Message);
+        }
+    }
+
+    private static string PeekBookSymbol(string path, TradeFileReaderOptions options)
+    {
+        var peek = new TradeFileReaderOptions { SkipBadLines = options.SkipBadLines, MaxMessages = 0 };
+        foreach (var trade in ReadFile(path, null!, peek, new TradeFileDiagnostics()))
+        {
+            return trade.Symbol;
+        }
+
+        throw new TradeFileFormatException(path, 0, "cannot tell the symbol: name the file SYMBOL-trades-YYYY-MM-DD.csv, give the symbol, or use the book's format with a symbol column");
+    }
+
+    private static List<string> Resolve(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path).Where(IsTradeFile).Order(StringComparer.Ordinal));
+            }
+            else if (path.IndexOfAny(['*', '?']) >= 0)
+            {
+                var directory = Path.GetDirectoryName(path) is { Length: > 0 } d ? d : ".";
+                var matches = Directory.Exists(directory) ? Directory.EnumerateFiles(directory, Path.GetFileName(path)).Order(StringComparer.Ordinal).ToList() : [];
+                files.AddRange(matches.Count > 0 ? matches : throw new FileNotFoundException($"'{path}' matches no file.", path));
+            }
+            else
+            {
+                files.Add(File.Exists(path) ? path : throw new FileNotFoundException($"Trades file '{path}' does not exist.", path));
+            }
+        }
+
+        return files.Count > 0 ? files.Distinct(StringComparer.Ordinal).ToList() : throw new FileNotFoundException("No trades file was given.");
+    }
+
+    private static bool IsTradeFile(string path) =>
+        path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"^([A-Z0-9]+)-trades-\d{4}-\d{2}(-\d{2})?\.(csv|zip)$", RegexOptions.IgnoreCase)]
+    private static partial Regex FileNamePattern();
+
+    internal sealed record Source(string Path, string Symbol);
+}
+
+/// <summary>The trades of a set of files, replayed in time order; enumerate it once or several times.</summary>
+public sealed class TradeFileSet : IEnumerable<TradeEvent>
+{
+    private readonly TradeFileReader.Source[][] _bySymbol;
+    private readonly TradeFileReaderOptions _options;
+
+    internal TradeFileSet(TradeFileReader.Source[][] bySymbol, TradeFileReaderOptions options)
+    {
+        _bySymbol = bySymbol;
+        _options = options;
+        Symbols = bySymbol.Select(s => s[0].Symbol).ToArray();
+        Files = bySymbol.SelectMany(s => s).Select(s => s.Path).ToArray();
+        TotalBytes = Files.Sum(UncompressedLength);
+    }
+
+    /// <summary>Symbols found, ordered.</summary>
+    public IReadOnlyList<string> Symbols { get; }
+
+    /// <summary>Files that will be read.</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    /// <summary>Total bytes of trade data (uncompressed), for progress against <see cref="TradeFileDiagnostics.BytesRead"/>.</summary>
+    public long TotalBytes { get; }
+
+    /// <summary>Bytes read and bad lines skipped by the latest enumeration.</summary>
+    public TradeFileDiagnostics Diagnostics { get; private set; } = new();
+
+    /// <inheritdoc />
+    public IEnumerator<TradeEvent> GetEnumerator()
+    {
+        Diagnostics = new TradeFileDiagnostics();
+        var streams = _bySymbol.Select(files => new FileSequence(files, _options, Diagnostics)).ToArray();
+        return streams.Length == 1 ? streams[0] : Merge(streams);
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    // k-way merge by (time, symbol, trade id): deterministic on ties.
+    private static IEnumerator<TradeEvent> Merge(FileSequence[] enumerators)
+    {
+        try
+        {
+            var queue = new PriorityQueue<int, TradeEvent>(enumerators.Length, TradeOrder.Instance);
+            for (var i = 0; i < enumerators.Length; i++)
+            {
+                if (enumerators[i].MoveNext())
+                {
+                    queue.Enqueue(i, enumerators[i].Current);
+                }
+            }
+
+            while (queue.TryDequeue(out var index, out var trade))
+            {
+                yield return trade;
+                if (enumerators[index].MoveNext())
+                {
+                    queue.Enqueue(index, enumerators[index].Current);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var e in enumerators)
+            {
+                e.Dispose();
+            }
+        }
+    }
+
+    private static long UncompressedLength(string path)
+    {
+        if (!path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+        {
+            return new FileInfo(path).Length;
+        }
+
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            return zip.Entries.Sum(e => e.Length);
+        }
+        catch (InvalidDataException)
+        {
+            return new FileInfo(path).Length; // the read will report it with the file name
+        }
+    }
+
+    private sealed class TradeOrder : IComparer<TradeEvent>
+    {
+        public static readonly TradeOrder Instance = new();
+
+        public int Compare(TradeEvent x, TradeEvent y)
+        {
+            var c = x.Time.UtcTicks.CompareTo(y.Time.UtcTicks);
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(x.Symbol, y.Symbol);
+            }
+
+            return c != 0 ? c : x.TradeId.CompareTo(y.TradeId);
+        }
+    }
+}
+
+/// <summary>The trades of files read one after another (zip entries in name order): one enumerator, no nested iterators.</summary>
+internal sealed class FileSequence(TradeFileReader.Source[] files, TradeFileReaderOptions options, TradeFileDiagnostics diagnostics) : IEnumerator<TradeEvent>
+{
+    private int _file = -1;
+    private ZipArchive? _zip;
+    private ZipArchiveEntry[] _entries = [];
+    private int _entry;
+    private TradeCsvStream? _stream;
+    private TradeEvent _current;
+
+    public TradeEvent Current => _current;
+
+    object IEnumerator.Current => _current;
+
+    public bool MoveNext()
+    {
+        while (true)
+        {
+            if (_stream is not null && _stream.TryRead(out _current))
+            {
+                return true;
+            }
+
+            _stream?.Dispose();
+            _stream = null;
+            if (!OpenNext())
+            {
+                return false;
+            }
+        }
+    }
+
+    public void Reset() => throw new NotSupportedException("Enumerate the TradeFileSet again instead.");
+
+    public void Dispose()
+    {
+        _stream?.Dispose();
+        _zip?.Dispose();
+        _stream = null;
+        _zip = null;
+    }
+
+    private bool OpenNext()
+    {
+        if (_zip is not null && _entry < _entries.Length)
+        {
+            var entry = _entries[_entry++];
+            _stream = new TradeCsvStream(entry.Open(), $"{files[_file].Path}!{entry.FullName}", files[_file].Symbol, options, diagnostics);
+            return true;
+        }
+
+        _zip?.Dispose();
+        _zip = null;
+        if (++_file >= files.Length)
+        {
+            return false;
+        }
+
+        var (path, symbol) = (files[_file].Path, files[_file].Symbol);
+        if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+        {
+            _zip = TradeFileReader.OpenZip(path);
+            _entries = TradeFileReader.CsvEntries(_zip, path);
+            _entry = 0;
+            return OpenNext();
+        }
+
+        _stream = new TradeCsvStream(File.OpenRead(path), path, symbol, options, diagnostics);
+        return true;
+    }
+}
