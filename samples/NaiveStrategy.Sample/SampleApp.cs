@@ -17,6 +17,9 @@ public static class SampleApp
         usage: NaiveStrategy.Sample <command> [options]
           backtest   replay trades through the strategy on the in-memory exchange and report
           sweep      run a grid of settings over the same trades (read once) and rank by PnL
+          generate   write a seeded synthetic trades file in Binance's public-data format:
+                       --out PATH --count N --seed N --start-price D --tick-size D --step-size D
+                       --start 2024-01-01T00:00:00Z --volatility D --drift D[,D…] (per equal segment)
 
         data and market:
           --trades PATH        Binance public-data trades: .csv or .zip files, a directory or a glob; repeat
@@ -50,6 +53,7 @@ public static class SampleApp
             {
                 ["backtest", .. var rest] => await BacktestAsync(rest, output, error, cancellationToken),
                 ["sweep", .. var rest] => await SweepAsync(rest, output, error, cancellationToken),
+                ["generate", .. var rest] => Generate(rest, output),
                 ["--help" or "-h" or "help", ..] => Help(output),
                 [] => throw new UsageException("a command is required."),
                 [var command, ..] => throw new UsageException($"unknown command '{command}'."),
@@ -153,6 +157,49 @@ public static class SampleApp
             }
         }
 
+        return 0;
+    }
+
+    private static int Generate(string[] args, TextWriter output)
+    {
+        var cl = new CommandLine(args, ["out", "count", "seed", "start-price", "tick-size", "step-size", "start", "volatility", "drift"], []);
+        var path = cl.String("out") ?? throw new UsageException("generate needs --out PATH (e.g. XRPUSDT-trades-2024-01-01.csv).");
+        var options = new TradeFileGeneratorOptions
+        {
+            Count = (long)cl.Decimal("count", 100_000),
+            Seed = (int)cl.Decimal("seed", 42),
+            StartPrice = cl.Decimal("start-price", 0.62m),
+            TickSize = cl.Decimal("tick-size", 0.0001m),
+            StepSize = cl.Decimal("step-size", 1m),
+            Volatility = (double)cl.Decimal("volatility", 0.0002m),
+        };
+        if (cl.String("start") is { } start)
+        {
+            options.Start = DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+                ? at
+                : throw new UsageException($"--start '{start}' is not a date, e.g. 2024-01-01T00:00:00Z.");
+        }
+
+        foreach (var drift in (cl.String("drift") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            options.Drifts.Add(double.TryParse(drift, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw new UsageException($"--drift '{drift}' is not a number."));
+        }
+
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+
+        using (var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false), 1 << 16))
+        {
+            TradeFileGenerator.Write(writer, options);
+        }
+
+        output.WriteLine($"wrote {options.Count.ToString("N0", CultureInfo.InvariantCulture)} trades to {path}");
         return 0;
     }
 
