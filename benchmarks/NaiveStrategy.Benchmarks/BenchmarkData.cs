@@ -1,0 +1,29 @@
+using NaiveStrategy.Binance.PublicData;
+
+namespace NaiveStrategy.Benchmarks;
+
+/// <summary>Generated trade files shared by the benchmarks, cached in the temp directory by size.</summary>
+internal static class BenchmarkData
+{
+    public static string File(int trades)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"naive-bench-{trades}", "XRPUSDT-trades-2024-01-01.csv");
+        if (System.IO.File.Exists(path))
+        {
+            return path;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".tmp";
+        using (var writer = new StreamWriter(temp, append: false, new System.Text.UTF8Encoding(false), 1 << 20))
+        {
+            var options = new TradeFileGeneratorOptions { Count = trades, Seed = 1, Volatility = 0.0002, MeanInterval = TimeSpan.FromMilliseconds(100) };
+            options.Drifts.Add(-0.000002);
+            options.Drifts.Add(0.000002);
+            TradeFileGenerator.Write(writer, options);
+        }
+
+        System.IO.File.Move(temp, path);
+        return path;
+    }
+}

@@ -1,0 +1,21 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using NaiveStrategy.Benchmarks;
+
+// "peak N": replay an N-trade file once through the pipeline and print the process's peak working set,
+// to show memory does not grow with the file's length. Anything else goes to BenchmarkDotNet.
+if (args is ["peak", var size])
+{
+    var trades = int.Parse(size, System.Globalization.CultureInfo.InvariantCulture);
+    var path = BenchmarkData.File(trades);
+    var watch = Stopwatch.StartNew();
+    var result = await Pipeline.RunAsync(path);
+    watch.Stop();
+    using var process = Process.GetCurrentProcess();
+    process.Refresh();
+    Console.WriteLine($"{trades:N0} trades: peak working set {process.PeakWorkingSet64 / (1024.0 * 1024):F1} MiB, {trades / watch.Elapsed.TotalSeconds:N0} events/s, {result.Journal.Count} orders");
+    return 0;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ReplayBenchmarks).Assembly).Run(args);
+return 0;
