@@ -257,6 +257,17 @@ internal sealed class TradeCsvStream : IDisposable
     // several times faster than the general parser. Anything else (sign, exponent, > 19 digits) falls back.
     internal static bool TryParsePlainDecimal(ReadOnlySpan<byte> field, out decimal value)
     {
+        // Drop trailing zeros of the fraction ("0.43070000" → 0.4307) before reading digits: prices then
+        // share the tick's scale, and decimal comparisons between equal scales skip rescaling on the hot path.
+        if (field.IndexOf((byte)'.') >= 0)
+        {
+            field = field.TrimEnd((byte)'0');
+            if (field.Length > 0 && field[^1] == (byte)'.')
+            {
+                field = field[..^1];
+            }
+        }
+
         ulong mantissa = 0;
         var digits = 0;
         var scale = -1;

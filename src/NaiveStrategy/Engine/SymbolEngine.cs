@@ -77,9 +77,21 @@ internal sealed class SymbolEngine
     {
         try
         {
+            if (input.Kind == SymbolInputKind.Trade)
+            {
+                // The hot path: most trades change nothing and need no bookkeeping.
+                var quiet = _leader.OnTrade(_state, input.Trade);
+                if (ReferenceEquals(quiet.State, _state) && quiet.Commands.Count == 0)
+                {
+                    return;
+                }
+
+                Apply(input, quiet);
+                return;
+            }
+
             var decision = input.Kind switch
             {
-                SymbolInputKind.Trade => _leader.OnTrade(_state, input.Trade),
                 SymbolInputKind.OrderUpdate => _leader.OnOrderUpdate(_state, (OrderUpdate)input.Payload!),
                 SymbolInputKind.PlacementFailed => _leader.OnPlacementFailed(_state, input.ClientOrderId!, (ExchangeError)input.Payload!),
                 SymbolInputKind.Start => _leader.Start(_state, (SymbolFilters)input.Payload!),
@@ -95,30 +107,36 @@ internal sealed class SymbolEngine
                 Log.ShuttingDown(_logger, Symbol);
             }
 
-            if (_store is not null)
-            {
-                // Durable before anything is sent: if the store throws, the input is dropped and no order goes out.
-                if (input.Kind == SymbolInputKind.OrderUpdate)
-                {
-                    _store.RecordOrderUpdate((OrderUpdate)input.Payload!);
-                }
-
-                if (!ReferenceEquals(decision.State, _state))
-                {
-                    _store.SaveSymbol(decision.State);
-                }
-            }
-
-            Volatile.Write(ref _state, decision.State);
-            var commands = decision.Commands;
-            for (var i = 0; i < commands.Count; i++)
-            {
-                Execute(commands[i]);
-            }
+            Apply(input, decision);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Log.InputFailed(_logger, ex, Symbol);
+        }
+    }
+
+    // Throws to Process, which logs and drops the input: a store failure means nothing is sent.
+    private void Apply(in SymbolInput input, LeaderDecision decision)
+    {
+        if (_store is not null)
+        {
+            // Durable before anything is sent.
+            if (input.Kind == SymbolInputKind.OrderUpdate)
+            {
+                _store.RecordOrderUpdate((OrderUpdate)input.Payload!);
+            }
+
+            if (!ReferenceEquals(decision.State, _state))
+            {
+                _store.SaveSymbol(decision.State);
+            }
+        }
+
+        Volatile.Write(ref _state, decision.State);
+        var commands = decision.Commands;
+        for (var i = 0; i < commands.Count; i++)
+        {
+            Execute(commands[i]);
         }
     }
 

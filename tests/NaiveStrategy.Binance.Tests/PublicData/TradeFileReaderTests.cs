@@ -145,11 +145,15 @@ public sealed class TradeFileReaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("0.43070000", "0.43070000")]
+    [InlineData("0.43070000", "0.4307")]
+    [InlineData("10.00000000", "10")]
+    [InlineData("0", "0")]
+    [InlineData("0.00000000", "0")]
+    [InlineData("100", "100")]
     [InlineData("12", "12")]
     [InlineData("93000.01", "93000.01")]
     [InlineData("0.00000001", "0.00000001")]
-    public void TryParsePlainDecimal_PlainDigits_ExactValueAndScale(string text, string expected)
+    public void TryParsePlainDecimal_PlainDigits_ExactValueWithoutTrailingZeros(string text, string expected)
     {
         TradeCsvStream.TryParsePlainDecimal(Encoding.ASCII.GetBytes(text), out var value).Should().BeTrue();
         value.ToString(System.Globalization.CultureInfo.InvariantCulture).Should().Be(expected);
