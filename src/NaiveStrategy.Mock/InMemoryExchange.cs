@@ -24,7 +24,8 @@ public sealed class InMemoryExchange : IExchange
     private readonly ObserverSet<OrderUpdate> _updates = new();
     private readonly Queue<PlacementFault> _faults = new();
     private long _nextOrderId = 1;
-    private Route? _lastRoute;
+    private readonly ConcurrentDictionary<string, Route> _routes = new(StringComparer.Ordinal);
+    private RouteCache? _lastRoute;
 
     /// <summary>Creates an exchange.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
@@ -92,9 +93,10 @@ public sealed class InMemoryExchange : IExchange
         lock (_gate)
         {
             Clock.AdvanceTo(trade.Time);
-            if (route.Open is { Count: > 0 } open)
+            if (route.Open is { Count: > 0 } open && route.Crosses(trade.Price))
             {
                 fills = Match(open, trade);
+                route.Refresh();
             }
         }
 
@@ -168,6 +170,7 @@ public sealed class InMemoryExchange : IExchange
             order.Time = Clock.GetUtcNow();
             Unlock(order);
             _open[symbol].Remove(order);
+            RouteOf(symbol).Refresh();
             update = order.ToUpdate();
         }
 
@@ -200,21 +203,53 @@ public sealed class InMemoryExchange : IExchange
         }
     }
 
-    // Replays feed long runs of one symbol: remember its lookups instead of hashing the symbol per trade.
+    // Replays feed long runs of one symbol: remember its route by the string's reference instead of
+    // hashing the symbol per trade. One route per symbol, whatever string instance names it.
     private Route RouteOf(string symbol)
     {
         var last = _lastRoute;
-        if (last is not null && ReferenceEquals(last.Symbol, symbol))
+        if (last is not null && ReferenceEquals(last.Name, symbol))
         {
-            return last;
+            return last.Route;
         }
 
-        var route = new Route(symbol, _open.GetValueOrDefault(symbol), _trades.GetOrAdd(symbol, static _ => new ObserverSet<TradeEvent>()));
-        _lastRoute = route;
+        var route = _routes.GetOrAdd(symbol, s => new Route(_open.GetValueOrDefault(s), _trades.GetOrAdd(s, static _ => new ObserverSet<TradeEvent>())));
+        _lastRoute = new RouteCache(symbol, route);
         return route;
     }
 
-    private sealed record Route(string Symbol, List<MockOrder>? Open, ObserverSet<TradeEvent> Observers);
+    private sealed record RouteCache(string Name, Route Route);
+
+    // Per symbol: its open orders, its trade observers, and the best bid and ask among the open orders,
+    // so a trade that crosses nothing costs two comparisons. Refreshed whenever the open orders change.
+    private sealed class Route(List<MockOrder>? open, ObserverSet<TradeEvent> observers)
+    {
+        private decimal _bestBid = decimal.MinValue;
+        private decimal _bestAsk = decimal.MaxValue;
+
+        public List<MockOrder>? Open { get; } = open;
+
+        public ObserverSet<TradeEvent> Observers { get; } = observers;
+
+        // Strict cross: a BUY fills under its price, a SELL over it.
+        public bool Crosses(decimal price) => price < _bestBid || price > _bestAsk;
+
+        public void Refresh()
+        {
+            (_bestBid, _bestAsk) = (decimal.MinValue, decimal.MaxValue);
+            foreach (var order in Open ?? [])
+            {
+                if (order.Side == OrderSide.Buy)
+                {
+                    _bestBid = Math.Max(_bestBid, order.Price);
+                }
+                else
+                {
+                    _bestAsk = Math.Min(_bestAsk, order.Price);
+                }
+            }
+        }
+    }
 
     private static ExchangeError InvalidSymbol() => new(ExchangeErrorKind.Rejected, -1121, "Invalid symbol.");
 
@@ -250,6 +285,7 @@ public sealed class InMemoryExchange : IExchange
         _byClientId[(request.Symbol, request.ClientOrderId)] = order;
         _all.Add(order);
         _open[request.Symbol].Add(order);
+        RouteOf(request.Symbol).Refresh();
         return order.ToUpdate();
     }
 

@@ -16,6 +16,7 @@ public sealed class BacktestSession : IDisposable
     private readonly Dictionary<string, string> _traderOf = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _subscriptions = [];
     private Track? _last;
+    private string? _lastSymbol;
 
     /// <summary>Creates a session over an engine and the in-memory exchange it trades on.</summary>
     /// <param name="engine">The engine; its configured symbols are started by <see cref="StartAsync"/>.</param>
@@ -47,8 +48,14 @@ public sealed class BacktestSession : IDisposable
     /// <summary>One market trade: the exchange matches, the strategy reacts, equity is marked. Allocates nothing when no order is placed or filled.</summary>
     public void Replay(in TradeEvent trade)
     {
-        var track = _last is { } l && ReferenceEquals(l.Symbol, trade.Symbol) ? l : TrackOf(trade.Symbol);
-        _last = track;
+        // Readers hand out one symbol string per file: compare references, hash only when it changes.
+        if (!ReferenceEquals(trade.Symbol, _lastSymbol) || _last is null)
+        {
+            _last = TrackOf(trade.Symbol);
+            _lastSymbol = trade.Symbol;
+        }
+
+        var track = _last;
         _exchange.PublishTrade(trade);
         TradesReplayed++;
         track.Mark(trade, _equitySampling);
