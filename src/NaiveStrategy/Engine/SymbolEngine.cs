@@ -154,54 +154,7 @@ internal sealed class SymbolEngine
             if (trader.OpenOrder is { } order)
             {
                 var request = new OrderRequest(Symbol, order.ClientOrderId, order.Side, order.Price, order.Quantity);
-                _track(ReconcileAsync(new PlaceOrder(trader.TraderId, request), order.Status));
-            }
-        }
-    }
-
-    private async Task ReconcileAsync(PlaceOrder order, OrderStatus known)
-    {
-        var request = order.Request;
-        for (var query = 1; query <= _options.MaxStatusQueries; query++)
-        {
-            ExchangeResult<OrderUpdate> found;
-            try
-            {
-                found = await _exchange.GetOrderAsync(request.Symbol, request.ClientOrderId, _stopping);
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                found = new ExchangeError(ExchangeErrorKind.Unknown, 0, ex.Message);
-            }
-
-            if (found.IsSuccess)
-            {
-                Post(SymbolInput.ForUpdate(found.Value));
-                return;
-            }
-
-            if (found.Error.Kind == ExchangeErrorKind.NotFound)
-            {
-                if (known == OrderStatus.PendingNew)
-                {
-                    Log.ResendingIntent(_logger, order.TraderId, Symbol, request.ClientOrderId);
-                    Place(order, attempt: 1);
-                }
-                else
-                {
-                    Log.OrderVanished(_logger, order.TraderId, Symbol, request.ClientOrderId, known);
-                }
-
-                return;
-            }
-
-            if (!await DelayAsync(Backoff(query)))
-            {
-                return;
+                _track(FindAsync(new PlaceOrder(trader.TraderId, request), order.Status, attempt: 0, cause: null));
             }
         }
     }
@@ -334,7 +287,7 @@ internal sealed class SymbolEngine
                 _track(RetryPlaceAsync(order, attempt + 1, delay));
                 break;
             case ExchangeErrorKind.Unknown:
-                _track(ResolveAsync(order, error, attempt));
+                _track(FindAsync(order, OrderStatus.PendingNew, attempt, error));
                 break;
             default:
                 Reject(order, error);
@@ -358,15 +311,17 @@ internal sealed class SymbolEngine
         }
     }
 
-    // "Maybe placed": ask the exchange by client order id until it knows. Never send a second order
-    // for the intent unless the exchange says the first does not exist.
-    private async Task ResolveAsync(PlaceOrder order, ExchangeError cause, int attempt)
+    // Asks the exchange about an order by client order id until it knows: after a "maybe placed"
+    // answer (cause set: wait first) or after a restart. An order it knows comes back as an update.
+    // An order it does not know is sent again (same client order id) only if we never had an answer
+    // for it; never a second order for an intent the exchange has.
+    private async Task FindAsync(PlaceOrder order, OrderStatus known, int attempt, ExchangeError? cause)
     {
         var request = order.Request;
-        var last = cause;
+        var last = cause ?? new ExchangeError(ExchangeErrorKind.Unknown, 0, "no answer");
         for (var query = 1; query <= _options.MaxStatusQueries; query++)
         {
-            if (!await DelayAsync(Backoff(query)))
+            if ((cause is not null || query > 1) && !await DelayAsync(Backoff(query)))
             {
                 return;
             }
@@ -392,19 +347,30 @@ internal sealed class SymbolEngine
             }
 
             last = found.Error;
-            if (last.Kind == ExchangeErrorKind.NotFound)
+            if (last.Kind != ExchangeErrorKind.NotFound)
             {
-                if (attempt < _options.MaxPlacementAttempts)
+                continue;
+            }
+
+            if (known != OrderStatus.PendingNew)
+            {
+                Log.OrderVanished(_logger, order.TraderId, Symbol, request.ClientOrderId, known);
+            }
+            else if (attempt < _options.MaxPlacementAttempts)
+            {
+                if (cause is null)
                 {
-                    Place(order, attempt + 1);
-                }
-                else
-                {
-                    Reject(order, cause);
+                    Log.ResendingIntent(_logger, order.TraderId, Symbol, request.ClientOrderId);
                 }
 
-                return;
+                Place(order, attempt + 1);
             }
+            else
+            {
+                Reject(order, cause ?? last);
+            }
+
+            return;
         }
 
         Log.PlacementUnresolved(_logger, order.TraderId, Symbol, request.ClientOrderId, _options.MaxStatusQueries, last);
