@@ -61,6 +61,11 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
             symbols[filters.Symbol] = filters;
         }
 
+        if (symbols.Count == 0)
+        {
+            symbols[SandboxOptions.DefaultSymbol.Symbol] = SandboxOptions.DefaultSymbol;
+        }
+
         Faults = new SandboxFaults(options.Faults, DropWebSockets);
         _engine = new SandboxEngine(options, symbols.Values.ToArray(), Faults, _logger);
     }

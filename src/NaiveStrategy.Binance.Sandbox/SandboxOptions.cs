@@ -12,7 +12,10 @@ public sealed class SandboxOptions
     /// <summary>Accepted API keys with their secrets. All keys share one account.</summary>
     public IList<SandboxApiKey> ApiKeys { get; } = new List<SandboxApiKey>();
 
-    /// <summary>Tradable symbols and their filters (added to those of <see cref="ExchangeInfoPath"/>; these win).</summary>
+    /// <summary>
+    /// Tradable symbols and their filters (added to those of <see cref="ExchangeInfoPath"/>; these win). When neither is set,
+    /// the server trades <see cref="DefaultSymbol"/>.
+    /// </summary>
     public IList<SymbolFilters> Symbols { get; } = new List<SymbolFilters>();
 
     /// <summary>Optional Binance <c>GET /api/v3/exchangeInfo</c> JSON file whose TRADING symbols are loaded (NOTIONAL or MIN_NOTIONAL).</summary>
@@ -51,6 +54,22 @@ public sealed class SandboxOptions
     /// <summary>The server clock (timestamps, recvWindow checks, replay pacing); the system clock by default.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>XRPUSDT with the filters of Binance's 2021 exchangeInfo: tick 0.0001, step 1, MIN_NOTIONAL 10.</summary>
+    public static SymbolFilters DefaultSymbol { get; } = new()
+    {
+        Symbol = "XRPUSDT",
+        BaseAsset = "XRP",
+        QuoteAsset = "USDT",
+        TickSize = 0.0001m,
+        StepSize = 1m,
+        MinPrice = 0.0001m,
+        MaxPrice = 10_000m,
+        MinQuantity = 1m,
+        MaxQuantity = 9_222_449m,
+        MinNotional = 10m,
+        NotionalFilterName = "MIN_NOTIONAL",
+    };
+
     /// <summary>Throws when the options cannot work.</summary>
     /// <exception cref="ArgumentException">The message names the invalid option and its value.</exception>
     public void Validate()
@@ -76,11 +95,6 @@ public sealed class SandboxOptions
         if (ApiKeys.Select(k => k.ApiKey).Distinct(StringComparer.Ordinal).Count() != ApiKeys.Count)
         {
             throw new ArgumentException("SandboxOptions.ApiKeys: the same API key is listed twice.", nameof(ApiKeys));
-        }
-
-        if (Symbols.Count == 0 && ExchangeInfoPath is null)
-        {
-            throw new ArgumentException("SandboxOptions needs Symbols or an ExchangeInfoPath: there is nothing to trade.", nameof(Symbols));
         }
 
         if (ExchangeInfoPath is not null && !File.Exists(ExchangeInfoPath))

@@ -54,14 +54,26 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public void Validate_NoSymbols_Throws()
+    public async Task Start_NoSymbols_TradesDefaultXrpUsdt()
     {
         var options = new SandboxOptions();
+        options.ApiKeys.Add(new SandboxApiKey("k", "s"));
+        await using var server = new BinanceSandboxServer(options);
+
+        var filters = await server.Exchange.GetSymbolFiltersAsync("XRPUSDT");
+
+        filters.Value.Should().Be(SandboxOptions.DefaultSymbol);
+    }
+
+    [Fact]
+    public void Validate_BadPort_ThrowsNamingIt()
+    {
+        var options = new SandboxOptions { Port = 70_000 };
         options.ApiKeys.Add(new SandboxApiKey("k", "s"));
 
         var validate = options.Validate;
 
-        validate.Should().Throw<ArgumentException>().WithMessage("*Symbols*");
+        validate.Should().Throw<ArgumentException>().WithMessage("*Port*70000*");
     }
 
     [Fact]

@@ -203,4 +203,33 @@ public sealed class WebSocketTests
 
         socket.State.Should().Be(WebSocketState.Closed);
     }
+
+    [Fact]
+    public async Task ServerPing_ClientNeverPongs_ConnectionIsClosed()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync(o => (o.PingInterval, o.PongTimeout) = (TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300)));
+        using var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        await socket.ConnectAsync(new Uri(sandbox.Server.StreamBaseUrl + "/ws/xrpusdt@trade"), CancellationToken.None);
+
+        // Not receiving means not answering the server's PINGs.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        await FluentActions.Awaiting(() => SandboxHarness.ReceiveAsync(socket)).Should().ThrowAsync<WebSocketException>();
+    }
+
+    [Fact]
+    public async Task ServerPing_ClientPongs_ConnectionStaysOpen()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync(o => (o.PingInterval, o.PongTimeout) = (TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300)));
+        using var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        await socket.ConnectAsync(new Uri(sandbox.Server.StreamBaseUrl + "/ws/xrpusdt@trade"), CancellationToken.None);
+        var receiving = SandboxHarness.ReceiveAsync(socket, TimeSpan.FromSeconds(5));
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        sandbox.Trade(0.5m, 10m);
+
+        (await receiving).GetProperty("e").GetString().Should().Be("trade");
+    }
 }
