@@ -1,0 +1,377 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using NaiveStrategy.Binance.Sandbox.Internal;
+using NaiveStrategy.Mock;
+
+namespace NaiveStrategy.Binance.Sandbox;
+
+/// <summary>
+/// A Binance-compatible server on 127.0.0.1: REST (<c>/api/v3/...</c>), market streams (<c>/ws/...</c>,
+/// <c>/stream?streams=...</c>) and the WebSocket API (<c>/ws-api/v3</c>, with the user data stream), all backed by
+/// ONE <see cref="InMemoryExchange"/>. Faults are injected through <see cref="Faults"/>.
+/// Non-Binance control endpoints: <c>POST /sandbox/trades?speed=</c> (replay a JSON array of trades),
+/// <c>POST /sandbox/faults</c> (body: a fault list, see <see cref="SandboxFaultOptions.Parse"/>), <c>POST /sandbox/drop</c>.
+/// </summary>
+public sealed class BinanceSandboxServer : IAsyncDisposable
+{
+    private readonly SandboxOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly SandboxEngine _engine;
+    private readonly ConcurrentDictionary<SocketConnection, byte> _sockets = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private WebApplication? _app;
+    private string? _restBaseUrl;
+    private long _nextControlTradeId = 1;
+
+    /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
+    /// <param name="options">Validated here.</param>
+    /// <param name="loggerFactory">Logging for the server and Kestrel; none by default.</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public BinanceSandboxServer(SandboxOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<BinanceSandboxServer>();
+        var symbols = new Dictionary<string, SymbolFilters>(StringComparer.Ordinal);
+        if (options.ExchangeInfoPath is { } path)
+        {
+            foreach (var filters in ExchangeInfoFile.Load(path))
+            {
+                symbols[filters.Symbol] = filters;
+            }
+        }
+
+        foreach (var filters in options.Symbols)
+        {
+            symbols[filters.Symbol] = filters;
+        }
+
+        if (symbols.Count == 0)
+        {
+            symbols[SandboxOptions.DefaultSymbol.Symbol] = SandboxOptions.DefaultSymbol;
+        }
+
+        Faults = new SandboxFaults(options.Faults, DropWebSockets);
+        _engine = new SandboxEngine(options, symbols.Values.ToArray(), Faults, _logger);
+    }
+
+    /// <summary>Faults to inject, changeable while the server runs.</summary>
+    public SandboxFaults Faults { get; }
+
+    /// <summary>The matching engine. Read its state freely; publish trades through <see cref="PublishTrade"/> or <see cref="ReplayAsync"/>.</summary>
+    public InMemoryExchange Exchange => _engine.Exchange;
+
+    /// <summary>The port listened on (after <see cref="StartAsync"/>).</summary>
+    public int Port { get; private set; }
+
+    /// <summary>REST base URL, e.g. <c>http://127.0.0.1:5123</c> (no trailing slash).</summary>
+    /// <exception cref="InvalidOperationException">The server is not started.</exception>
+    public string RestBaseUrl => _restBaseUrl ?? throw new InvalidOperationException("The sandbox server is not started.");
+
+    /// <summary>WebSocket API URL, e.g. <c>ws://127.0.0.1:5123/ws-api/v3</c>.</summary>
+    /// <exception cref="InvalidOperationException">The server is not started.</exception>
+    public string WebSocketApiUrl => StreamBaseUrl + "/ws-api/v3";
+
+    /// <summary>Market streams base URL, e.g. <c>ws://127.0.0.1:5123</c> (append <c>/ws/&lt;stream&gt;</c> or <c>/stream?streams=</c>).</summary>
+    /// <exception cref="InvalidOperationException">The server is not started.</exception>
+    public string StreamBaseUrl => "ws" + RestBaseUrl[4..];
+
+    /// <summary>Starts listening on 127.0.0.1 (only) at the configured port.</summary>
+    /// <exception cref="InvalidOperationException">Already started.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_app is not null)
+        {
+            throw new InvalidOperationException("The sandbox server is already started.");
+        }
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, _options.Port));
+        builder.Services.AddSingleton(_loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = _options.PingInterval, KeepAliveTimeout = _options.PongTimeout });
+        app.Run(HandleAsync);
+        await app.StartAsync(cancellationToken);
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Port = new Uri(address).Port;
+        _restBaseUrl = "http://127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
+        Log.Listening(_logger, RestBaseUrl, WebSocketApiUrl, StreamBaseUrl);
+    }
+
+    /// <summary>A public trade happens now: crossing orders fill (executionReports), then the trade stream publishes it.</summary>
+    public void PublishTrade(in TradeEvent trade) => _engine.PublishTrade(trade);
+
+    /// <summary>
+    /// Publishes <paramref name="trades"/> in order, paced by their timestamps divided by <paramref name="speed"/>
+    /// (0 or infinity: as fast as possible). Returns the number published.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="speed"/> is negative or NaN.</exception>
+    public async Task<int> ReplayAsync(IEnumerable<TradeEvent> trades, double speed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trades);
+        if (double.IsNaN(speed) || speed < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(speed), speed, "Replay speed must be >= 0 (0 or infinity = as fast as possible).");
+        }
+
+        var time = _options.TimeProvider;
+        var paced = speed > 0 && !double.IsPositiveInfinity(speed);
+        DateTimeOffset? first = null;
+        var start = time.GetTimestamp();
+        var count = 0;
+        foreach (var trade in trades)
+        {
+            first ??= trade.Time;
+            if (paced)
+            {
+                var due = TimeSpan.FromTicks((long)((trade.Time - first.Value).Ticks / speed));
+                var wait = due - time.GetElapsedTime(start);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+            }
+
+            await _engine.PublishTradeAsync(trade, cancellationToken);
+            count++;
+        }
+
+        Log.ReplayFinished(_logger, count);
+        return count;
+    }
+
+    /// <summary>Stops listening and drops every connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        DropWebSockets(SandboxSocketKinds.All);
+        if (_app is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(timeout.Token);
+            await _app.DisposeAsync();
+        }
+
+        _engine.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void DropWebSockets(SandboxSocketKinds kinds)
+    {
+        var victims = _sockets.Keys.Where(s => (s.Kind & kinds) != 0).ToArray();
+        if (victims.Length > 0)
+        {
+            Log.Dropping(_logger, victims.Length, kinds);
+        }
+
+        foreach (var socket in victims)
+        {
+            socket.Abort();
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? "/";
+        if (context.WebSockets.IsWebSocketRequest)
+        {
+            await HandleWebSocketAsync(context, path);
+        }
+        else if (path.StartsWith("/sandbox/", StringComparison.Ordinal))
+        {
+            await HandleControlAsync(context, path);
+        }
+        else if (_engine.Rest.TryGetValue(context.Request.Method + " " + path, out var endpoint))
+        {
+            await HandleRestAsync(context, endpoint);
+        }
+        else
+        {
+            await WriteJsonAsync(context, 404, "{\"code\":-1000,\"msg\":\"Unknown path or method: " + context.Request.Method + " " + JsonEncodedText.Encode(path) + "\"}");
+        }
+    }
+
+    private async Task HandleRestAsync(HttpContext context, ApiEndpoint endpoint)
+    {
+        var rawQuery = context.Request.QueryString.Value ?? string.Empty;
+        var rawBody = string.Empty;
+        if (context.Request.HasFormContentType)
+        {
+            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+            rawBody = await reader.ReadToEndAsync(context.RequestAborted);
+        }
+
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, values) in QueryHelpers.ParseQuery(rawBody))
+        {
+            parameters[name] = values.ToString();
+        }
+
+        // Binance: a parameter in both the query string and the body takes the query string's value.
+        foreach (var (name, values) in QueryHelpers.ParseQuery(rawQuery))
+        {
+            parameters[name] = values.ToString();
+        }
+
+        var ip = context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1";
+        var apiKey = context.Request.Headers["X-MBX-APIKEY"].ToString();
+        var request = new ApiRequest(ip, apiKey.Length == 0 ? null : apiKey, parameters, Signature.RestPayloads(rawQuery, rawBody));
+        var response = await _engine.ExecuteAsync(endpoint, request, context.RequestAborted);
+        var headers = context.Response.Headers;
+        headers["X-MBX-USED-WEIGHT-1M"] = response.UsedWeight.ToString(CultureInfo.InvariantCulture);
+        if (response.OrderCount10S is { } tenSeconds)
+        {
+            headers["X-MBX-ORDER-COUNT-10S"] = tenSeconds.ToString(CultureInfo.InvariantCulture);
+            headers["X-MBX-ORDER-COUNT-1D"] = response.OrderCount1D!.Value.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (response.Result.Error is { } error)
+        {
+            if (error.RetryAfter is { } retryAfter)
+            {
+                headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+
+            await WriteJsonAsync(context, error.Status, error.ToJson().ToJsonString());
+        }
+        else
+        {
+            await WriteJsonAsync(context, 200, response.Result.Result!.ToJsonString());
+        }
+    }
+
+    private async Task HandleWebSocketAsync(HttpContext context, string path)
+    {
+        var kind = path == "/ws-api/v3" ? SandboxSocketKinds.WebSocketApi
+            : path == "/ws" || path.StartsWith("/ws/", StringComparison.Ordinal) || path == "/stream" ? SandboxSocketKinds.MarketStreams
+            : SandboxSocketKinds.None;
+        if (kind == SandboxSocketKinds.None)
+        {
+            context.Response.StatusCode = 404;
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var connection = new SocketConnection(socket, kind);
+        _sockets[connection] = 0;
+        Log.SocketOpened(_logger, kind);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, context.RequestAborted);
+        try
+        {
+            if (kind == SandboxSocketKinds.WebSocketApi)
+            {
+                var ip = context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1";
+                var session = new WebSocketApiSession(_engine, connection, ip);
+                try
+                {
+                    await connection.RunAsync(text => session.OnMessageAsync(text, linked.Token), Faults.DropAfter(kind), _options.TimeProvider, linked.Token);
+                }
+                finally
+                {
+                    session.Close();
+                }
+            }
+            else
+            {
+                var combined = path == "/stream";
+                var session = new MarketStreamSession(_engine, connection, combined);
+                session.Subscribe(MarketStreamSession.ParseStreams(combined ? context.Request.Query["streams"].ToString() : path.Length > 4 ? path[4..] : null));
+                try
+                {
+                    await connection.RunAsync(session.OnMessageAsync, Faults.DropAfter(kind), _options.TimeProvider, linked.Token);
+                }
+                finally
+                {
+                    session.Close();
+                }
+            }
+        }
+        finally
+        {
+            _sockets.TryRemove(connection, out _);
+            Log.SocketClosed(_logger, kind);
+        }
+    }
+
+    private async Task HandleControlAsync(HttpContext context, string path)
+    {
+        if (context.Request.Method != "POST")
+        {
+            await WriteJsonAsync(context, 405, "{\"code\":-1000,\"msg\":\"Use POST.\"}");
+            return;
+        }
+
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(context.RequestAborted);
+        try
+        {
+            switch (path)
+            {
+                case "/sandbox/trades":
+                    var speedText = context.Request.Query["speed"].ToString();
+                    var speed = speedText.Length == 0 ? 0 : double.Parse(speedText, NumberStyles.Float, CultureInfo.InvariantCulture);
+                    var published = await ReplayAsync(ParseControlTrades(body), speed, context.RequestAborted);
+                    await WriteJsonAsync(context, 200, "{\"published\":" + published.ToString(CultureInfo.InvariantCulture) + "}");
+                    return;
+                case "/sandbox/faults":
+                    Faults.Apply(SandboxFaultOptions.Parse(body));
+                    await WriteJsonAsync(context, 200, "{}");
+                    return;
+                case "/sandbox/drop":
+                    DropWebSockets(SandboxSocketKinds.All);
+                    await WriteJsonAsync(context, 200, "{}");
+                    return;
+                default:
+                    await WriteJsonAsync(context, 404, "{\"code\":-1000,\"msg\":\"Unknown sandbox control path.\"}");
+                    return;
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException or InvalidOperationException or KeyNotFoundException)
+        {
+            await WriteJsonAsync(context, 400, "{\"code\":-1100,\"msg\":\"" + JsonEncodedText.Encode(ex.Message) + "\"}");
+        }
+    }
+
+    // [{"symbol":"XRPUSDT","price":"0.43","qty":"10","time":1700000000000,"id":1,"m":false}], time and id optional.
+    private List<TradeEvent> ParseControlTrades(string body)
+    {
+        using var document = JsonDocument.Parse(body);
+        var trades = new List<TradeEvent>();
+        foreach (var item in document.RootElement.EnumerateArray())
+        {
+            static decimal Dec(JsonElement e) => e.ValueKind == JsonValueKind.String
+                ? decimal.Parse(e.GetString()!, NumberStyles.Number, CultureInfo.InvariantCulture)
+                : e.GetDecimal();
+            var time = item.TryGetProperty("time", out var t) ? DateTimeOffset.FromUnixTimeMilliseconds(t.GetInt64()) : _options.TimeProvider.GetUtcNow();
+            var id = item.TryGetProperty("id", out var i) ? i.GetInt64() : Interlocked.Increment(ref _nextControlTradeId) - 1;
+            var buyerMaker = item.TryGetProperty("m", out var m) && m.GetBoolean();
+            trades.Add(new TradeEvent(item.GetProperty("symbol").GetString()!, id, Dec(item.GetProperty("price")), Dec(item.GetProperty("qty")), time, buyerMaker));
+        }
+
+        return trades;
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, int status, string json)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json;charset=UTF-8";
+        await context.Response.WriteAsync(json, context.RequestAborted);
+    }
+}

@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace NaiveStrategy.Binance.Sandbox.Internal;
+
+/// <summary>Binance's JSON shapes: numbers as strings with 8 decimals, enums in upper case.</summary>
+internal static class BinanceJson
+{
+    public static string Number(decimal value) => value.ToString("F8", CultureInfo.InvariantCulture);
+
+    public static string Side(OrderSide side) => side == OrderSide.Buy ? "BUY" : "SELL";
+
+    public static string Status(OrderStatus status) => status switch
+    {
+        OrderStatus.New or OrderStatus.PendingNew => "NEW",
+        OrderStatus.PartiallyFilled => "PARTIALLY_FILLED",
+        OrderStatus.Filled => "FILLED",
+        OrderStatus.PendingCancel => "PENDING_CANCEL",
+        OrderStatus.Canceled => "CANCELED",
+        OrderStatus.Rejected => "REJECTED",
+        _ => "EXPIRED",
+    };
+
+    public static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    /// <summary>The <c>trade</c> stream payload (no b/a fields since 2024).</summary>
+    public static JsonObject Trade(in TradeEvent trade, long eventTime) => new()
+    {
+        ["e"] = "trade",
+        ["E"] = eventTime,
+        ["s"] = trade.Symbol,
+        ["t"] = trade.TradeId,
+        ["p"] = Number(trade.Price),
+        ["q"] = Number(trade.Quantity),
+        ["T"] = Ms(trade.Time),
+        ["m"] = trade.IsBuyerMaker,
+        ["M"] = true,
+    };
+
+    /// <summary>POST /api/v3/order (and order.place) answers: ACK, RESULT or FULL.</summary>
+    public static JsonObject NewOrder(OrderRecord order, string responseType, long transactTime)
+    {
+        var json = new JsonObject
+        {
+            ["symbol"] = order.Symbol,
+            ["orderId"] = order.OrderId,
+            ["orderListId"] = -1,
+            ["clientOrderId"] = order.ClientOrderId,
+            ["transactTime"] = transactTime,
+        };
+        if (responseType == "ACK")
+        {
+            return json;
+        }
+
+        json["price"] = Number(order.Price);
+        json["origQty"] = Number(order.Quantity);
+        json["executedQty"] = Number(order.Executed);
+        json["origQuoteOrderQty"] = Number(0);
+        json["cummulativeQuoteQty"] = Number(order.CumulativeQuote);
+        json["status"] = Status(order.Status);
+        json["timeInForce"] = "GTC";
+        json["type"] = "LIMIT";
+        json["side"] = Side(order.Side);
+        json["workingTime"] = order.CreatedMs;
+        json["selfTradePreventionMode"] = "NONE";
+        if (responseType == "FULL")
+        {
+            // Orders only fill on later market trades, so a new order never has fills yet.
+            json["fills"] = new JsonArray();
+        }
+
+        return json;
+    }
+
+    /// <summary>GET /api/v3/order, openOrders entries (and order.status).</summary>
+    public static JsonObject QueriedOrder(OrderRecord order) => new()
+    {
+        ["symbol"] = order.Symbol,
+        ["orderId"] = order.OrderId,
+        ["orderListId"] = -1,
+        ["clientOrderId"] = order.ClientOrderId,
+        ["price"] = Number(order.Price),
+        ["origQty"] = Number(order.Quantity),
+        ["executedQty"] = Number(order.Executed),
+        ["cummulativeQuoteQty"] = Number(order.CumulativeQuote),
+        ["status"] = Status(order.Status),
+        ["timeInForce"] = "GTC",
+        ["type"] = "LIMIT",
+        ["side"] = Side(order.Side),
+        ["stopPrice"] = Number(0),
+        ["icebergQty"] = Number(0),
+        ["time"] = order.CreatedMs,
+        ["updateTime"] = order.UpdatedMs,
+        ["isWorking"] = true,
+        ["workingTime"] = order.CreatedMs,
+        ["origQuoteOrderQty"] = Number(0),
+        ["selfTradePreventionMode"] = "NONE",
+    };
+
+    /// <summary>DELETE /api/v3/order (and order.cancel).</summary>
+    public static JsonObject CanceledOrder(OrderRecord order, long transactTime) => new()
+    {
+        ["symbol"] = order.Symbol,
+        ["origClientOrderId"] = order.ClientOrderId,
+        ["orderId"] = order.OrderId,
+        ["orderListId"] = -1,
+        ["clientOrderId"] = order.CancelClientOrderId ?? order.ClientOrderId,
+        ["transactTime"] = transactTime,
+        ["price"] = Number(order.Price),
+        ["origQty"] = Number(order.Quantity),
+        ["executedQty"] = Number(order.Executed),
+        ["origQuoteOrderQty"] = Number(0),
+        ["cummulativeQuoteQty"] = Number(order.CumulativeQuote),
+        ["status"] = Status(order.Status),
+        ["timeInForce"] = "GTC",
+        ["type"] = "LIMIT",
+        ["side"] = Side(order.Side),
+        ["selfTradePreventionMode"] = "NONE",
+    };
+
+    public static JsonObject MyTrade(OwnTrade trade) => new()
+    {
+        ["symbol"] = trade.Symbol,
+        ["id"] = trade.Id,
+        ["orderId"] = trade.OrderId,
+        ["orderListId"] = -1,
+        ["price"] = Number(trade.Price),
+        ["qty"] = Number(trade.Quantity),
+        ["quoteQty"] = Number(trade.Price * trade.Quantity),
+        ["commission"] = Number(trade.Commission),
+        ["commissionAsset"] = trade.CommissionAsset,
+        ["time"] = trade.TimeMs,
+        ["isBuyer"] = trade.IsBuyer,
+        ["isMaker"] = true,
+        ["isBestMatch"] = true,
+    };
+
+    /// <summary>The executionReport user data event.</summary>
+    public static JsonObject ExecutionReport(OrderRecord order, ExecutionDelta delta, long eventTime) => new()
+    {
+        ["e"] = "executionReport",
+        ["E"] = eventTime,
+        ["s"] = order.Symbol,
+        ["c"] = delta.ExecutionType == "CANCELED" ? order.CancelClientOrderId ?? order.ClientOrderId : order.ClientOrderId,
+        ["S"] = Side(order.Side),
+        ["o"] = "LIMIT",
+        ["f"] = "GTC",
+        ["q"] = Number(order.Quantity),
+        ["p"] = Number(order.Price),
+        ["P"] = Number(0),
+        ["F"] = Number(0),
+        ["g"] = -1,
+        ["C"] = delta.ExecutionType == "CANCELED" ? order.ClientOrderId : string.Empty,
+        ["x"] = delta.ExecutionType,
+        ["X"] = Status(order.Status),
+        ["r"] = "NONE",
+        ["i"] = order.OrderId,
+        ["l"] = Number(delta.LastQuantity),
+        ["z"] = Number(order.Executed),
+        ["L"] = Number(delta.LastPrice),
+        ["n"] = Number(delta.LastCommission),
+        ["N"] = delta.CommissionAsset,
+        ["T"] = delta.TransactTime,
+        ["t"] = delta.TradeId,
+        ["v"] = 0,
+        ["I"] = delta.EventId,
+        ["w"] = order.Status is OrderStatus.New or OrderStatus.PartiallyFilled,
+        ["m"] = delta.TradeId >= 0,
+        ["M"] = false,
+        ["O"] = order.CreatedMs,
+        ["Z"] = Number(order.CumulativeQuote),
+        ["Y"] = Number(delta.LastQuantity * delta.LastPrice),
+        ["Q"] = Number(0),
+        ["W"] = order.CreatedMs,
+        ["V"] = "NONE",
+    };
+
+    public static JsonObject Symbol(SymbolFilters f)
+    {
+        JsonObject notional = f.NotionalFilterName == "MIN_NOTIONAL"
+            ? new() { ["filterType"] = "MIN_NOTIONAL", ["minNotional"] = Number(f.MinNotional), ["applyToMarket"] = true, ["avgPriceMins"] = 5 }
+            : new()
+            {
+                ["filterType"] = "NOTIONAL",
+                ["minNotional"] = Number(f.MinNotional),
+                ["applyMinToMarket"] = true,
+                ["maxNotional"] = Number(f.MaxNotional > 0 ? f.MaxNotional : 9_000_000m),
+                ["applyMaxToMarket"] = false,
+                ["avgPriceMins"] = 5,
+            };
+        return new JsonObject
+        {
+            ["symbol"] = f.Symbol,
+            ["status"] = "TRADING",
+            ["baseAsset"] = f.BaseAsset,
+            ["baseAssetPrecision"] = 8,
+            ["quoteAsset"] = f.QuoteAsset,
+            ["quotePrecision"] = 8,
+            ["quoteAssetPrecision"] = 8,
+            ["baseCommissionPrecision"] = 8,
+            ["quoteCommissionPrecision"] = 8,
+            ["orderTypes"] = new JsonArray("LIMIT"),
+            ["icebergAllowed"] = false,
+            ["ocoAllowed"] = false,
+            ["otoAllowed"] = false,
+            ["quoteOrderQtyMarketAllowed"] = false,
+            ["allowTrailingStop"] = false,
+            ["cancelReplaceAllowed"] = false,
+            ["amendAllowed"] = false,
+            ["isSpotTradingAllowed"] = true,
+            ["isMarginTradingAllowed"] = false,
+            ["filters"] = new JsonArray(
+                new JsonObject { ["filterType"] = "PRICE_FILTER", ["minPrice"] = Number(f.MinPrice), ["maxPrice"] = Number(f.MaxPrice), ["tickSize"] = Number(f.TickSize) },
+                new JsonObject { ["filterType"] = "LOT_SIZE", ["minQty"] = Number(f.MinQuantity), ["maxQty"] = Number(f.MaxQuantity), ["stepSize"] = Number(f.StepSize) },
+                notional),
+            ["permissions"] = new JsonArray(),
+            ["permissionSets"] = new JsonArray(new JsonArray("SPOT")),
+            ["defaultSelfTradePreventionMode"] = "NONE",
+            ["allowedSelfTradePreventionModes"] = new JsonArray("NONE"),
+        };
+    }
+
+    public static JsonArray RateLimits(int weightLimit) => new(
+        new JsonObject { ["rateLimitType"] = "REQUEST_WEIGHT", ["interval"] = "MINUTE", ["intervalNum"] = 1, ["limit"] = weightLimit },
+        new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "SECOND", ["intervalNum"] = 10, ["limit"] = 100 },
+        new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "DAY", ["intervalNum"] = 1, ["limit"] = 200_000 },
+        new JsonObject { ["rateLimitType"] = "RAW_REQUESTS", ["interval"] = "MINUTE", ["intervalNum"] = 5, ["limit"] = 61_000 });
+}

@@ -1,0 +1,115 @@
+namespace NaiveStrategy.Binance.Sandbox.Internal;
+
+/// <summary>The server's view of one order: what the exchange reported plus what Binance adds (quote totals, cancel ids).</summary>
+internal sealed class OrderRecord(OrderUpdate placed, long createdMs)
+{
+    public long OrderId { get; } = placed.OrderId;
+
+    public string Symbol { get; } = placed.Symbol;
+
+    public string ClientOrderId { get; } = placed.ClientOrderId;
+
+    public OrderSide Side { get; } = placed.Side;
+
+    public decimal Price { get; } = placed.Price;
+
+    public decimal Quantity { get; } = placed.Quantity;
+
+    public long CreatedMs { get; } = createdMs;
+
+    public long UpdatedMs { get; set; } = createdMs;
+
+    public decimal Executed { get; set; }
+
+    public decimal CumulativeQuote { get; set; }
+
+    public decimal Commission { get; set; }
+
+    public OrderStatus Status { get; set; } = OrderStatus.New;
+
+    /// <summary>The cancel request's newClientOrderId: Binance reports it as <c>c</c> (and the original as <c>C</c>).</summary>
+    public string? CancelClientOrderId { get; set; }
+}
+
+/// <summary>One fill of one of our orders (GET /api/v3/myTrades).</summary>
+internal sealed record OwnTrade(string Symbol, long Id, long OrderId, decimal Price, decimal Quantity, decimal Commission, string CommissionAsset, long TimeMs, bool IsBuyer);
+
+/// <summary>What changed in an order update: the per-fill fields of an executionReport.</summary>
+internal sealed record ExecutionDelta(string ExecutionType, decimal LastQuantity, decimal LastPrice, decimal LastCommission, string? CommissionAsset, long TradeId, long TransactTime, long EventId);
+
+/// <summary>
+/// Orders and own trades, fed by placements and the exchange's cumulative order updates, from which it
+/// derives Binance's per-fill fields. Only touched under the server's engine gate.
+/// </summary>
+internal sealed class OrderJournal
+{
+    private readonly Dictionary<long, OrderRecord> _orders = [];
+    private readonly Dictionary<(string Symbol, string ClientOrderId), OrderRecord> _byClientId = [];
+    private readonly List<OwnTrade> _trades = [];
+    private long _nextTradeId = 1;
+    private long _nextEventId = 1;
+
+    public OrderRecord Add(OrderUpdate placed, long nowMs)
+    {
+        var order = new OrderRecord(placed, nowMs);
+        _orders[order.OrderId] = order;
+        _byClientId[(order.Symbol, order.ClientOrderId)] = order;
+        return order;
+    }
+
+    public ExecutionDelta NewOrderDelta(OrderRecord order) => new("NEW", 0, 0, 0, null, -1, order.CreatedMs, _nextEventId++);
+
+    public OrderRecord? Find(string symbol, long? orderId, string? clientOrderId)
+    {
+        if (orderId is { } id)
+        {
+            return _orders.TryGetValue(id, out var byId) && byId.Symbol == symbol && (clientOrderId is null || byId.ClientOrderId == clientOrderId) ? byId : null;
+        }
+
+        return clientOrderId is not null ? _byClientId.GetValueOrDefault((symbol, clientOrderId)) : null;
+    }
+
+    public IEnumerable<OrderRecord> Open(string? symbol) =>
+        _orders.Values.Where(o => !o.Status.IsTerminal() && (symbol is null || o.Symbol == symbol)).OrderBy(o => o.OrderId);
+
+    public IEnumerable<OwnTrade> Trades(string symbol, long? orderId) =>
+        _trades.Where(t => t.Symbol == symbol && (orderId is null || t.OrderId == orderId));
+
+    /// <summary>Applies an exchange update; returns the order and its delta, or null for an order we never placed.</summary>
+    public (OrderRecord Order, ExecutionDelta Delta)? Apply(OrderUpdate update, long nowMs)
+    {
+        if (!_orders.TryGetValue(update.OrderId, out var order))
+        {
+            return null;
+        }
+
+        var lastQuantity = update.ExecutedQuantity - order.Executed;
+        var lastCommission = update.Commission - order.Commission;
+        string type;
+        long tradeId = -1;
+        if (lastQuantity > 0)
+        {
+            type = "TRADE";
+            tradeId = _nextTradeId++;
+            order.CumulativeQuote += lastQuantity * update.Price;
+            _trades.Add(new OwnTrade(order.Symbol, tradeId, order.OrderId, update.Price, lastQuantity, lastCommission, update.CommissionAsset ?? string.Empty, nowMs, order.Side == OrderSide.Buy));
+        }
+        else
+        {
+            type = update.Status switch
+            {
+                OrderStatus.Canceled => "CANCELED",
+                OrderStatus.Rejected => "REJECTED",
+                OrderStatus.Expired => "EXPIRED",
+                _ => "NEW",
+            };
+        }
+
+        order.Executed = update.ExecutedQuantity;
+        order.Commission = update.Commission;
+        order.Status = update.Status;
+        order.UpdatedMs = nowMs;
+        var delta = new ExecutionDelta(type, lastQuantity > 0 ? lastQuantity : 0, lastQuantity > 0 ? update.Price : 0, lastCommission, update.CommissionAsset, tradeId, nowMs, _nextEventId++);
+        return (order, delta);
+    }
+}

@@ -1,0 +1,590 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using NaiveStrategy.Mock;
+
+namespace NaiveStrategy.Binance.Sandbox.Internal;
+
+/// <summary>
+/// The shared core of both faces: the in-memory exchange behind one async gate, the order journal,
+/// Binance's request checks (keys, signatures, recvWindow, weights) and faults, the operations, and the
+/// user data subscriptions that receive executionReports.
+/// </summary>
+internal sealed partial class SandboxEngine : IDisposable
+{
+    private const string ClientOrderIdPattern = "^[\\.A-Z\\:/a-z0-9_-]{1,36}$";
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly OrderJournal _journal = new();
+    private readonly SandboxOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, string> _secrets;
+    private readonly ConcurrentDictionary<long, UserDataSubscription> _subscriptions = new();
+    private readonly IDisposable _updates;
+    private long _nextSubscriptionId;
+
+    public SandboxEngine(SandboxOptions options, IReadOnlyList<SymbolFilters> symbols, SandboxFaults faults, ILogger logger)
+    {
+        _options = options;
+        _time = options.TimeProvider;
+        _logger = logger;
+        Faults = faults;
+        Counters = new UsageCounters(_time);
+        _secrets = options.ApiKeys.ToDictionary(k => k.ApiKey, k => k.SecretKey, StringComparer.Ordinal);
+        var exchangeOptions = new InMemoryExchangeOptions
+        {
+            FeeRate = options.FeeRate,
+            FeeAsset = options.FeeAsset,
+            PartialFills = options.PartialFills,
+            StartTime = _time.GetUtcNow(),
+        };
+        foreach (var symbol in symbols)
+        {
+            exchangeOptions.Symbols.Add(symbol);
+        }
+
+        foreach (var (asset, amount) in options.Balances)
+        {
+            exchangeOptions.Balances[asset] = amount;
+        }
+
+        Exchange = new InMemoryExchange(exchangeOptions);
+        Symbols = symbols.ToDictionary(s => s.Symbol, StringComparer.Ordinal);
+        _updates = Exchange.OrderUpdates.Subscribe(new UpdateObserver(this));
+        Rest = new Dictionary<string, ApiEndpoint>(StringComparer.Ordinal)
+        {
+            ["GET /api/v3/ping"] = new(_ => 1, false, false, (_, _) => new(new JsonObject())),
+            ["GET /api/v3/time"] = new(_ => 1, false, false, (_, _) => new(Time())),
+            ["GET /api/v3/exchangeInfo"] = new(_ => 20, false, false, (r, _) => new(ExchangeInfo(r))),
+            ["POST /api/v3/order"] = new(_ => 1, true, true, PlaceOrderAsync),
+            ["GET /api/v3/order"] = new(_ => 4, true, false, QueryOrderAsync),
+            ["DELETE /api/v3/order"] = new(_ => 1, true, false, CancelOrderAsync),
+            ["GET /api/v3/openOrders"] = new(r => r.Get("symbol") is null ? 80 : 6, true, false, OpenOrdersAsync),
+            ["GET /api/v3/account"] = new(_ => 20, true, false, AccountAsync),
+            ["GET /api/v3/myTrades"] = new(_ => 20, true, false, MyTradesAsync),
+        };
+        WebSocketMethods = new Dictionary<string, ApiEndpoint>(StringComparer.Ordinal)
+        {
+            ["ping"] = Rest["GET /api/v3/ping"],
+            ["time"] = Rest["GET /api/v3/time"],
+            ["exchangeInfo"] = Rest["GET /api/v3/exchangeInfo"],
+            ["order.place"] = Rest["POST /api/v3/order"],
+            ["order.status"] = Rest["GET /api/v3/order"],
+            ["order.cancel"] = Rest["DELETE /api/v3/order"],
+            ["openOrders.status"] = Rest["GET /api/v3/openOrders"],
+            ["account.status"] = Rest["GET /api/v3/account"],
+            ["myTrades"] = Rest["GET /api/v3/myTrades"],
+        };
+    }
+
+    public InMemoryExchange Exchange { get; }
+
+    public SandboxFaults Faults { get; }
+
+    public UsageCounters Counters { get; }
+
+    public IReadOnlyDictionary<string, SymbolFilters> Symbols { get; }
+
+    /// <summary>REST endpoints by "METHOD /path".</summary>
+    public IReadOnlyDictionary<string, ApiEndpoint> Rest { get; }
+
+    /// <summary>WebSocket API methods (user data stream methods are per connection, see the session).</summary>
+    public IReadOnlyDictionary<string, ApiEndpoint> WebSocketMethods { get; }
+
+    public int WeightLimit => _options.RequestWeightPerMinute;
+
+    public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Runs one request through Binance's checks, the operation, and the faults.</summary>
+    public async Task<ApiResponse> ExecuteAsync(ApiEndpoint endpoint, ApiRequest request, CancellationToken cancellationToken)
+    {
+        var (result, counted) = await RunChecksAndOperationAsync(endpoint, request, cancellationToken);
+        if (Faults.ResponseDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(Faults.ResponseDelay, _time, cancellationToken);
+        }
+
+        if (result.Error is { } error)
+        {
+            Log.Rejected(_logger, error.Code, error.Message);
+        }
+
+        int? tenSeconds = null, day = null;
+        if (endpoint.PlacesOrder && request.ApiKey is not null && _secrets.ContainsKey(request.ApiKey))
+        {
+            (tenSeconds, day) = Counters.Orders(request.ApiKey);
+        }
+
+        return new ApiResponse(result, counted, tenSeconds, day);
+    }
+
+    private async Task<(ApiResult Result, int Weight)> RunChecksAndOperationAsync(ApiEndpoint endpoint, ApiRequest request, CancellationToken cancellationToken)
+    {
+        if (Faults.TakeBan())
+        {
+            Log.FaultInjected(_logger, "418");
+            return (TooMany(request.Ip, banned: true), Counters.Weight(request.Ip));
+        }
+
+        if (Faults.TakeRateLimit())
+        {
+            Log.FaultInjected(_logger, "429");
+            return (TooMany(request.Ip, banned: false), Counters.Weight(request.Ip));
+        }
+
+        var weight = Counters.AddWeight(request.Ip, endpoint.Weight(request));
+        if (weight > _options.RequestWeightPerMinute)
+        {
+            return (TooMany(request.Ip, banned: false), weight);
+        }
+
+        if (endpoint.Signed && Authenticate(request) is { } authError)
+        {
+            return (authError, weight);
+        }
+
+        if (endpoint.PlacesOrder)
+        {
+            Counters.AddOrder(request.ApiKey!);
+        }
+
+        var result = await endpoint.Handler(request, cancellationToken);
+        if (endpoint.PlacesOrder && result.Error is null && Faults.TakeServerError())
+        {
+            Log.FaultInjected(_logger, "5xx after accepting an order");
+            return (new ApiError(Faults.ServerErrorStatus, -1007, "Timeout waiting for response from backend server. Send status unknown; execution status unknown."), weight);
+        }
+
+        return (result, weight);
+    }
+
+    private ApiError TooMany(string ip, bool banned)
+    {
+        var retryAfter = Faults.RetryAfter;
+        return banned
+            ? new ApiError(418, -1003, $"Way too many requests; IP({ip}) banned until {(NowMs + (long)retryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}. Please use WebSocket Streams for live updates to avoid bans.", retryAfter)
+            : new ApiError(429, -1003, $"Too many requests; current limit of IP({ip}) request weight is {_options.RequestWeightPerMinute.ToString(CultureInfo.InvariantCulture)} per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.", retryAfter);
+    }
+
+    private ApiError? Authenticate(ApiRequest request)
+    {
+        if (string.IsNullOrEmpty(request.ApiKey))
+        {
+            return new ApiError(401, -2014, "API-key format invalid.");
+        }
+
+        if (!_secrets.TryGetValue(request.ApiKey, out var secret))
+        {
+            return new ApiError(401, -2015, "Invalid API-key, IP, or permissions for action.");
+        }
+
+        if (request.Get("timestamp") is not { } timestampText || !long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp))
+        {
+            return ApiError.Mandatory("timestamp");
+        }
+
+        var recvWindow = 5000m;
+        if (request.Get("recvWindow") is { } windowText
+            && (!decimal.TryParse(windowText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out recvWindow) || recvWindow <= 0))
+        {
+            return ApiError.Illegal("recvWindow", "^[0-9]{1,5}(\\.[0-9]{1,3})?$");
+        }
+
+        if (recvWindow > 60_000)
+        {
+            return new ApiError(400, -1131, "recvWindow must be less than 60000");
+        }
+
+        if (request.Get("signature") is not { } signature)
+        {
+            return ApiError.Mandatory("signature");
+        }
+
+        if (!Signature.Matches(secret, request.SignedPayloads, signature))
+        {
+            return new ApiError(400, -1022, "Signature for this request is not valid.");
+        }
+
+        var now = NowMs;
+        if (Faults.TakeTimestampError() || now - timestamp > recvWindow)
+        {
+            return new ApiError(400, -1021, "Timestamp for this request is outside of the recvWindow.");
+        }
+
+        return timestamp >= now + 1000 ? new ApiError(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time.") : null;
+    }
+
+    private JsonObject Time() => new() { ["serverTime"] = NowMs };
+
+    private ApiResult ExchangeInfo(ApiRequest request)
+    {
+        IEnumerable<SymbolFilters> selected = Symbols.Values.OrderBy(s => s.Symbol, StringComparer.Ordinal);
+        if (request.Get("symbol") is { } one)
+        {
+            if (!Symbols.TryGetValue(one, out var filters))
+            {
+                return ApiError.InvalidSymbol();
+            }
+
+            selected = [filters];
+        }
+        else if (request.Get("symbols") is { } many)
+        {
+            string[] names;
+            try
+            {
+                names = JsonNode.Parse(many)?.AsArray().Select(n => n!.GetValue<string>()).ToArray() ?? [];
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+            {
+                return ApiError.Illegal("symbols", "^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$");
+            }
+
+            if (names.FirstOrDefault(n => !Symbols.ContainsKey(n)) is not null)
+            {
+                return ApiError.InvalidSymbol();
+            }
+
+            selected = names.Select(n => Symbols[n]);
+        }
+
+        return new JsonObject
+        {
+            ["timezone"] = "UTC",
+            ["serverTime"] = NowMs,
+            ["rateLimits"] = BinanceJson.RateLimits(_options.RequestWeightPerMinute),
+            ["exchangeFilters"] = new JsonArray(),
+            ["symbols"] = new JsonArray(selected.Select(s => (JsonNode)BinanceJson.Symbol(s)).ToArray()),
+        };
+    }
+
+    private async ValueTask<ApiResult> PlaceOrderAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Get("symbol") is not { } symbol)
+        {
+            return ApiError.Mandatory("symbol");
+        }
+
+        if (!Symbols.ContainsKey(symbol))
+        {
+            return ApiError.InvalidSymbol();
+        }
+
+        OrderSide side;
+        switch (request.Get("side"))
+        {
+            case null: return ApiError.Mandatory("side");
+            case "BUY": side = OrderSide.Buy; break;
+            case "SELL": side = OrderSide.Sell; break;
+            default: return new ApiError(400, -1117, "Invalid side.");
+        }
+
+        switch (request.Get("type"))
+        {
+            case null: return ApiError.Mandatory("type");
+            case "LIMIT": break;
+            default: return new ApiError(400, -1116, "Invalid orderType.");
+        }
+
+        switch (request.Get("timeInForce"))
+        {
+            case null: return ApiError.Mandatory("timeInForce");
+            case "GTC": break;
+            default: return new ApiError(400, -1115, "Invalid timeInForce.");
+        }
+
+        if (ParseDecimal(request, "quantity") is not { } quantity)
+        {
+            return request.Get("quantity") is null ? ApiError.Mandatory("quantity") : ApiError.Illegal("quantity", "^([0-9]{1,20})(\\.[0-9]{1,20})?$");
+        }
+
+        if (ParseDecimal(request, "price") is not { } price)
+        {
+            return request.Get("price") is null ? ApiError.Mandatory("price") : ApiError.Illegal("price", "^([0-9]{1,20})(\\.[0-9]{1,20})?$");
+        }
+
+        var clientOrderId = request.Get("newClientOrderId") ?? GeneratedClientOrderId();
+        if (!ClientOrderIdRegex().IsMatch(clientOrderId))
+        {
+            return ApiError.Illegal("newClientOrderId", ClientOrderIdPattern);
+        }
+
+        var responseType = request.Get("newOrderRespType") ?? "FULL";
+        if (responseType is not ("ACK" or "RESULT" or "FULL"))
+        {
+            return new ApiError(400, -1177, "Invalid newOrderRespType.");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var placed = await Exchange.PlaceLimitOrderAsync(new OrderRequest(symbol, clientOrderId, side, price, quantity), cancellationToken);
+            if (!placed.IsSuccess)
+            {
+                return new ApiError(400, placed.Error.Code, placed.Error.Message);
+            }
+
+            var now = NowMs;
+            var order = _journal.Add(placed.Value, now);
+            Broadcast(order, _journal.NewOrderDelta(order));
+            Log.OrderPlaced(_logger, order.OrderId, symbol, clientOrderId);
+            return BinanceJson.NewOrder(order, responseType, now);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask<ApiResult> QueryOrderAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var found = await FindOrderAsync(request, cancellationToken);
+        return found.Order is { } order ? BinanceJson.QueriedOrder(order)
+            : found.Error is { } error ? error
+            : new ApiError(400, -2013, "Order does not exist.");
+    }
+
+    private async ValueTask<ApiResult> CancelOrderAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var cancelId = request.Get("newClientOrderId") ?? GeneratedClientOrderId();
+        if (!ClientOrderIdRegex().IsMatch(cancelId))
+        {
+            return ApiError.Illegal("newClientOrderId", ClientOrderIdPattern);
+        }
+
+        var found = await FindOrderAsync(request, cancellationToken);
+        if (found.Error is { } error)
+        {
+            return error;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (found.Order is not { } order || order.Status.IsTerminal())
+            {
+                return new ApiError(400, -2011, "Unknown order sent.");
+            }
+
+            order.CancelClientOrderId = cancelId;
+            var canceled = await Exchange.CancelOrderAsync(order.Symbol, order.ClientOrderId, cancellationToken);
+            return canceled.IsSuccess ? BinanceJson.CanceledOrder(order, NowMs) : new ApiError(400, canceled.Error.Code, canceled.Error.Message);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask<(OrderRecord? Order, ApiError? Error)> FindOrderAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Get("symbol") is not { } symbol)
+        {
+            return (null, ApiError.Mandatory("symbol"));
+        }
+
+        if (!Symbols.ContainsKey(symbol))
+        {
+            return (null, ApiError.InvalidSymbol());
+        }
+
+        long? orderId = null;
+        if (request.Get("orderId") is { } idText)
+        {
+            if (!long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return (null, ApiError.Illegal("orderId", "^[0-9]{1,20}$"));
+            }
+
+            orderId = id;
+        }
+
+        var clientOrderId = request.Get("origClientOrderId");
+        if (orderId is null && clientOrderId is null)
+        {
+            return (null, new ApiError(400, -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!"));
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return (_journal.Find(symbol, orderId, clientOrderId), null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask<ApiResult> OpenOrdersAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var symbol = request.Get("symbol");
+        if (symbol is not null && !Symbols.ContainsKey(symbol))
+        {
+            return ApiError.InvalidSymbol();
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return new JsonArray(_journal.Open(symbol).Select(o => (JsonNode)BinanceJson.QueriedOrder(o)).ToArray());
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask<ApiResult> AccountAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var omitZero = request.Get("omitZeroBalances") == "true";
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var balances = (await Exchange.GetBalancesAsync(cancellationToken)).Value
+                .Where(b => !omitZero || b.Free != 0 || b.Locked != 0)
+                .Select(b => (JsonNode)new JsonObject { ["asset"] = b.Asset, ["free"] = BinanceJson.Number(b.Free), ["locked"] = BinanceJson.Number(b.Locked) });
+            var rate = BinanceJson.Number(_options.FeeRate);
+            var bps = (int)(_options.FeeRate * 10_000);
+            return new JsonObject
+            {
+                ["makerCommission"] = bps,
+                ["takerCommission"] = bps,
+                ["buyerCommission"] = 0,
+                ["sellerCommission"] = 0,
+                ["commissionRates"] = new JsonObject { ["maker"] = rate, ["taker"] = rate, ["buyer"] = BinanceJson.Number(0), ["seller"] = BinanceJson.Number(0) },
+                ["canTrade"] = true,
+                ["canWithdraw"] = true,
+                ["canDeposit"] = true,
+                ["brokered"] = false,
+                ["requireSelfTradePrevention"] = false,
+                ["preventSor"] = false,
+                ["updateTime"] = NowMs,
+                ["accountType"] = "SPOT",
+                ["balances"] = new JsonArray(balances.ToArray()),
+                ["permissions"] = new JsonArray("SPOT"),
+                ["uid"] = 1,
+            };
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask<ApiResult> MyTradesAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Get("symbol") is not { } symbol)
+        {
+            return ApiError.Mandatory("symbol");
+        }
+
+        if (!Symbols.ContainsKey(symbol))
+        {
+            return ApiError.InvalidSymbol();
+        }
+
+        long? orderId = request.Get("orderId") is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+        var limit = request.Get("limit") is { } limitText && int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, 1000) : 500;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return new JsonArray(_journal.Trades(symbol, orderId).TakeLast(limit).Select(t => (JsonNode)BinanceJson.MyTrade(t)).ToArray());
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Publishes a market trade through the gate: fills, executionReports, then the trade stream.</summary>
+    public async Task PublishTradeAsync(TradeEvent trade, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            Exchange.PublishTrade(trade);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void PublishTrade(in TradeEvent trade)
+    {
+        _gate.Wait();
+        try
+        {
+            Exchange.PublishTrade(trade);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public long Subscribe(SocketConnection connection)
+    {
+        var id = Interlocked.Increment(ref _nextSubscriptionId) - 1;
+        _subscriptions[id] = new UserDataSubscription(id, connection, Faults, _time);
+        return id;
+    }
+
+    public bool Unsubscribe(long id) => _subscriptions.TryRemove(id, out _);
+
+    public IEnumerable<long> SubscriptionsOf(SocketConnection connection) =>
+        _subscriptions.Values.Where(s => ReferenceEquals(s.Connection, connection)).Select(s => s.Id).Order();
+
+    public void Dispose()
+    {
+        _updates.Dispose();
+        _gate.Dispose();
+    }
+
+    private static decimal? ParseDecimal(ApiRequest request, string name) =>
+        request.Get(name) is { } text && decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private static string GeneratedClientOrderId() => "sandbox" + Guid.NewGuid().ToString("N")[..22];
+
+    [GeneratedRegex(ClientOrderIdPattern)]
+    private static partial Regex ClientOrderIdRegex();
+
+    // Runs on the thread that changed the exchange, which holds the gate: journal and delivery order follow the exchange's.
+    private void OnExchangeUpdate(OrderUpdate update)
+    {
+        if (_journal.Apply(update, NowMs) is { } applied)
+        {
+            Broadcast(applied.Order, applied.Delta);
+        }
+    }
+
+    private void Broadcast(OrderRecord order, ExecutionDelta delta)
+    {
+        if (_subscriptions.IsEmpty)
+        {
+            return;
+        }
+
+        var report = BinanceJson.ExecutionReport(order, delta, NowMs).ToJsonString();
+        foreach (var subscription in _subscriptions.Values)
+        {
+            subscription.Deliver(report);
+        }
+    }
+
+    private sealed class UpdateObserver(SandboxEngine engine) : IObserver<OrderUpdate>
+    {
+        public void OnNext(OrderUpdate value) => engine.OnExchangeUpdate(value);
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void OnCompleted()
+        {
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using NaiveStrategy.Mock;
+
+namespace NaiveStrategy.Binance.Sandbox;
+
+/// <summary>Options of <see cref="BinanceSandboxServer"/>. Validated when the server starts.</summary>
+public sealed class SandboxOptions
+{
+    /// <summary>TCP port on 127.0.0.1; 0 picks any free port.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Accepted API keys with their secrets. All keys share one account.</summary>
+    public IList<SandboxApiKey> ApiKeys { get; } = new List<SandboxApiKey>();
+
+    /// <summary>
+    /// Tradable symbols and their filters (added to those of <see cref="ExchangeInfoPath"/>; these win). When neither is set,
+    /// the server trades <see cref="DefaultSymbol"/>.
+    /// </summary>
+    public IList<SymbolFilters> Symbols { get; } = new List<SymbolFilters>();
+
+    /// <summary>Optional Binance <c>GET /api/v3/exchangeInfo</c> JSON file whose TRADING symbols are loaded (NOTIONAL or MIN_NOTIONAL).</summary>
+    public string? ExchangeInfoPath { get; set; }
+
+    /// <summary>Starting free balances by asset. Holds 10,000 USDT unless changed.</summary>
+    public IDictionary<string, decimal> Balances { get; } = new Dictionary<string, decimal>(StringComparer.Ordinal) { ["USDT"] = 10_000m };
+
+    /// <summary>Fee rate of every fill (0.1 % by default).</summary>
+    public decimal FeeRate { get; set; } = 0.001m;
+
+    /// <summary>Which asset pays the fee.</summary>
+    public FeeAsset FeeAsset { get; set; } = FeeAsset.Received;
+
+    /// <summary>When true a market trade fills crossing orders only up to its own quantity.</summary>
+    public bool PartialFills { get; set; }
+
+    /// <summary>Interval of the server's WebSocket PING frames (Binance: 20 s).</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>A connection that does not answer a PING with a PONG within this time is closed (Binance: 1 min).</summary>
+    public TimeSpan PongTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Request weight allowed per minute and IP before HTTP 429 (Binance: 6000).</summary>
+    public int RequestWeightPerMinute { get; set; } = 6000;
+
+    /// <summary>Faults injected from the start; change them at run time through <see cref="BinanceSandboxServer.Faults"/>.</summary>
+    public SandboxFaultOptions Faults { get; set; } = new();
+
+    /// <summary>Trades <see cref="SandboxHost"/> replays once the server is listening (none by default).</summary>
+    public IEnumerable<TradeEvent>? ReplayTrades { get; set; }
+
+    /// <summary>Replay speed: 1 = real time, 10 = ten times faster, 0 or infinity = as fast as possible.</summary>
+    public double ReplaySpeed { get; set; } = 1;
+
+    /// <summary>The server clock (timestamps, recvWindow checks, replay pacing); the system clock by default.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>XRPUSDT with the filters of Binance's 2021 exchangeInfo: tick 0.0001, step 1, MIN_NOTIONAL 10.</summary>
+    public static SymbolFilters DefaultSymbol { get; } = new()
+    {
+        Symbol = "XRPUSDT",
+        BaseAsset = "XRP",
+        QuoteAsset = "USDT",
+        TickSize = 0.0001m,
+        StepSize = 1m,
+        MinPrice = 0.0001m,
+        MaxPrice = 10_000m,
+        MinQuantity = 1m,
+        MaxQuantity = 9_222_449m,
+        MinNotional = 10m,
+        NotionalFilterName = "MIN_NOTIONAL",
+    };
+
+    /// <summary>Throws when the options cannot work.</summary>
+    /// <exception cref="ArgumentException">The message names the invalid option and its value.</exception>
+    public void Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"SandboxOptions.Port must be in [0, 65535], got {Port.ToString(CultureInfo.InvariantCulture)}.", nameof(Port));
+        }
+
+        if (ApiKeys.Count == 0)
+        {
+            throw new ArgumentException("SandboxOptions.ApiKeys must hold at least one API key and secret.", nameof(ApiKeys));
+        }
+
+        foreach (var key in ApiKeys)
+        {
+            if (string.IsNullOrWhiteSpace(key.ApiKey) || string.IsNullOrEmpty(key.SecretKey))
+            {
+                throw new ArgumentException("SandboxOptions.ApiKeys: every entry needs a non-empty API key and secret key.", nameof(ApiKeys));
+            }
+        }
+
+        if (ApiKeys.Select(k => k.ApiKey).Distinct(StringComparer.Ordinal).Count() != ApiKeys.Count)
+        {
+            throw new ArgumentException("SandboxOptions.ApiKeys: the same API key is listed twice.", nameof(ApiKeys));
+        }
+
+        if (ExchangeInfoPath is not null && !File.Exists(ExchangeInfoPath))
+        {
+            throw new ArgumentException($"SandboxOptions.ExchangeInfoPath '{ExchangeInfoPath}' does not exist.", nameof(ExchangeInfoPath));
+        }
+
+        if (PingInterval <= TimeSpan.Zero || PongTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"SandboxOptions.PingInterval ({PingInterval}) and PongTimeout ({PongTimeout}) must be > 0.", nameof(PingInterval));
+        }
+
+        if (RequestWeightPerMinute <= 0)
+        {
+            throw new ArgumentException($"SandboxOptions.RequestWeightPerMinute must be > 0, got {RequestWeightPerMinute.ToString(CultureInfo.InvariantCulture)}.", nameof(RequestWeightPerMinute));
+        }
+
+        if (double.IsNaN(ReplaySpeed) || ReplaySpeed < 0)
+        {
+            throw new ArgumentException($"SandboxOptions.ReplaySpeed must be >= 0, got {ReplaySpeed.ToString(CultureInfo.InvariantCulture)}.", nameof(ReplaySpeed));
+        }
+
+        ArgumentNullException.ThrowIfNull(Faults);
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+        Faults.Validate();
+        foreach (var symbol in Symbols)
+        {
+            symbol.Validate();
+        }
+    }
+}
