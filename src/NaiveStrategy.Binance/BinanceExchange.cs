@@ -1,0 +1,422 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Reactive.Linq;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace NaiveStrategy.Binance;
+
+/// <summary>
+/// Binance spot behind <see cref="IExchange"/>: signed REST for orders and account, the
+/// <c>&lt;symbol&gt;@trade</c> market stream, and our order updates from the WebSocket API user data
+/// stream (<c>userDataStream.subscribe.signature</c>, <c>executionReport</c>). Streams reconnect with
+/// backoff (and before Binance's 24 h limit); after every (re)connection of the user data stream the
+/// open orders placed here are queried, so no fill is missed. A placement whose status is unknown is
+/// queried by client order id before anything else; it is sent again (same client order id) only when
+/// Binance says it does not exist.
+/// </summary>
+public sealed class BinanceExchange : IExchange, IAsyncDisposable
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly BinanceExchangeOptions _options;
+    private readonly BinanceRestClient _rest;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, SymbolFilters> _filters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IObservable<TradeEvent>> _trades = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Fees> _fees = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _open = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly IObservable<OrderUpdate> _orderUpdates;
+
+    /// <summary>Creates the adapter.</summary>
+    public BinanceExchange(HttpClient http, IOptions<BinanceExchangeOptions> options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
+        var validation = new BinanceExchangeOptionsValidator().Validate(null, _options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(nameof(BinanceExchangeOptions), typeof(BinanceExchangeOptions), validation.Failures);
+        }
+
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("NaiveStrategy.Binance");
+        _rest = new BinanceRestClient(http, _options, _time, _logger);
+        _orderUpdates = Observable.Create<OrderUpdate>(RunUserDataStreamAsync).Publish().RefCount();
+    }
+
+    /// <summary>Request weight Binance reported used this minute.</summary>
+    public int UsedWeight => _rest.UsedWeight;
+
+    /// <inheritdoc />
+    public IObservable<OrderUpdate> OrderUpdates => _orderUpdates;
+
+    /// <inheritdoc />
+    public IObservable<TradeEvent> MarketTrades(string symbol)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        return _trades.GetOrAdd(symbol, s => Observable.Create<TradeEvent>((observer, ct) => RunTradeStreamAsync(s, observer, ct)).Publish().RefCount());
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default)
+    {
+        if (_filters.TryGetValue(symbol, out var cached))
+        {
+            return cached;
+        }
+
+        var answer = await _rest.SendAsync(HttpMethod.Get, "/api/v3/exchangeInfo", [new("symbol", symbol)], signed: false, weight: 20, placesOrder: false, cancellationToken);
+        if (!answer.IsSuccess)
+        {
+            return answer.Error;
+        }
+
+        try
+        {
+            var all = BinanceExchangeInfo.Parse(answer.Value.GetRawText());
+            if (!all.TryGetValue(symbol, out var filters))
+            {
+                return new ExchangeError(ExchangeErrorKind.Rejected, -1121, "Invalid symbol.");
+            }
+
+            _filters[symbol] = filters;
+            return filters;
+        }
+        catch (FormatException ex)
+        {
+            return new ExchangeError(ExchangeErrorKind.Transient, 0, ex.Message);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var filters = await GetSymbolFiltersAsync(request.Symbol, cancellationToken);
+        if (!filters.IsSuccess)
+        {
+            return filters.Error;
+        }
+
+        _open[request.ClientOrderId] = request.Symbol;
+        for (var sends = 1; ; sends++)
+        {
+            var placed = await SendOrderAsync(request, filters.Value, cancellationToken);
+            if (placed.IsSuccess || placed.Error.Kind != ExchangeErrorKind.Unknown)
+            {
+                if (!placed.IsSuccess)
+                {
+                    _open.TryRemove(request.ClientOrderId, out _);
+                }
+
+                return placed;
+            }
+
+            // Maybe placed: ask before deciding; send again only if Binance says the order does not exist.
+            Log.UnknownStatus(_logger, request.ClientOrderId, placed.Error);
+            var found = await QueryAfterUnknownAsync(request, cancellationToken);
+            if (found is { } known)
+            {
+                return known;
+            }
+
+            if (sends >= 2)
+            {
+                return placed.Error;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default)
+    {
+        var answer = await _rest.SendAsync(HttpMethod.Get, "/api/v3/order", [new("symbol", symbol), new("origClientOrderId", clientOrderId)], signed: true, weight: 4, placesOrder: false, cancellationToken);
+        return answer.IsSuccess ? Track(ToUpdate(answer.Value)) : answer.Error;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default)
+    {
+        var answer = await _rest.SendAsync(HttpMethod.Delete, "/api/v3/order", [new("symbol", symbol), new("origClientOrderId", clientOrderId)], signed: true, weight: 1, placesOrder: false, cancellationToken);
+        return answer.IsSuccess ? Track(ToUpdate(answer.Value)) : answer.Error;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default)
+    {
+        var answer = await _rest.SendAsync(HttpMethod.Get, "/api/v3/openOrders", [new("symbol", symbol)], signed: true, weight: 6, placesOrder: false, cancellationToken);
+        if (!answer.IsSuccess)
+        {
+            return answer.Error;
+        }
+
+        IReadOnlyList<OrderUpdate> orders = answer.Value.EnumerateArray().Select(ToUpdate).ToArray();
+        return ExchangeResult<IReadOnlyList<OrderUpdate>>.Success(orders);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default)
+    {
+        var answer = await _rest.SendAsync(HttpMethod.Get, "/api/v3/account", [new("omitZeroBalances", "true")], signed: true, weight: 20, placesOrder: false, cancellationToken);
+        if (!answer.IsSuccess)
+        {
+            return answer.Error;
+        }
+
+        IReadOnlyList<Balance> balances = answer.Value.GetProperty("balances").EnumerateArray()
+            .Select(b => new Balance(BinanceJson.String(b, "asset"), BinanceJson.Decimal(b, "free"), BinanceJson.Decimal(b, "locked"))).ToArray();
+        return ExchangeResult<IReadOnlyList<Balance>>.Success(balances);
+    }
+
+    /// <summary>Closes the streams.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        // Cancelled, not disposed: stream loops still starting may read its token.
+        await _disposing.CancelAsync();
+    }
+
+    private async Task<ExchangeResult<OrderUpdate>> SendOrderAsync(OrderRequest request, SymbolFilters filters, CancellationToken cancellationToken)
+    {
+        var answer = await _rest.SendAsync(HttpMethod.Post, "/api/v3/order",
+        [
+            new("symbol", request.Symbol),
+            new("side", request.Side == OrderSide.Buy ? "BUY" : "SELL"),
+            new("type", "LIMIT"),
+            new("timeInForce", "GTC"),
+            new("quantity", filters.FormatQuantity(request.Quantity)),
+            new("price", filters.FormatPrice(request.Price)),
+            new("newClientOrderId", request.ClientOrderId),
+            new("newOrderRespType", "RESULT"),
+        ], signed: true, weight: 1, placesOrder: true, cancellationToken);
+        return answer.IsSuccess ? Track(ToUpdate(answer.Value)) : answer.Error;
+    }
+
+    private async Task<ExchangeResult<OrderUpdate>?> QueryAfterUnknownAsync(OrderRequest request, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(500);
+        for (var query = 0; query < 3; query++)
+        {
+            await Task.Delay(delay, _time, cancellationToken);
+            delay *= 2;
+            var found = await GetOrderAsync(request.Symbol, request.ClientOrderId, cancellationToken);
+            if (found.IsSuccess)
+            {
+                return found;
+            }
+
+            if (found.Error.Kind == ExchangeErrorKind.NotFound)
+            {
+                return null; // not placed: the caller may send it once more with the same client order id
+            }
+        }
+
+        return new ExchangeError(ExchangeErrorKind.Unknown, -1007, $"Order {request.ClientOrderId}: status still unknown after 3 queries.");
+    }
+
+    private OrderUpdate ToUpdate(JsonElement order)
+    {
+        var cid = order.TryGetProperty("origClientOrderId", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString()! : BinanceJson.String(order, "clientOrderId");
+        var fees = _fees.GetValueOrDefault(cid);
+        return BinanceJson.Order(order, fees?.Total ?? 0m, fees?.Asset);
+    }
+
+    private OrderUpdate Track(OrderUpdate update)
+    {
+        if (update.Status.IsTerminal())
+        {
+            _open.TryRemove(update.ClientOrderId, out _);
+        }
+        else
+        {
+            _open[update.ClientOrderId] = update.Symbol;
+        }
+
+        return update;
+    }
+
+    private async Task RunTradeStreamAsync(string symbol, IObserver<TradeEvent> observer, CancellationToken cancellationToken)
+    {
+        var url = new Uri(_options.Streams, "/ws/" + symbol.ToLowerInvariant() + "@trade");
+        await RunSocketAsync($"{symbol} trade", url, onConnected: null, message =>
+        {
+            var root = message.RootElement;
+            var data = root.TryGetProperty("data", out var d) ? d : root;
+            if (data.TryGetProperty("e", out var e) && e.GetString() == "trade")
+            {
+                observer.OnNext(BinanceJson.Trade(data, symbol));
+            }
+
+            return Task.CompletedTask;
+        }, cancellationToken);
+    }
+
+    private Task RunUserDataStreamAsync(IObserver<OrderUpdate> observer, CancellationToken cancellationToken) =>
+        RunSocketAsync("user data", _options.WebSocketApi, async socket =>
+        {
+            var timestamp = (_time.GetUtcNow().ToUnixTimeMilliseconds() + _rest.OffsetMilliseconds).ToString(CultureInfo.InvariantCulture);
+            var signed = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["apiKey"] = _options.ApiKey!, ["timestamp"] = timestamp };
+            var signature = BinanceRequestSigner.Sign(_options.SecretKey!, string.Join('&', signed.Select(p => p.Key + "=" + p.Value)));
+            var subscribe = JsonSerializer.Serialize(new
+            {
+                id = Guid.NewGuid().ToString("N"),
+                method = "userDataStream.subscribe.signature",
+                @params = new { apiKey = _options.ApiKey, timestamp = long.Parse(timestamp, CultureInfo.InvariantCulture), signature },
+            });
+            await socket.SendAsync(Encoding.UTF8.GetBytes(subscribe), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+
+            // Anything that happened while we were not listening: ask for every order placed here that was still open.
+            foreach (var (cid, symbol) in _open.ToArray())
+            {
+                var current = await GetOrderAsync(symbol, cid, cancellationToken);
+                if (current.IsSuccess)
+                {
+                    observer.OnNext(current.Value);
+                }
+            }
+        }, message =>
+        {
+            var root = message.RootElement;
+            if (root.TryGetProperty("status", out var status) && status.GetInt32() != 200)
+            {
+                var error = root.TryGetProperty("error", out var e) ? e.GetRawText() : root.GetRawText();
+                throw new InvalidOperationException("user data subscription refused: " + error);
+            }
+
+            var report = root.TryGetProperty("event", out var ev) ? ev : root;
+            if (report.TryGetProperty("e", out var type) && type.GetString() == "executionReport")
+            {
+                observer.OnNext(Track(ExecutionReport(report)));
+            }
+
+            return Task.CompletedTask;
+        }, cancellationToken);
+
+    // executionReport → cumulative OrderUpdate. Commission ('n') is per fill: summed once per trade id,
+    // so a duplicated report does not count a fee twice.
+    private OrderUpdate ExecutionReport(JsonElement e)
+    {
+        var execution = BinanceJson.String(e, "x");
+        var cid = execution == "CANCELED" && e.TryGetProperty("C", out var original) && original.GetString() is { Length: > 0 } o ? o : BinanceJson.String(e, "c");
+        var fees = _fees.GetOrAdd(cid, _ => new Fees());
+        if (execution == "TRADE" && e.TryGetProperty("t", out var t) && t.GetInt64() >= 0)
+        {
+            fees.Add(t.GetInt64(), BinanceJson.Decimal(e, "n"), e.TryGetProperty("N", out var asset) ? asset.GetString() : null);
+        }
+
+        return new OrderUpdate(
+            BinanceJson.String(e, "s"), cid, BinanceJson.Long(e, "i"), BinanceJson.Side(BinanceJson.String(e, "S")),
+            BinanceJson.Decimal(e, "p"), BinanceJson.Decimal(e, "q"), BinanceJson.Decimal(e, "z"), BinanceJson.Status(BinanceJson.String(e, "X")),
+            fees.Total, fees.Asset, BinanceJson.Time(BinanceJson.Long(e, "T")));
+    }
+
+    // One WebSocket, kept alive: reconnects with exponential backoff after a drop and proactively before
+    // Binance's 24 h limit. ClientWebSocket answers the server's pings itself.
+    private async Task RunSocketAsync(string name, Uri url, Func<ClientWebSocket, Task>? onConnected, Func<JsonDocument, Task> onMessage, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        var token = linked.Token;
+        var backoff = TimeSpan.FromMilliseconds(250);
+        var buffer = new byte[1 << 16];
+        while (!token.IsCancellationRequested)
+        {
+            string reason;
+            using var socket = new ClientWebSocket();
+            socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
+            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(token);
+            lifetime.CancelAfter(_options.ReconnectEvery);
+            try
+            {
+                await socket.ConnectAsync(url, lifetime.Token);
+                Log.Connected(_logger, name);
+                if (onConnected is not null)
+                {
+                    await onConnected(socket);
+                }
+
+                backoff = TimeSpan.FromMilliseconds(250);
+                using var message = new MemoryStream();
+                while (socket.State == WebSocketState.Open)
+                {
+                    var received = await socket.ReceiveAsync(buffer, lifetime.Token);
+                    if (received.MessageType == WebSocketMessageType.Close)
+                    {
+                        break;
+                    }
+
+                    message.Write(buffer, 0, received.Count);
+                    if (!received.EndOfMessage)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        using var document = JsonDocument.Parse(message.GetBuffer().AsMemory(0, (int)message.Length));
+                        await onMessage(document);
+                    }
+                    catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException)
+                    {
+                        Log.BadMessage(_logger, name, ex.Message);
+                    }
+
+                    message.SetLength(0);
+                }
+
+                reason = "closed by the server";
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                reason = "24 h limit";
+                backoff = TimeSpan.Zero;
+            }
+            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or InvalidOperationException)
+            {
+                reason = ex.Message;
+            }
+
+            Log.Reconnecting(_logger, name, reason, backoff);
+            try
+            {
+                await Task.Delay(backoff, _time, token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            backoff = TimeSpan.FromTicks(Math.Min(Math.Max(backoff.Ticks * 2, TimeSpan.FromMilliseconds(250).Ticks), MaxBackoff.Ticks));
+        }
+    }
+
+    private sealed class Fees
+    {
+        private readonly HashSet<long> _trades = [];
+
+        public decimal Total { get; private set; }
+
+        public string? Asset { get; private set; }
+
+        public void Add(long tradeId, decimal commission, string? asset)
+        {
+            lock (_trades)
+            {
+                if (_trades.Add(tradeId))
+                {
+                    Total += commission;
+                    Asset = asset ?? Asset;
+                }
+            }
+        }
+    }
+}

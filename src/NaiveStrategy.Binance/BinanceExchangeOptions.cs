@@ -1,0 +1,91 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace NaiveStrategy.Binance;
+
+/// <summary>Options of the Binance adapter. <see cref="ToString"/> never shows the secret.</summary>
+public sealed class BinanceExchangeOptions
+{
+    /// <summary>API key, sent in the <c>X-MBX-APIKEY</c> header.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Secret key: signs requests; never logged.</summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>Use Binance's spot testnet (the default); production needs this set to false explicitly.</summary>
+    public bool UseTestnet { get; set; } = true;
+
+    /// <summary>REST base URL; null: Binance's (testnet or production).</summary>
+    public Uri? RestBaseUrl { get; set; }
+
+    /// <summary>WebSocket API URL; null: Binance's.</summary>
+    public Uri? WebSocketApiUrl { get; set; }
+
+    /// <summary>Market streams base URL; null: Binance's.</summary>
+    public Uri? StreamBaseUrl { get; set; }
+
+    /// <summary>recvWindow of signed requests, in milliseconds (1..60000).</summary>
+    public int RecvWindow { get; set; } = 5000;
+
+    /// <summary>Request weight per minute the account may use (X-MBX-USED-WEIGHT-1M); requests wait when 90 % is used.</summary>
+    public int RequestWeightPerMinute { get; set; } = 6000;
+
+    /// <summary>How long a REST call may take before its status is treated as unknown.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Reconnect WebSockets before Binance's 24 h limit.</summary>
+    public TimeSpan ReconnectEvery { get; set; } = TimeSpan.FromHours(23);
+
+    /// <summary>The REST base URL in use.</summary>
+    public Uri Rest => RestBaseUrl ?? new Uri(UseTestnet ? "https://testnet.binance.vision" : "https://api.binance.com");
+
+    /// <summary>The WebSocket API URL in use.</summary>
+    public Uri WebSocketApi => WebSocketApiUrl ?? new Uri(UseTestnet ? "wss://ws-api.testnet.binance.vision/ws-api/v3" : "wss://ws-api.binance.com:443/ws-api/v3");
+
+    /// <summary>The market streams base URL in use.</summary>
+    public Uri Streams => StreamBaseUrl ?? new Uri(UseTestnet ? "wss://stream.testnet.binance.vision" : "wss://stream.binance.com:9443");
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"Binance {(UseTestnet ? "testnet" : "production")} {Rest} api key {(string.IsNullOrEmpty(ApiKey) ? "(none)" : ApiKey[..Math.Min(4, ApiKey.Length)] + "…")} secret {(string.IsNullOrEmpty(SecretKey) ? "(none)" : "***")}";
+}
+
+/// <summary>Validates <see cref="BinanceExchangeOptions"/> at start.</summary>
+public sealed class BinanceExchangeOptionsValidator : IValidateOptions<BinanceExchangeOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, BinanceExchangeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+        {
+            errors.Add("ApiKey is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.SecretKey))
+        {
+            errors.Add("SecretKey is required.");
+        }
+
+        if (options.RecvWindow is < 1 or > 60000)
+        {
+            errors.Add($"RecvWindow must be 1..60000 ms, got {options.RecvWindow.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (options.RequestWeightPerMinute < 1)
+        {
+            errors.Add($"RequestWeightPerMinute must be >= 1, got {options.RequestWeightPerMinute.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        foreach (var (url, field) in new[] { (options.RestBaseUrl, "RestBaseUrl"), (options.WebSocketApiUrl, "WebSocketApiUrl"), (options.StreamBaseUrl, "StreamBaseUrl") })
+        {
+            if (url is { IsAbsoluteUri: false })
+            {
+                errors.Add($"{field} must be an absolute URL, got '{url}'.");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace NaiveStrategy.Binance;
+
+/// <summary>
+/// Signed Binance REST calls with a server-time offset, recvWindow, one resync-and-retry on -1021, and
+/// rate limits: request weight is tracked from X-MBX-USED-WEIGHT-1M and requests wait before the limit;
+/// after HTTP 429 or 418 nothing is sent until Retry-After has passed (never a retry loop that gets the
+/// IP banned). Every failure is an <see cref="ExchangeError"/> value.
+/// </summary>
+internal sealed class BinanceRestClient
+{
+    private readonly HttpClient _http;
+    private readonly BinanceExchangeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private long _offsetMs;
+    private bool _synced;
+    private long _bannedUntilTicks;
+    private int _usedWeight;
+    private long _weightMinute;
+
+    public BinanceRestClient(HttpClient http, BinanceExchangeOptions options, TimeProvider time, ILogger logger)
+    {
+        _http = http;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Request weight used in the current minute, as Binance last reported it.</summary>
+    public int UsedWeight => Volatile.Read(ref _usedWeight);
+
+    /// <summary>Milliseconds to add to the local clock to get Binance's.</summary>
+    public long OffsetMilliseconds => Interlocked.Read(ref _offsetMs);
+
+    public async Task<ExchangeResult<JsonElement>> SendAsync(HttpMethod method, string path, IReadOnlyList<KeyValuePair<string, string>> parameters, bool signed, int weight, bool placesOrder, CancellationToken cancellationToken)
+    {
+        if (signed && !_synced)
+        {
+            await SyncTimeAsync(cancellationToken);
+        }
+
+        var result = await SendOnceAsync(method, path, parameters, signed, weight, placesOrder, cancellationToken);
+        if (!result.IsSuccess && result.Error.Code == -1021 && signed)
+        {
+            // Timestamp outside recvWindow: our clock drifted from Binance's. Resync, retry once.
+            await SyncTimeAsync(cancellationToken);
+            result = await SendOnceAsync(method, path, parameters, signed, weight, placesOrder, cancellationToken);
+        }
+
+        if (!result.IsSuccess)
+        {
+            Log.RequestFailed(_logger, method.Method, path, result.Error);
+        }
+
+        return result;
+    }
+
+    public async Task SyncTimeAsync(CancellationToken cancellationToken)
+    {
+        var before = _time.GetUtcNow();
+        var answer = await SendOnceAsync(HttpMethod.Get, "/api/v3/time", [], signed: false, weight: 1, placesOrder: false, cancellationToken);
+        if (!answer.IsSuccess)
+        {
+            return;
+        }
+
+        var after = _time.GetUtcNow();
+        var local = before.ToUnixTimeMilliseconds() + ((after - before).Ticks / TimeSpan.TicksPerMillisecond / 2);
+        var offset = BinanceJson.Long(answer.Value, "serverTime") - local;
+        Interlocked.Exchange(ref _offsetMs, offset);
+        _synced = true;
+        Log.TimeOffset(_logger, offset);
+    }
+
+    private async Task<ExchangeResult<JsonElement>> SendOnceAsync(HttpMethod method, string path, IReadOnlyList<KeyValuePair<string, string>> parameters, bool signed, int weight, bool placesOrder, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var bannedUntil = new DateTimeOffset(Interlocked.Read(ref _bannedUntilTicks), TimeSpan.Zero);
+        if (now < bannedUntil)
+        {
+            return new ExchangeError(ExchangeErrorKind.Transient, -1003, $"Rate limited by Binance: no request before {bannedUntil:O}.");
+        }
+
+        await ThrottleAsync(weight, cancellationToken);
+        var query = new List<KeyValuePair<string, string>>(parameters);
+        if (signed)
+        {
+            query.Add(new("recvWindow", _options.RecvWindow.ToString(CultureInfo.InvariantCulture)));
+            query.Add(new("timestamp", (_time.GetUtcNow().ToUnixTimeMilliseconds() + OffsetMilliseconds).ToString(CultureInfo.InvariantCulture)));
+        }
+
+        var payload = BinanceRequestSigner.Encode(query);
+        if (signed)
+        {
+            payload += "&signature=" + BinanceRequestSigner.Sign(_options.SecretKey!, payload);
+        }
+
+        using var request = new HttpRequestMessage(method, new Uri(_options.Rest, path + (payload.Length > 0 ? "?" + payload : "")));
+        if (!string.IsNullOrEmpty(_options.ApiKey))
+        {
+            request.Headers.Add("X-MBX-APIKEY", _options.ApiKey);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new ExchangeError(placesOrder ? ExchangeErrorKind.Unknown : ExchangeErrorKind.Transient, -1007, $"No answer from Binance within {_options.RequestTimeout}.");
+        }
+        catch (HttpRequestException ex)
+        {
+            return new ExchangeError(placesOrder ? ExchangeErrorKind.Unknown : ExchangeErrorKind.Transient, 0, "Binance connection failed: " + ex.Message);
+        }
+
+        using (response)
+        {
+            TrackWeight(response);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(body);
+                    return document.RootElement.Clone();
+                }
+                catch (JsonException ex)
+                {
+                    return new ExchangeError(placesOrder ? ExchangeErrorKind.Unknown : ExchangeErrorKind.Transient, 0, "Binance answered with invalid JSON: " + ex.Message);
+                }
+            }
+
+            var (code, message) = ParseError(body, status);
+            if (response.StatusCode is HttpStatusCode.TooManyRequests || status == 418)
+            {
+                var retryAfter = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(60);
+                var until = _time.GetUtcNow() + retryAfter;
+                Interlocked.Exchange(ref _bannedUntilTicks, until.UtcTicks);
+                Log.Backoff(_logger, status, until);
+                return new ExchangeError(ExchangeErrorKind.Transient, code == 0 ? -1003 : code, message);
+            }
+
+            if (status >= 500)
+            {
+                return new ExchangeError(placesOrder ? ExchangeErrorKind.Unknown : ExchangeErrorKind.Transient, code, message);
+            }
+
+            return new ExchangeError(Kind(code), code, message);
+        }
+    }
+
+    private static ExchangeErrorKind Kind(int code) => code switch
+    {
+        -2013 => ExchangeErrorKind.NotFound,
+        -1007 => ExchangeErrorKind.Unknown,
+        -1003 or -1015 => ExchangeErrorKind.Transient,
+        _ => ExchangeErrorKind.Rejected,
+    };
+
+    private static (int Code, string Message) ParseError(string body, int status)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            return (root.TryGetProperty("code", out var c) ? c.GetInt32() : 0, root.TryGetProperty("msg", out var m) ? m.GetString() ?? "" : body);
+        }
+        catch (JsonException)
+        {
+            return (0, $"HTTP {status}: {(body.Length > 200 ? body[..200] : body)}");
+        }
+    }
+
+    private void TrackWeight(HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues("X-MBX-USED-WEIGHT-1M", out var values)
+            && int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var used))
+        {
+            Volatile.Write(ref _usedWeight, used);
+            Interlocked.Exchange(ref _weightMinute, CurrentMinute());
+        }
+    }
+
+    // Slow down before the limit: when this request would pass 90 % of the minute's weight, wait for the next minute.
+    private async Task ThrottleAsync(int weight, CancellationToken cancellationToken)
+    {
+        var minute = CurrentMinute();
+        if (Interlocked.Read(ref _weightMinute) != minute)
+        {
+            return;
+        }
+
+        var limit = _options.RequestWeightPerMinute;
+        if (UsedWeight + weight <= limit * 9 / 10)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds() + OffsetMilliseconds;
+        var delay = TimeSpan.FromMilliseconds(60_000 - (now % 60_000) + 50);
+        Log.Throttle(_logger, UsedWeight, limit, delay);
+        await Task.Delay(delay, _time, cancellationToken);
+    }
+
+    private long CurrentMinute() => (_time.GetUtcNow().ToUnixTimeMilliseconds() + OffsetMilliseconds) / 60_000;
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace NaiveStrategy.Binance;
+
+// Never logs a secret: signed query strings are not logged, only paths.
+internal static partial class Log
+{
+    [LoggerMessage(101, LogLevel.Warning, "Binance {Method} {Path} failed: {Error}")]
+    public static partial void RequestFailed(ILogger logger, string method, string path, ExchangeError error);
+
+    [LoggerMessage(102, LogLevel.Warning, "Binance rate limit: HTTP {Status}, no request is sent before {Until}")]
+    public static partial void Backoff(ILogger logger, int status, DateTimeOffset until);
+
+    [LoggerMessage(103, LogLevel.Information, "Binance request weight {Used} of {Limit} used this minute: waiting {Delay}")]
+    public static partial void Throttle(ILogger logger, int used, int limit, TimeSpan delay);
+
+    [LoggerMessage(104, LogLevel.Information, "Binance server time offset {Offset} ms")]
+    public static partial void TimeOffset(ILogger logger, long offset);
+
+    [LoggerMessage(105, LogLevel.Warning, "Binance order {ClientOrderId}: status unknown after {Error}; querying before deciding")]
+    public static partial void UnknownStatus(ILogger logger, string clientOrderId, ExchangeError error);
+
+    [LoggerMessage(106, LogLevel.Warning, "Binance {Stream} stream disconnected ({Reason}); reconnecting in {Delay}")]
+    public static partial void Reconnecting(ILogger logger, string stream, string reason, TimeSpan delay);
+
+    [LoggerMessage(107, LogLevel.Information, "Binance {Stream} stream connected")]
+    public static partial void Connected(ILogger logger, string stream);
+
+    [LoggerMessage(108, LogLevel.Warning, "Binance {Stream} message ignored: {Reason}")]
+    public static partial void BadMessage(ILogger logger, string stream, string reason);
+}

@@ -1,0 +1,248 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NaiveStrategy.Binance.Sandbox;
+
+namespace NaiveStrategy.Binance.Tests;
+
+public sealed class BinanceExchangeTests : IAsyncLifetime
+{
+    private const string Key = "test-api-key";
+    private const string Secret = "test-secret-key-0123456789";
+    private static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private BinanceSandboxServer _server = null!;
+    private BinanceExchange _exchange = null!;
+
+    public async Task InitializeAsync()
+    {
+        var options = new SandboxOptions { Port = 0, PingInterval = TimeSpan.FromSeconds(5) };
+        options.ApiKeys.Add(new SandboxApiKey(Key, Secret));
+        options.Balances["USDT"] = 1_000m;
+        _server = new BinanceSandboxServer(options);
+        await _server.StartAsync();
+        _exchange = Create(Key, Secret);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _exchange.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private BinanceExchange Create(string key, string secret) => new(new HttpClient(), Options.Create(new BinanceExchangeOptions
+    {
+        ApiKey = key,
+        SecretKey = secret,
+        RestBaseUrl = new Uri(_server.RestBaseUrl),
+        WebSocketApiUrl = new Uri(_server.WebSocketApiUrl),
+        StreamBaseUrl = new Uri(_server.StreamBaseUrl),
+        RequestTimeout = TimeSpan.FromSeconds(5),
+    }));
+
+    private static OrderRequest Buy(string id, decimal price = 0.5m, decimal qty = 40m) => new("XRPUSDT", id, OrderSide.Buy, price, qty);
+
+    private static async Task<T> Eventually<T>(Func<Task<T?>> probe)
+        where T : class
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("condition not met within 5 s");
+    }
+
+    [Fact]
+    public void Sign_OfficialVector_Matches()
+    {
+        BinanceRequestSigner.Sign(
+                "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j",
+                "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559")
+            .Should().Be("c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71");
+    }
+
+    [Fact]
+    public void BinanceExchangeInfo_Fixture_ReadsOldMinNotional()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "fixtures", "binance", "exchangeInfo-2021-10-12.json");
+        var all = BinanceExchangeInfo.Load(Path.GetFullPath(path));
+        var xrp = all["XRPUSDT"];
+        (xrp.TickSize, xrp.StepSize, xrp.MinNotional, xrp.NotionalFilterName).Should().Be((0.0001m, 1m, 10m, "MIN_NOTIONAL"));
+        all.Should().HaveCount(1695);
+    }
+
+    [Fact]
+    public void BinanceExchangeInfo_CurrentNotionalAndMalformed()
+    {
+        const string json = """{"symbols":[{"symbol":"BTCUSDT","baseAsset":"BTC","quoteAsset":"USDT","filters":[{"filterType":"PRICE_FILTER","minPrice":"0.01","maxPrice":"1000000","tickSize":"0.01"},{"filterType":"LOT_SIZE","minQty":"0.00001","maxQty":"9000","stepSize":"0.00001"},{"filterType":"NOTIONAL","minNotional":"5.00000000","applyMinToMarket":true,"maxNotional":"9000000.00000000"}]}]}""";
+        var btc = BinanceExchangeInfo.Parse(json)["BTCUSDT"];
+        (btc.MinNotional, btc.MaxNotional, btc.NotionalFilterName).Should().Be((5m, 9_000_000m, "NOTIONAL"));
+        var act = () => BinanceExchangeInfo.Parse("""{"symbols":[{"symbol":"X","baseAsset":"A","quoteAsset":"B","filters":[]}]}""");
+        act.Should().Throw<FormatException>().WithMessage("*X has no PRICE_FILTER*");
+    }
+
+    [Fact]
+    public void Options_ToString_NeverShowsSecret()
+    {
+        new BinanceExchangeOptions { ApiKey = "abcdefgh", SecretKey = "super-secret-value" }.ToString().Should().NotContain("super-secret-value").And.Contain("***");
+    }
+
+    [Fact]
+    public async Task PlaceQueryCancel_Lifecycle_AgainstSandbox()
+    {
+        var placed = await _exchange.PlaceLimitOrderAsync(Buy("t1-b"));
+        placed.Value.Status.Should().Be(OrderStatus.New);
+        (await _exchange.GetOrderAsync("XRPUSDT", "t1-b")).Value.OrderId.Should().Be(placed.Value.OrderId);
+        (await _exchange.GetOpenOrdersAsync("XRPUSDT")).Value.Should().ContainSingle();
+        (await _exchange.GetBalancesAsync()).Value.Should().Contain(b => b.Asset == "USDT" && b.Locked == 20m);
+        (await _exchange.CancelOrderAsync("XRPUSDT", "t1-b")).Value.Status.Should().Be(OrderStatus.Canceled);
+        (await _exchange.GetOrderAsync("XRPUSDT", "nope")).Error!.Kind.Should().Be(ExchangeErrorKind.NotFound);
+    }
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_FilterFailure_RejectedWithBinanceCode()
+    {
+        var result = await _exchange.PlaceLimitOrderAsync(Buy("t2-b", qty: 1m));
+        result.Error.Should().Be(new ExchangeError(ExchangeErrorKind.Rejected, -1013, "Filter failure: MIN_NOTIONAL"));
+    }
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_BadSecret_Rejected()
+    {
+        await using var wrong = Create(Key, "wrong-secret");
+        var result = await wrong.PlaceLimitOrderAsync(Buy("t3-b"));
+        result.Error!.Code.Should().Be(-1022);
+        result.Error.Kind.Should().Be(ExchangeErrorKind.Rejected);
+    }
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_TimestampRejectedOnce_ResyncsAndSucceeds()
+    {
+        _server.Faults.RejectTimestamps(1);
+        (await _exchange.PlaceLimitOrderAsync(Buy("t4-b"))).IsSuccess.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_ServerErrorAfterAccepting_QueriesAndNeverPlacesTwice()
+    {
+        _server.Faults.FailOrdersAfterAccepting(1);
+        var result = await _exchange.PlaceLimitOrderAsync(Buy("t5-b"));
+        result.Value.ClientOrderId.Should().Be("t5-b");
+        _server.Exchange.Orders.Where(o => o.ClientOrderId == "t5-b").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_RateLimited_HonoursRetryAfterWithoutSending()
+    {
+        _server.Faults.RetryAfter = TimeSpan.FromSeconds(30);
+        _server.Faults.RateLimitRequests(1);
+        var first = await _exchange.PlaceLimitOrderAsync(Buy("t6-b"));
+        var second = await _exchange.PlaceLimitOrderAsync(Buy("t7-b"));
+
+        first.Error!.Kind.Should().Be(ExchangeErrorKind.Transient);
+        second.Error!.Message.Should().Contain("no request before");
+        _server.Exchange.Orders.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task MarketTrades_TradeStream_DeliversParsedTrades()
+    {
+        var received = new List<TradeEvent>();
+        using var subscription = _exchange.MarketTrades("XRPUSDT").Subscribe(t => { lock (received) { received.Add(t); } });
+        var trade = new TradeEvent("XRPUSDT", 77, 0.5123m, 12m, T0, true);
+        await Eventually(async () =>
+        {
+            _server.PublishTrade(trade);
+            await Task.Delay(20);
+            lock (received)
+            {
+                return received.Count > 0 ? received[0] as object : null;
+            }
+        });
+        received[0].Should().Be(trade);
+    }
+
+    [Fact]
+    public async Task OrderUpdates_FillByReplayedTrade_ExecutionReportWithCommission()
+    {
+        var updates = new List<OrderUpdate>();
+        using var subscription = _exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
+        await Task.Delay(300); // subscribed over the WebSocket API
+        (await _exchange.PlaceLimitOrderAsync(Buy("t8-b"))).IsSuccess.Should().BeTrue();
+        _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, T0));
+
+        var filled = await Eventually(() =>
+        {
+            lock (updates)
+            {
+                return Task.FromResult(updates.LastOrDefault(u => u.ClientOrderId == "t8-b" && u.Status == OrderStatus.Filled));
+            }
+        });
+        filled.ExecutedQuantity.Should().Be(40m);
+        filled.Commission.Should().Be(0.04m);
+        filled.CommissionAsset.Should().Be("XRP");
+    }
+
+    [Fact]
+    public async Task OrderUpdates_DuplicatedReports_CommissionCountedOnce()
+    {
+        _server.Faults.DuplicateExecutionReports = true;
+        var updates = new List<OrderUpdate>();
+        using var subscription = _exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
+        await Task.Delay(300);
+        (await _exchange.PlaceLimitOrderAsync(Buy("t9-b"))).IsSuccess.Should().BeTrue();
+        _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, T0));
+        await Eventually(() => { lock (updates) { return Task.FromResult(updates.Count(u => u.Status == OrderStatus.Filled) >= 2 ? updates : null); } });
+        updates.Where(u => u.Status == OrderStatus.Filled).Should().OnlyContain(u => u.Commission == 0.04m);
+    }
+
+    [Fact]
+    public async Task OrderUpdates_SocketDropped_ReconnectsAndReconcilesMissedFill()
+    {
+        var updates = new List<OrderUpdate>();
+        using var subscription = _exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
+        await Task.Delay(300);
+        (await _exchange.PlaceLimitOrderAsync(Buy("t10-b"))).IsSuccess.Should().BeTrue();
+        _server.Faults.DropWebSockets(SandboxSocketKinds.All);
+        _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, T0)); // fills while we are away
+
+        var filled = await Eventually(() => { lock (updates) { return Task.FromResult(updates.LastOrDefault(u => u.ClientOrderId == "t10-b" && u.Status == OrderStatus.Filled)); } });
+        filled.ExecutedQuantity.Should().Be(40m);
+    }
+
+    [Fact]
+    public async Task Engine_EndToEnd_AgainstSandbox_BuysSellsWithoutDuplicates()
+    {
+        var services = new ServiceCollection();
+        services.AddNaiveStrategy(o => o.AddSymbol("XRPUSDT", s => s with { Chunks = 2, Budget = 100m, BuyDownInterval = 0.01m, ProfitInterval = 0.001m, RebuyInterval = 0.05m }))
+            .AddBinanceExchange(o =>
+            {
+                o.ApiKey = Key;
+                o.SecretKey = Secret;
+                o.RestBaseUrl = new Uri(_server.RestBaseUrl);
+                o.WebSocketApiUrl = new Uri(_server.WebSocketApiUrl);
+                o.StreamBaseUrl = new Uri(_server.StreamBaseUrl);
+            });
+        await using var provider = services.BuildServiceProvider();
+        var engine = provider.GetRequiredService<NaiveStrategyEngine>();
+        await engine.StartAsync();
+        await Task.Delay(500); // streams connected
+
+        _server.Faults.FailOrdersAfterAccepting(1); // the first buy's answer is lost
+        long id = 0;
+        foreach (var price in new[] { 0.50m, 0.49m, 0.48m, 0.52m, 0.53m })
+        {
+            _server.PublishTrade(new TradeEvent("XRPUSDT", ++id, price, 1000m, T0.AddSeconds(id)));
+            await Task.Delay(700);
+        }
+
+        var orders = _server.Exchange.Orders;
+        orders.Select(o => o.ClientOrderId).Should().OnlyHaveUniqueItems();
+        orders.Should().Contain(o => o.Side == OrderSide.Sell && o.Status == OrderStatus.Filled);
+    }
+}
