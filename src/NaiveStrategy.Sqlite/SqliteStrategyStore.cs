@@ -52,6 +52,7 @@ public sealed class SqliteStrategyStore : IStrategyStore, IDisposable
         SchemaVersion = _migrations[^1].Version;
         if (!File.Exists(Path))
         {
+            RefuseOrphanJournals();
             CreateNew();
         }
 
@@ -404,9 +405,24 @@ public sealed class SqliteStrategyStore : IStrategyStore, IDisposable
         }
     }
 
+    // A WAL or rollback journal without its database means the file was deleted or moved while the
+    // engine had unsaved pages in the journal. SQLite would replay that journal into a new file of the
+    // same name, so creating one here could corrupt it or resurrect stale state.
+    private void RefuseOrphanJournals()
+    {
+        foreach (var journal in new[] { Path + "-wal", Path + "-journal" })
+        {
+            if (File.Exists(journal))
+            {
+                throw Problem($"does not exist but its journal {journal} does: the database was deleted or moved while in use. Put the database back beside it, or move the journal away to start with no saved state. Nothing was created.");
+            }
+        }
+    }
+
     // The file at Path is either absent or a complete store: it is built under another name and
     // renamed, so a crash during creation cannot leave a half-made file that a later start would
-    // have to guess about.
+    // have to guess about. The rename itself is made durable by the first commit: SQLite fsyncs the
+    // directory when it first syncs a new WAL file, and that happens before any save returns.
     private void CreateNew()
     {
         var temporary = Path + ".creating";
@@ -650,9 +666,12 @@ public sealed class SqliteStrategyStore : IStrategyStore, IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            // One read transaction: a consistent snapshot even if another process writes meanwhile.
+            using var snapshot = _connection.BeginTransaction(deferred: true);
             var traders = new Dictionary<string, List<TraderStatusEntry>>(StringComparer.Ordinal);
             using (var command = _connection.CreateCommand())
             {
+                command.Transaction = snapshot;
                 command.CommandText = "SELECT symbol, trader_id, state, updated_at FROM traders ORDER BY symbol, position;";
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
@@ -667,6 +686,7 @@ public sealed class SqliteStrategyStore : IStrategyStore, IDisposable
             var symbols = new List<SymbolStatusEntry>();
             using (var command = _connection.CreateCommand())
             {
+                command.Transaction = snapshot;
                 command.CommandText = "SELECT symbol, settings, status, updated_at FROM symbols ORDER BY symbol;";
                 using var reader = command.ExecuteReader();
                 while (reader.Read())

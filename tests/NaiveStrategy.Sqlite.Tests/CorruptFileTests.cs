@@ -100,6 +100,31 @@ public sealed class CorruptFileTests : IDisposable
         reopened.Invoking(s => s.Load()).Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*unreadable TraderState for trader a-1 of XRPUSDT*");
     }
 
+    [Fact]
+    public void Constructor_WalWithoutDatabase_ThrowsAndCreatesNothing()
+    {
+        File.WriteAllBytes(_dir.File() + "-wal", RandomBytes(4096));
+
+        var act = () => new SqliteStrategyStore(_dir.File());
+
+        act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()} does not exist but its journal {_dir.File()}-wal does*");
+        Directory.GetFiles(_dir.Path).Should().Equal(_dir.File() + "-wal");
+    }
+
+    [Fact]
+    public void Load_TraderJsonWithUnknownProperty_ThrowsInsteadOfDroppingIt()
+    {
+        using (var store = new SqliteStrategyStore(_dir.File()))
+        {
+            store.SaveSymbol(Leader(Selling("a-1")));
+        }
+
+        Sql(_dir.File(), "UPDATE traders SET state = json_set(state, '$.HeldQuantity', '12');");
+        using var reopened = new SqliteStrategyStore(_dir.File());
+
+        reopened.Invoking(s => s.Load()).Should().Throw<StrategyStoreException>().WithMessage("*unreadable TraderState for trader a-1 of XRPUSDT*HeldQuantity*");
+    }
+
     private static byte[] RandomBytes(int count)
     {
         var bytes = new byte[count];

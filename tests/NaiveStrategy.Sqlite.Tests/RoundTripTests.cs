@@ -106,6 +106,26 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Load_FilesAsLeftByKill9_CommittedStateRecovered()
+    {
+        using var store = new SqliteStrategyStore(_dir.File());
+        store.SaveSymbol(Leader(Selling("a-1"), Buying("a-2")));
+        store.RecordIntent(Intent());
+        store.RecordOrderUpdate(Update());
+
+        // The process dies: what is on disk is the database and its WAL, never checkpointed or closed.
+        new FileInfo(_dir.File() + "-wal").Length.Should().BeGreaterThan(0);
+        using var crashed = new TempDirectory();
+        File.Copy(_dir.File(), crashed.File());
+        File.Copy(_dir.File() + "-wal", crashed.File() + "-wal");
+
+        using var restarted = new SqliteStrategyStore(crashed.File());
+        restarted.Load().Single().Traders.Should().Equal(Selling("a-1"), Buying("a-2"));
+        restarted.ReadIntents().Should().Equal(Intent());
+        restarted.ReadOrderUpdates().Should().Equal(Update());
+    }
+
+    [Fact]
     public void ReadIntents_AfterRecordIntent_EqualRecordsInOrder()
     {
         var first = Intent("a-1-b");
