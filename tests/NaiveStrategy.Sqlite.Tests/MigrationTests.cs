@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using static NaiveStrategy.Sqlite.Tests.TestData;
 
@@ -28,6 +29,18 @@ public sealed class MigrationTests : IDisposable
         Query(store.BackupPath!, "SELECT MAX(version) FROM schema_version;").Should().Equal(1L);
         Query(store.BackupPath!, "SELECT trader_id FROM traders;").Should().Equal("a-1");
         Query(store.BackupPath!, "SELECT client_order_id FROM intents;").Should().Equal("a-1-b");
+    }
+
+    [Fact]
+    public void Constructor_OlderVersion_MigrationLoggedWithBackup()
+    {
+        CreateVersion1WithData();
+        var logger = new ListLogger();
+
+        using var store = new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, AddAudit], logger);
+
+        logger.Lines.Should().ContainSingle(l => l.Level == LogLevel.Warning).Which.Message.Should()
+            .Be($"Migrated the strategy store {_dir.File()} from schema version 1 to 2; the file before is backed up at {store.BackupPath}");
     }
 
     [Fact]
@@ -90,4 +103,17 @@ public sealed class MigrationTests : IDisposable
         store.SaveSymbol(Leader(Selling("a-1")));
         store.RecordIntent(Intent());
     }
+}
+
+internal sealed class ListLogger : ILogger
+{
+    public List<(LogLevel Level, string Message)> Lines { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Lines.Add((logLevel, formatter(state, exception)));
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using NaiveStrategy;
 using NaiveStrategy.Sqlite;
 
@@ -16,7 +17,7 @@ public static class SqliteStoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        builder.Services.TryAddSingleton(sp => new SqliteStrategyStore(path, sp.GetService<TimeProvider>()));
+        builder.Services.TryAddSingleton(sp => new SqliteStrategyStore(path, sp.GetService<TimeProvider>(), sp.GetService<ILogger<SqliteStrategyStore>>()));
         builder.Services.TryAddSingleton<IStrategyStore>(sp => sp.GetRequiredService<SqliteStrategyStore>());
         return builder;
     }
