@@ -1,0 +1,63 @@
+namespace NaiveStrategy.Sqlite;
+
+/// <summary>One step of the schema, applied once, in order, inside a transaction.</summary>
+/// <param name="Version">The schema version the step leads to (1, 2, …).</param>
+/// <param name="Description">What it changes, stored in schema_version.</param>
+/// <param name="Sql">The statements.</param>
+/// <param name="CreatesTables">Tables it creates, so a file with unknown tables is recognised as foreign.</param>
+internal sealed record Migration(int Version, string Description, string Sql, IReadOnlyList<string> CreatesTables)
+{
+    /// <summary>The schema this code writes. Append new steps; never edit a shipped one.</summary>
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "initial schema: settings, traders, intent and order update journals", """
+            CREATE TABLE schema_version (
+                version     INTEGER PRIMARY KEY,
+                description TEXT NOT NULL,
+                applied_at  TEXT NOT NULL
+            );
+            CREATE TABLE symbols (
+                symbol     TEXT PRIMARY KEY,
+                settings   TEXT NOT NULL,
+                status     TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE TABLE traders (
+                trader_id  TEXT PRIMARY KEY,
+                symbol     TEXT NOT NULL,
+                position   INTEGER NOT NULL,
+                state      TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX traders_symbol ON traders (symbol, position);
+            CREATE TABLE intents (
+                id              INTEGER PRIMARY KEY AUTOINCREMENT,
+                symbol          TEXT NOT NULL,
+                trader_id       TEXT NOT NULL,
+                client_order_id TEXT NOT NULL UNIQUE,
+                side            TEXT NOT NULL,
+                price           TEXT NOT NULL,
+                quantity        TEXT NOT NULL,
+                time            TEXT NOT NULL,
+                time_ms         INTEGER NOT NULL
+            );
+            CREATE TABLE order_updates (
+                id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                symbol           TEXT NOT NULL,
+                client_order_id  TEXT NOT NULL,
+                order_id         INTEGER NOT NULL,
+                side             TEXT NOT NULL,
+                price            TEXT NOT NULL,
+                quantity         TEXT NOT NULL,
+                status           TEXT NOT NULL,
+                executed_qty     TEXT NOT NULL,
+                commission       TEXT NOT NULL,
+                commission_asset TEXT,
+                time             TEXT NOT NULL,
+                time_ms          INTEGER NOT NULL
+            );
+            CREATE INDEX order_updates_client_order_id ON order_updates (client_order_id);
+            """,
+            ["schema_version", "symbols", "traders", "intents", "order_updates"]),
+    ];
+}

@@ -1,1 +1,0 @@
-namespace NaiveStrategy.Sqlite.Tests;
