@@ -17,6 +17,14 @@ public static class SampleApp
         usage: NaiveStrategy.Sample <command> [options]
           backtest   replay trades through the strategy on the in-memory exchange and report
           sweep      run a grid of settings over the same trades (read once) and rank by PnL
+          sandbox    a Binance-compatible server on 127.0.0.1 backed by the in-memory exchange; prints its
+                     REST, WebSocket API and streams URLs: --port N --exchange-info PATH --trades PATH
+                     --speed X --api-key K --secret-key S --faults delay=200ms,order5xx=1,429=1,duplicate,…
+          paper      real Binance market data, fills simulated locally (no keys): --symbol S [strategy options]
+          live       Binance testnet (--production for the real exchange), keys from NAIVE_BINANCE_API_KEY and
+                     NAIVE_BINANCE_SECRET_KEY, state in --state PATH (default naive-state.db; resumes after a
+                     restart): --symbol S [--rest-url U --ws-api-url U --stream-url U] [strategy options]
+          status     print the symbols, traders and open orders of --state PATH
           generate   write a seeded synthetic trades file in Binance's public-data format:
                        --out PATH --count N --seed N --start-price D --tick-size D --step-size D
                        --start 2024-01-01T00:00:00Z --volatility D --drift D[,D…] (per equal segment)
@@ -54,6 +62,10 @@ public static class SampleApp
                 ["backtest", .. var rest] => await BacktestAsync(rest, output, error, cancellationToken),
                 ["sweep", .. var rest] => await SweepAsync(rest, output, error, cancellationToken),
                 ["generate", .. var rest] => Generate(rest, output),
+                ["sandbox", .. var rest] => await LiveCommands.SandboxAsync(rest, output, cancellationToken),
+                ["paper", .. var rest] => await LiveCommands.PaperAsync(rest, output, cancellationToken),
+                ["live", .. var rest] => await LiveCommands.LiveAsync(rest, output, cancellationToken),
+                ["status", .. var rest] => LiveCommands.Status(rest, output),
                 ["--help" or "-h" or "help", ..] => Help(output),
                 [] => throw new UsageException("a command is required."),
                 [var command, ..] => throw new UsageException($"unknown command '{command}'."),
@@ -65,7 +77,7 @@ public static class SampleApp
             await error.WriteLineAsync(Usage);
             return 2;
         }
-        catch (Exception ex) when (ex is TradeFileFormatException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (ex is TradeFileFormatException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or FormatException or NaiveStrategy.Sqlite.StrategyStoreException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await error.WriteLineAsync($"error: {ex.Message}");
             return 1;
@@ -301,7 +313,7 @@ public static class SampleApp
         output.WriteLine($"wall time {seconds.ToString("0.000", CultureInfo.InvariantCulture)} s, {(events / seconds).ToString("N0", CultureInfo.InvariantCulture)} events/s");
     }
 
-    private static LogLevel ParseLevel(string text) =>
+    internal static LogLevel ParseLevel(string text) =>
         Enum.TryParse<LogLevel>(text, ignoreCase: true, out var level) && Enum.IsDefined(level)
             ? level
             : throw new UsageException($"--log-level '{text}' is not one of {string.Join(", ", Enum.GetNames<LogLevel>())}.");

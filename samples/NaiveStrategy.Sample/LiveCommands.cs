@@ -1,0 +1,191 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NaiveStrategy.Binance;
+using NaiveStrategy.Binance.PublicData;
+using NaiveStrategy.Binance.Sandbox;
+using NaiveStrategy.Mock;
+using NaiveStrategy.Sqlite;
+
+namespace NaiveStrategy.Sample;
+
+/// <summary>The sample's networked modes: <c>sandbox</c>, <c>paper</c>, <c>live</c>, and <c>status</c> of a state file.</summary>
+internal static class LiveCommands
+{
+    public const string ApiKeyVariable = "NAIVE_BINANCE_API_KEY";
+    public const string SecretKeyVariable = "NAIVE_BINANCE_SECRET_KEY";
+
+    private static readonly string[] StrategyOptions = ["symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee"];
+
+    /// <summary>A Binance-compatible server on 127.0.0.1; prints its REST, WebSocket API and streams URLs, one per line.</summary>
+    public static async Task<int> SandboxAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var cl = new CommandLine(args, ["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "faults", "log-level"], []);
+        var options = new SandboxOptions
+        {
+            Port = (int)cl.Decimal("port", 0),
+            ExchangeInfoPath = cl.String("exchange-info"),
+            ReplaySpeed = (double)cl.Decimal("speed", 1m),
+            Faults = SandboxFaultOptions.Parse(cl.String("faults")),
+        };
+        options.ApiKeys.Add(new SandboxApiKey(cl.String("api-key") ?? "sandbox-api-key", cl.String("secret-key") ?? "sandbox-secret-key"));
+        if (cl.Strings("trades") is { Count: > 0 } paths)
+        {
+            options.ReplayTrades = TradeFileReader.Open(paths);
+        }
+
+        using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(SampleApp.ParseLevel(cl.String("log-level") ?? "Warning")).AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        await SandboxHost.RunAsync(options, output, logs, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>Real Binance market data, fills simulated locally by the in-memory exchange: no keys needed.</summary>
+    public static async Task<int> PaperAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var cl = new CommandLine(args, [.. StrategyOptions, "stream-url", "exchange-info", "log-level"], ["production"]);
+        var settings = Settings(cl);
+        var filters = cl.String("exchange-info") is { } info
+            ? BinanceExchangeInfo.Load(info).GetValueOrDefault(settings.Symbol) ?? throw new UsageException($"{settings.Symbol} is not in {info}.")
+            : SandboxOptions.DefaultSymbol with { Symbol = settings.Symbol };
+
+        // Market data only: the public trade stream needs no keys; no signed call is ever made in this mode.
+        await using var market = new BinanceExchange(new HttpClient(), Options.Create(new BinanceExchangeOptions
+        {
+            ApiKey = "paper",
+            SecretKey = "paper",
+            UseTestnet = false,
+            StreamBaseUrl = cl.String("stream-url") is { } url ? new Uri(url) : null,
+        }));
+        var services = Services(cl.String("log-level"));
+        services.AddNaiveStrategy(o => o.Symbols.Add(settings)).AddMockExchange(o =>
+        {
+            o.Symbols.Add(filters);
+            o.Balances[filters.QuoteAsset] = settings.Budget;
+            o.FeeRate = settings.FeeRate;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var exchange = provider.GetRequiredService<InMemoryExchange>();
+        using var feed = market.MarketTrades(settings.Symbol).Subscribe(t => exchange.PublishTrade(t));
+        return await RunEngineAsync(provider, output, "paper", cancellationToken);
+    }
+
+    /// <summary>Binance testnet (or production with --production), keys from the environment, state in SQLite.</summary>
+    public static async Task<int> LiveAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var cl = new CommandLine(args, [.. StrategyOptions, "rest-url", "ws-api-url", "stream-url", "state", "log-level"], ["production"]);
+        var settings = Settings(cl);
+        var apiKey = Environment.GetEnvironmentVariable(ApiKeyVariable);
+        var secretKey = Environment.GetEnvironmentVariable(SecretKeyVariable);
+        if (string.IsNullOrWhiteSpace(apiKey) || string.IsNullOrWhiteSpace(secretKey))
+        {
+            throw new UsageException($"live needs the keys in the environment variables {ApiKeyVariable} and {SecretKeyVariable}.");
+        }
+
+        var state = cl.String("state") ?? "naive-state.db";
+        var services = Services(cl.String("log-level"));
+        services.AddNaiveStrategy(o => o.Symbols.Add(settings))
+            .AddSqliteStore(state)
+            .AddBinanceExchange(o =>
+            {
+                o.ApiKey = apiKey;
+                o.SecretKey = secretKey;
+                o.UseTestnet = !cl.Has("production");
+                o.RestBaseUrl = cl.String("rest-url") is { } rest ? new Uri(rest) : null;
+                o.WebSocketApiUrl = cl.String("ws-api-url") is { } ws ? new Uri(ws) : null;
+                o.StreamBaseUrl = cl.String("stream-url") is { } streams ? new Uri(streams) : null;
+            });
+        await using var provider = services.BuildServiceProvider();
+        output.WriteLine($"live on {provider.GetRequiredService<IOptions<BinanceExchangeOptions>>().Value}, state {Path.GetFullPath(state)}");
+        return await RunEngineAsync(provider, output, "live", cancellationToken);
+    }
+
+    /// <summary>Prints the symbols, traders and open orders saved in a state file.</summary>
+    public static int Status(string[] args, TextWriter output)
+    {
+        var cl = new CommandLine(args, ["state"], []);
+        var path = cl.String("state") ?? "naive-state.db";
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"--state '{path}' does not exist.");
+        }
+
+        using var store = new SqliteStrategyStore(path);
+        var status = store.ReadStatus();
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine($"{status.Path} (schema {status.SchemaVersion.ToString(inv)})");
+        foreach (var symbol in status.Symbols)
+        {
+            var s = symbol.Settings;
+            output.WriteLine($"{s.Symbol} {symbol.Status}: chunks {s.Chunks.ToString(inv)}, budget {s.Budget.ToString(inv)}, buy_down {s.BuyDownInterval.ToString(inv)}, profit {s.ProfitInterval.ToString(inv)}, rebuy {s.RebuyInterval.ToString(inv)}");
+            foreach (var t in symbol.Traders)
+            {
+                output.WriteLine($"  trader {t.TraderId}: {t.Side?.ToString() ?? "-"} {t.Quantity?.ToString(inv) ?? "-"} @ {t.Price?.ToString(inv) ?? "-"} {t.OrderStatus?.ToString() ?? "waiting for a trade"} (executed {t.ExecutedQuantity?.ToString(inv) ?? "0"})");
+            }
+        }
+
+        output.WriteLine($"open orders: {status.OpenOrders.Count.ToString(inv)}");
+        foreach (var o in status.OpenOrders)
+        {
+            output.WriteLine($"  {o.Symbol} {o.Order.ClientOrderId} {o.Order.Side} {o.Order.Quantity.ToString(inv)} @ {o.Order.Price.ToString(inv)} {o.Order.Status} (trader {o.TraderId})");
+        }
+
+        return 0;
+    }
+
+    // Starts the engine (resuming from the store if there is one), prints every trader change, runs until cancelled.
+    private static async Task<int> RunEngineAsync(ServiceProvider provider, TextWriter output, string mode, CancellationToken cancellationToken)
+    {
+        var engine = provider.GetRequiredService<NaiveStrategyEngine>();
+        using var printer = engine.Events.Subscribe(e => output.WriteLine(Describe(e)));
+        await engine.StartAsync(cancellationToken);
+        foreach (var symbol in engine.Symbols)
+        {
+            foreach (var trader in engine.GetState(symbol)?.Traders ?? [])
+            {
+                output.WriteLine($"{symbol} trader {trader.TraderId}: {trader.OpenOrder?.Side.ToString() ?? "-"} @ {trader.OpenOrder?.Price.ToString(CultureInfo.InvariantCulture) ?? "-"} {trader.OpenOrder?.Status.ToString() ?? "waiting"} (resumed)");
+            }
+        }
+
+        output.WriteLine($"{mode}: trading {string.Join(", ", engine.Symbols)}; Ctrl+C stops (open orders stay on the exchange)");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C.
+        }
+
+        await engine.DisposeAsync();
+        return 0;
+    }
+
+    private static string Describe(StrategyEvent e)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var time = e.Time.ToString("HH:mm:ss.fff", inv);
+        return e.Command switch
+        {
+            PlaceOrder p => $"{time} {e.Symbol} trader {p.TraderId}: {p.Request.Side} {p.Request.Quantity.ToString(inv)} @ {p.Request.Price.ToString(inv)} placing",
+            OrderFilled f => $"{time} {e.Symbol} trader {f.TraderId}: {f.Order.Side} {f.Order.ExecutedQuantity.ToString(inv)}/{f.Order.Quantity.ToString(inv)} @ {f.Order.Price.ToString(inv)} {f.Order.Status}",
+            TraderStarted s => $"{time} {e.Symbol} trader {s.TraderId}: started ({s.Reason}, budget {s.Budget.ToString(inv)})",
+            TraderFinished f => $"{time} {e.Symbol} trader {f.TraderId}: finished {f.Outcome} ({f.Reason})",
+            _ => $"{time} {e.Symbol} {e.Command}",
+        };
+    }
+
+    private static SymbolSettings Settings(CommandLine cl)
+    {
+        var symbol = (cl.String("symbol") ?? throw new UsageException("--symbol is required, e.g. --symbol XRPUSDT.")).ToUpperInvariant();
+        var grid = SettingsGrid.Parse(cl, symbol);
+        return grid.Count == 1 ? grid[0] : throw new UsageException("give one value per setting.");
+    }
+
+    private static ServiceCollection Services(string? level)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(SampleApp.ParseLevel(level ?? "Information")).AddSimpleConsole(o => o.SingleLine = true));
+        return services;
+    }
+}
