@@ -69,8 +69,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     [Fact]
     public void BinanceExchangeInfo_Fixture_ReadsOldMinNotional()
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "fixtures", "binance", "exchangeInfo-2021-10-12.json");
-        var all = BinanceExchangeInfo.Load(Path.GetFullPath(path));
+        var all = BinanceExchangeInfo.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "exchangeInfo-2021-10-12.json"));
         var xrp = all["XRPUSDT"];
         (xrp.TickSize, xrp.StepSize, xrp.MinNotional, xrp.NotionalFilterName).Should().Be((0.0001m, 1m, 10m, "MIN_NOTIONAL"));
         all.Should().HaveCount(1695);
