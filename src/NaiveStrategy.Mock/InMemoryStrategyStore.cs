@@ -29,7 +29,17 @@ public sealed class InMemoryStrategyStore : IStrategyStore
     }
 
     /// <inheritdoc />
-    public void RecordIntent(OrderIntent intent) => _intents.Enqueue(intent ?? throw new ArgumentNullException(nameof(intent)));
+    public void RecordIntent(OrderIntent intent)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        lock (_intents)
+        {
+            if (!_intents.Any(i => i.Request == intent.Request))
+            {
+                _intents.Enqueue(intent);
+            }
+        }
+    }
 
     /// <inheritdoc />
     public void RecordOrderUpdate(OrderUpdate update) => _updates.Enqueue(update ?? throw new ArgumentNullException(nameof(update)));

@@ -59,6 +59,7 @@ public sealed class RestartTests
 
         exchange.Orders.Should().ContainSingle().Which.ClientOrderId.Should().Be("x-1-b");
         engine.GetState("XRPUSDT")!.Traders.Single().BuyOrder!.Status.Should().Be(OrderStatus.New);
+        store.Intents.Should().ContainSingle("the resend is journaled before it leaves").Which.Request.ClientOrderId.Should().Be("x-1-b");
     }
 
     [Fact]

@@ -221,13 +221,27 @@ internal sealed class SymbolEngine
         _publish(new StrategyEvent(symbol, _time.GetUtcNow(), command));
         if (command is PlaceOrder order)
         {
-            _store?.RecordIntent(new OrderIntent(symbol, order.TraderId, order.Request, _time.GetUtcNow()));
             Place(order, attempt: 1);
         }
     }
 
     private void Place(PlaceOrder order, int attempt)
     {
+        if (_store is not null && attempt == 1)
+        {
+            // Every first send, including a resend after a restart, is journaled before it leaves
+            // (recording the same intent twice is a no-op for a store).
+            try
+            {
+                _store.RecordIntent(new OrderIntent(Symbol, order.TraderId, order.Request, _time.GetUtcNow()));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.InputFailed(_logger, ex, Symbol);
+                return;
+            }
+        }
+
         ValueTask<ExchangeResult<OrderUpdate>> pending;
         try
         {

@@ -30,7 +30,7 @@ public interface IStrategyStore
     /// <summary>Saves a symbol's settings, status and traders (replacing what was saved).</summary>
     void SaveSymbol(LeaderState state);
 
-    /// <summary>Appends an order intent to the journal, before the order is sent.</summary>
+    /// <summary>Appends an order intent to the journal, before the order is sent. Recording the same intent again (a resend after a restart) changes nothing.</summary>
     void RecordIntent(OrderIntent intent);
 
     /// <summary>Appends an order update (fill, cancel, …) to the journal.</summary>
