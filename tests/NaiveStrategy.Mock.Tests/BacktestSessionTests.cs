@@ -4,17 +4,9 @@ namespace NaiveStrategy.Mock.Tests;
 
 public sealed class BacktestSessionTests
 {
-    private static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = TestData.T0;
 
-    private static readonly SymbolFilters Xrp = new()
-    {
-        Symbol = "XRPUSDT",
-        BaseAsset = "XRP",
-        QuoteAsset = "USDT",
-        TickSize = 0.0001m,
-        StepSize = 0.1m,
-        MinNotional = 5m,
-    };
+    private static readonly SymbolFilters Xrp = TestData.Xrp with { StepSize = 0.1m, MinQuantity = 0.1m, MinNotional = 5m, NotionalFilterName = "NOTIONAL" };
 
     private static async Task<BacktestResult> Run(IEnumerable<decimal> prices, bool partial = false, FeeAsset fee = FeeAsset.Received)
     {

@@ -4,22 +4,9 @@ namespace NaiveStrategy.Mock.Tests;
 
 public sealed class InMemoryExchangeTests
 {
-    private static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = TestData.T0;
 
-    private static readonly SymbolFilters Xrp = new()
-    {
-        Symbol = "XRPUSDT",
-        BaseAsset = "XRP",
-        QuoteAsset = "USDT",
-        TickSize = 0.0001m,
-        StepSize = 1m,
-        MinQuantity = 1m,
-        MaxQuantity = 90_000_000m,
-        MinPrice = 0.0001m,
-        MaxPrice = 1000m,
-        MinNotional = 10m,
-        NotionalFilterName = "MIN_NOTIONAL",
-    };
+    private static readonly SymbolFilters Xrp = TestData.Xrp;
 
     private static InMemoryExchange Create(decimal usdt = 100m, decimal xrp = 0m, bool partial = false, FeeAsset feeAsset = FeeAsset.Received) => new(new InMemoryExchangeOptions
     {
