@@ -221,7 +221,8 @@ public sealed class WebSocketTests
     [Fact]
     public async Task ServerPing_ClientPongs_ConnectionStaysOpen()
     {
-        await using var sandbox = await SandboxHarness.StartAsync(o => (o.PingInterval, o.PongTimeout) = (TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300)));
+        // Ten pings in the second below; a generous pong timeout so a loaded CI machine does not look like a silent client.
+        await using var sandbox = await SandboxHarness.StartAsync(o => (o.PingInterval, o.PongTimeout) = (TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(3)));
         using var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         await socket.ConnectAsync(new Uri(sandbox.Server.StreamBaseUrl + "/ws/xrpusdt@trade"), CancellationToken.None);
