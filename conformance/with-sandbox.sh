@@ -17,6 +17,9 @@ out=$(mktemp) err=$(mktemp)
 pid=$!
 cleanup() {
   kill "$pid" 2>/dev/null || true
+  # A sandbox that does not stop within 10 s is killed: the script never hangs.
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   rm -f "$out" "$err"
 }

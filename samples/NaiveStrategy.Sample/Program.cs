@@ -1,10 +1,16 @@
+using System.Runtime.InteropServices;
 using NaiveStrategy.Sample;
 
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancel.Cancel();
-};
+
+// Ctrl+C and SIGTERM (kill, service managers, CI scripts) stop long-running commands gracefully.
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 return await SampleApp.RunAsync(args, Console.Out, Console.Error, cancel.Token);
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    cancel.Cancel();
+}
