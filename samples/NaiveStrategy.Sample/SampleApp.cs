@@ -34,6 +34,8 @@ public static class SampleApp
                                for more (several symbols are merged by time); default: the bundled sample
           --symbol S           symbol when file names do not carry it (SYMBOL-trades-YYYY-MM-DD.csv)
           --skip-bad-lines     count and report malformed lines instead of stopping at the first
+          --exchange-info PATH symbol filters from a Binance exchangeInfo JSON file (NOTIONAL or MIN_NOTIONAL);
+                               otherwise:
           --tick-size D        PRICE_FILTER tickSize (default 0.0001)
           --step-size D        LOT_SIZE stepSize (default 1)
           --min-notional D     NOTIONAL minNotional (default 10)
@@ -90,7 +92,7 @@ public static class SampleApp
         return 0;
     }
 
-    private static readonly string[] MarketOptions = ["trades", "symbol", "tick-size", "step-size", "min-notional"];
+    private static readonly string[] MarketOptions = ["trades", "symbol", "exchange-info", "tick-size", "step-size", "min-notional"];
     private static readonly string[] MarketFlags = ["skip-bad-lines"];
 
     private static async Task<int> BacktestAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -232,6 +234,21 @@ public static class SampleApp
         if (tick <= 0 || step <= 0 || minNotional < 0)
         {
             throw new UsageException($"--tick-size and --step-size must be > 0 and --min-notional >= 0, got {tick.ToString(CultureInfo.InvariantCulture)}, {step.ToString(CultureInfo.InvariantCulture)} and {minNotional.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (cl.String("exchange-info") is { } info)
+        {
+            IReadOnlyDictionary<string, SymbolFilters> listed;
+            try
+            {
+                listed = NaiveStrategy.Binance.BinanceExchangeInfo.Load(info);
+            }
+            catch (Exception ex) when (ex is FormatException or IOException)
+            {
+                throw new UsageException($"--exchange-info '{info}': {ex.Message}");
+            }
+
+            return (trades, trades.Symbols.Select(symbol => listed.TryGetValue(symbol, out var f) ? f : throw new UsageException($"{symbol} is not listed in --exchange-info '{info}'.")).ToArray());
         }
 
         var filters = trades.Symbols.Select(symbol =>

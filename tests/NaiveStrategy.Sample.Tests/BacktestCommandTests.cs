@@ -107,6 +107,20 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Backtest_ExchangeInfo_TakesFiltersFromTheFile()
+    {
+        var info = Path.Combine(_dir, "exchangeInfo.json");
+        File.WriteAllText(info, """{"symbols":[{"symbol":"XRPUSDT","baseAsset":"XRP","quoteAsset":"USDT","filters":[{"filterType":"PRICE_FILTER","minPrice":"0.0001","maxPrice":"1000","tickSize":"0.0001"},{"filterType":"LOT_SIZE","minQty":"0.1","maxQty":"900000","stepSize":"0.1"},{"filterType":"NOTIONAL","minNotional":"5"}]}]}""");
+        var orders = Path.Combine(_dir, "orders.csv");
+        (await Run("backtest", "--log-level", "None", "--exchange-info", info, "--orders-out", orders)).Code.Should().Be(0);
+        File.ReadAllLines(orders).Skip(1).Should().OnlyContain(r => System.Text.RegularExpressions.Regex.IsMatch(r.Split(',')[5], @"^\d+\.\d$"));
+
+        var (code, _, error) = await Run("backtest", "--exchange-info", Path.Combine(_dir, "missing.json"));
+        code.Should().Be(2);
+        error.Should().Contain("missing.json");
+    }
+
+    [Fact]
     public async Task Backtest_MalformedLine_ErrorNamesFileAndLine()
     {
         var file = Path.Combine(_dir, "XRPUSDT-trades-2024-01-02.csv");
