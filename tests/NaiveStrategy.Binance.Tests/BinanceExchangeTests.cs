@@ -214,6 +214,75 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         filled.ExecutedQuantity.Should().Be(40m);
     }
 
+    [Theory]
+    [InlineData("order5xx")]
+    [InlineData("429")]
+    [InlineData("418")]
+    [InlineData("timestamp")]
+    [InlineData("delay")]
+    [InlineData("duplicate")]
+    [InlineData("reorder")]
+    [InlineData("drop")]
+    public async Task Engine_EndToEnd_UnderFault_NoLostFillNoDuplicateOrder(string fault)
+    {
+        var faults = _server.Faults;
+        switch (fault)
+        {
+            case "order5xx": faults.FailOrdersAfterAccepting(2); break;
+            case "429": faults.RetryAfter = TimeSpan.FromMilliseconds(300); faults.RateLimitRequests(1); break;
+            case "418": faults.RetryAfter = TimeSpan.FromMilliseconds(300); faults.BanRequests(1); break;
+            case "timestamp": faults.RejectTimestamps(2); break;
+            case "delay": faults.ResponseDelay = TimeSpan.FromMilliseconds(150); break;
+            case "duplicate": faults.DuplicateExecutionReports = true; break;
+            case "reorder": faults.ReorderExecutionReports = true; break;
+        }
+
+        await using var provider = EngineProvider(retryDelay: TimeSpan.FromMilliseconds(200));
+        var engine = provider.GetRequiredService<NaiveStrategyEngine>();
+        await engine.StartAsync();
+        await Task.Delay(500);
+        long id = 0;
+        foreach (var price in new[] { 0.50m, 0.49m, 0.48m, 0.47m, 0.52m, 0.53m, 0.54m })
+        {
+            _server.PublishTrade(new TradeEvent("XRPUSDT", ++id, price, 1000m, T0.AddSeconds(id)));
+            if (fault == "drop" && id == 3)
+            {
+                faults.DropWebSockets(SandboxSocketKinds.All);
+            }
+
+            await Task.Delay(700);
+        }
+
+        var orders = _server.Exchange.Orders;
+        orders.Select(o => o.ClientOrderId).Should().OnlyHaveUniqueItems();
+        foreach (var buy in orders.Where(o => o.Side == OrderSide.Buy && o.Status == OrderStatus.Filled))
+        {
+            var sell = buy.ClientOrderId[..^2] + "-s";
+            orders.Should().Contain(o => o.ClientOrderId == sell, "every filled buy was seen and got its sell");
+        }
+
+        orders.Should().Contain(o => o.Side == OrderSide.Sell && o.Status == OrderStatus.Filled);
+    }
+
+    private ServiceProvider EngineProvider(TimeSpan? retryDelay = null)
+    {
+        var services = new ServiceCollection();
+        services.AddNaiveStrategy(o =>
+            {
+                o.AddSymbol("XRPUSDT", s => s with { Chunks = 2, Budget = 100m, BuyDownInterval = 0.01m, ProfitInterval = 0.001m, RebuyInterval = 0.05m });
+                o.RetryDelay = retryDelay ?? o.RetryDelay;
+            })
+            .AddBinanceExchange(o =>
+            {
+                o.ApiKey = Key;
+                o.SecretKey = Secret;
+                o.RestBaseUrl = new Uri(_server.RestBaseUrl);
+                o.WebSocketApiUrl = new Uri(_server.WebSocketApiUrl);
+                o.StreamBaseUrl = new Uri(_server.StreamBaseUrl);
+            });
+        return services.BuildServiceProvider();
+    }
+
     [Fact]
     public async Task Engine_EndToEnd_AgainstSandbox_BuysSellsWithoutDuplicates()
     {

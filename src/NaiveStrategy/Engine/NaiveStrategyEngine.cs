@@ -100,16 +100,10 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         ObjectDisposedException.ThrowIf(_disposed, this);
         settings.Validate();
-        var filters = await _exchange.GetSymbolFiltersAsync(settings.Symbol, cancellationToken);
-        if (!filters.IsSuccess)
-        {
-            throw new InvalidOperationException($"Cannot start {settings.Symbol}: the exchange did not give its filters ({filters.Error}).");
-        }
-
-        filters.Value.Validate();
+        var filters = await GetFiltersAsync(settings.Symbol, "start", cancellationToken);
         var engine = GetOrCreate(settings);
         engine.Post(SymbolInput.Control(SymbolInputKind.UpdateSettings, settings));
-        engine.Post(SymbolInput.Control(SymbolInputKind.Start, filters.Value));
+        engine.Post(SymbolInput.Control(SymbolInputKind.Start, filters));
     }
 
     /// <summary>Resumes a symbol's traders from saved states (same ids), then reconciles their open orders with the exchange.</summary>
@@ -118,15 +112,10 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(traders);
         settings.Validate();
-        var filters = await _exchange.GetSymbolFiltersAsync(settings.Symbol, cancellationToken);
-        if (!filters.IsSuccess)
-        {
-            throw new InvalidOperationException($"Cannot restore {settings.Symbol}: the exchange did not give its filters ({filters.Error}).");
-        }
-
+        var filters = await GetFiltersAsync(settings.Symbol, "restore", cancellationToken);
         var engine = GetOrCreate(settings);
         engine.Post(SymbolInput.Control(SymbolInputKind.UpdateSettings, settings));
-        engine.Post(SymbolInput.Control(SymbolInputKind.Restore, new RestoreRequest(filters.Value, traders, status)));
+        engine.Post(SymbolInput.Control(SymbolInputKind.Restore, new RestoreRequest(filters, traders, status)));
         Log.SymbolRestored(_logger, settings.Symbol, engine.State.Traders.Length, engine.State.Status);
         engine.Reconcile();
     }
@@ -197,6 +186,29 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
 
         _stopping.Dispose();
         _events.OnCompleted();
+    }
+
+    // A transient failure (rate limit, connection) is retried with backoff; anything else stops the start.
+    private async Task<SymbolFilters> GetFiltersAsync(string symbol, string what, CancellationToken cancellationToken)
+    {
+        var delay = _options.RetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            var filters = await _exchange.GetSymbolFiltersAsync(symbol, cancellationToken);
+            if (filters.IsSuccess)
+            {
+                filters.Value.Validate();
+                return filters.Value;
+            }
+
+            if (filters.Error.Kind != ExchangeErrorKind.Transient || attempt >= _options.MaxPlacementAttempts)
+            {
+                throw new InvalidOperationException($"Cannot {what} {symbol}: the exchange did not give its filters ({filters.Error}).");
+            }
+
+            await Task.Delay(delay, _time, cancellationToken);
+            delay *= 2;
+        }
     }
 
     private SymbolEngine GetOrCreate(SymbolSettings settings)
