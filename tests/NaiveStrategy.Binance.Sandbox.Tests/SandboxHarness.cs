@@ -23,20 +23,7 @@ internal sealed class SandboxHarness : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static SymbolFilters XrpUsdt { get; } = new()
-    {
-        Symbol = "XRPUSDT",
-        BaseAsset = "XRP",
-        QuoteAsset = "USDT",
-        TickSize = 0.0001m,
-        StepSize = 1m,
-        MinPrice = 0.0001m,
-        MaxPrice = 10_000m,
-        MinQuantity = 1m,
-        MaxQuantity = 9_000_000m,
-        MinNotional = 10m,
-        NotionalFilterName = "MIN_NOTIONAL",
-    };
+    public static SymbolFilters XrpUsdt { get; } = SandboxOptions.DefaultSymbol with { MaxQuantity = 9_000_000m };
 
     public static async Task<SandboxHarness> StartAsync(Action<SandboxOptions>? configure = null)
     {
