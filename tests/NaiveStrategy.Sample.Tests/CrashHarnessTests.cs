@@ -59,13 +59,18 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
             maxTraders = Math.Max(maxTraders, TradersIn(state));
         }
 
-        // A last, undisturbed run reconciles whatever happened during the last kill.
+        // A last, undisturbed run reconciles whatever happened during the last kill. It is given time
+        // until its journal has seen every fill the exchange made (on a loaded machine start-up is slow).
         using (var last = StartLive(state))
         {
-            await Task.Delay(4000);
+            await Task.Delay(3000);
             stopTrades.Cancel();
             await feeder;
-            await Task.Delay(1500);
+            for (var wait = 0; wait < 60 && !JournalSeesEveryFill(state, server); wait++)
+            {
+                await Task.Delay(500);
+            }
+
             last.Kill(entireProcessTree: true);
             await last.WaitForExitAsync();
         }
@@ -97,6 +102,13 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
         unseenFills.Should().Be(0, "after the final reconciliation the engine has seen every fill the exchange made");
         maxTraders.Should().BeLessThanOrEqualTo(Chunks);
         engineCash.Should().Be(exchangeCash, "PnL from the engine's journal equals PnL from the exchange's records");
+    }
+
+    private static bool JournalSeesEveryFill(string state, BinanceSandboxServer server)
+    {
+        using var store = new SqliteStrategyStore(state);
+        var seen = store.ReadOrderUpdates().GroupBy(u => u.ClientOrderId).ToDictionary(g => g.Key, g => g.Max(u => u.ExecutedQuantity), StringComparer.Ordinal);
+        return server.Exchange.Orders.All(o => o.ExecutedQuantity == 0 || (seen.TryGetValue(o.ClientOrderId, out var executed) && executed == o.ExecutedQuantity));
     }
 
     private static decimal Cash(OrderUpdate o) => (o.Side == OrderSide.Sell ? 1 : -1) * o.ExecutedQuantity * o.Price;
