@@ -54,6 +54,9 @@ public sealed class BinanceExchange : IExchange, IAsyncDisposable
     /// <summary>Request weight Binance reported used this minute.</summary>
     public int UsedWeight => _rest.UsedWeight;
 
+    /// <summary>Orders Binance reported placed in the current 10-second window.</summary>
+    public int OrderCount10Seconds => _rest.OrderCount10Seconds;
+
     /// <inheritdoc />
     public IObservable<OrderUpdate> OrderUpdates => _orderUpdates;
 

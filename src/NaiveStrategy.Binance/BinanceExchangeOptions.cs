@@ -30,6 +30,9 @@ public sealed class BinanceExchangeOptions
     /// <summary>Request weight per minute the account may use (X-MBX-USED-WEIGHT-1M); requests wait when 90 % is used.</summary>
     public int RequestWeightPerMinute { get; set; } = 6000;
 
+    /// <summary>Orders the account may place per 10 seconds (X-MBX-ORDER-COUNT-10S); placements wait when 90 % is used.</summary>
+    public int OrdersPer10Seconds { get; set; } = 100;
+
     /// <summary>How long a REST call may take before its status is treated as unknown.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -76,6 +79,11 @@ public sealed class BinanceExchangeOptionsValidator : IValidateOptions<BinanceEx
         if (options.RequestWeightPerMinute < 1)
         {
             errors.Add($"RequestWeightPerMinute must be >= 1, got {options.RequestWeightPerMinute.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (options.OrdersPer10Seconds < 1)
+        {
+            errors.Add($"OrdersPer10Seconds must be >= 1, got {options.OrdersPer10Seconds.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         foreach (var (url, field) in new[] { (options.RestBaseUrl, "RestBaseUrl"), (options.WebSocketApiUrl, "WebSocketApiUrl"), (options.StreamBaseUrl, "StreamBaseUrl") })

@@ -22,6 +22,8 @@ internal sealed class BinanceRestClient
     private long _bannedUntilTicks;
     private int _usedWeight;
     private long _weightMinute;
+    private int _orderCount;
+    private long _orderWindow;
 
     public BinanceRestClient(HttpClient http, BinanceExchangeOptions options, TimeProvider time, ILogger logger)
     {
@@ -33,6 +35,9 @@ internal sealed class BinanceRestClient
 
     /// <summary>Request weight used in the current minute, as Binance last reported it.</summary>
     public int UsedWeight => Volatile.Read(ref _usedWeight);
+
+    /// <summary>Orders placed in the current 10-second window, as Binance last reported it.</summary>
+    public int OrderCount10Seconds => Volatile.Read(ref _orderCount);
 
     /// <summary>Milliseconds to add to the local clock to get Binance's.</summary>
     public long OffsetMilliseconds => Interlocked.Read(ref _offsetMs);
@@ -87,6 +92,11 @@ internal sealed class BinanceRestClient
         }
 
         await ThrottleAsync(weight, cancellationToken);
+        if (placesOrder)
+        {
+            await ThrottleOrdersAsync(cancellationToken);
+        }
+
         var query = new List<KeyValuePair<string, string>>(parameters);
         if (signed)
         {
@@ -183,6 +193,13 @@ internal sealed class BinanceRestClient
 
     private void TrackWeight(HttpResponseMessage response)
     {
+        if (response.Headers.TryGetValues("X-MBX-ORDER-COUNT-10S", out var orders)
+            && int.TryParse(orders.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
+        {
+            Volatile.Write(ref _orderCount, count);
+            Interlocked.Exchange(ref _orderWindow, CurrentWindow(10_000));
+        }
+
         if (response.Headers.TryGetValues("X-MBX-USED-WEIGHT-1M", out var values)
             && int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var used))
         {
@@ -212,5 +229,21 @@ internal sealed class BinanceRestClient
         await Task.Delay(delay, _time, cancellationToken);
     }
 
-    private long CurrentMinute() => (_time.GetUtcNow().ToUnixTimeMilliseconds() + OffsetMilliseconds) / 60_000;
+    // Same for orders: when the next order would pass 90 % of the 10-second allowance, wait for the next window.
+    private async Task ThrottleOrdersAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Read(ref _orderWindow) != CurrentWindow(10_000) || OrderCount10Seconds + 1 <= _options.OrdersPer10Seconds * 9 / 10)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds() + OffsetMilliseconds;
+        var delay = TimeSpan.FromMilliseconds(10_000 - (now % 10_000) + 50);
+        Log.Throttle(_logger, OrderCount10Seconds, _options.OrdersPer10Seconds, delay);
+        await Task.Delay(delay, _time, cancellationToken);
+    }
+
+    private long CurrentMinute() => CurrentWindow(60_000);
+
+    private long CurrentWindow(long milliseconds) => (_time.GetUtcNow().ToUnixTimeMilliseconds() + OffsetMilliseconds) / milliseconds;
 }

@@ -11,7 +11,7 @@ internal static partial class Log
     [LoggerMessage(102, LogLevel.Warning, "Binance rate limit: HTTP {Status}, no request is sent before {Until}")]
     public static partial void Backoff(ILogger logger, int status, DateTimeOffset until);
 
-    [LoggerMessage(103, LogLevel.Information, "Binance request weight {Used} of {Limit} used this minute: waiting {Delay}")]
+    [LoggerMessage(103, LogLevel.Information, "Binance usage {Used} of {Limit} in the current window (request weight per minute or orders per 10 s): waiting {Delay}")]
     public static partial void Throttle(ILogger logger, int used, int limit, TimeSpan delay);
 
     [LoggerMessage(104, LogLevel.Information, "Binance server time offset {Offset} ms")]

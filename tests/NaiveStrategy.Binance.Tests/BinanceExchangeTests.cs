@@ -104,6 +104,15 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PlaceLimitOrderAsync_Headers_TrackWeightAndOrderCount()
+    {
+        (await _exchange.PlaceLimitOrderAsync(Buy("w1-b"))).IsSuccess.Should().BeTrue();
+        (await _exchange.PlaceLimitOrderAsync(Buy("w2-b"))).IsSuccess.Should().BeTrue();
+        _exchange.UsedWeight.Should().BePositive();
+        _exchange.OrderCount10Seconds.Should().BeInRange(2, 3);
+    }
+
+    [Fact]
     public async Task PlaceLimitOrderAsync_FilterFailure_RejectedWithBinanceCode()
     {
         var result = await _exchange.PlaceLimitOrderAsync(Buy("t2-b", qty: 1m));
