@@ -152,6 +152,27 @@ public sealed class BinanceExchange : IExchange, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public async ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default)
+    {
+        // Weight 5 with orderId (20 without), as Binance documents GET /api/v3/myTrades.
+        var answer = await _rest.SendAsync(HttpMethod.Get, "/api/v3/myTrades", [new("symbol", symbol), new("orderId", orderId.ToString(CultureInfo.InvariantCulture))], signed: true, weight: 5, placesOrder: false, cancellationToken);
+        if (!answer.IsSuccess)
+        {
+            return answer.Error;
+        }
+
+        try
+        {
+            IReadOnlyList<OrderFill> fills = answer.Value.EnumerateArray().Select(BinanceJson.Fill).ToArray();
+            return ExchangeResult<IReadOnlyList<OrderFill>>.Success(fills);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+        {
+            return new ExchangeError(ExchangeErrorKind.Transient, 0, "unreadable myTrades answer: " + ex.Message);
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default)
     {
         var answer = await _rest.SendAsync(HttpMethod.Get, "/api/v3/openOrders", [new("symbol", symbol)], signed: true, weight: 6, placesOrder: false, cancellationToken);
@@ -227,7 +248,10 @@ public sealed class BinanceExchange : IExchange, IAsyncDisposable
     {
         var cid = order.TryGetProperty("origClientOrderId", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString()! : BinanceJson.String(order, "clientOrderId");
         var fees = _fees.GetValueOrDefault(cid);
-        return BinanceJson.Order(order, fees?.Total ?? 0m, fees?.Asset);
+        var update = BinanceJson.Order(order, fees?.Total ?? 0m, fees?.Asset);
+
+        // REST order answers carry no commission: only fills the user data stream showed us are counted.
+        return fees?.Covers(update.ExecutedQuantity) ?? update.ExecutedQuantity == 0 ? update : update with { CommissionKnown = false };
     }
 
     private OrderUpdate Track(OrderUpdate update)
@@ -301,8 +325,9 @@ public sealed class BinanceExchange : IExchange, IAsyncDisposable
             return Task.CompletedTask;
         }, cancellationToken);
 
-    // executionReport → cumulative OrderUpdate. Commission ('n') is per fill: summed once per trade id,
-    // so a duplicated report does not count a fee twice.
+    // executionReport → cumulative OrderUpdate. Commission ('n') and quantity ('l') are per fill: summed
+    // once per trade id, so a duplicated report does not count a fee twice, and the commission is known
+    // only while the fills seen add up to the executed quantity ('z').
     private OrderUpdate ExecutionReport(JsonElement e)
     {
         var execution = BinanceJson.String(e, "x");
@@ -310,13 +335,18 @@ public sealed class BinanceExchange : IExchange, IAsyncDisposable
         var fees = _fees.GetOrAdd(cid, _ => new Fees());
         if (execution == "TRADE" && e.TryGetProperty("t", out var t) && t.GetInt64() >= 0)
         {
-            fees.Add(t.GetInt64(), BinanceJson.Decimal(e, "n"), e.TryGetProperty("N", out var asset) ? asset.GetString() : null);
+            fees.Add(t.GetInt64(), BinanceJson.Decimal(e, "l"), BinanceJson.Decimal(e, "n"), e.TryGetProperty("N", out var asset) ? asset.GetString() : null);
         }
 
+        var executed = BinanceJson.Decimal(e, "z");
         return new OrderUpdate(
             BinanceJson.String(e, "s"), cid, BinanceJson.Long(e, "i"), BinanceJson.Side(BinanceJson.String(e, "S")),
-            BinanceJson.Decimal(e, "p"), BinanceJson.Decimal(e, "q"), BinanceJson.Decimal(e, "z"), BinanceJson.Status(BinanceJson.String(e, "X")),
-            fees.Total, fees.Asset, BinanceJson.Time(BinanceJson.Long(e, "T")));
+            BinanceJson.Decimal(e, "p"), BinanceJson.Decimal(e, "q"), executed, BinanceJson.Status(BinanceJson.String(e, "X")),
+            fees.Total, fees.Asset, BinanceJson.Time(BinanceJson.Long(e, "T")))
+        {
+            // A connection that missed some of the order's trades knows only part of its commission.
+            CommissionKnown = fees.Covers(executed),
+        };
     }
 
     // One WebSocket, kept alive: reconnects with exponential backoff after a drop and proactively before
@@ -410,12 +440,23 @@ public sealed class BinanceExchange : IExchange, IAsyncDisposable
 
         public string? Asset { get; private set; }
 
-        public void Add(long tradeId, decimal commission, string? asset)
+        private decimal Quantity { get; set; }
+
+        public bool Covers(decimal executed)
+        {
+            lock (_trades)
+            {
+                return Quantity == executed;
+            }
+        }
+
+        public void Add(long tradeId, decimal quantity, decimal commission, string? asset)
         {
             lock (_trades)
             {
                 if (_trades.Add(tradeId))
                 {
+                    Quantity += quantity;
                     Total += commission;
                     Asset = asset ?? Asset;
                 }

@@ -60,6 +60,17 @@ internal static class BinanceJson
             Time(time));
     }
 
+    // One entry of GET /api/v3/myTrades.
+    public static OrderFill Fill(JsonElement e) => new(
+        String(e, "symbol"),
+        Long(e, "id"),
+        Long(e, "orderId"),
+        Decimal(e, "price"),
+        Decimal(e, "qty"),
+        Decimal(e, "commission"),
+        e.TryGetProperty("commissionAsset", out var a) && a.ValueKind == JsonValueKind.String && a.GetString() is { Length: > 0 } asset ? asset : null,
+        Time(Long(e, "time")));
+
     public static TradeEvent Trade(JsonElement e, string symbol) => new(
         symbol,
         Long(e, "t"),

@@ -24,6 +24,7 @@ public sealed class InMemoryExchange : IExchange
     private readonly ObserverSet<OrderUpdate> _updates = new();
     private readonly Queue<PlacementFault> _faults = new();
     private long _nextOrderId = 1;
+    private long _nextTradeId = 1;
     private readonly ConcurrentDictionary<string, Route> _routes = new(StringComparer.Ordinal);
     private RouteCache? _lastRoute;
 
@@ -176,6 +177,23 @@ public sealed class InMemoryExchange : IExchange
 
         _updates.OnNext(update);
         return new(update);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_symbols.ContainsKey(symbol))
+            {
+                return new(InvalidSymbol());
+            }
+
+            var order = _all.Find(o => o.OrderId == orderId && string.Equals(o.Request.Symbol, symbol, StringComparison.Ordinal));
+            return order is null
+                ? new(new ExchangeError(ExchangeErrorKind.NotFound, -2013, "Order does not exist."))
+                : new(ExchangeResult<IReadOnlyList<OrderFill>>.Success(order.Fills?.ToArray() ?? []));
+        }
     }
 
     /// <inheritdoc />
@@ -346,22 +364,28 @@ public sealed class InMemoryExchange : IExchange
             var fee = _options.FeeAsset == FeeAsset.Quote ? notional * _options.FeeRate : quantity * _options.FeeRate;
             var feeAsset = _options.FeeAsset == FeeAsset.Quote ? f.QuoteAsset : f.BaseAsset;
             Credit(f.BaseAsset, quantity - (feeAsset == f.BaseAsset ? fee : 0));
-            order.Commission += fee;
-            order.CommissionAsset = feeAsset;
+            Record(order, quantity, fee, feeAsset, time);
         }
         else
         {
             Release(f.BaseAsset, quantity, order);
             var fee = notional * _options.FeeRate;
             Credit(f.QuoteAsset, notional - fee);
-            order.Commission += fee;
-            order.CommissionAsset = f.QuoteAsset;
+            Record(order, quantity, fee, f.QuoteAsset, time);
         }
 
         if (order.Status == OrderStatus.Filled)
         {
             Unlock(order);
         }
+    }
+
+    // The order's cumulative commission and its trade history (what GetOrderFillsAsync answers).
+    private void Record(MockOrder order, decimal quantity, decimal fee, string feeAsset, DateTimeOffset time)
+    {
+        order.Commission += fee;
+        order.CommissionAsset = feeAsset;
+        (order.Fills ??= []).Add(new OrderFill(order.Request.Symbol, _nextTradeId++, order.OrderId, order.Price, quantity, fee, feeAsset, time));
     }
 
     // Takes a filled amount out of the order's lock.
@@ -410,6 +434,8 @@ public sealed class InMemoryExchange : IExchange
         public string? CommissionAsset { get; set; }
 
         public DateTimeOffset Time { get; set; }
+
+        public List<OrderFill>? Fills { get; set; }
 
         public OrderUpdate ToUpdate() => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time);
     }

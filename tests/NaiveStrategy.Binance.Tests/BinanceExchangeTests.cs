@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NaiveStrategy.Binance.Sandbox;
+using NaiveStrategy.Mock;
 
 namespace NaiveStrategy.Binance.Tests;
 
@@ -271,6 +272,72 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         }
 
         orders.Should().Contain(o => o.Side == OrderSide.Sell && o.Status == OrderStatus.Filled);
+    }
+
+    // BUY 37 @ 0.495 (18.5 / 0.495 = 37.37); the sandbox takes 0.1 % of it in XRP: 36.963 held, SELL 36.
+    private static SymbolSettings ThirtySeven(SymbolSettings s) => s with { Chunks = 1, Budget = 18.5m, BuyDownInterval = 0.01m, ProfitInterval = 0.001m, RebuyInterval = 0.05m };
+
+    private NaiveStrategyEngine Engine(BinanceExchange exchange, IStrategyStore store, string run)
+    {
+        var options = new NaiveStrategyOptions { RetryDelay = TimeSpan.FromMilliseconds(100) };
+        options.AddSymbol("XRPUSDT", ThirtySeven);
+        return new NaiveStrategyEngine(exchange, Options.Create(options), new TraderIdGenerator(run), TimeProvider.System, store: store);
+    }
+
+    private async Task<OrderUpdate> OrderOnServer(OrderSide side) =>
+        await Eventually(() => Task.FromResult(_server.Exchange.Orders.FirstOrDefault(o => o.Side == side)));
+
+    private void AssertSoldWhatWasHeld(OrderUpdate sell)
+    {
+        sell.Quantity.Should().Be(36m, "BUY 37 less 0.037 XRP of fee leaves 36.963");
+        sell.Status.Should().NotBe(OrderStatus.Rejected);
+        _server.Exchange.Orders.Select(o => (o.Side, o.Quantity)).Should().Equal((OrderSide.Buy, 37m), (OrderSide.Sell, 36m));
+        _server.Exchange.GetBalance("XRP").Should().Be(new Balance("XRP", 0.963m, 36m), "only the fee's remainder is left unsold");
+    }
+
+    [Fact]
+    public async Task Engine_UserDataStreamDownAtTheFill_SellsWhatIsHeldNotWhatWasBought()
+    {
+        await using var engine = Engine(_exchange, new InMemoryStrategyStore(), "a");
+        await engine.StartAsync();
+        await Eventually(async () =>
+        {
+            _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.50m, 1000m, T0));
+            await Task.Delay(50);
+            return _server.Exchange.Orders.Count > 0 ? _server.Exchange.Orders[0] : null;
+        });
+        (await OrderOnServer(OrderSide.Buy)).Quantity.Should().Be(37m);
+
+        _server.Faults.DropWebSockets(SandboxSocketKinds.WebSocketApi);
+        _server.PublishTrade(new TradeEvent("XRPUSDT", 2, 0.49m, 1000m, T0.AddSeconds(1))); // fills while the user data stream is down
+
+        AssertSoldWhatWasHeld(await OrderOnServer(OrderSide.Sell));
+    }
+
+    [Fact]
+    public async Task Engine_RestartLearnsFilledBuyByReconciliation_SellsWhatIsHeld()
+    {
+        var store = new InMemoryStrategyStore();
+        await using (var first = Engine(_exchange, store, "a"))
+        {
+            await first.StartAsync();
+            await Eventually(async () =>
+            {
+                _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.50m, 1000m, T0));
+                await Task.Delay(50);
+                return first.GetState("XRPUSDT")!.Traders.FirstOrDefault(t => t.BuyOrder?.OrderId is not null);
+            });
+        }
+
+        await _exchange.DisposeAsync(); // the process is gone
+        _server.PublishTrade(new TradeEvent("XRPUSDT", 2, 0.49m, 1000m, T0.AddSeconds(1))); // the BUY fills while it is down
+        (await OrderOnServer(OrderSide.Buy)).Status.Should().Be(OrderStatus.Filled);
+
+        await using var restarted = Create(Key, Secret);
+        await using var second = Engine(restarted, store, "b");
+        await second.StartAsync();
+
+        AssertSoldWhatWasHeld(await OrderOnServer(OrderSide.Sell));
     }
 
     private ServiceProvider EngineProvider(TimeSpan? retryDelay = null)

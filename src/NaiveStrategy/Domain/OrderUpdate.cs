@@ -4,7 +4,9 @@ namespace NaiveStrategy;
 /// The state of one of our orders as the exchange reports it: the answer to a placement or a query,
 /// or an entry of the order update stream (Binance's <c>executionReport</c>).
 /// Quantities and commission are cumulative over the order's life, so a duplicate or late update can
-/// be recognised and dropped.
+/// be recognised and dropped. An update learned from an order query may not carry the commission of
+/// its fills (Binance's order endpoints have none): it then says so with <see cref="CommissionKnown"/>
+/// set to false, and the engine asks for the order's fills before a trader sees it.
 /// </summary>
 /// <param name="Symbol">Upper-case symbol.</param>
 /// <param name="ClientOrderId">The id we chose when placing the order.</param>
@@ -28,4 +30,12 @@ public sealed record OrderUpdate(
     OrderStatus Status,
     decimal Commission,
     string? CommissionAsset,
-    DateTimeOffset Time);
+    DateTimeOffset Time)
+{
+    /// <summary>
+    /// True when <see cref="Commission"/> covers every fill up to <see cref="ExecutedQuantity"/>.
+    /// False for an update that reports fills without (all of) their commission, e.g. an order query
+    /// answered while the update stream was down.
+    /// </summary>
+    public bool CommissionKnown { get; init; } = true;
+}

@@ -80,6 +80,12 @@ internal static partial class Log
     [LoggerMessage(26, LogLevel.Error, "The order update stream failed")]
     public static partial void OrderStreamFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(27, LogLevel.Information, "The trader({TraderId}) {Symbol} order {ClientOrderId} reported {Executed} executed without its commission: asking the exchange for its fills before acting on it")]
+    public static partial void AskingForFills(ILogger logger, string traderId, string symbol, string clientOrderId, decimal executed);
+
+    [LoggerMessage(28, LogLevel.Warning, "The trader({TraderId}) {Symbol} order {ClientOrderId}: fills not known yet ({Error}); attempt {Attempt}, asking again in {Delay}")]
+    public static partial void FillsNotKnown(ILogger logger, string traderId, string symbol, string clientOrderId, ExchangeError? error, int attempt, TimeSpan delay);
+
     [LoggerMessage(21, LogLevel.Information, "{Symbol} is shutting down: running traders finish their cycle")]
     public static partial void ShuttingDown(ILogger logger, string symbol);
 }

@@ -233,7 +233,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     {
         if (_symbols.TryGetValue(update.Symbol, out var engine))
         {
-            engine.Post(SymbolInput.ForUpdate(update));
+            engine.PostUpdate(update);
         }
     }
 

@@ -12,8 +12,6 @@ namespace NaiveStrategy.Engine;
 /// </summary>
 internal sealed class SymbolEngine
 {
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
-
     private readonly Lock _gate = new();
     private readonly Queue<SymbolInput> _queue = new();
     private readonly Leader _leader;
@@ -25,6 +23,7 @@ internal sealed class SymbolEngine
     private readonly CancellationToken _stopping;
     private readonly Action<Task> _track;
     private readonly IStrategyStore? _store;
+    private readonly FillCommissions _commissions;
     private LeaderState _state;
     private bool _draining;
 
@@ -40,6 +39,7 @@ internal sealed class SymbolEngine
         _publish = publish;
         _track = track;
         _stopping = stopping;
+        _commissions = new FillCommissions(exchange, options, time, logger, stopping);
     }
 
     public string Symbol => _state.Symbol;
@@ -71,6 +71,48 @@ internal sealed class SymbolEngine
                 _draining = false;
             }
         }
+    }
+
+    /// <summary>
+    /// An order update from any source. One that reports a new fill without its commission is held
+    /// back until the exchange's fills give it: a trader must know its fee before it sizes a SELL.
+    /// </summary>
+    public void PostUpdate(OrderUpdate update)
+    {
+        if (update.CommissionKnown || update.ExecutedQuantity == 0 || FindOrder(update.ClientOrderId) is not ({ } traderId, { } known) || known.ExecutedQuantity >= update.ExecutedQuantity)
+        {
+            // Nothing to complete: no fill, a fill already known with its fee, or an order no trader has.
+            Post(SymbolInput.ForUpdate(update));
+            return;
+        }
+
+        _track(CompleteAndPostAsync(update, traderId));
+    }
+
+    private async Task CompleteAndPostAsync(OrderUpdate update, string traderId)
+    {
+        if (await _commissions.CompleteAsync(update, traderId, State.Filters?.BaseAsset) is { } complete)
+        {
+            Post(SymbolInput.ForUpdate(complete));
+        }
+    }
+
+    private (string TraderId, TrackedOrder Order)? FindOrder(string clientOrderId)
+    {
+        foreach (var trader in State.Traders)
+        {
+            if (trader.BuyOrder is { } buy && string.Equals(buy.ClientOrderId, clientOrderId, StringComparison.Ordinal))
+            {
+                return (trader.TraderId, buy);
+            }
+
+            if (trader.SellOrder is { } sell && string.Equals(sell.ClientOrderId, clientOrderId, StringComparison.Ordinal))
+            {
+                return (trader.TraderId, sell);
+            }
+        }
+
+        return null;
     }
 
     private void Process(in SymbolInput input)
@@ -287,7 +329,7 @@ internal sealed class SymbolEngine
     {
         if (result.IsSuccess)
         {
-            Post(SymbolInput.ForUpdate(result.Value));
+            PostUpdate(result.Value);
             return;
         }
 
@@ -296,7 +338,7 @@ internal sealed class SymbolEngine
         switch (error.Kind)
         {
             case ExchangeErrorKind.Transient when attempt < _options.MaxPlacementAttempts:
-                var delay = Backoff(attempt);
+                var delay = Backoff.Delay(_options.RetryDelay, attempt);
                 Log.PlacementRetry(_logger, order.TraderId, Symbol, clientOrderId, error, attempt, delay);
                 _track(RetryPlaceAsync(order, attempt + 1, delay));
                 break;
@@ -335,7 +377,7 @@ internal sealed class SymbolEngine
         var last = cause ?? new ExchangeError(ExchangeErrorKind.Unknown, 0, "no answer");
         for (var query = 1; query <= _options.MaxStatusQueries; query++)
         {
-            if ((cause is not null || query > 1) && !await DelayAsync(Backoff(query)))
+            if ((cause is not null || query > 1) && !await DelayAsync(Backoff.Delay(_options.RetryDelay, query)))
             {
                 return;
             }
@@ -356,7 +398,7 @@ internal sealed class SymbolEngine
 
             if (found.IsSuccess)
             {
-                Post(SymbolInput.ForUpdate(found.Value));
+                PostUpdate(found.Value);
                 return;
             }
 
@@ -401,13 +443,6 @@ internal sealed class SymbolEngine
         {
             return false;
         }
-    }
-
-    private TimeSpan Backoff(int attempt)
-    {
-        var factor = Math.Pow(2, Math.Min(attempt - 1, 16));
-        var delay = TimeSpan.FromTicks((long)Math.Min(_options.RetryDelay.Ticks * factor, MaxDelay.Ticks));
-        return delay;
     }
 
     private static ExchangeResult<OrderUpdate> Result(ValueTask<ExchangeResult<OrderUpdate>> pending)

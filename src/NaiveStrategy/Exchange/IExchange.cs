@@ -15,11 +15,22 @@ public interface IExchange
     /// </summary>
     ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>The current state of an order, by client order id.</summary>
+    /// <summary>
+    /// The current state of an order, by client order id. When the exchange's answer does not carry
+    /// the commission of every fill, the update says so (<see cref="OrderUpdate.CommissionKnown"/> false).
+    /// </summary>
     ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default);
 
     /// <summary>Cancels an open order by client order id; returns its final state.</summary>
     ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The fills (trades) of one of our orders, by the exchange's order id, with their commission.
+    /// The engine calls it for an update whose <see cref="OrderUpdate.CommissionKnown"/> is false, before
+    /// any trader sizes a SELL from it; an exchange may answer with fewer fills than executed for a
+    /// moment after a fill (the engine then asks again).
+    /// </summary>
+    ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default);
 
     /// <summary>Open orders of a symbol.</summary>
     ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default);
