@@ -49,7 +49,7 @@ internal static class Pipeline
         var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { filters }, Balances = { ["USDT"] = 1_000m }, StartTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero) });
         var options = new NaiveStrategyOptions();
         options.AddSymbol("XRPUSDT", s => s with { Chunks = 5, Budget = 1_000m, BuyDownInterval = 0.001m, ProfitInterval = 0.002m, RebuyInterval = 0.005m });
-        await using var engine = new NaiveStrategyEngine(exchange, Options.Create(options), new TraderIdGenerator("bench"), exchange.Clock);
+        await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("bench"), exchange.Clock);
         using var session = new BacktestSession(engine, exchange);
         await session.StartAsync();
         foreach (var trade in TradeFileReader.Open([path]))

@@ -49,24 +49,21 @@ internal static class LiveCommands
             ? BinanceExchangeInfo.Load(info).GetValueOrDefault(settings.Symbol) ?? throw new UsageException($"{settings.Symbol} is not in {info}.")
             : SandboxOptions.DefaultSymbol with { Symbol = settings.Symbol };
 
-        // Market data only: the public trade stream needs no keys; no signed call is ever made in this mode.
-        await using var market = new BinanceExchange(new HttpClient(), Options.Create(new BinanceExchangeOptions
-        {
-            ApiKey = "paper",
-            SecretKey = "paper",
-            UseTestnet = false,
-            StreamBaseUrl = cl.String("stream-url") is { } url ? new Uri(url) : null,
-        }));
+        // Binance's public trade streams (no keys, no signed call) matched by the in-memory exchange.
         var services = Services(cl.String("log-level"));
-        services.AddNaiveStrategy(o => o.Symbols.Add(settings)).AddMockExchange(o =>
-        {
-            o.Symbols.Add(filters);
-            o.Balances[filters.QuoteAsset] = settings.Budget;
-            o.FeeRate = settings.FeeRate;
-        });
+        services.AddNaiveStrategy(o => o.Symbols.Add(settings))
+            .AddBinanceMarketData(o =>
+            {
+                o.UseTestnet = false;
+                o.StreamBaseUrl = cl.String("stream-url") is { } url ? new Uri(url) : null;
+            })
+            .AddMockExchange(o =>
+            {
+                o.Symbols.Add(filters);
+                o.Balances[filters.QuoteAsset] = settings.Budget;
+                o.FeeRate = settings.FeeRate;
+            });
         await using var provider = services.BuildServiceProvider();
-        var exchange = provider.GetRequiredService<InMemoryExchange>();
-        using var feed = market.MarketTrades(settings.Symbol).Subscribe(t => exchange.PublishTrade(t));
         return await RunEngineAsync(provider, output, "paper", cancellationToken);
     }
 

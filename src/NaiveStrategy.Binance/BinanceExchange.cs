@@ -11,24 +11,22 @@ using Microsoft.Extensions.Options;
 namespace NaiveStrategy.Binance;
 
 /// <summary>
-/// Binance spot behind <see cref="IExchange"/>: signed REST for orders and account, the
-/// <c>&lt;symbol&gt;@trade</c> market stream, and our order updates from the WebSocket API user data
+/// Binance spot behind <see cref="IExchange"/> and <see cref="IMarketData"/>: signed REST for orders and
+/// account, the <c>&lt;symbol&gt;@trade</c> market streams (<see cref="BinanceMarketData"/>), and our order updates from the WebSocket API user data
 /// stream (<c>userDataStream.subscribe.signature</c>, <c>executionReport</c>). Streams reconnect with
 /// backoff (and before Binance's 24 h limit); after every (re)connection of the user data stream the
 /// open orders placed here are queried, so no fill is missed. A placement whose status is unknown is
 /// queried by client order id before anything else; it is sent again (same client order id) only when
 /// Binance says it does not exist.
 /// </summary>
-public sealed class BinanceExchange : IExchange, IAsyncDisposable
+public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-
     private readonly BinanceExchangeOptions _options;
     private readonly BinanceRestClient _rest;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, SymbolFilters> _filters = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IObservable<TradeEvent>> _trades = new(StringComparer.Ordinal);
+    private readonly BinanceMarketData _marketData;
     private readonly ConcurrentDictionary<string, Fees> _fees = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _open = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
@@ -49,6 +47,10 @@ public sealed class BinanceExchange : IExchange, IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("NaiveStrategy.Binance");
         _rest = new BinanceRestClient(http, _options, _time, _logger);
         _orderUpdates = Observable.Create<OrderUpdate>(RunUserDataStreamAsync).Publish().RefCount();
+        _marketData = new BinanceMarketData(
+            Options.Create(new BinanceMarketDataOptions { UseTestnet = _options.UseTestnet, StreamBaseUrl = _options.StreamBaseUrl, ReconnectEvery = _options.ReconnectEvery }),
+            _time,
+            loggerFactory);
     }
 
     /// <summary>Request weight Binance reported used this minute.</summary>
@@ -61,11 +63,7 @@ public sealed class BinanceExchange : IExchange, IAsyncDisposable
     public IObservable<OrderUpdate> OrderUpdates => _orderUpdates;
 
     /// <inheritdoc />
-    public IObservable<TradeEvent> MarketTrades(string symbol)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
-        return _trades.GetOrAdd(symbol, s => Observable.Create<TradeEvent>((observer, ct) => RunTradeStreamAsync(s, observer, ct)).Publish().RefCount());
-    }
+    public IObservable<TradeEvent> MarketTrades(string symbol) => _marketData.MarketTrades(symbol);
 
     /// <inheritdoc />
     public async ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default)
@@ -204,6 +202,7 @@ public sealed class BinanceExchange : IExchange, IAsyncDisposable
     {
         // Cancelled, not disposed: stream loops still starting may read its token.
         await _disposing.CancelAsync();
+        await _marketData.DisposeAsync();
     }
 
     private async Task<ExchangeResult<OrderUpdate>> SendOrderAsync(OrderRequest request, SymbolFilters filters, CancellationToken cancellationToken)
@@ -268,24 +267,8 @@ public sealed class BinanceExchange : IExchange, IAsyncDisposable
         return update;
     }
 
-    private async Task RunTradeStreamAsync(string symbol, IObserver<TradeEvent> observer, CancellationToken cancellationToken)
-    {
-        var url = new Uri(_options.Streams, "/ws/" + symbol.ToLowerInvariant() + "@trade");
-        await RunSocketAsync($"{symbol} trade", url, onConnected: null, message =>
-        {
-            var root = message.RootElement;
-            var data = root.TryGetProperty("data", out var d) ? d : root;
-            if (data.TryGetProperty("e", out var e) && e.GetString() == "trade")
-            {
-                observer.OnNext(BinanceJson.Trade(data, symbol));
-            }
-
-            return Task.CompletedTask;
-        }, cancellationToken);
-    }
-
     private Task RunUserDataStreamAsync(IObserver<OrderUpdate> observer, CancellationToken cancellationToken) =>
-        RunSocketAsync("user data", _options.WebSocketApi, async socket =>
+        new BinanceSocket("user data", _options.WebSocketApi, _options.ReconnectEvery, _time, _logger).RunAsync(async socket =>
         {
             var timestamp = (_time.GetUtcNow().ToUnixTimeMilliseconds() + _rest.OffsetMilliseconds).ToString(CultureInfo.InvariantCulture);
             var signed = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["apiKey"] = _options.ApiKey!, ["timestamp"] = timestamp };
@@ -323,7 +306,7 @@ public sealed class BinanceExchange : IExchange, IAsyncDisposable
             }
 
             return Task.CompletedTask;
-        }, cancellationToken);
+        }, cancellationToken, _disposing.Token);
 
     // executionReport → cumulative OrderUpdate. Commission ('n') and quantity ('l') are per fill: summed
     // once per trade id, so a duplicated report does not count a fee twice, and the commission is known
@@ -347,89 +330,6 @@ public sealed class BinanceExchange : IExchange, IAsyncDisposable
             // A connection that missed some of the order's trades knows only part of its commission.
             CommissionKnown = fees.Covers(executed),
         };
-    }
-
-    // One WebSocket, kept alive: reconnects with exponential backoff after a drop and proactively before
-    // Binance's 24 h limit. ClientWebSocket answers the server's pings itself.
-    private async Task RunSocketAsync(string name, Uri url, Func<ClientWebSocket, Task>? onConnected, Func<JsonDocument, Task> onMessage, CancellationToken cancellationToken)
-    {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
-        var token = linked.Token;
-        var backoff = TimeSpan.FromMilliseconds(250);
-        var buffer = new byte[1 << 16];
-        while (!token.IsCancellationRequested)
-        {
-            string reason;
-            using var socket = new ClientWebSocket();
-            socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
-            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(token);
-            lifetime.CancelAfter(_options.ReconnectEvery);
-            try
-            {
-                await socket.ConnectAsync(url, lifetime.Token);
-                Log.Connected(_logger, name);
-                if (onConnected is not null)
-                {
-                    await onConnected(socket);
-                }
-
-                backoff = TimeSpan.FromMilliseconds(250);
-                using var message = new MemoryStream();
-                while (socket.State == WebSocketState.Open)
-                {
-                    var received = await socket.ReceiveAsync(buffer, lifetime.Token);
-                    if (received.MessageType == WebSocketMessageType.Close)
-                    {
-                        break;
-                    }
-
-                    message.Write(buffer, 0, received.Count);
-                    if (!received.EndOfMessage)
-                    {
-                        continue;
-                    }
-
-                    try
-                    {
-                        using var document = JsonDocument.Parse(message.GetBuffer().AsMemory(0, (int)message.Length));
-                        await onMessage(document);
-                    }
-                    catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException)
-                    {
-                        Log.BadMessage(_logger, name, ex.Message);
-                    }
-
-                    message.SetLength(0);
-                }
-
-                reason = "closed by the server";
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (OperationCanceledException)
-            {
-                reason = "24 h limit";
-                backoff = TimeSpan.Zero;
-            }
-            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or InvalidOperationException)
-            {
-                reason = ex.Message;
-            }
-
-            Log.Reconnecting(_logger, name, reason, backoff);
-            try
-            {
-                await Task.Delay(backoff, _time, token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            backoff = TimeSpan.FromTicks(Math.Min(Math.Max(backoff.Ticks * 2, TimeSpan.FromMilliseconds(250).Ticks), MaxBackoff.Ticks));
-        }
     }
 
     private sealed class Fees

@@ -10,7 +10,7 @@ namespace NaiveStrategy.Mock;
 /// synchronously. Market trades enter through <see cref="PublishTrade"/>: orders are matched first,
 /// then order updates and the trade are published, outside the exchange's lock.
 /// </summary>
-public sealed class InMemoryExchange : IExchange
+public sealed class InMemoryExchange : IExchange, IMarketData
 {
     private readonly Lock _gate = new();
     private readonly InMemoryExchangeOptions _options;

@@ -177,6 +177,39 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BinanceMarketData_NoKeys_DeliversTradesFromTheStream()
+    {
+        await using var market = new BinanceMarketData(Options.Create(new BinanceMarketDataOptions { StreamBaseUrl = new Uri(_server.StreamBaseUrl) }));
+        var received = new List<TradeEvent>();
+        using var subscription = market.MarketTrades("XRPUSDT").Subscribe(t => { lock (received) { received.Add(t); } });
+        var trade = new TradeEvent("XRPUSDT", 78, 0.5124m, 13m, T0, false);
+        await Eventually(async () =>
+        {
+            _server.PublishTrade(trade);
+            await Task.Delay(20);
+            lock (received)
+            {
+                return received.Count > 0 ? received[0] as object : null;
+            }
+        });
+        received[0].Should().Be(trade);
+    }
+
+    [Fact]
+    public void AddBinanceMarketData_ThenMockExchange_PaperTradingWithoutKeys()
+    {
+        var services = new ServiceCollection();
+        services.AddNaiveStrategy()
+            .AddBinanceMarketData(o => o.StreamBaseUrl = new Uri(_server.StreamBaseUrl))
+            .AddMockExchange(o => o.Symbols.Add(SandboxOptions.DefaultSymbol));
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IMarketData>().Should().BeOfType<MatchedMarketData>();
+        provider.GetRequiredService<IExchange>().Should().BeOfType<InMemoryExchange>();
+        provider.GetService<BinanceExchange>().Should().BeNull("paper trading needs no keys and makes no signed call");
+    }
+
+    [Fact]
     public async Task OrderUpdates_FillByReplayedTrade_ExecutionReportWithCommission()
     {
         var updates = new List<OrderUpdate>();
@@ -281,7 +314,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     {
         var options = new NaiveStrategyOptions { RetryDelay = TimeSpan.FromMilliseconds(100) };
         options.AddSymbol("XRPUSDT", ThirtySeven);
-        return new NaiveStrategyEngine(exchange, Options.Create(options), new TraderIdGenerator(run), TimeProvider.System, store: store);
+        return new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator(run), TimeProvider.System, store: store);
     }
 
     private async Task<OrderUpdate> OrderOnServer(OrderSide side) =>

@@ -13,7 +13,7 @@ public sealed class BacktestSessionTests
         var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp }, Balances = { ["USDT"] = 100m }, PartialFills = partial, FeeAsset = fee, StartTime = T0 });
         var options = new NaiveStrategyOptions();
         options.AddSymbol("XRPUSDT", s => s with { Chunks = 4, Budget = 100m, BuyDownInterval = 0.002m, ProfitInterval = 0.003m, RebuyInterval = 0.01m });
-        await using var engine = new NaiveStrategyEngine(exchange, Options.Create(options), new TraderIdGenerator("bt"), exchange.Clock);
+        await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("bt"), exchange.Clock);
         using var session = new BacktestSession(engine, exchange, TimeSpan.FromMinutes(1));
         await session.StartAsync();
         long id = 0;
@@ -92,7 +92,7 @@ public sealed class BacktestSessionTests
         var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp }, Balances = { ["USDT"] = 100m }, StartTime = T0 });
         var options = new NaiveStrategyOptions();
         options.AddSymbol("XRPUSDT", s => s with { Chunks = 5, Budget = 100m, BuyDownInterval = 0.01m, RebuyInterval = 0.5m });
-        await using var engine = new NaiveStrategyEngine(exchange, Options.Create(options), new TraderIdGenerator("bt"), exchange.Clock);
+        await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("bt"), exchange.Clock);
         using var session = new BacktestSession(engine, exchange);
         await session.StartAsync();
         var trade = new TradeEvent("XRPUSDT", 1, 0.5m, 1m, T0);

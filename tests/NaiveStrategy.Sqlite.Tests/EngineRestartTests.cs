@@ -21,7 +21,7 @@ public sealed class EngineRestartTests : IDisposable
     {
         var options = new NaiveStrategyOptions();
         options.Symbols.Add(Settings());
-        return new NaiveStrategyEngine(exchange, Options.Create(options), new TraderIdGenerator(run), exchange.Clock, store: store);
+        return new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator(run), exchange.Clock, store: store);
     }
 
     private static TradeEvent Trade(decimal price, long id) => new("XRPUSDT", id, price, 1000m, T0.AddSeconds(id));

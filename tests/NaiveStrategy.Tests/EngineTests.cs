@@ -23,7 +23,7 @@ public sealed class EngineTests
     {
         options ??= new NaiveStrategyOptions();
         options.Symbols.Add(settings);
-        return new NaiveStrategyEngine(exchange, Options.Create(options), new TraderIdGenerator("t"), time ?? exchange.Clock, logs);
+        return new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("t"), time ?? exchange.Clock, logs);
     }
 
     private static IEnumerable<decimal> FallThenRise()

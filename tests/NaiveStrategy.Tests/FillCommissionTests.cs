@@ -22,11 +22,11 @@ public sealed class FillCommissionTests
         StartTime = T0,
     });
 
-    private static NaiveStrategyEngine Engine(IExchange exchange, IStrategyStore store, string run)
+    private static NaiveStrategyEngine Engine(IExchange exchange, IMarketData marketData, IStrategyStore store, string run)
     {
         var options = new NaiveStrategyOptions { RetryDelay = TimeSpan.FromMilliseconds(5) };
         options.Symbols.Add(Setting);
-        return new NaiveStrategyEngine(exchange, Options.Create(options), new TraderIdGenerator(run), TimeProvider.System, store: store);
+        return new NaiveStrategyEngine(exchange, marketData, Options.Create(options), new TraderIdGenerator(run), TimeProvider.System, store: store);
     }
 
     private static async Task<OrderUpdate> SellOf(InMemoryExchange exchange)
@@ -48,7 +48,7 @@ public sealed class FillCommissionTests
     {
         var exchange = Exchange();
         var store = new InMemoryStrategyStore();
-        await using (var first = Engine(exchange, store, "a"))
+        await using (var first = Engine(exchange, exchange, store, "a"))
         {
             await first.StartAsync();
             exchange.PublishTrade(Trade(0.5m, 1));
@@ -57,7 +57,7 @@ public sealed class FillCommissionTests
 
         exchange.PublishTrade(Trade(0.49m, 2)); // the BUY fills while the process is down
         var forgetful = new ForgetfulExchange(exchange, failFills: 2);
-        await using var second = Engine(forgetful, store, "b");
+        await using var second = Engine(forgetful, exchange, store, "b");
         await second.StartAsync();
 
         var sell = await SellOf(exchange);
@@ -72,7 +72,7 @@ public sealed class FillCommissionTests
     {
         var exchange = Exchange();
         var forgetful = new ForgetfulExchange(exchange, failFills: int.MaxValue) { StripStream = true };
-        await using var engine = Engine(forgetful, new InMemoryStrategyStore(), "c");
+        await using var engine = Engine(forgetful, exchange, new InMemoryStrategyStore(), "c");
         await engine.StartAsync();
         exchange.PublishTrade(Trade(0.5m, 1));
         exchange.PublishTrade(Trade(0.49m, 2));
@@ -136,8 +136,6 @@ public sealed class FillCommissionTests
         public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
 
         public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
-
-        public IObservable<TradeEvent> MarketTrades(string symbol) => inner.MarketTrades(symbol);
 
         private static ExchangeResult<OrderUpdate> Strip(ExchangeResult<OrderUpdate> result) => result.IsSuccess ? Strip(result.Value) : result;
 

@@ -17,7 +17,7 @@ public sealed class RestartTests
     {
         var options = new NaiveStrategyOptions();
         options.Symbols.Add(Settings(chunks: 3, rebuy: 0.02m, profit: 0.001m));
-        return new NaiveStrategyEngine(exchange, Options.Create(options), new TraderIdGenerator(run), exchange.Clock, store: store);
+        return new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator(run), exchange.Clock, store: store);
     }
 
     [Fact]

@@ -9,7 +9,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the Binance adapter.</summary>
 public static class BinanceExchangeBuilderExtensions
 {
-    /// <summary>Uses Binance (testnet unless <see cref="BinanceExchangeOptions.UseTestnet"/> is false) as the <see cref="IExchange"/>; options are validated at start.</summary>
+    /// <summary>
+    /// Trades on Binance: <see cref="BinanceExchange"/> as the engine's <see cref="IExchange"/> and, unless
+    /// market data was added before, as its <see cref="IMarketData"/> too. Options are validated at start.
+    /// </summary>
     public static NaiveStrategyBuilder AddBinanceExchange(this NaiveStrategyBuilder builder, Action<BinanceExchangeOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -23,6 +26,30 @@ public static class BinanceExchangeBuilderExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<IExchange>(sp => sp.GetRequiredService<BinanceExchange>());
+        services.TryAddSingleton<IMarketData>(sp => sp.GetRequiredService<BinanceExchange>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Binance's public trade streams as the engine's <see cref="IMarketData"/>; no keys. Followed by
+    /// <c>AddMockExchange(…)</c>, this is paper trading: real prices, fills simulated in memory.
+    /// </summary>
+    public static NaiveStrategyBuilder AddBinanceMarketData(this NaiveStrategyBuilder builder, Action<BinanceMarketDataOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<BinanceMarketDataOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BinanceMarketDataOptions>, BinanceMarketDataOptionsValidator>());
+        services.TryAddSingleton(sp => new BinanceMarketData(
+            sp.GetRequiredService<IOptions<BinanceMarketDataOptions>>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<IMarketData>(sp => sp.GetRequiredService<BinanceMarketData>());
         return builder;
     }
 }

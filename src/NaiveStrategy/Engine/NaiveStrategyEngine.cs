@@ -9,11 +9,12 @@ namespace NaiveStrategy;
 
 /// <summary>
 /// Runs the strategy for any number of symbols against one <see cref="IExchange"/>: one leader and
-/// one serialized input stream per symbol, fed by the exchange's market trades and order updates.
+/// one serialized input stream per symbol, fed by the market data's trades and the exchange's order updates.
 /// </summary>
 public sealed class NaiveStrategyEngine : IAsyncDisposable
 {
     private readonly IExchange _exchange;
+    private readonly IMarketData _marketData;
     private readonly NaiveStrategyOptions _options;
     private readonly TraderIdGenerator _ids;
     private readonly TimeProvider _time;
@@ -30,15 +31,17 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
 
     /// <summary>Creates an engine.</summary>
     /// <param name="exchange">The exchange to trade on.</param>
+    /// <param name="marketData">Where public trades come from (often the exchange itself).</param>
     /// <param name="options">Symbols and retry policy.</param>
     /// <param name="ids">Source of trader ids.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="loggerFactory">Logging; none when null.</param>
     /// <param name="store">Durable state; when given, every change is saved before orders are sent and <see cref="StartAsync"/> resumes from it.</param>
-    public NaiveStrategyEngine(IExchange exchange, IOptions<NaiveStrategyOptions> options, TraderIdGenerator ids, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null, IStrategyStore? store = null)
+    public NaiveStrategyEngine(IExchange exchange, IMarketData marketData, IOptions<NaiveStrategyOptions> options, TraderIdGenerator ids, TimeProvider timeProvider, ILoggerFactory? loggerFactory = null, IStrategyStore? store = null)
     {
         _store = store;
         _exchange = exchange ?? throw new ArgumentNullException(nameof(exchange));
+        _marketData = marketData ?? throw new ArgumentNullException(nameof(marketData));
         _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
         _ids = ids ?? throw new ArgumentNullException(nameof(ids));
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
@@ -224,7 +227,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
 
             var engine = new SymbolEngine(LeaderState.Create(settings), new Leader(_ids), _exchange, _options, _time, _logger, Publish, Track, _store, _stopping.Token);
             _symbols[settings.Symbol] = engine;
-            _tradeSubscriptions[settings.Symbol] = _exchange.MarketTrades(settings.Symbol).Subscribe(new TradeObserver(engine, _logger));
+            _tradeSubscriptions[settings.Symbol] = _marketData.MarketTrades(settings.Symbol).Subscribe(new TradeObserver(engine, _logger));
             return engine;
         }
     }

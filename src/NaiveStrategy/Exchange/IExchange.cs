@@ -1,8 +1,9 @@
 namespace NaiveStrategy;
 
 /// <summary>
-/// What the strategy needs from an exchange. Exchange-neutral: Binance specifics (signing, weights,
-/// error codes) stay in the adapter. Only the engine's effects runner calls it.
+/// What the strategy needs from an exchange to trade: filters, orders, balances and the updates of our
+/// own orders (public trades come from <see cref="IMarketData"/>). Exchange-neutral: Binance specifics
+/// (signing, weights, error codes) stay in the adapter. Only the engine's effects runner calls it.
 /// </summary>
 public interface IExchange
 {
@@ -37,9 +38,6 @@ public interface IExchange
 
     /// <summary>Account balances.</summary>
     ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>Public trades of a symbol, as they happen.</summary>
-    IObservable<TradeEvent> MarketTrades(string symbol);
 
     /// <summary>Updates of our own orders (all symbols), as they happen. Fills reach traders only through this and through call results.</summary>
     IObservable<OrderUpdate> OrderUpdates { get; }

@@ -1,0 +1,95 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace NaiveStrategy.Binance;
+
+// One WebSocket, kept alive: reconnects with exponential backoff after a drop and proactively before
+// Binance's 24 h limit. ClientWebSocket answers the server's pings itself. Transport only: what a
+// message means is the caller's.
+internal sealed class BinanceSocket(string name, Uri url, TimeSpan reconnectEvery, TimeProvider time, ILogger logger)
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    public async Task RunAsync(Func<ClientWebSocket, Task>? onConnected, Func<JsonDocument, Task> onMessage, CancellationToken cancellationToken, CancellationToken disposing)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposing);
+        var token = linked.Token;
+        var backoff = FirstBackoff;
+        var buffer = new byte[1 << 16];
+        while (!token.IsCancellationRequested)
+        {
+            string reason;
+            using var socket = new ClientWebSocket();
+            socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
+            using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(token);
+            lifetime.CancelAfter(reconnectEvery);
+            try
+            {
+                await socket.ConnectAsync(url, lifetime.Token);
+                Log.Connected(logger, name);
+                if (onConnected is not null)
+                {
+                    await onConnected(socket);
+                }
+
+                backoff = FirstBackoff;
+                using var message = new MemoryStream();
+                while (socket.State == WebSocketState.Open)
+                {
+                    var received = await socket.ReceiveAsync(buffer, lifetime.Token);
+                    if (received.MessageType == WebSocketMessageType.Close)
+                    {
+                        break;
+                    }
+
+                    message.Write(buffer, 0, received.Count);
+                    if (!received.EndOfMessage)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        using var document = JsonDocument.Parse(message.GetBuffer().AsMemory(0, (int)message.Length));
+                        await onMessage(document);
+                    }
+                    catch (Exception ex) when (ex is JsonException or FormatException or KeyNotFoundException)
+                    {
+                        Log.BadMessage(logger, name, ex.Message);
+                    }
+
+                    message.SetLength(0);
+                }
+
+                reason = "closed by the server";
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                reason = "24 h limit";
+                backoff = TimeSpan.Zero;
+            }
+            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or InvalidOperationException)
+            {
+                reason = ex.Message;
+            }
+
+            Log.Reconnecting(logger, name, reason, backoff);
+            try
+            {
+                await Task.Delay(backoff, time, token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            backoff = TimeSpan.FromTicks(Math.Min(Math.Max(backoff.Ticks * 2, FirstBackoff.Ticks), MaxBackoff.Ticks));
+        }
+    }
+}
