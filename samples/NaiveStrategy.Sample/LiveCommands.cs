@@ -162,13 +162,13 @@ internal static class LiveCommands
     {
         var inv = CultureInfo.InvariantCulture;
         var time = e.Time.ToString("HH:mm:ss.fff", inv);
-        return e.Command switch
+        return e.Event switch
         {
-            PlaceOrder p => $"{time} {e.Symbol} trader {p.TraderId}: {p.Request.Side} {p.Request.Quantity.ToString(inv)} @ {p.Request.Price.ToString(inv)} placing",
+            OrderPlaced p => $"{time} {e.Symbol} trader {p.TraderId}: {p.Request.Side} {p.Request.Quantity.ToString(inv)} @ {p.Request.Price.ToString(inv)} placing",
             OrderFilled f => $"{time} {e.Symbol} trader {f.TraderId}: {f.Order.Side} {f.Order.ExecutedQuantity.ToString(inv)}/{f.Order.Quantity.ToString(inv)} @ {f.Order.Price.ToString(inv)} {f.Order.Status}",
             TraderStarted s => $"{time} {e.Symbol} trader {s.TraderId}: started ({s.Reason}, budget {s.Budget.ToString(inv)})",
-            TraderFinished f => $"{time} {e.Symbol} trader {f.TraderId}: finished {f.Outcome} ({f.Reason})",
-            _ => $"{time} {e.Symbol} {e.Command}",
+            TraderFinished f => $"{time} {e.Symbol} trader {f.TraderId}: finished {f.Outcome} ({f.Detail})",
+            _ => $"{time} {e.Symbol} {e.Event}",
         };
     }
 

@@ -66,8 +66,8 @@ public sealed class EngineRestartTests : IDisposable
     public async Task StartAsync_SavedPendingNewNeverSent_SentOnceAcrossTwoRestarts()
     {
         var exchange = Exchange();
-        var leader = new Leader(new TraderIdGenerator("x"));
-        var state = leader.Start(LeaderState.Create(Settings()), Filters()).State;
+        var leader = new Leader();
+        var state = leader.Start(LeaderState.Create(Settings(), "x"), Filters()).State;
         state = leader.OnTrade(state, Trade(1.0m, 1)).State;
         using (var crashed = new SqliteStrategyStore(_dir.File()))
         {

@@ -57,10 +57,10 @@ public sealed class EngineTests
         }
 
         maxTraders.Should().Be(5);
-        var started = events.Select(e => e.Command).OfType<TraderStarted>().ToList();
+        var started = events.Select(e => e.Event).OfType<TraderStarted>().ToList();
         started.Select(s => s.Reason).Should().StartWith([TraderStartReason.Initial, TraderStartReason.Rebuy]);
         started.Should().Contain(s => s.Reason == TraderStartReason.Replacement);
-        events.Select(e => e.Command).OfType<TraderFinished>().Should().OnlyContain(f => f.Outcome == TraderOutcome.Completed).And.NotBeEmpty();
+        events.Select(e => e.Event).OfType<TraderFinished>().Should().OnlyContain(f => f.Outcome == TraderOutcome.Completed).And.NotBeEmpty();
         started.Select(s => s.TraderId).Should().OnlyHaveUniqueItems();
         exchange.Orders.Select(o => o.ClientOrderId).Should().OnlyHaveUniqueItems();
     }

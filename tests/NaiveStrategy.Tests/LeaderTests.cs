@@ -4,11 +4,11 @@ namespace NaiveStrategy.Tests;
 
 public sealed class LeaderTests
 {
-    private readonly Leader _leader = new(new TraderIdGenerator("run"));
+    private readonly Leader _leader = new();
 
     private LeaderState Started(int chunks = 3)
     {
-        return _leader.Start(LeaderState.Create(Settings(chunks: chunks)), Filters()).State;
+        return _leader.Start(LeaderState.Create(Settings(chunks: chunks), "run"), Filters()).State;
     }
 
     // Every trader places its buy (first trade), then the price falls to trigger one rebuy.
@@ -17,11 +17,12 @@ public sealed class LeaderTests
     [Fact]
     public void Start_Stopped_StartsExactlyOneTraderWithBudgetPerChunk()
     {
-        var d = _leader.Start(LeaderState.Create(Settings(chunks: 4, budget: 100m)), Filters());
+        var d = _leader.Start(LeaderState.Create(Settings(chunks: 4, budget: 100m), "run"), Filters());
 
         d.State.Status.Should().Be(SymbolStatus.On);
         d.State.Traders.Should().ContainSingle().Which.Budget.Should().Be(25m);
-        d.Commands.Should().ContainSingle().Which.Should().Be(new TraderStarted("run-1", TraderStartReason.Initial, 25m));
+        d.Events.Should().ContainSingle().Which.Should().Be(new TraderStarted("run-1", TraderStartReason.Initial, 25m));
+        d.Commands.Should().BeEmpty();
     }
 
     [Fact]
@@ -56,9 +57,9 @@ public sealed class LeaderTests
         var state = Started(chunks: 1);
         state = Drop(state, 1.0m, 1);
         var d = _leader.OnTrade(state, Trade(0.5m, 2));
-        d.Commands.Should().HaveCount(2);
-        d.Commands[0].Should().BeOfType<NotifyRebuy>();
-        d.Commands[1].Should().Be(new AllTradersStarted("run-1"));
+        d.Events.Should().HaveCount(2);
+        d.Events[0].Should().BeOfType<RebuyTriggered>();
+        d.Events[1].Should().Be(new AllTradersStarted("run-1"));
         d.State.Traders.Should().ContainSingle();
     }
 
@@ -67,7 +68,7 @@ public sealed class LeaderTests
     {
         var state = Started();
         var d = _leader.OnRebuyTriggered(state, "nobody-7");
-        d.Commands.Should().ContainSingle().Which.Should().Be(new UnknownTraderNotified("nobody-7"));
+        d.Events.Should().ContainSingle().Which.Should().Be(new UnknownTraderNotified("nobody-7"));
         d.State.Traders.Should().HaveCount(1);
     }
 
@@ -79,8 +80,8 @@ public sealed class LeaderTests
 
         var d = _leader.OnOrderUpdate(state, Update(sell, OrderStatus.Filled, sell.Quantity));
 
-        d.Commands.OfType<TraderFinished>().Should().ContainSingle().Which.Outcome.Should().Be(TraderOutcome.Completed);
-        d.Commands.OfType<TraderStarted>().Should().ContainSingle().Which.Reason.Should().Be(TraderStartReason.Replacement);
+        d.Events.OfType<TraderFinished>().Should().ContainSingle().Which.Outcome.Should().Be(TraderOutcome.Completed);
+        d.Events.OfType<TraderStarted>().Should().ContainSingle().Which.Reason.Should().Be(TraderStartReason.Replacement);
         d.State.Traders.Should().ContainSingle().Which.TraderId.Should().Be("run-2");
         d.State.Traders[0].BuyOrder.Should().BeNull();
         d.State.Traders[0].RebuyNotified.Should().BeFalse();
@@ -98,8 +99,8 @@ public sealed class LeaderTests
 
         d.State.Traders.Should().BeEmpty();
         d.State.Status.Should().Be(SymbolStatus.Off);
-        d.Commands.OfType<TraderStarted>().Should().BeEmpty();
-        d.Commands[^1].Should().BeOfType<SymbolStopped>().Which.Reason.Should().Be("shutdown complete");
+        d.Events.OfType<TraderStarted>().Should().BeEmpty();
+        d.Events[^1].Should().BeOfType<SymbolStopped>().Which.Reason.Should().Be(SymbolStopReason.ShutdownComplete);
     }
 
     [Fact]
@@ -107,7 +108,7 @@ public sealed class LeaderTests
     {
         var state = Leader.Shutdown(Drop(Started(), 1.0m, 1)).State;
         var d = _leader.OnTrade(state, Trade(0.5m, 2));
-        d.Commands.OfType<AllTradersStarted>().Should().ContainSingle();
+        d.Events.OfType<AllTradersStarted>().Should().ContainSingle();
         d.State.Traders.Should().ContainSingle();
     }
 
@@ -118,7 +119,7 @@ public sealed class LeaderTests
         var d = Leader.Stop(state);
         d.State.Status.Should().Be(SymbolStatus.Off);
         d.State.Traders.Should().BeEmpty();
-        d.Commands.Should().ContainSingle().Which.Should().BeOfType<SymbolStopped>().Which.OpenOrders.Should().ContainSingle().Which.ClientOrderId.Should().Be("run-1-b");
+        d.Events.Should().ContainSingle().Which.Should().BeOfType<SymbolStopped>().Which.OpenOrders.Should().ContainSingle().Which.ClientOrderId.Should().Be("run-1-b");
     }
 
     [Fact]
@@ -128,23 +129,24 @@ public sealed class LeaderTests
         var d = _leader.OnPlacementFailed(state, "run-1-b", new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action."));
         d.State.Traders.Should().BeEmpty();
         d.State.Status.Should().Be(SymbolStatus.Off);
-        d.Commands.OfType<TraderStarted>().Should().BeEmpty();
-        d.Commands[^1].Should().BeOfType<SymbolStopped>().Which.Reason.Should().Contain("Rejected");
+        d.Events.OfType<TraderStarted>().Should().BeEmpty();
+        var stopped = d.Events[^1].Should().BeOfType<SymbolStopped>().Subject;
+        (stopped.Reason, stopped.LastOutcome).Should().Be((SymbolStopReason.NoTraderLeft, TraderOutcome.Rejected));
     }
 
     [Fact]
     public void OnOrderUpdate_TraderThrows_RestoredFromLastStateWithSameId()
     {
-        var crashing = new Leader(new TraderIdGenerator("run"), (s, i) => i is OrderUpdateInput ? throw new InvalidOperationException("boom") : Trader.Decide(s, i));
-        var state = crashing.OnTrade(crashing.Start(LeaderState.Create(Settings()), Filters()).State, Trade(1.0m)).State;
+        var crashing = new Leader((s, i) => i is OrderUpdateInput ? throw new InvalidOperationException("boom") : Trader.Decide(s, i));
+        var state = crashing.OnTrade(crashing.Start(LeaderState.Create(Settings(), "run"), Filters()).State, Trade(1.0m)).State;
         var before = state.Traders[0];
 
         var d = crashing.OnOrderUpdate(state, Update(before.BuyOrder!, OrderStatus.Filled, 20m));
 
-        d.Commands.Should().ContainSingle().Which.Should().BeOfType<TraderCrashed>().Which.TraderId.Should().Be("run-1");
+        d.Events.Should().ContainSingle().Which.Should().BeOfType<TraderCrashed>().Which.TraderId.Should().Be("run-1");
         d.State.Traders.Should().ContainSingle().Which.Should().BeSameAs(before);
         var after = crashing.OnTrade(d.State, Trade(0.5m, 9));
-        after.Commands.OfType<NotifyRebuy>().Should().ContainSingle("the restored trader keeps working");
+        after.Events.OfType<RebuyTriggered>().Should().ContainSingle("the restored trader keeps working");
     }
 
     [Fact]
@@ -152,7 +154,7 @@ public sealed class LeaderTests
     {
         var state = Started();
         var stray = new OrderUpdate("XRPUSDT", "old-9-s", 7, OrderSide.Sell, 1m, 1m, 1m, OrderStatus.Filled, 0m, null, T0);
-        _leader.OnOrderUpdate(state, stray).Commands.Should().ContainSingle().Which.Should().Be(new UnknownOrderUpdate(stray));
+        _leader.OnOrderUpdate(state, stray).Events.Should().ContainSingle().Which.Should().Be(new UnknownOrderUpdate(stray));
     }
 
     [Fact]
@@ -168,7 +170,7 @@ public sealed class LeaderTests
     public void Restore_SavedTraders_ResumesWithSameIds()
     {
         var saved = Drop(Started(), 1.0m, 1).Traders;
-        var d = Leader.Restore(LeaderState.Create(Settings()), Filters(), saved);
+        var d = Leader.Restore(LeaderState.Create(Settings(), "run"), Filters(), saved);
         d.State.Status.Should().Be(SymbolStatus.On);
         d.State.Traders.Should().Equal(saved);
     }

@@ -49,8 +49,8 @@ public sealed class RestartTests
     {
         var exchange = Exchange();
         var store = new InMemoryStrategyStore();
-        var state = new Leader(new TraderIdGenerator("x")).Start(LeaderState.Create(Settings(chunks: 3)), Filters(minNotional: 1m)).State;
-        state = new Leader(new TraderIdGenerator("x")).OnTrade(state, Trade(1.0m, 1)).State;
+        var state = new Leader().Start(LeaderState.Create(Settings(chunks: 3), "x"), Filters(minNotional: 1m)).State;
+        state = new Leader().OnTrade(state, Trade(1.0m, 1)).State;
         store.SaveSymbol(state); // saved with a PendingNew buy; the process died before sending
 
         await using var engine = Engine(exchange, store, "b");

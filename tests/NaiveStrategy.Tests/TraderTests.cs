@@ -61,9 +61,10 @@ public sealed class TraderTests
     {
         var d = Trader.OnTrade(Fresh(Settings(budget: 20m), Filters(minNotional: 10m)), Trade(1.0m));
 
-        d.Commands.Should().HaveCount(2);
-        d.Commands[0].Should().Be(new OrderNotSent("r-1", OrderSide.Buy, 0.99m, 4m, "NOTIONAL"));
-        d.Commands[1].Should().BeOfType<TraderFinished>().Which.Outcome.Should().Be(TraderOutcome.Rejected);
+        d.Commands.Should().BeEmpty();
+        d.Events.Should().HaveCount(2);
+        d.Events[0].Should().Be(new OrderNotSent("r-1", OrderSide.Buy, 0.99m, 4m, "NOTIONAL"));
+        d.Events[1].Should().BeOfType<TraderFinished>().Which.Outcome.Should().Be(TraderOutcome.Rejected);
         d.State.Outcome.Should().Be(TraderOutcome.Rejected);
     }
 
@@ -73,9 +74,8 @@ public sealed class TraderTests
         var (state, buy) = WithBuy();
         var d = Trader.OnOrderUpdate(state, Update(buy, OrderStatus.Filled, 20m));
 
-        d.Commands.Should().HaveCount(2);
-        d.Commands[0].Should().BeOfType<OrderFilled>();
-        var sell = d.Commands[1].Should().BeOfType<PlaceOrder>().Subject.Request;
+        d.Events.Should().ContainSingle().Which.Should().BeOfType<OrderFilled>();
+        var sell = d.Commands.Should().ContainSingle().Which.Should().BeOfType<PlaceOrder>().Subject.Request;
         sell.Should().Be(new OrderRequest("XRPUSDT", "r-1-s", OrderSide.Sell, TradingMath.SellPrice(0.99m, 0.01m, 0.001m, 0.0001m), 20m));
         sell.Price.Should().Be(1.0019m);
     }
@@ -102,7 +102,8 @@ public sealed class TraderTests
         var (state, buy) = WithBuy();
         var d = Trader.OnOrderUpdate(state, Update(buy, OrderStatus.PartiallyFilled, 7m));
 
-        d.Commands.Should().ContainSingle().Which.Should().BeOfType<OrderFilled>();
+        d.Events.Should().ContainSingle().Which.Should().BeOfType<OrderFilled>();
+        d.Commands.Should().BeEmpty();
         d.State.BuyOrder!.ExecutedQuantity.Should().Be(7m);
         d.State.SellOrder.Should().BeNull();
     }
@@ -116,6 +117,7 @@ public sealed class TraderTests
         var twice = Trader.OnOrderUpdate(once, update);
         twice.State.Should().BeSameAs(once);
         twice.Commands.Should().BeEmpty();
+        twice.Events.Should().BeEmpty();
     }
 
     [Fact]
@@ -155,7 +157,7 @@ public sealed class TraderTests
     {
         var (state, buy) = WithBuy();
         var d = Trader.OnOrderUpdate(state, Update(buy, status, 0m));
-        d.Commands.Should().ContainSingle().Which.Should().BeOfType<TraderFinished>().Which.Outcome.Should().Be(expected);
+        d.Events.Should().ContainSingle().Which.Should().BeOfType<TraderFinished>().Which.Outcome.Should().Be(expected);
         d.State.Outcome.Should().Be(expected);
     }
 
@@ -173,9 +175,10 @@ public sealed class TraderTests
     {
         var (state, buy) = WithBuy(filters: Filters(minNotional: 5m));
         var d = Trader.OnOrderUpdate(state, Update(buy, OrderStatus.Canceled, 2m));
-        d.Commands.Should().HaveCount(3);
-        d.Commands[1].Should().BeOfType<OrderNotSent>().Which.Filter.Should().Be("NOTIONAL");
-        d.Commands[2].Should().BeOfType<TraderFinished>().Which.Outcome.Should().Be(TraderOutcome.Stranded);
+        d.Commands.Should().BeEmpty();
+        d.Events.Should().HaveCount(3);
+        d.Events[1].Should().BeOfType<OrderNotSent>().Which.Filter.Should().Be("NOTIONAL");
+        d.Events[2].Should().BeOfType<TraderFinished>().Which.Outcome.Should().Be(TraderOutcome.Stranded);
     }
 
     [Fact]
@@ -183,7 +186,7 @@ public sealed class TraderTests
     {
         var state = WithSell();
         var d = Trader.OnOrderUpdate(state, Update(state.SellOrder!, OrderStatus.Filled, state.SellOrder!.Quantity));
-        d.Commands[^1].Should().BeOfType<TraderFinished>().Which.Outcome.Should().Be(TraderOutcome.Completed);
+        d.Events[^1].Should().BeOfType<TraderFinished>().Which.Outcome.Should().Be(TraderOutcome.Completed);
         d.State.Outcome.Should().Be(TraderOutcome.Completed);
     }
 
@@ -204,9 +207,9 @@ public sealed class TraderTests
     {
         var state = WithSell();
         var d = Trader.OnOrderUpdate(state, Update(state.SellOrder!, status, 4m));
-        var finished = d.Commands[^1].Should().BeOfType<TraderFinished>().Subject;
+        var finished = d.Events[^1].Should().BeOfType<TraderFinished>().Subject;
         finished.Outcome.Should().Be(TraderOutcome.Stranded);
-        finished.Reason.Should().Contain("holding 16 XRP");
+        finished.Detail.Should().Contain("holding 16 XRP");
     }
 
     [Fact]
@@ -214,9 +217,9 @@ public sealed class TraderTests
     {
         var (state, buy) = WithBuy();
         var d = Trader.OnPlacementFailed(state, buy.ClientOrderId, new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action."));
-        var finished = d.Commands.Should().ContainSingle().Which.Should().BeOfType<TraderFinished>().Subject;
+        var finished = d.Events.Should().ContainSingle().Which.Should().BeOfType<TraderFinished>().Subject;
         finished.Outcome.Should().Be(TraderOutcome.Rejected);
-        finished.Reason.Should().Contain("-2010");
+        finished.Detail.Should().Contain("-2010");
     }
 
     [Fact]

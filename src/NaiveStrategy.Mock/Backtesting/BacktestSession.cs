@@ -133,9 +133,9 @@ public sealed class BacktestSession : IDisposable
     private void OnEvent(StrategyEvent e)
     {
         var c = TrackOf(e.Symbol).Counters;
-        switch (e.Command)
+        switch (e.Event)
         {
-            case PlaceOrder p:
+            case OrderPlaced p:
                 _traderOf[p.Request.ClientOrderId] = p.TraderId;
                 break;
             case TraderStarted:

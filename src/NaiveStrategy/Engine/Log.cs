@@ -47,8 +47,8 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Warning, "Order update for {Symbol} {ClientOrderId} ({Status}) belongs to no running trader")]
     public static partial void UnknownOrderUpdate(ILogger logger, string symbol, string clientOrderId, OrderStatus status);
 
-    [LoggerMessage(15, LogLevel.Information, "{Symbol} stopped trading: {Reason}; {OpenOrderCount} open order(s) left on the exchange")]
-    public static partial void SymbolStopped(ILogger logger, string symbol, string reason, int openOrderCount);
+    [LoggerMessage(15, LogLevel.Information, "{Symbol} stopped trading: {Reason} (last trader {LastOutcome}); {OpenOrderCount} open order(s) left on the exchange")]
+    public static partial void SymbolStopped(ILogger logger, string symbol, SymbolStopReason reason, TraderOutcome? lastOutcome, int openOrderCount);
 
     [LoggerMessage(16, LogLevel.Warning, "{Symbol} open order left on the exchange: {ClientOrderId} {Side} {Quantity} @ {Price} ({Status})")]
     public static partial void OpenOrderLeft(ILogger logger, string symbol, string clientOrderId, OrderSide side, decimal quantity, decimal price, OrderStatus status);
@@ -74,11 +74,8 @@ internal static partial class Log
     [LoggerMessage(24, LogLevel.Information, "{Symbol} restored from the store: {TraderCount} trader(s), status {Status}")]
     public static partial void SymbolRestored(ILogger logger, string symbol, int traderCount, SymbolStatus status);
 
-    [LoggerMessage(25, LogLevel.Error, "The {Symbol} market trade stream failed")]
-    public static partial void TradeStreamFailed(ILogger logger, Exception exception, string symbol);
-
-    [LoggerMessage(26, LogLevel.Error, "The order update stream failed")]
-    public static partial void OrderStreamFailed(ILogger logger, Exception exception);
+    [LoggerMessage(25, LogLevel.Warning, "The {Symbol} {Stream} stream ended; subscribed again after {Delay} (attempt {Attempt})")]
+    public static partial void StreamResubscribed(ILogger logger, Exception? exception, string symbol, StrategyStream stream, int attempt, TimeSpan delay);
 
     [LoggerMessage(27, LogLevel.Information, "The trader({TraderId}) {Symbol} order {ClientOrderId} reported {Executed} executed without its commission: asking the exchange for its fills before acting on it")]
     public static partial void AskingForFills(ILogger logger, string traderId, string symbol, string clientOrderId, decimal executed);

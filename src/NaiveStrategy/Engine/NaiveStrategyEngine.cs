@@ -24,6 +24,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<string, IDisposable> _tradeSubscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _inflight = new();
     private readonly ObserverSet<StrategyEvent> _events = new();
+    private readonly EventLog _eventLog;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private IDisposable? _orderSubscription;
@@ -46,6 +47,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         _ids = ids ?? throw new ArgumentNullException(nameof(ids));
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("NaiveStrategy");
+        _eventLog = new EventLog(_logger, symbol => GetState(symbol)?.Filters);
         var validation = new NaiveStrategyOptionsValidator().Validate(null, _options);
         if (validation.Failed)
         {
@@ -75,7 +77,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
             }
 
             var settings = _options.Symbols.FirstOrDefault(s => string.Equals(s.Symbol, saved.Settings.Symbol, StringComparison.Ordinal)) ?? saved.Settings;
-            await RestoreTradingAsync(settings, saved.Traders, saved.Status, cancellationToken);
+            await RestoreTradingAsync(settings, saved.Traders, saved.Status, saved.NextTraderNumber, cancellationToken);
             restored.Add(settings.Symbol);
         }
 
@@ -110,7 +112,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     }
 
     /// <summary>Resumes a symbol's traders from saved states (same ids), then reconciles their open orders with the exchange.</summary>
-    public async Task RestoreTradingAsync(SymbolSettings settings, IReadOnlyList<TraderState> traders, SymbolStatus status = SymbolStatus.On, CancellationToken cancellationToken = default)
+    public async Task RestoreTradingAsync(SymbolSettings settings, IReadOnlyList<TraderState> traders, SymbolStatus status = SymbolStatus.On, long nextTraderNumber = 1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(traders);
@@ -118,8 +120,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         var filters = await GetFiltersAsync(settings.Symbol, "restore", cancellationToken);
         var engine = GetOrCreate(settings);
         engine.Post(SymbolInput.Control(SymbolInputKind.UpdateSettings, settings));
-        engine.Post(SymbolInput.Control(SymbolInputKind.Restore, new RestoreRequest(filters, traders, status)));
-        Log.SymbolRestored(_logger, settings.Symbol, engine.State.Traders.Length, engine.State.Status);
+        engine.Post(SymbolInput.Control(SymbolInputKind.Restore, new RestoreRequest(filters, traders, status, nextTraderNumber)));
         engine.Reconcile();
     }
 
@@ -219,13 +220,13 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _orderSubscription ??= _exchange.OrderUpdates.Subscribe(OnOrderUpdate, ex => Log.OrderStreamFailed(_logger, ex));
+            _orderSubscription ??= _exchange.OrderUpdates.Subscribe(OnOrderUpdate, ex => Log.StreamResubscribed(_logger, ex, "*", StrategyStream.OrderUpdates, 0, TimeSpan.Zero));
             if (_symbols.TryGetValue(settings.Symbol, out var existing))
             {
                 return existing;
             }
 
-            var engine = new SymbolEngine(LeaderState.Create(settings), new Leader(_ids), _exchange, _options, _time, _logger, Publish, Track, _store, _stopping.Token);
+            var engine = new SymbolEngine(LeaderState.Create(settings, _ids.Run), new Leader(), _exchange, _options, _time, _logger, Publish, Track, _store, _stopping.Token);
             _symbols[settings.Symbol] = engine;
             _tradeSubscriptions[settings.Symbol] = _marketData.MarketTrades(settings.Symbol).Subscribe(new TradeObserver(engine, _logger));
             return engine;
@@ -242,6 +243,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
 
     private void Publish(StrategyEvent e)
     {
+        _eventLog.OnNext(e);
         if (_events.HasObservers)
         {
             _events.OnNext(e);
@@ -264,7 +266,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     {
         public void OnNext(TradeEvent value) => engine.Post(SymbolInput.ForTrade(value));
 
-        public void OnError(Exception error) => Log.TradeStreamFailed(logger, error, engine.Symbol);
+        public void OnError(Exception error) => Log.StreamResubscribed(logger, error, engine.Symbol, StrategyStream.MarketTrades, 0, TimeSpan.Zero);
 
         public void OnCompleted()
         {

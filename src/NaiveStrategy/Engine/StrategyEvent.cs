@@ -1,7 +1,7 @@
 namespace NaiveStrategy;
 
-/// <summary>Something the strategy decided or that happened to it, as published by the engine (for reports, UIs and tests).</summary>
+/// <summary>Something that happened to a symbol's traders, as published by the engine (for logs, reports, UIs and tests).</summary>
 /// <param name="Symbol">The symbol.</param>
 /// <param name="Time">When, by the engine's <see cref="TimeProvider"/>.</param>
-/// <param name="Command">What.</param>
-public sealed record StrategyEvent(string Symbol, DateTimeOffset Time, TradingCommand Command);
+/// <param name="Event">What.</param>
+public sealed record StrategyEvent(string Symbol, DateTimeOffset Time, TradingEvent Event);

@@ -123,7 +123,7 @@ internal sealed class SymbolEngine
             {
                 // The hot path: most trades change nothing and need no bookkeeping.
                 var quiet = _leader.OnTrade(_state, input.Trade);
-                if (ReferenceEquals(quiet.State, _state) && quiet.Commands.Count == 0)
+                if (ReferenceEquals(quiet.State, _state) && quiet.Commands.Count == 0 && quiet.Events.Count == 0)
                 {
                     return;
                 }
@@ -143,11 +143,6 @@ internal sealed class SymbolEngine
                 SymbolInputKind.UpdateSettings => Leader.UpdateSettings(_state, (SymbolSettings)input.Payload!),
                 _ => throw new InvalidOperationException($"Unknown input kind {input.Kind}."),
             };
-
-            if (input.Kind == SymbolInputKind.Shutdown && decision.State.Status == SymbolStatus.Shutdown)
-            {
-                Log.ShuttingDown(_logger, Symbol);
-            }
 
             Apply(input, decision);
         }
@@ -175,14 +170,22 @@ internal sealed class SymbolEngine
         }
 
         Volatile.Write(ref _state, decision.State);
-        var commands = decision.Commands;
-        for (var i = 0; i < commands.Count; i++)
+        var now = _time.GetUtcNow();
+        foreach (var e in decision.Events)
         {
-            Execute(commands[i]);
+            _publish(new StrategyEvent(Symbol, now, e));
+        }
+
+        foreach (var command in decision.Commands)
+        {
+            if (command is PlaceOrder order)
+            {
+                Place(order, attempt: 1);
+            }
         }
     }
 
-    private LeaderDecision Restore(RestoreRequest request) => Leader.Restore(_state, request.Filters, request.Traders, request.Status);
+    private LeaderDecision Restore(RestoreRequest request) => Leader.Restore(_state, request.Filters, request.Traders, request.Status, request.NextTraderNumber);
 
     /// <summary>
     /// After a restart: asks the exchange about every order the restored traders have open. Orders it
@@ -201,72 +204,6 @@ internal sealed class SymbolEngine
         }
     }
 
-    private void Execute(TradingCommand command)
-    {
-        var symbol = Symbol;
-        switch (command)
-        {
-            case PlaceOrder place:
-                var r = place.Request;
-                var filters = _state.Filters!;
-                Log.PlacingOrder(_logger, place.TraderId, r.Side == OrderSide.Buy ? "BUY" : "SELL", symbol, filters.FormatPrice(r.Price), filters.FormatQuantity(r.Quantity));
-                break;
-            case NotifyRebuy rebuy:
-                Log.RebuyTriggered(_logger, symbol, rebuy.TraderId, rebuy.Price);
-                break;
-            case TraderStarted started:
-                if (started.Reason == TraderStartReason.Replacement)
-                {
-                    Log.Restarting(_logger, symbol);
-                }
-
-                Log.StartingTrader(_logger, symbol, started.TraderId, started.Reason);
-                Log.InitializingTrader(_logger, started.TraderId, symbol);
-                break;
-            case AllTradersStarted all:
-                Log.AllTradersStarted(_logger, symbol, all.TraderId);
-                break;
-            case OrderFilled filled when filled.Order.Status == OrderStatus.Filled:
-                Log.Filled(_logger, filled.TraderId, symbol, filled.Order.Side, filled.Order.ClientOrderId, filled.Order.ExecutedQuantity, filled.Order.Price);
-                break;
-            case OrderFilled partial:
-                Log.PartiallyFilled(_logger, partial.TraderId, symbol, partial.Order.Side, partial.Order.ExecutedQuantity, partial.Order.Quantity);
-                break;
-            case OrderNotSent notSent:
-                Log.OrderNotSent(_logger, notSent.TraderId, notSent.Side, symbol, notSent.Price, notSent.Quantity, notSent.Filter);
-                break;
-            case TraderFinished { Outcome: TraderOutcome.Completed } finished:
-                Log.FinishedCycle(_logger, finished.TraderId, symbol);
-                break;
-            case TraderFinished ended:
-                Log.TraderEnded(_logger, ended.TraderId, symbol, ended.Outcome, ended.Reason);
-                break;
-            case UnknownTraderNotified unknown:
-                Log.UnknownTraderRebuy(_logger, unknown.TraderId, symbol);
-                break;
-            case TraderCrashed crashed:
-                Log.TraderCrashed(_logger, crashed.Exception, crashed.TraderId, symbol);
-                break;
-            case UnknownOrderUpdate stray:
-                Log.UnknownOrderUpdate(_logger, symbol, stray.Update.ClientOrderId, stray.Update.Status);
-                break;
-            case SymbolStopped stopped:
-                Log.SymbolStopped(_logger, symbol, stopped.Reason, stopped.OpenOrders.Count);
-                foreach (var o in stopped.OpenOrders)
-                {
-                    Log.OpenOrderLeft(_logger, symbol, o.ClientOrderId, o.Side, o.Quantity, o.Price, o.Status);
-                }
-
-                break;
-        }
-
-        _publish(new StrategyEvent(symbol, _time.GetUtcNow(), command));
-        if (command is PlaceOrder order)
-        {
-            Place(order, attempt: 1);
-        }
-    }
-
     private void Place(PlaceOrder order, int attempt)
     {
         if (_store is not null && attempt == 1)
@@ -282,6 +219,11 @@ internal sealed class SymbolEngine
                 Log.InputFailed(_logger, ex, Symbol);
                 return;
             }
+        }
+
+        if (attempt == 1)
+        {
+            _publish(new StrategyEvent(Symbol, _time.GetUtcNow(), new OrderPlaced(order.TraderId, order.Request)));
         }
 
         ValueTask<ExchangeResult<OrderUpdate>> pending;
@@ -354,7 +296,6 @@ internal sealed class SymbolEngine
     private void Reject(PlaceOrder order, ExchangeError error)
     {
         var clientOrderId = order.Request.ClientOrderId;
-        Log.PlacementFailed(_logger, order.TraderId, Symbol, clientOrderId, error);
         _publish(new StrategyEvent(Symbol, _time.GetUtcNow(), new OrderRejected(order.TraderId, clientOrderId, error)));
         Post(SymbolInput.ForFailure(clientOrderId, error));
     }
@@ -458,4 +399,4 @@ internal sealed class SymbolEngine
     }
 }
 
-internal sealed record RestoreRequest(SymbolFilters Filters, IReadOnlyList<TraderState> Traders, SymbolStatus Status);
+internal sealed record RestoreRequest(SymbolFilters Filters, IReadOnlyList<TraderState> Traders, SymbolStatus Status, long NextTraderNumber);

@@ -11,7 +11,8 @@ public sealed record OrderIntent(string Symbol, string TraderId, OrderRequest Re
 /// <param name="Settings">Settings new traders use.</param>
 /// <param name="Status">Trading status.</param>
 /// <param name="Traders">Running traders at their last saved state.</param>
-public sealed record StoredSymbol(SymbolSettings Settings, SymbolStatus Status, IReadOnlyList<TraderState> Traders);
+/// <param name="NextTraderNumber">The number of the next trader (<see cref="LeaderState.NextTraderNumber"/>); 1 for a store that does not keep it.</param>
+public sealed record StoredSymbol(SymbolSettings Settings, SymbolStatus Status, IReadOnlyList<TraderState> Traders, long NextTraderNumber = 1);
 
 /// <summary>
 /// Durable state of the engine, so a restart (even after kill -9) resumes every trader from its real

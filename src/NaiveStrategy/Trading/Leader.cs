@@ -1,25 +1,23 @@
 using System.Collections.Immutable;
+using System.Globalization;
 
 namespace NaiveStrategy;
 
 /// <summary>
-/// The leader of one symbol as a reducer over <see cref="LeaderState"/>: starts one trader, starts
+/// The leader of one symbol as a pure reducer over <see cref="LeaderState"/>: starts one trader, starts
 /// another on each rebuy notification while fewer than <c>chunks</c> run, replaces traders that
 /// complete a cycle, removes them during shutdown, restores a trader that crashed from its last state,
-/// and routes order updates to traders by client order id.
-/// Deterministic: its only dependency is the trader id generator.
+/// and routes order updates to traders by client order id. The same state and input always give the
+/// same decision: even trader ids come from the state (<see cref="LeaderState.NextTraderNumber"/>).
 /// </summary>
 public sealed class Leader
 {
-    private readonly TraderIdGenerator _ids;
     private readonly Func<TraderState, TraderInput, TraderDecision>? _traderReducer;
 
     /// <summary>Creates a leader.</summary>
-    /// <param name="ids">Source of unique trader ids.</param>
     /// <param name="traderReducer">Replaces <see cref="Trader.Decide"/> (tests, instrumentation); null for the built-in trader and its allocation-free trade path.</param>
-    public Leader(TraderIdGenerator ids, Func<TraderState, TraderInput, TraderDecision>? traderReducer = null)
+    public Leader(Func<TraderState, TraderInput, TraderDecision>? traderReducer = null)
     {
-        _ids = ids ?? throw new ArgumentNullException(nameof(ids));
         _traderReducer = traderReducer;
     }
 
@@ -36,11 +34,13 @@ public sealed class Leader
         var next = state with { Status = SymbolStatus.On, Filters = filters };
         if (!next.Traders.IsEmpty)
         {
-            return new(next, []);
+            return LeaderDecision.Happened(next);
         }
 
-        var trader = NewTrader(next);
-        return new(next with { Traders = [trader] }, [new TraderStarted(trader.TraderId, TraderStartReason.Initial, trader.Budget)]);
+        var trader = NewTrader(next, next.NextTraderNumber);
+        return LeaderDecision.Happened(
+            next with { Traders = [trader], NextTraderNumber = next.NextTraderNumber + 1 },
+            new TraderStarted(trader.TraderId, TraderStartReason.Initial, trader.Budget));
     }
 
     /// <summary>stop_trading: stop at once; open orders stay on the exchange and are reported.</summary>
@@ -53,7 +53,7 @@ public sealed class Leader
         }
 
         var open = state.Traders.Select(t => t.OpenOrder).OfType<TrackedOrder>().ToArray();
-        return new(state with { Status = SymbolStatus.Off, Traders = [] }, [new SymbolStopped("stopped", open)]);
+        return LeaderDecision.Happened(state with { Status = SymbolStatus.Off, Traders = [] }, new SymbolStopped(SymbolStopReason.Stopped, open));
     }
 
     /// <summary>shutdown_trading: no new traders; running ones finish their cycle, then the symbol stops.</summary>
@@ -66,8 +66,8 @@ public sealed class Leader
         }
 
         return state.Traders.IsEmpty
-            ? new(state with { Status = SymbolStatus.Off }, [new SymbolStopped("shutdown complete", [])])
-            : new(state with { Status = SymbolStatus.Shutdown }, []);
+            ? LeaderDecision.Happened(state with { Status = SymbolStatus.Off }, new SymbolStopped(SymbolStopReason.ShutdownComplete, []))
+            : LeaderDecision.Happened(state with { Status = SymbolStatus.Shutdown }, new ShutdownStarted());
     }
 
     /// <summary>New settings for traders started from now on; running traders keep theirs.</summary>
@@ -81,15 +81,17 @@ public sealed class Leader
         }
 
         settings.Validate();
-        return new(state with { Settings = settings }, []);
+        return LeaderDecision.Happened(state with { Settings = settings });
     }
 
-    /// <summary>Resumes traders from saved states (same ids) after a restart, with the saved status.</summary>
-    public static LeaderDecision Restore(LeaderState state, SymbolFilters filters, IEnumerable<TraderState> traders, SymbolStatus status = SymbolStatus.On)
+    /// <summary>Resumes traders from saved states (same ids) after a restart, with the saved status and trader numbering.</summary>
+    public static LeaderDecision Restore(LeaderState state, SymbolFilters filters, IEnumerable<TraderState> traders, SymbolStatus status = SymbolStatus.On, long nextTraderNumber = 1)
     {
         ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(traders);
         var restored = traders.Where(t => t.Outcome is null).ToImmutableArray();
-        return new(state with { Status = status, Filters = filters, Traders = restored }, []);
+        var next = state with { Status = status, Filters = filters, Traders = restored, NextTraderNumber = Math.Max(state.NextTraderNumber, nextTraderNumber) };
+        return LeaderDecision.Happened(next, new SymbolRestored(restored.Length, status));
     }
 
     /// <summary>A market trade, given to every trader. Allocates nothing when no trader reacts.</summary>
@@ -103,7 +105,8 @@ public sealed class Leader
 
         var traders = state.Traders;
         ImmutableArray<TraderState>.Builder? changed = null;
-        List<TradingCommand>? commands = null;
+        List<Step>? decisions = null;
+        List<TradingEvent>? crashes = null;
         MarketTradeInput? input = null;
         for (var i = 0; i < traders.Length; i++)
         {
@@ -115,33 +118,33 @@ public sealed class Leader
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                (commands ??= []).Add(new TraderCrashed(trader.TraderId, ex));
+                (crashes ??= []).Add(new TraderCrashed(trader.TraderId, ex));
                 continue;
             }
 
-            if (ReferenceEquals(decision.State, trader) && decision.Commands.Count == 0)
+            if (decision.IsUnchanged(trader))
             {
                 continue;
             }
 
             changed ??= traders.ToBuilder();
             changed[i] = decision.State;
-            (commands ??= []).AddRange(decision.Commands);
+            (decisions ??= []).Add(new Step(decision.Events, decision.Commands));
         }
 
-        if (commands is null)
+        if (decisions is null && crashes is null)
         {
             return LeaderDecision.Unchanged(state);
         }
 
-        return Coordinate(state, changed ?? traders.ToBuilder(), commands);
+        return Coordinate(state, changed ?? traders.ToBuilder(), decisions ?? [], crashes);
     }
 
     /// <summary>An update of one of our orders, routed to its trader by client order id.</summary>
     public LeaderDecision OnOrderUpdate(LeaderState state, OrderUpdate update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        return Route(state, update.ClientOrderId, new OrderUpdateInput(update), () => new UnknownOrderUpdate(update));
+        return Route(state, update.ClientOrderId, new OrderUpdateInput(update), new UnknownOrderUpdate(update));
     }
 
     /// <summary>A placement failed for good, routed to its trader by client order id.</summary>
@@ -152,10 +155,10 @@ public sealed class Leader
     public LeaderDecision OnRebuyTriggered(LeaderState state, string traderId)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return Coordinate(state, state.Traders.ToBuilder(), [new NotifyRebuy(traderId, 0m)]);
+        return Coordinate(state, state.Traders.ToBuilder(), [new Step([], [new NotifyRebuy(traderId, 0m)])], null);
     }
 
-    private LeaderDecision Route(LeaderState state, string clientOrderId, TraderInput input, Func<TradingCommand>? unknown)
+    private LeaderDecision Route(LeaderState state, string clientOrderId, TraderInput input, TradingEvent? unknown)
     {
         ArgumentNullException.ThrowIfNull(state);
         var traders = state.Traders;
@@ -174,95 +177,107 @@ public sealed class Leader
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                return new(state, [new TraderCrashed(trader.TraderId, ex)]);
+                return LeaderDecision.Happened(state, new TraderCrashed(trader.TraderId, ex));
             }
 
-            if (ReferenceEquals(decision.State, trader) && decision.Commands.Count == 0)
+            if (decision.IsUnchanged(trader))
             {
                 return LeaderDecision.Unchanged(state);
             }
 
             var builder = traders.ToBuilder();
             builder[i] = decision.State;
-            return Coordinate(state, builder, [.. decision.Commands]);
+            return Coordinate(state, builder, [new Step(decision.Events, decision.Commands)], null);
         }
 
-        return unknown is null ? LeaderDecision.Unchanged(state) : new(state, [unknown()]);
+        return unknown is null ? LeaderDecision.Unchanged(state) : LeaderDecision.Happened(state, unknown);
     }
 
     private static bool Owns(TraderState trader, string clientOrderId) =>
         (trader.BuyOrder is { } b && string.Equals(b.ClientOrderId, clientOrderId, StringComparison.Ordinal))
         || (trader.SellOrder is { } s && string.Equals(s.ClientOrderId, clientOrderId, StringComparison.Ordinal));
 
-    // Turns the traders' notifications into leader decisions, in the order they were made.
-    private LeaderDecision Coordinate(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<TradingCommand> traderCommands)
+    // Turns the traders' decisions into the leader's, trader by trader in the order they were made:
+    // what happened to a trader first, then what it asks for (a rebuy starts a trader, an order passes on).
+    private static LeaderDecision Coordinate(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<Step> decisions, List<TradingEvent>? leading)
     {
         var status = state.Status;
-        var output = new List<TradingCommand>(traderCommands.Count + 2);
-        foreach (var command in traderCommands)
+        var nextNumber = state.NextTraderNumber;
+        var commands = new List<TradingCommand>(2);
+        var events = leading ?? new List<TradingEvent>(4);
+        foreach (var decision in decisions)
         {
-            switch (command)
+            foreach (var e in decision.Events)
             {
-                case NotifyRebuy rebuy:
-                    if (IndexOf(traders, rebuy.TraderId) < 0)
-                    {
-                        output.Add(new UnknownTraderNotified(rebuy.TraderId));
-                        break;
-                    }
+                events.Add(e);
+                if (e is not TraderFinished finished)
+                {
+                    continue;
+                }
 
-                    output.Add(command);
-                    if (status == SymbolStatus.On && traders.Count < state.Settings.Chunks)
-                    {
-                        StartTrader(state, traders, output, TraderStartReason.Rebuy);
-                    }
-                    else
-                    {
-                        output.Add(new AllTradersStarted(rebuy.TraderId));
-                    }
+                var index = IndexOf(traders, finished.TraderId);
+                if (index >= 0)
+                {
+                    traders.RemoveAt(index);
+                }
 
-                    break;
+                if (status == SymbolStatus.On && finished.Outcome is TraderOutcome.Completed or TraderOutcome.Canceled)
+                {
+                    StartTrader(state, traders, events, TraderStartReason.Replacement, ref nextNumber);
+                }
+                else if (traders.Count == 0)
+                {
+                    events.Add(status == SymbolStatus.Shutdown
+                        ? new SymbolStopped(SymbolStopReason.ShutdownComplete, [])
+                        : new SymbolStopped(SymbolStopReason.NoTraderLeft, [], finished.Outcome));
+                    status = SymbolStatus.Off;
+                }
+            }
 
-                case TraderFinished finished:
-                    output.Add(command);
-                    var index = IndexOf(traders, finished.TraderId);
-                    if (index >= 0)
-                    {
-                        traders.RemoveAt(index);
-                    }
+            foreach (var command in decision.Commands)
+            {
+                if (command is not NotifyRebuy rebuy)
+                {
+                    commands.Add(command);
+                    continue;
+                }
 
-                    if (status == SymbolStatus.On && finished.Outcome is TraderOutcome.Completed or TraderOutcome.Canceled)
-                    {
-                        StartTrader(state, traders, output, TraderStartReason.Replacement);
-                    }
-                    else if (traders.Count == 0)
-                    {
-                        var reason = status == SymbolStatus.Shutdown
-                            ? "shutdown complete"
-                            : $"no trader left: the last one ended {finished.Outcome} ({finished.Reason})";
-                        status = SymbolStatus.Off;
-                        output.Add(new SymbolStopped(reason, []));
-                    }
+                if (IndexOf(traders, rebuy.TraderId) < 0)
+                {
+                    events.Add(new UnknownTraderNotified(rebuy.TraderId));
+                    continue;
+                }
 
-                    break;
-
-                default:
-                    output.Add(command);
-                    break;
+                events.Add(new RebuyTriggered(rebuy.TraderId, rebuy.Price));
+                if (status == SymbolStatus.On && traders.Count < state.Settings.Chunks)
+                {
+                    StartTrader(state, traders, events, TraderStartReason.Rebuy, ref nextNumber);
+                }
+                else
+                {
+                    events.Add(new AllTradersStarted(rebuy.TraderId));
+                }
             }
         }
 
-        return new(state with { Status = status, Traders = traders.ToImmutable() }, output);
+        return new(state with { Status = status, Traders = traders.ToImmutable(), NextTraderNumber = nextNumber }, commands, events);
     }
 
-    private void StartTrader(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<TradingCommand> output, TraderStartReason reason)
+    private static void StartTrader(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<TradingEvent> events, TraderStartReason reason, ref long number)
     {
-        var trader = NewTrader(state);
+        var trader = NewTrader(state, number++);
         traders.Add(trader);
-        output.Add(new TraderStarted(trader.TraderId, reason, trader.Budget));
+        events.Add(new TraderStarted(trader.TraderId, reason, trader.Budget));
     }
 
-    private TraderState NewTrader(LeaderState state) =>
-        TraderState.Fresh(_ids.Next(), state.Settings, state.Filters ?? throw new InvalidOperationException($"The {state.Symbol} leader has no symbol filters: start it first."));
+    private static TraderState NewTrader(LeaderState state, long number) =>
+        TraderState.Fresh(
+            state.TraderIdPrefix + "-" + number.ToString(CultureInfo.InvariantCulture),
+            state.Settings,
+            state.Filters ?? throw new InvalidOperationException($"The {state.Symbol} leader has no symbol filters: start it first."));
+
+    // What one trader's step produced, for Coordinate.
+    private readonly record struct Step(IReadOnlyList<TradingEvent> Events, IReadOnlyList<TradingCommand> Commands);
 
     private static int IndexOf(ImmutableArray<TraderState>.Builder traders, string traderId)
     {

@@ -14,6 +14,15 @@ public sealed record LeaderState
     /// <summary>Trading status.</summary>
     public SymbolStatus Status { get; init; } = SymbolStatus.Off;
 
+    /// <summary>
+    /// The first part of the ids of traders started from now on (<c>{prefix}-{number}</c>): the engine
+    /// sets it to its run's id (start time in base 36), so ids stay unique across runs.
+    /// </summary>
+    public string TraderIdPrefix { get; init; } = "t";
+
+    /// <summary>The number of the next trader started; saved and restored with the state, so the Leader stays a pure function of it.</summary>
+    public long NextTraderNumber { get; init; } = 1;
+
     /// <summary>The running traders, oldest first, each at its latest state.</summary>
     public ImmutableArray<TraderState> Traders
     {
@@ -61,14 +70,24 @@ public sealed record LeaderState
     public string Symbol => Settings.Symbol;
 
     /// <summary>A stopped leader for <paramref name="settings"/>.</summary>
-    public static LeaderState Create(SymbolSettings settings) => new() { Settings = settings ?? throw new ArgumentNullException(nameof(settings)) };
+    /// <param name="settings">The symbol's settings.</param>
+    /// <param name="traderIdPrefix">The first part of trader ids (the engine's run id).</param>
+    public static LeaderState Create(SymbolSettings settings, string traderIdPrefix = "t") => new()
+    {
+        Settings = settings ?? throw new ArgumentNullException(nameof(settings)),
+        TraderIdPrefix = traderIdPrefix ?? throw new ArgumentNullException(nameof(traderIdPrefix)),
+    };
 }
 
 /// <summary>The result of a leader step.</summary>
 /// <param name="State">The new state (the same instance when nothing changed).</param>
-/// <param name="Commands">Effects, in order.</param>
-public readonly record struct LeaderDecision(LeaderState State, IReadOnlyList<TradingCommand> Commands)
+/// <param name="Commands">Orders to send, in order.</param>
+/// <param name="Events">What happened, in order.</param>
+public readonly record struct LeaderDecision(LeaderState State, IReadOnlyList<TradingCommand> Commands, IReadOnlyList<TradingEvent> Events)
 {
-    /// <summary>No change, no effect.</summary>
-    public static LeaderDecision Unchanged(LeaderState state) => new(state, []);
+    /// <summary>No change, nothing to do, nothing happened.</summary>
+    public static LeaderDecision Unchanged(LeaderState state) => new(state, [], []);
+
+    /// <summary>A new state and what happened, with nothing to do.</summary>
+    public static LeaderDecision Happened(LeaderState state, params TradingEvent[] events) => new(state, [], events);
 }

@@ -45,7 +45,7 @@ public static class Trader
 
         if (!state.RebuyNotified && trade.Price < state.RebuyPrice)
         {
-            return new(state with { RebuyNotified = true }, [new NotifyRebuy(state.TraderId, trade.Price)]);
+            return new(state with { RebuyNotified = true }, [new NotifyRebuy(state.TraderId, trade.Price)], []);
         }
 
         return TraderDecision.Unchanged(state);
@@ -74,15 +74,15 @@ public static class Trader
             Commission = Math.Max(order.Commission, update.Commission),
             CommissionAsset = update.CommissionAsset ?? order.CommissionAsset,
         };
-        var commands = new List<TradingCommand>(2);
+        var events = new List<TradingEvent>(2);
         if (updated.ExecutedQuantity > order.ExecutedQuantity)
         {
-            commands.Add(new OrderFilled(state.TraderId, updated));
+            events.Add(new OrderFilled(state.TraderId, updated));
         }
 
         return order.Side == OrderSide.Buy
-            ? OnBuyUpdated(state with { BuyOrder = updated }, updated, commands)
-            : OnSellUpdated(state with { SellOrder = updated }, updated, commands);
+            ? OnBuyUpdated(state with { BuyOrder = updated }, updated, events)
+            : OnSellUpdated(state with { SellOrder = updated }, updated, events);
     }
 
     /// <summary>A placement failed for good: the buy ends the trader as rejected; a failed sell leaves it stranded.</summary>
@@ -135,27 +135,27 @@ public static class Trader
 
         var order = new TrackedOrder(state.TraderId + BuySuffix, OrderSide.Buy, price, quantity);
         var next = state with { BuyOrder = order, RebuyPrice = TradingMath.RebuyPrice(price, s.RebuyInterval) };
-        return new(next, [new PlaceOrder(state.TraderId, new OrderRequest(f.Symbol, order.ClientOrderId, OrderSide.Buy, price, quantity))]);
+        return new(next, [new PlaceOrder(state.TraderId, new OrderRequest(f.Symbol, order.ClientOrderId, OrderSide.Buy, price, quantity))], []);
     }
 
-    private static TraderDecision OnBuyUpdated(TraderState state, TrackedOrder buy, List<TradingCommand> commands)
+    private static TraderDecision OnBuyUpdated(TraderState state, TrackedOrder buy, List<TradingEvent> events)
     {
         if (!buy.Status.IsTerminal())
         {
-            return new(state, commands);
+            return new(state, [], events);
         }
 
         if (buy.ExecutedQuantity == 0)
         {
             var outcome = buy.Status == OrderStatus.Rejected ? TraderOutcome.Rejected : TraderOutcome.Canceled;
-            return Finish(state, outcome, $"BUY order {buy.ClientOrderId} ended {buy.Status} with nothing executed", commands);
+            return Finish(state, outcome, $"BUY order {buy.ClientOrderId} ended {buy.Status} with nothing executed", events);
         }
 
         // Filled, or canceled / expired after a partial fill: sell what is actually held.
-        return PlaceSell(state, buy, commands);
+        return PlaceSell(state, buy, events);
     }
 
-    private static TraderDecision PlaceSell(TraderState state, TrackedOrder buy, List<TradingCommand> commands)
+    private static TraderDecision PlaceSell(TraderState state, TrackedOrder buy, List<TradingEvent> events)
     {
         var s = state.Settings;
         var f = state.Filters;
@@ -165,35 +165,34 @@ public static class Trader
         var failure = f.FindFilterFailure(price, quantity);
         if (failure is not null)
         {
-            commands.Add(new OrderNotSent(state.TraderId, OrderSide.Sell, price, quantity, failure));
-            return Finish(state, TraderOutcome.Stranded, $"SELL {Format(quantity)} @ {Format(price)} breaks {failure}: not sent; holding {Format(held)} {f.BaseAsset}", commands);
+            events.Add(new OrderNotSent(state.TraderId, OrderSide.Sell, price, quantity, failure));
+            return Finish(state, TraderOutcome.Stranded, $"SELL {Format(quantity)} @ {Format(price)} breaks {failure}: not sent; holding {Format(held)} {f.BaseAsset}", events);
         }
 
         var order = new TrackedOrder(state.TraderId + SellSuffix, OrderSide.Sell, price, quantity);
-        commands.Add(new PlaceOrder(state.TraderId, new OrderRequest(f.Symbol, order.ClientOrderId, OrderSide.Sell, price, quantity)));
-        return new(state with { SellOrder = order }, commands);
+        return new(state with { SellOrder = order }, [new PlaceOrder(state.TraderId, new OrderRequest(f.Symbol, order.ClientOrderId, OrderSide.Sell, price, quantity))], events);
     }
 
-    private static TraderDecision OnSellUpdated(TraderState state, TrackedOrder sell, List<TradingCommand> commands)
+    private static TraderDecision OnSellUpdated(TraderState state, TrackedOrder sell, List<TradingEvent> events)
     {
         if (!sell.Status.IsTerminal())
         {
-            return new(state, commands);
+            return new(state, [], events);
         }
 
         if (sell.Status == OrderStatus.Filled)
         {
-            return Finish(state, TraderOutcome.Completed, "SELL filled: trade cycle complete", commands);
+            return Finish(state, TraderOutcome.Completed, "SELL filled: trade cycle complete", events);
         }
 
         var held = HeldQuantity(state);
-        return Finish(state, TraderOutcome.Stranded, $"SELL order {sell.ClientOrderId} ended {sell.Status}; holding {Format(held)} {state.Filters.BaseAsset}", commands);
+        return Finish(state, TraderOutcome.Stranded, $"SELL order {sell.ClientOrderId} ended {sell.Status}; holding {Format(held)} {state.Filters.BaseAsset}", events);
     }
 
-    private static TraderDecision Finish(TraderState state, TraderOutcome outcome, string reason, List<TradingCommand> commands)
+    private static TraderDecision Finish(TraderState state, TraderOutcome outcome, string detail, List<TradingEvent> events)
     {
-        commands.Add(new TraderFinished(state.TraderId, outcome, reason));
-        return new(state with { Outcome = outcome }, commands);
+        events.Add(new TraderFinished(state.TraderId, outcome, detail));
+        return new(state with { Outcome = outcome }, [], events);
     }
 
     private static TrackedOrder? Find(TraderState state, string clientOrderId) =>

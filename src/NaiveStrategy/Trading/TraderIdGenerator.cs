@@ -1,17 +1,15 @@
-using System.Globalization;
-
 namespace NaiveStrategy;
 
 /// <summary>
-/// Makes trader ids that are unique within the process and across restarts, and short enough to
-/// read in a log line: <c>{run}-{sequence}</c>, where run is the start time in milliseconds in base 36
-/// (e.g. <c>m3k9x2ab-7</c>). The book's millisecond ids collide; a sequence cannot.
+/// The run part of trader ids, unique across restarts: trader ids are <c>{run}-{number}</c>, where run
+/// is the engine's start time in milliseconds in base 36 and number comes from the Leader's state
+/// (<see cref="LeaderState.NextTraderNumber"/>), e.g. <c>m3k9x2ab-7</c>. The book's millisecond ids
+/// collide; a number cannot, and short ids read well in a log line.
 /// A client order id is the trader id plus <c>-b</c> or <c>-s</c>, within Binance's 36 characters.
 /// </summary>
 public sealed class TraderIdGenerator
 {
     private readonly string _run;
-    private long _sequence;
 
     /// <summary>Creates a generator whose run prefix comes from <paramref name="timeProvider"/>'s current time.</summary>
     public TraderIdGenerator(TimeProvider timeProvider)
@@ -32,8 +30,8 @@ public sealed class TraderIdGenerator
         _run = run;
     }
 
-    /// <summary>The next id. Thread-safe.</summary>
-    public string Next() => _run + "-" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
+    /// <summary>This run's prefix: the first part of every trader id started in it.</summary>
+    public string Run => _run;
 
     private static string ToBase36(long value)
     {

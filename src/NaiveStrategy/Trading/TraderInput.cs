@@ -16,11 +16,15 @@ public sealed record OrderUpdateInput(OrderUpdate Update) : TraderInput;
 /// <param name="Error">The exchange's answer.</param>
 public sealed record PlacementFailedInput(string ClientOrderId, ExchangeError Error) : TraderInput;
 
-/// <summary>The result of a reducer step: the new state and the effects to carry out.</summary>
+/// <summary>The result of a trader step: the new state, what to do, and what happened.</summary>
 /// <param name="State">The new state (the same instance when nothing changed).</param>
-/// <param name="Commands">Effects, in order.</param>
-public readonly record struct TraderDecision(TraderState State, IReadOnlyList<TradingCommand> Commands)
+/// <param name="Commands">What to do, in order (orders to send, a rebuy notification).</param>
+/// <param name="Events">What happened, in order.</param>
+public readonly record struct TraderDecision(TraderState State, IReadOnlyList<TradingCommand> Commands, IReadOnlyList<TradingEvent> Events)
 {
-    /// <summary>No change, no effect.</summary>
-    public static TraderDecision Unchanged(TraderState state) => new(state, []);
+    /// <summary>No change, nothing to do, nothing happened.</summary>
+    public static TraderDecision Unchanged(TraderState state) => new(state, [], []);
+
+    /// <summary>True when the step changed nothing and asks for nothing.</summary>
+    public bool IsUnchanged(TraderState before) => ReferenceEquals(State, before) && Commands.Count == 0 && Events.Count == 0;
 }

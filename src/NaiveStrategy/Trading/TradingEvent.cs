@@ -1,0 +1,123 @@
+namespace NaiveStrategy;
+
+/// <summary>
+/// Something that happened to a symbol's traders, decided by the reducers or observed by the engine.
+/// The engine publishes them on <see cref="NaiveStrategyEngine.Events"/>; logs, reports and UIs are
+/// projections of them. Events change nothing: commands (<see cref="TradingCommand"/>) do.
+/// </summary>
+public abstract record TradingEvent;
+
+/// <summary>Why a trader was started.</summary>
+public enum TraderStartReason
+{
+    /// <summary>The symbol started trading.</summary>
+    Initial,
+
+    /// <summary>Another trader notified a rebuy.</summary>
+    Rebuy,
+
+    /// <summary>It replaces a trader that finished.</summary>
+    Replacement,
+}
+
+/// <summary>Why a symbol stopped trading.</summary>
+public enum SymbolStopReason
+{
+    /// <summary>stop_trading: stopped at once.</summary>
+    Stopped,
+
+    /// <summary>shutdown_trading: the last running trader finished its cycle.</summary>
+    ShutdownComplete,
+
+    /// <summary>The last trader ended without a completed cycle (rejected or stranded), and is not replaced.</summary>
+    NoTraderLeft,
+}
+
+/// <summary>Which input stream of a symbol was subscribed again.</summary>
+public enum StrategyStream
+{
+    /// <summary>Public market trades (<see cref="IMarketData"/>).</summary>
+    MarketTrades,
+
+    /// <summary>Updates of our orders (<see cref="IExchange.OrderUpdates"/>).</summary>
+    OrderUpdates,
+}
+
+/// <summary>The leader started a fresh trader.</summary>
+/// <param name="TraderId">The new trader.</param>
+/// <param name="Reason">Why.</param>
+/// <param name="Budget">Its budget.</param>
+public sealed record TraderStarted(string TraderId, TraderStartReason Reason, decimal Budget) : TradingEvent;
+
+/// <summary>A trader saw the price fall under its rebuy level and asked for another trader.</summary>
+/// <param name="TraderId">The trader.</param>
+/// <param name="Price">The market price that triggered it.</param>
+public sealed record RebuyTriggered(string TraderId, decimal Price) : TradingEvent;
+
+/// <summary>A rebuy came while <c>chunks</c> traders already run (or the symbol is shutting down): no trader started.</summary>
+/// <param name="TraderId">The trader that notified.</param>
+public sealed record AllTradersStarted(string TraderId) : TradingEvent;
+
+/// <summary>A rebuy notification came from a trader the leader does not know: ignored.</summary>
+/// <param name="TraderId">The unknown trader id.</param>
+public sealed record UnknownTraderNotified(string TraderId) : TradingEvent;
+
+/// <summary>The engine is sending an order (after it was made durable, before the exchange answers).</summary>
+/// <param name="TraderId">The trader.</param>
+/// <param name="Request">The order.</param>
+public sealed record OrderPlaced(string TraderId, OrderRequest Request) : TradingEvent;
+
+/// <summary>An order of the trader executed further (partially or fully).</summary>
+/// <param name="TraderId">The trader.</param>
+/// <param name="Order">The order after the fill.</param>
+public sealed record OrderFilled(string TraderId, TrackedOrder Order) : TradingEvent;
+
+/// <summary>An order was not sent because it breaks the exchange's filters (e.g. under the minimum notional).</summary>
+/// <param name="TraderId">The trader.</param>
+/// <param name="Side">Side of the order.</param>
+/// <param name="Price">Its price.</param>
+/// <param name="Quantity">Its quantity.</param>
+/// <param name="Filter">The exchange filter it breaks (PRICE_FILTER, LOT_SIZE, NOTIONAL or MIN_NOTIONAL).</param>
+public sealed record OrderNotSent(string TraderId, OrderSide Side, decimal Price, decimal Quantity, string Filter) : TradingEvent;
+
+/// <summary>The exchange refused an order for good (after the placement runner's retries).</summary>
+/// <param name="TraderId">The trader.</param>
+/// <param name="ClientOrderId">The order.</param>
+/// <param name="Error">The exchange's answer.</param>
+public sealed record OrderRejected(string TraderId, string ClientOrderId, ExchangeError Error) : TradingEvent;
+
+/// <summary>The trader's life ended.</summary>
+/// <param name="TraderId">The trader.</param>
+/// <param name="Outcome">How.</param>
+/// <param name="Detail">What happened, in a sentence for people (the outcome is the value to act on).</param>
+public sealed record TraderFinished(string TraderId, TraderOutcome Outcome, string Detail) : TradingEvent;
+
+/// <summary>A trader threw while handling an input; it was restored from its last state (same id) and the input dropped.</summary>
+/// <param name="TraderId">The trader.</param>
+/// <param name="Exception">What it threw.</param>
+public sealed record TraderCrashed(string TraderId, Exception Exception) : TradingEvent;
+
+/// <summary>An update for an order no running trader owns (e.g. an order left by a stopped trader).</summary>
+/// <param name="Update">The update.</param>
+public sealed record UnknownOrderUpdate(OrderUpdate Update) : TradingEvent;
+
+/// <summary>shutdown_trading began: no new traders; running ones finish their cycle.</summary>
+public sealed record ShutdownStarted : TradingEvent;
+
+/// <summary>The symbol stopped trading.</summary>
+/// <param name="Reason">Why.</param>
+/// <param name="OpenOrders">Orders left working on the exchange by the traders that were stopped.</param>
+/// <param name="LastOutcome">With <see cref="SymbolStopReason.NoTraderLeft"/>: how the last trader ended.</param>
+public sealed record SymbolStopped(SymbolStopReason Reason, IReadOnlyList<TrackedOrder> OpenOrders, TraderOutcome? LastOutcome = null) : TradingEvent;
+
+/// <summary>The symbol was resumed from the store.</summary>
+/// <param name="TraderCount">Traders resumed.</param>
+/// <param name="Status">Its status.</param>
+public sealed record SymbolRestored(int TraderCount, SymbolStatus Status) : TradingEvent;
+
+/// <summary>An input stream ended or failed and was subscribed again after <paramref name="Delay"/>.</summary>
+/// <param name="Stream">Which stream.</param>
+/// <param name="Error">Why it ended (null when it completed).</param>
+/// <param name="Attempt">Consecutive resubscriptions without an item in between.</param>
+/// <param name="Delay">The wait before subscribing again.</param>
+public sealed record StreamResubscribed(StrategyStream Stream, Exception? Error, int Attempt, TimeSpan Delay) : TradingEvent;
