@@ -16,8 +16,7 @@ namespace NaiveStrategy.Binance;
 /// stream (<c>userDataStream.subscribe.signature</c>, <c>executionReport</c>). Streams reconnect with
 /// backoff (and before Binance's 24 h limit); after every (re)connection of the user data stream the
 /// open orders placed here are queried, so no fill is missed. A placement whose status is unknown is
-/// queried by client order id before anything else; it is sent again (same client order id) only when
-/// Binance says it does not exist.
+/// reported as <see cref="ExchangeErrorKind.Unknown"/>: the engine resolves it (it owns retries).
 /// </summary>
 public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable
 {
@@ -106,33 +105,16 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable
             return filters.Error;
         }
 
+        // One send: a "maybe placed" answer (timeout, 5xx, -1007) comes back as ExchangeErrorKind.Unknown
+        // and the engine's placement runner, the one owner of retries, resolves it.
         _open[request.ClientOrderId] = request.Symbol;
-        for (var sends = 1; ; sends++)
+        var placed = await SendOrderAsync(request, filters.Value, cancellationToken);
+        if (!placed.IsSuccess && placed.Error.Kind is not (ExchangeErrorKind.Unknown or ExchangeErrorKind.Duplicate))
         {
-            var placed = await SendOrderAsync(request, filters.Value, cancellationToken);
-            if (placed.IsSuccess || placed.Error.Kind != ExchangeErrorKind.Unknown)
-            {
-                if (!placed.IsSuccess)
-                {
-                    _open.TryRemove(request.ClientOrderId, out _);
-                }
-
-                return placed;
-            }
-
-            // Maybe placed: ask before deciding; send again only if Binance says the order does not exist.
-            Log.UnknownStatus(_logger, request.ClientOrderId, placed.Error);
-            var found = await QueryAfterUnknownAsync(request, cancellationToken);
-            if (found is { } known)
-            {
-                return known;
-            }
-
-            if (sends >= 2)
-            {
-                return placed.Error;
-            }
+            _open.TryRemove(request.ClientOrderId, out _);
         }
+
+        return placed;
     }
 
     /// <inheritdoc />
@@ -219,28 +201,6 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable
             new("newOrderRespType", "RESULT"),
         ], signed: true, weight: 1, placesOrder: true, cancellationToken);
         return answer.IsSuccess ? Track(ToUpdate(answer.Value)) : answer.Error;
-    }
-
-    private async Task<ExchangeResult<OrderUpdate>?> QueryAfterUnknownAsync(OrderRequest request, CancellationToken cancellationToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(500);
-        for (var query = 0; query < 3; query++)
-        {
-            await Task.Delay(delay, _time, cancellationToken);
-            delay *= 2;
-            var found = await GetOrderAsync(request.Symbol, request.ClientOrderId, cancellationToken);
-            if (found.IsSuccess)
-            {
-                return found;
-            }
-
-            if (found.Error.Kind == ExchangeErrorKind.NotFound)
-            {
-                return null; // not placed: the caller may send it once more with the same client order id
-            }
-        }
-
-        return new ExchangeError(ExchangeErrorKind.Unknown, -1007, $"Order {request.ClientOrderId}: status still unknown after 3 queries.");
     }
 
     private OrderUpdate ToUpdate(JsonElement order)

@@ -165,12 +165,13 @@ internal sealed class BinanceRestClient
                 return new ExchangeError(placesOrder ? ExchangeErrorKind.Unknown : ExchangeErrorKind.Transient, code, message);
             }
 
-            return new ExchangeError(Kind(code), code, message);
+            return new ExchangeError(Kind(code, message), code, message);
         }
     }
 
-    private static ExchangeErrorKind Kind(int code) => code switch
+    private static ExchangeErrorKind Kind(int code, string message) => code switch
     {
+        -2010 when message.Contains("Duplicate order", StringComparison.OrdinalIgnoreCase) => ExchangeErrorKind.Duplicate,
         -2013 => ExchangeErrorKind.NotFound,
         -1007 => ExchangeErrorKind.Unknown,
         -1003 or -1015 => ExchangeErrorKind.Transient,

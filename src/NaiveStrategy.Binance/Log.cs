@@ -17,9 +17,6 @@ internal static partial class Log
     [LoggerMessage(104, LogLevel.Information, "Binance server time offset {Offset} ms")]
     public static partial void TimeOffset(ILogger logger, long offset);
 
-    [LoggerMessage(105, LogLevel.Warning, "Binance order {ClientOrderId}: status unknown after {Error}; querying before deciding")]
-    public static partial void UnknownStatus(ILogger logger, string clientOrderId, ExchangeError error);
-
     [LoggerMessage(106, LogLevel.Warning, "Binance {Stream} stream disconnected ({Reason}); reconnecting in {Delay}")]
     public static partial void Reconnecting(ILogger logger, string stream, string reason, TimeSpan delay);
 

@@ -286,7 +286,7 @@ public sealed class InMemoryExchange : IExchange, IMarketData
 
         if (_byClientId.TryGetValue((request.Symbol, request.ClientOrderId), out var existing) && !existing.Status.IsTerminal())
         {
-            return new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Duplicate order sent.");
+            return new ExchangeError(ExchangeErrorKind.Duplicate, -2010, "Duplicate order sent.");
         }
 
         var (asset, amount) = request.Side == OrderSide.Buy

@@ -137,11 +137,14 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PlaceLimitOrderAsync_ServerErrorAfterAccepting_QueriesAndNeverPlacesTwice()
+    public async Task PlaceLimitOrderAsync_ServerErrorAfterAccepting_ReportsUnknownAndSendsOnce()
     {
         _server.Faults.FailOrdersAfterAccepting(1);
         var result = await _exchange.PlaceLimitOrderAsync(Buy("t5-b"));
-        result.Value.ClientOrderId.Should().Be("t5-b");
+        result.Error!.Kind.Should().Be(ExchangeErrorKind.Unknown, "the engine, not the adapter, resolves a maybe-placed order");
+        _server.Exchange.Orders.Where(o => o.ClientOrderId == "t5-b").Should().ContainSingle();
+        var again = await _exchange.PlaceLimitOrderAsync(Buy("t5-b"));
+        again.Error!.Kind.Should().Be(ExchangeErrorKind.Duplicate, "the first send got through");
         _server.Exchange.Orders.Where(o => o.ClientOrderId == "t5-b").Should().ContainSingle();
     }
 

@@ -124,6 +124,52 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public async Task Run_ResendAnsweredDuplicate_QueriedAsPlacedNeverRejected()
+    {
+        var exchange = Exchange();
+        var time = new FakeTimeProvider(T0);
+        await using var engine = Engine(exchange, Settings(), time: time);
+        await engine.StartAsync();
+        exchange.InjectPlacementFault(new ExchangeError(ExchangeErrorKind.Unknown, 0, "HTTP 502"), acceptOrder: false);
+        exchange.InjectPlacementFault(new ExchangeError(ExchangeErrorKind.Duplicate, -2010, "Duplicate order sent."), acceptOrder: true);
+
+        exchange.PublishTrade(Trade(1.0m, 1));
+        await AdvanceUntil(time, () => engine.GetState("XRPUSDT")!.Traders[0].BuyOrder!.Status == OrderStatus.New);
+
+        exchange.Orders.Should().ContainSingle().Which.ClientOrderId.Should().Be("t-1-b");
+    }
+
+    [Fact]
+    public async Task Run_OrderStreamFailsWhileAFillHappens_ResubscribedAndReconciled()
+    {
+        var exchange = Exchange();
+        var dropping = new DroppingExchange(exchange);
+        var options = new NaiveStrategyOptions { RetryDelay = TimeSpan.FromMilliseconds(10) };
+        options.Symbols.Add(Settings());
+        await using var engine = new NaiveStrategyEngine(dropping, exchange, Options.Create(options), new TraderIdGenerator("t"), TimeProvider.System);
+        var events = new List<StrategyEvent>();
+        using var _ = engine.Events.Subscribe(e => { lock (events) { events.Add(e); } });
+        await engine.StartAsync();
+        exchange.PublishTrade(Trade(1.0m, 1));
+
+        dropping.Drop();                         // the stream fails...
+        exchange.PublishTrade(Trade(0.5m, 2));   // ...while the BUY fills
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (engine.GetState("XRPUSDT")!.Traders[0].SellOrder is null)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        lock (events)
+        {
+            events.Select(e => e.Event).OfType<StreamResubscribed>().Should().ContainSingle().Which.Stream.Should().Be(StrategyStream.OrderUpdates);
+        }
+
+        exchange.Orders.Should().HaveCount(2, "the fill missed during the gap was found by the reconciliation");
+    }
+
+    [Fact]
     public async Task Run_TransientFailure_RetriedThenPlaced()
     {
         var exchange = Exchange();
@@ -280,4 +326,65 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
             }
         }
     }
+}
+
+// Delegates to the in-memory exchange; its order stream can be made to fail, losing what happens until it is subscribed again.
+internal sealed class DroppingExchange(InMemoryExchange inner) : IExchange
+{
+    private readonly List<IObserver<OrderUpdate>> _observers = [];
+    private volatile bool _down;
+
+    public IObservable<OrderUpdate> OrderUpdates => System.Reactive.Linq.Observable.Create<OrderUpdate>(observer =>
+    {
+        _down = false;
+        var subscription = inner.OrderUpdates.Subscribe(u =>
+        {
+            if (!_down)
+            {
+                observer.OnNext(u);
+            }
+        });
+        lock (_observers)
+        {
+            _observers.Add(observer);
+        }
+
+        return () =>
+        {
+            subscription.Dispose();
+            lock (_observers)
+            {
+                _observers.Remove(observer);
+            }
+        };
+    });
+
+    public void Drop()
+    {
+        _down = true;
+        IObserver<OrderUpdate>[] current;
+        lock (_observers)
+        {
+            current = [.. _observers];
+        }
+
+        foreach (var observer in current)
+        {
+            observer.OnError(new IOException("dropped"));
+        }
+    }
+
+    public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetSymbolFiltersAsync(symbol, cancellationToken);
+
+    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) => inner.PlaceLimitOrderAsync(request, cancellationToken);
+
+    public ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
+
+    public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
+
+    public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default) => inner.GetOrderFillsAsync(symbol, orderId, cancellationToken);
+
+    public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
+
+    public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
 }

@@ -15,8 +15,11 @@ public sealed class NaiveStrategyOptions
     /// <summary>How many times an order whose status is unknown (timeout, 5xx) is queried before it is left to the order stream.</summary>
     public int MaxStatusQueries { get; set; } = 10;
 
-    /// <summary>First delay between retries and queries; doubles each time, up to 30 s.</summary>
+    /// <summary>First delay between retries and queries; doubles each time (with jitter), up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest delay between two retries, queries or stream resubscriptions.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Adds a symbol with the book's defaults changed by <paramref name="configure"/>.</summary>
     public NaiveStrategyOptions AddSymbol(string symbol, Func<SymbolSettings, SymbolSettings>? configure = null)
@@ -58,6 +61,11 @@ public sealed class NaiveStrategyOptionsValidator : IValidateOptions<NaiveStrate
         if (options.RetryDelay <= TimeSpan.Zero)
         {
             errors.Add($"RetryDelay must be > 0, got {options.RetryDelay}.");
+        }
+
+        if (options.MaxRetryDelay < options.RetryDelay)
+        {
+            errors.Add($"MaxRetryDelay must be >= RetryDelay ({options.RetryDelay}), got {options.MaxRetryDelay}.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

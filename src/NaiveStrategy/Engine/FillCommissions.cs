@@ -1,58 +1,71 @@
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace NaiveStrategy.Engine;
 
 /// <summary>
 /// Completes an order update that reports fills without their commission (an order query answered
 /// while the update stream was down, a reconciliation after a restart): asks the exchange for the
-/// order's fills until they cover the executed quantity, retrying with capped backoff, and returns the
-/// update with the commission they add up to. A trader never sees a fill whose fee it cannot know, so
-/// it never sizes a SELL for more base than it received.
+/// order's fills until they cover the executed quantity, retrying with backoff for as long as it
+/// takes, and returns the update with the commission they add up to. A trader never sees a fill whose
+/// fee it cannot know, so it never sizes a SELL for more base than it received.
 /// </summary>
-internal sealed class FillCommissions(IExchange exchange, NaiveStrategyOptions options, TimeProvider time, ILogger logger, CancellationToken stopping)
+internal sealed class FillCommissions
 {
-    /// <summary>The update with its commission, or null when the engine stops first.</summary>
-    public async Task<OrderUpdate?> CompleteAsync(OrderUpdate update, string? traderId, string? baseAsset)
-    {
-        Log.AskingForFills(logger, traderId ?? "?", update.Symbol, update.ClientOrderId, update.ExecutedQuantity);
-        for (var attempt = 1; ; attempt++)
-        {
-            ExchangeResult<IReadOnlyList<OrderFill>> fills;
-            try
-            {
-                fills = await exchange.GetOrderFillsAsync(update.Symbol, update.OrderId, stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return null;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                fills = new ExchangeError(ExchangeErrorKind.Unknown, 0, ex.Message);
-            }
+    private readonly IExchange _exchange;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _stopping;
+    private readonly ResiliencePipeline<ExchangeResult<IReadOnlyList<OrderFill>>> _retry;
 
-            var error = fills.IsSuccess ? null : fills.Error;
-            if (fills.IsSuccess)
+    public FillCommissions(IExchange exchange, NaiveStrategyOptions options, TimeProvider time, ILogger logger, CancellationToken stopping)
+    {
+        _exchange = exchange;
+        _logger = logger;
+        _stopping = stopping;
+        _retry = Resilience.Retry<IReadOnlyList<OrderFill>>(options, time, int.MaxValue, static _ => true, (context, error, attempt, delay) =>
+        {
+            if (context.Properties.TryGetValue(Resilience.Order, out var order))
             {
-                if (Commission(fills.Value, update.ExecutedQuantity, baseAsset) is var (commission, asset))
+                Log.FillsNotKnown(logger, order.TraderId, order.Symbol, order.ClientOrderId, error, attempt, delay);
+            }
+        });
+    }
+
+    /// <summary>The update with its commission, or null when the engine stops first.</summary>
+    public async Task<OrderUpdate?> CompleteAsync(OrderUpdate update, string traderId, string? baseAsset)
+    {
+        Log.AskingForFills(_logger, traderId, update.Symbol, update.ClientOrderId, update.ExecutedQuantity);
+        var context = Resilience.Context(traderId, update.Symbol, update.ClientOrderId, _stopping);
+        try
+        {
+            var fills = await _retry.ExecuteAsync(static async (context, s) =>
+            {
+                ExchangeResult<IReadOnlyList<OrderFill>> fills;
+                try
                 {
-                    return update with { Commission = commission, CommissionAsset = asset, CommissionKnown = true };
+                    fills = await s.Exchange.GetOrderFillsAsync(s.Update.Symbol, s.Update.OrderId, context.CancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
+                {
+                    return Resilience.Thrown(ex);
                 }
 
-                // The trade history can lag the order's status for a moment.
-                error = new ExchangeError(ExchangeErrorKind.Transient, 0, $"the fills known so far do not add up to the executed quantity {update.ExecutedQuantity}");
-            }
-
-            var delay = Backoff.Delay(options.RetryDelay, attempt);
-            Log.FillsNotKnown(logger, traderId ?? "?", update.Symbol, update.ClientOrderId, error, attempt, delay);
-            try
-            {
-                await Task.Delay(delay, time, stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
+                // The trade history can lag the order's status for a moment: ask again.
+                return fills.IsSuccess && Commission(fills.Value, s.Update.ExecutedQuantity, s.BaseAsset) is null
+                    ? new ExchangeError(ExchangeErrorKind.Transient, 0, $"the fills known so far do not add up to the executed quantity {s.Update.ExecutedQuantity}")
+                    : fills;
+            }, context, (Exchange: _exchange, Update: update, BaseAsset: baseAsset));
+            return fills.IsSuccess && Commission(fills.Value, update.ExecutedQuantity, baseAsset) is var (commission, asset)
+                ? update with { Commission = commission, CommissionAsset = asset, CommissionKnown = true }
+                : null;
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return null;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 

@@ -59,8 +59,8 @@ internal static partial class Log
     [LoggerMessage(18, LogLevel.Error, "The trader({TraderId}) {Symbol} order {ClientOrderId} failed: {Error}")]
     public static partial void PlacementFailed(ILogger logger, string traderId, string symbol, string clientOrderId, ExchangeError error);
 
-    [LoggerMessage(19, LogLevel.Critical, "The trader({TraderId}) {Symbol} order {ClientOrderId} has an unknown status after {Attempts} queries ({Error}); it is left pending and will be resolved by the order stream")]
-    public static partial void PlacementUnresolved(ILogger logger, string traderId, string symbol, string clientOrderId, int attempts, ExchangeError error);
+    [LoggerMessage(19, LogLevel.Critical, "The trader({TraderId}) {Symbol} order {ClientOrderId} has an unknown status after every query ({Error}); it is left pending and will be resolved by the order stream or the next reconciliation")]
+    public static partial void PlacementUnresolved(ILogger logger, string traderId, string symbol, string clientOrderId, ExchangeError error);
 
     [LoggerMessage(20, LogLevel.Error, "The {Symbol} engine failed to process an input; the input was dropped")]
     public static partial void InputFailed(ILogger logger, Exception exception, string symbol);

@@ -20,14 +20,14 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IStrategyStore? _store;
-    private readonly ConcurrentDictionary<string, SymbolEngine> _symbols = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IDisposable> _tradeSubscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SymbolPipeline> _symbols = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _inflight = new();
     private readonly ObserverSet<StrategyEvent> _events = new();
     private readonly EventLog _eventLog;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
-    private IDisposable? _orderSubscription;
+    private readonly EngineContext _context;
+    private readonly Polly.ResiliencePipeline<ExchangeResult<SymbolFilters>> _filtersRetry;
     private bool _disposed;
 
     /// <summary>Creates an engine.</summary>
@@ -53,6 +53,9 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         {
             throw new OptionsValidationException(nameof(NaiveStrategyOptions), typeof(NaiveStrategyOptions), validation.Failures);
         }
+
+        _context = new EngineContext(_options, _time, _logger, _store, Publish, Track, _stopping.Token);
+        _filtersRetry = Resilience.Retry<SymbolFilters>(_options, _time, _options.MaxPlacementAttempts, static e => e.Kind == ExchangeErrorKind.Transient);
     }
 
     /// <summary>Everything the leaders and traders decide, as it happens (orders, fills, traders started and finished).</summary>
@@ -172,10 +175,9 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
             _disposed = true;
         }
 
-        _orderSubscription?.Dispose();
-        foreach (var subscription in _tradeSubscriptions.Values)
+        foreach (var symbol in _symbols.Values)
         {
-            subscription.Dispose();
+            symbol.Dispose();
         }
 
         await _stopping.CancelAsync();
@@ -195,49 +197,29 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     // A transient failure (rate limit, connection) is retried with backoff; anything else stops the start.
     private async Task<SymbolFilters> GetFiltersAsync(string symbol, string what, CancellationToken cancellationToken)
     {
-        var delay = _options.RetryDelay;
-        for (var attempt = 1; ; attempt++)
+        var filters = await _filtersRetry.ExecuteAsync(static (s, ct) => s.Exchange.GetSymbolFiltersAsync(s.Symbol, ct), (Exchange: _exchange, Symbol: symbol), cancellationToken);
+        if (!filters.IsSuccess)
         {
-            var filters = await _exchange.GetSymbolFiltersAsync(symbol, cancellationToken);
-            if (filters.IsSuccess)
-            {
-                filters.Value.Validate();
-                return filters.Value;
-            }
-
-            if (filters.Error.Kind != ExchangeErrorKind.Transient || attempt >= _options.MaxPlacementAttempts)
-            {
-                throw new InvalidOperationException($"Cannot {what} {symbol}: the exchange did not give its filters ({filters.Error}).");
-            }
-
-            await Task.Delay(delay, _time, cancellationToken);
-            delay *= 2;
+            throw new InvalidOperationException($"Cannot {what} {symbol}: the exchange did not give its filters ({filters.Error}).");
         }
+
+        filters.Value.Validate();
+        return filters.Value;
     }
 
-    private SymbolEngine GetOrCreate(SymbolSettings settings)
+    private SymbolPipeline GetOrCreate(SymbolSettings settings)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _orderSubscription ??= _exchange.OrderUpdates.Subscribe(OnOrderUpdate, ex => Log.StreamResubscribed(_logger, ex, "*", StrategyStream.OrderUpdates, 0, TimeSpan.Zero));
             if (_symbols.TryGetValue(settings.Symbol, out var existing))
             {
                 return existing;
             }
 
-            var engine = new SymbolEngine(LeaderState.Create(settings, _ids.Run), new Leader(), _exchange, _options, _time, _logger, Publish, Track, _store, _stopping.Token);
-            _symbols[settings.Symbol] = engine;
-            _tradeSubscriptions[settings.Symbol] = _marketData.MarketTrades(settings.Symbol).Subscribe(new TradeObserver(engine, _logger));
-            return engine;
-        }
-    }
-
-    private void OnOrderUpdate(OrderUpdate update)
-    {
-        if (_symbols.TryGetValue(update.Symbol, out var engine))
-        {
-            engine.PostUpdate(update);
+            var pipeline = new SymbolPipeline(LeaderState.Create(settings, _ids.Run), new Leader(), _marketData, _exchange, _context);
+            _symbols[settings.Symbol] = pipeline;
+            return pipeline;
         }
     }
 
@@ -259,17 +241,5 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
 
         _inflight.TryAdd(task, 0);
         task.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _), _inflight, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
-    // A class observer instead of a lambda: the trade path must not allocate per event.
-    private sealed class TradeObserver(SymbolEngine engine, ILogger logger) : IObserver<TradeEvent>
-    {
-        public void OnNext(TradeEvent value) => engine.Post(SymbolInput.ForTrade(value));
-
-        public void OnError(Exception error) => Log.StreamResubscribed(logger, error, engine.Symbol, StrategyStream.MarketTrades, 0, TimeSpan.Zero);
-
-        public void OnCompleted()
-        {
-        }
     }
 }

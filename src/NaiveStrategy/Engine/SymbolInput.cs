@@ -10,7 +10,11 @@ internal enum SymbolInputKind : byte
     Stop,
     Shutdown,
     UpdateSettings,
+    Event,
 }
+
+// A placement the exchange refused for good.
+internal sealed record PlacementFailure(string TraderId, string ClientOrderId, ExchangeError Error);
 
 // One entry of a symbol's serialized input stream. A struct, so queuing a market trade allocates nothing.
 internal readonly struct SymbolInput
@@ -35,7 +39,9 @@ internal readonly struct SymbolInput
 
     public static SymbolInput ForUpdate(OrderUpdate update) => new(SymbolInputKind.OrderUpdate, default, update, null);
 
-    public static SymbolInput ForFailure(string clientOrderId, ExchangeError error) => new(SymbolInputKind.PlacementFailed, default, error, clientOrderId);
+    public static SymbolInput ForFailure(PlacementFailure failure) => new(SymbolInputKind.PlacementFailed, default, failure, failure.ClientOrderId);
+
+    public static SymbolInput ForEvent(TradingEvent e) => new(SymbolInputKind.Event, default, e, null);
 
     public static SymbolInput Control(SymbolInputKind kind, object? payload = null) => new(kind, default, payload, null);
 }

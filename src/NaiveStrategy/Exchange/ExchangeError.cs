@@ -14,6 +14,12 @@ public enum ExchangeErrorKind
 
     /// <summary>The request may or may not have been executed (timeout, 5xx, Binance -1007): query before deciding.</summary>
     Unknown,
+
+    /// <summary>
+    /// An order with this client order id already exists (Binance: -2010 "Duplicate order sent."): an earlier
+    /// send got through, so the engine queries it instead of treating the order as rejected.
+    /// </summary>
+    Duplicate,
 }
 
 /// <summary>An error returned by an exchange, as a value.</summary>

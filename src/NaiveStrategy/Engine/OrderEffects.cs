@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using NaiveStrategy.Reactive;
+
+namespace NaiveStrategy.Engine;
+
+/// <summary>
+/// Carries out a symbol's orders: journals each intent before it leaves, publishes
+/// <see cref="OrderPlaced"/>, and runs it through the <see cref="PlacementRunner"/>. What the exchange
+/// answers comes back into the symbol's flow: order states on <see cref="Answers"/>, refusals as
+/// <see cref="PlacementFailure"/> inputs. Answers of a synchronous exchange come back at once (the
+/// flow queues them behind the input being handled); others when they arrive.
+/// </summary>
+internal sealed class OrderEffects
+{
+    private readonly EngineContext _context;
+    private readonly Action<SymbolInput> _post;
+    private readonly PlacementRunner _runner;
+    private readonly ObserverSet<OrderUpdate> _answers = new();
+
+    public OrderEffects(IExchange exchange, EngineContext context, Action<SymbolInput> post)
+    {
+        _context = context;
+        _post = post;
+        _runner = new PlacementRunner(exchange, context.Options, context.Time, context.Logger, RecordIntent, context.Stopping);
+    }
+
+    /// <summary>Order states answered to placements and queries.</summary>
+    public IObservable<OrderUpdate> Answers => _answers.AsObservable();
+
+    public void Place(PlaceOrder order)
+    {
+        try
+        {
+            RecordIntent(order.TraderId, order.Request);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.InputFailed(_context.Logger, ex, order.Request.Symbol);
+            return;
+        }
+
+        _context.Publish(new StrategyEvent(order.Request.Symbol, _context.Time.GetUtcNow(), new OrderPlaced(order.TraderId, order.Request)));
+        var pending = _runner.PlaceAsync(order.TraderId, order.Request);
+        if (pending.IsCompletedSuccessfully)
+        {
+            Handle(order.TraderId, order.Request, pending.Result);
+        }
+        else
+        {
+            _context.Track(HandleAsync(order.TraderId, order.Request, pending));
+        }
+    }
+
+    /// <summary>After a restart or an order stream gap: asks about every open order (resending only what never reached the exchange).</summary>
+    public void Reconcile(ImmutableArray<TraderState> traders)
+    {
+        foreach (var trader in traders)
+        {
+            if (trader.OpenOrder is { } order)
+            {
+                var request = new OrderRequest(trader.Symbol, order.ClientOrderId, order.Side, order.Price, order.Quantity);
+                _context.Track(HandleAsync(trader.TraderId, request, _runner.ResolveAsync(trader.TraderId, request, order.Status, waitFirst: false)));
+            }
+        }
+    }
+
+    // Every first send, including a resend after a restart, is journaled before it leaves (recording
+    // the same intent twice is a no-op for a store).
+    private void RecordIntent(string traderId, OrderRequest request) =>
+        _context.Store?.RecordIntent(new OrderIntent(request.Symbol, traderId, request, _context.Time.GetUtcNow()));
+
+    private async Task HandleAsync(string traderId, OrderRequest request, ValueTask<PlacementOutcome> pending)
+    {
+        PlacementOutcome outcome;
+        try
+        {
+            outcome = await pending;
+        }
+        catch (OperationCanceledException) when (_context.Stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        Handle(traderId, request, outcome);
+    }
+
+    private void Handle(string traderId, OrderRequest request, PlacementOutcome outcome)
+    {
+        switch (outcome.Result)
+        {
+            case PlacementResult.Placed:
+                _answers.OnNext(outcome.Update!);
+                break;
+            case PlacementResult.Rejected:
+                _post(SymbolInput.ForFailure(new PlacementFailure(traderId, request.ClientOrderId, outcome.Error!)));
+                break;
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System.Reactive.Linq;
+using Microsoft.Extensions.Logging;
+using NaiveStrategy.Reactive;
+
+namespace NaiveStrategy.Engine;
+
+/// <summary>
+/// One symbol's flow, as one Rx pipeline:
+/// <code>
+/// market trades ──────────────────────────────┐
+/// order updates + call answers ─ fees known ──┼─ MergeSerialized ─ Decide (Leader) ─ Apply (effects)
+/// control inputs, placement failures, events ─┘
+/// </code>
+/// Inputs are merged and handled one at a time (<see cref="StrategyObservable.MergeSerialized{T}"/>);
+/// the pure Leader reducer turns each into a decision; <see cref="Apply"/> — the one home of effects —
+/// makes the new state durable, publishes what happened and hands orders to <see cref="OrderEffects"/>,
+/// whose answers come back in as inputs. Streams that end are subscribed again with backoff, and after
+/// the order stream comes back every open order is asked for. With the synchronous in-memory exchange
+/// the whole flow runs on the thread that publishes the trade.
+/// </summary>
+internal sealed class SymbolPipeline : IDisposable
+{
+    private readonly Leader _leader;
+    private readonly IStrategyStore? _store;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Action<StrategyEvent> _publish;
+    private readonly OrderEffects _orders;
+    private readonly FillCommissions _commissions;
+    private readonly ObserverSet<SymbolInput> _control = new();
+    private readonly IDisposable _subscription;
+    private LeaderState _state;
+
+    public SymbolPipeline(LeaderState state, Leader leader, IMarketData marketData, IExchange exchange, EngineContext context)
+    {
+        _state = state;
+        _leader = leader;
+        _store = context.Store;
+        _logger = context.Logger;
+        _time = context.Time;
+        _publish = context.Publish;
+        _orders = new OrderEffects(exchange, context, Post);
+        _commissions = new FillCommissions(exchange, context.Options, context.Time, context.Logger, context.Stopping);
+        var symbol = state.Symbol;
+        var options = context.Options;
+
+        var trades = marketData.MarketTrades(symbol)
+            .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) => Resubscribed(StrategyStream.MarketTrades, error, attempt, delay), _time)
+            .Select(static trade => SymbolInput.ForTrade(trade));
+        var updates = exchange.OrderUpdates
+            .Where(update => string.Equals(update.Symbol, symbol, StringComparison.Ordinal))
+            .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) =>
+            {
+                Resubscribed(StrategyStream.OrderUpdates, error, attempt, delay);
+                Reconcile(); // whatever happened while we were not listening
+            }, _time)
+            .Merge(_orders.Answers)
+            .SelectMany(WithCommission)
+            .Select(static update => SymbolInput.ForUpdate(update));
+
+        _subscription = StrategyObservable.MergeSerialized(trades, updates, _control.AsObservable())
+            .Select(Decide)
+            .Where(static step => step.Changed)
+            .Subscribe(Apply);
+    }
+
+    public string Symbol => _state.Symbol;
+
+    public LeaderState State => Volatile.Read(ref _state);
+
+    /// <summary>A control input, a failure or an event: handled in turn with every other input.</summary>
+    public void Post(SymbolInput input) => _control.OnNext(input);
+
+    /// <summary>Asks the exchange about every order the traders have open (after a restart or a stream gap).</summary>
+    public void Reconcile() => _orders.Reconcile(State.Traders);
+
+    public void Dispose() => _subscription.Dispose();
+
+    // The pure step: the Leader's decision for one input. An input that makes a reducer throw is
+    // logged and dropped; the flow goes on.
+    private Step Decide(SymbolInput input)
+    {
+        var state = _state;
+        try
+        {
+            var decision = input.Kind switch
+            {
+                SymbolInputKind.Trade => _leader.OnTrade(state, input.Trade),
+                SymbolInputKind.OrderUpdate => _leader.OnOrderUpdate(state, (OrderUpdate)input.Payload!),
+                SymbolInputKind.PlacementFailed => Failed(state, (PlacementFailure)input.Payload!),
+                SymbolInputKind.Start => _leader.Start(state, (SymbolFilters)input.Payload!),
+                SymbolInputKind.Restore => Restore(state, (RestoreRequest)input.Payload!),
+                SymbolInputKind.Stop => Leader.Stop(state),
+                SymbolInputKind.Shutdown => Leader.Shutdown(state),
+                SymbolInputKind.UpdateSettings => Leader.UpdateSettings(state, (SymbolSettings)input.Payload!),
+                SymbolInputKind.Event => LeaderDecision.Happened(state, (TradingEvent)input.Payload!),
+                _ => throw new InvalidOperationException($"Unknown input kind {input.Kind}."),
+            };
+
+            // A quiet trade changes nothing; every other input is at least journaled.
+            var changed = input.Kind != SymbolInputKind.Trade || !ReferenceEquals(decision.State, state) || decision.Commands.Count > 0 || decision.Events.Count > 0;
+            return new Step(input, decision, changed);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.InputFailed(_logger, ex, state.Symbol);
+            return default;
+        }
+    }
+
+    private LeaderDecision Failed(LeaderState state, PlacementFailure failure)
+    {
+        var decision = _leader.OnPlacementFailed(state, failure.ClientOrderId, failure.Error);
+        return decision with { Events = [new OrderRejected(failure.TraderId, failure.ClientOrderId, failure.Error), .. decision.Events] };
+    }
+
+    private static LeaderDecision Restore(LeaderState state, RestoreRequest request) =>
+        Leader.Restore(state, request.Filters, request.Traders, request.Status, request.NextTraderNumber);
+
+    // The one home of effects: durable first, then published, then sent. A store failure drops the
+    // input before anything leaves.
+    private void Apply(Step step)
+    {
+        var decision = step.Decision;
+        try
+        {
+            if (_store is not null)
+            {
+                if (step.Input.Kind == SymbolInputKind.OrderUpdate)
+                {
+                    _store.RecordOrderUpdate((OrderUpdate)step.Input.Payload!);
+                }
+
+                if (!ReferenceEquals(decision.State, _state))
+                {
+                    _store.SaveSymbol(decision.State);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.InputFailed(_logger, ex, Symbol);
+            return;
+        }
+
+        Volatile.Write(ref _state, decision.State);
+        var now = _time.GetUtcNow();
+        foreach (var e in decision.Events)
+        {
+            _publish(new StrategyEvent(Symbol, now, e));
+        }
+
+        foreach (var command in decision.Commands)
+        {
+            if (command is PlaceOrder order)
+            {
+                _orders.Place(order);
+            }
+        }
+    }
+
+    // A fill reported without its commission waits for the exchange's trade history before any trader
+    // sees it; everything else passes at once.
+    private IObservable<OrderUpdate> WithCommission(OrderUpdate update)
+    {
+        if (update.CommissionKnown || update.ExecutedQuantity == 0 || FindOrder(update.ClientOrderId) is not ({ } traderId, { } known) || known.ExecutedQuantity >= update.ExecutedQuantity)
+        {
+            return Observable.Return(update);
+        }
+
+        var baseAsset = State.Filters?.BaseAsset;
+        return Observable.FromAsync(() => _commissions.CompleteAsync(update, traderId, baseAsset)).Where(static u => u is not null)!;
+    }
+
+    private (string TraderId, TrackedOrder Order)? FindOrder(string clientOrderId)
+    {
+        foreach (var trader in State.Traders)
+        {
+            if (trader.BuyOrder is { } buy && string.Equals(buy.ClientOrderId, clientOrderId, StringComparison.Ordinal))
+            {
+                return (trader.TraderId, buy);
+            }
+
+            if (trader.SellOrder is { } sell && string.Equals(sell.ClientOrderId, clientOrderId, StringComparison.Ordinal))
+            {
+                return (trader.TraderId, sell);
+            }
+        }
+
+        return null;
+    }
+
+    private void Resubscribed(StrategyStream stream, Exception? error, int attempt, TimeSpan delay) =>
+        Post(SymbolInput.ForEvent(new StreamResubscribed(stream, error, attempt, delay)));
+
+    private readonly record struct Step(SymbolInput Input, LeaderDecision Decision, bool Changed);
+}
+
+internal sealed record RestoreRequest(SymbolFilters Filters, IReadOnlyList<TraderState> Traders, SymbolStatus Status, long NextTraderNumber);
+
+/// <summary>What every symbol pipeline of an engine shares.</summary>
+internal sealed record EngineContext(NaiveStrategyOptions Options, TimeProvider Time, ILogger Logger, IStrategyStore? Store, Action<StrategyEvent> Publish, Action<Task> Track, CancellationToken Stopping);
