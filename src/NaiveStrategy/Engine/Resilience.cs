@@ -24,11 +24,11 @@ internal static class Resilience
 
     /// <summary>Retries an exchange call while its result is an error <paramref name="retryOn"/> accepts.</summary>
     public static ResiliencePipeline<ExchangeResult<T>> Retry<T>(NaiveStrategyOptions options, TimeProvider time, int maxAttempts, Func<ExchangeError, bool> retryOn, Action<ResilienceContext, ExchangeError, int, TimeSpan>? onRetry = null) =>
-        new ResiliencePipelineBuilder<ExchangeResult<T>> { TimeProvider = time }
+        maxAttempts <= 1 ? ResiliencePipeline<ExchangeResult<T>>.Empty : new ResiliencePipelineBuilder<ExchangeResult<T>> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<ExchangeResult<T>>
             {
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { IsSuccess: false } failed && retryOn(failed.Error)),
-                MaxRetryAttempts = Math.Max(0, maxAttempts == int.MaxValue ? int.MaxValue : maxAttempts - 1),
+                MaxRetryAttempts = maxAttempts == int.MaxValue ? int.MaxValue : maxAttempts - 1,
                 Delay = options.RetryDelay,
                 MaxDelay = options.MaxRetryDelay,
                 BackoffType = DelayBackoffType.Exponential,

@@ -8,7 +8,7 @@ namespace NaiveStrategy.Engine;
 /// One symbol's flow, as one Rx pipeline:
 /// <code>
 /// market trades ──────────────────────────────┐
-/// order updates + call answers ─ fees known ──┼─ MergeSerialized ─ Decide (Leader) ─ Apply (effects)
+/// order updates + call answers ─ fees known ──┼─ MergeSerialized ─ Reduce(Decide: Leader) ─ Apply (effects)
 /// control inputs, placement failures, events ─┘
 /// </code>
 /// Inputs are merged and handled one at a time (<see cref="StrategyObservable.MergeSerialized{T}"/>);
@@ -46,7 +46,7 @@ internal sealed class SymbolPipeline : IDisposable
 
         var trades = marketData.MarketTrades(symbol)
             .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) => Resubscribed(StrategyStream.MarketTrades, error, attempt, delay), _time)
-            .Select(static trade => SymbolInput.ForTrade(trade));
+            .Map(static (in TradeEvent trade) => SymbolInput.ForTrade(trade));
         var updates = exchange.OrderUpdates
             .Where(update => string.Equals(update.Symbol, symbol, StringComparison.Ordinal))
             .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) =>
@@ -59,9 +59,8 @@ internal sealed class SymbolPipeline : IDisposable
             .Select(static update => SymbolInput.ForUpdate(update));
 
         _subscription = StrategyObservable.MergeSerialized(trades, updates, _control.AsObservable())
-            .Select(Decide)
-            .Where(static step => step.Changed)
-            .Subscribe(Apply);
+            .Reduce<SymbolInput, Step>(Decide)
+            .Subscribe(new Effects(this));
     }
 
     public string Symbol => _state.Symbol;
@@ -76,13 +75,20 @@ internal sealed class SymbolPipeline : IDisposable
 
     public void Dispose() => _subscription.Dispose();
 
-    // The pure step: the Leader's decision for one input. An input that makes a reducer throw is
-    // logged and dropped; the flow goes on.
-    private Step Decide(SymbolInput input)
+    // The pure step: the Leader's decision for one input, or null when nothing changed. An input that
+    // makes a reducer throw is logged and dropped; the flow goes on.
+    private Step? Decide(SymbolInput input)
     {
         var state = _state;
         try
         {
+            if (input.Kind == SymbolInputKind.Trade)
+            {
+                // The hot path: most trades change nothing and allocate nothing.
+                var quiet = _leader.OnTrade(state, input.Trade);
+                return ReferenceEquals(quiet.State, state) && quiet.Commands.Count == 0 && quiet.Events.Count == 0 ? null : new Step(input, quiet);
+            }
+
             var decision = input.Kind switch
             {
                 SymbolInputKind.Trade => _leader.OnTrade(state, input.Trade),
@@ -97,14 +103,13 @@ internal sealed class SymbolPipeline : IDisposable
                 _ => throw new InvalidOperationException($"Unknown input kind {input.Kind}."),
             };
 
-            // A quiet trade changes nothing; every other input is at least journaled.
-            var changed = input.Kind != SymbolInputKind.Trade || !ReferenceEquals(decision.State, state) || decision.Commands.Count > 0 || decision.Events.Count > 0;
-            return new Step(input, decision, changed);
+            // Every input but a trade is at least journaled.
+            return new Step(input, decision);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Log.InputFailed(_logger, ex, state.Symbol);
-            return default;
+            return null;
         }
     }
 
@@ -193,7 +198,19 @@ internal sealed class SymbolPipeline : IDisposable
     private void Resubscribed(StrategyStream stream, Exception? error, int attempt, TimeSpan delay) =>
         Post(SymbolInput.ForEvent(new StreamResubscribed(stream, error, attempt, delay)));
 
-    private readonly record struct Step(SymbolInput Input, LeaderDecision Decision, bool Changed);
+    private sealed record Step(SymbolInput Input, LeaderDecision Decision);
+
+    // The one subscriber: a class, so the pipeline's end allocates nothing per input.
+    private sealed class Effects(SymbolPipeline pipeline) : IObserver<Step>
+    {
+        public void OnNext(Step value) => pipeline.Apply(value);
+
+        public void OnError(Exception error) => Log.InputFailed(pipeline._logger, error, pipeline.Symbol);
+
+        public void OnCompleted()
+        {
+        }
+    }
 }
 
 internal sealed record RestoreRequest(SymbolFilters Filters, IReadOnlyList<TraderState> Traders, SymbolStatus Status, long NextTraderNumber);
