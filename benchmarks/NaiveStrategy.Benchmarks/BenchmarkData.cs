@@ -1,4 +1,4 @@
-using NaiveStrategy.Binance.PublicData;
+using NaiveStrategy.Backtesting.PublicData;
 
 namespace NaiveStrategy.Benchmarks;
 

@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Options;
-using NaiveStrategy.Binance.PublicData;
+using NaiveStrategy.Backtesting.PublicData;
 using NaiveStrategy.Mock;
+using NaiveStrategy.Backtesting;
 
 namespace NaiveStrategy.Benchmarks;
 

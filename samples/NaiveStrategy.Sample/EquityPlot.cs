@@ -1,4 +1,5 @@
 using NaiveStrategy.Mock;
+using NaiveStrategy.Backtesting;
 
 namespace NaiveStrategy.Sample;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NaiveStrategy.Binance;
-using NaiveStrategy.Binance.PublicData;
+using NaiveStrategy.Backtesting.PublicData;
 using NaiveStrategy.Binance.Sandbox;
 using NaiveStrategy.Mock;
 using NaiveStrategy.Sqlite;

@@ -1,5 +1,6 @@
 using System.Text;
 using NaiveStrategy.Mock;
+using NaiveStrategy.Backtesting;
 
 namespace NaiveStrategy.Sample;
 

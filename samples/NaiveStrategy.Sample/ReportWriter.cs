@@ -1,6 +1,7 @@
 using System.Globalization;
 using NaiveStrategy.Mock;
 using Spectre.Console;
+using NaiveStrategy.Backtesting;
 
 namespace NaiveStrategy.Sample;
 

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using NaiveStrategy.Binance.PublicData;
+using NaiveStrategy.Backtesting.PublicData;
 using NaiveStrategy.Mock;
 using Spectre.Console;
+using NaiveStrategy.Backtesting;
 
 namespace NaiveStrategy.Sample;
 

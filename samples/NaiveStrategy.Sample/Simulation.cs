@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NaiveStrategy.Mock;
+using NaiveStrategy.Backtesting;
 
 namespace NaiveStrategy.Sample;
 

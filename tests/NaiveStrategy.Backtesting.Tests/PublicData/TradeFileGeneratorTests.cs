@@ -1,6 +1,6 @@
-using NaiveStrategy.Binance.PublicData;
+using NaiveStrategy.Backtesting.PublicData;
 
-namespace NaiveStrategy.Binance.Tests.PublicData;
+namespace NaiveStrategy.Backtesting.Tests.PublicData;
 
 public sealed class TradeFileGeneratorTests
 {

@@ -1,4 +1,4 @@
-namespace NaiveStrategy.Binance.PublicData;
+namespace NaiveStrategy.Backtesting.PublicData;
 
 /// <summary>A line of a trades file could not be read. The message names the file, the line and what was wrong.</summary>
 public sealed class TradeFileFormatException : FormatException

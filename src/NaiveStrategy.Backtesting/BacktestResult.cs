@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace NaiveStrategy.Mock;
+namespace NaiveStrategy.Backtesting;
 
 /// <summary>One order of a backtest's journal, at its final state, with the trader that placed it.</summary>
 /// <param name="Order">The order's final state.</param>

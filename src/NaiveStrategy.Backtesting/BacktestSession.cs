@@ -1,4 +1,6 @@
-namespace NaiveStrategy.Mock;
+using NaiveStrategy.Mock;
+
+namespace NaiveStrategy.Backtesting;
 
 /// <summary>
 /// Replays market trades through the real engine against an <see cref="InMemoryExchange"/> on the

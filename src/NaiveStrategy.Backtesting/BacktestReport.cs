@@ -1,4 +1,4 @@
-namespace NaiveStrategy.Mock;
+namespace NaiveStrategy.Backtesting;
 
 /// <summary>Figures computed from an order journal alone, so they can be checked independently of the engine.</summary>
 public static class BacktestReport

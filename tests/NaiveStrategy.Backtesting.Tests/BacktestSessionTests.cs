@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 
-namespace NaiveStrategy.Mock.Tests;
+using NaiveStrategy.Mock;
+
+namespace NaiveStrategy.Backtesting.Tests;
 
 public sealed class BacktestSessionTests
 {

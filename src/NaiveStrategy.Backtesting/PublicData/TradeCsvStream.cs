@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 
-namespace NaiveStrategy.Binance.PublicData;
+namespace NaiveStrategy.Backtesting.PublicData;
 
 /// <summary>
 /// Reads trades from one CSV stream, straight from UTF-8 bytes: no string per line or field, one

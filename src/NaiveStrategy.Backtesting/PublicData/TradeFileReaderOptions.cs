@@ -1,4 +1,4 @@
-namespace NaiveStrategy.Binance.PublicData;
+namespace NaiveStrategy.Backtesting.PublicData;
 
 /// <summary>Options of <see cref="TradeFileReader"/>.</summary>
 public sealed class TradeFileReaderOptions

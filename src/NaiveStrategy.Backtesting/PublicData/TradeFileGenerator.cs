@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NaiveStrategy.Binance.PublicData;
+namespace NaiveStrategy.Backtesting.PublicData;
 
 /// <summary>Options of <see cref="TradeFileGenerator"/>. Defaults look like a quiet XRPUSDT day.</summary>
 public sealed class TradeFileGeneratorOptions

@@ -2,7 +2,7 @@ using System.Collections;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 
-namespace NaiveStrategy.Binance.PublicData;
+namespace NaiveStrategy.Backtesting.PublicData;
 
 /// <summary>
 /// Reads Binance public-data spot trades files (<c>.csv</c> or <c>.zip</c>; milliseconds or, from

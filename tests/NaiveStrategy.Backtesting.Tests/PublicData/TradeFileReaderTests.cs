@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Text;
-using NaiveStrategy.Binance.PublicData;
+using NaiveStrategy.Backtesting.PublicData;
 
-namespace NaiveStrategy.Binance.Tests.PublicData;
+namespace NaiveStrategy.Backtesting.Tests.PublicData;
 
 public sealed class TradeFileReaderTests : IDisposable
 {
