@@ -59,5 +59,9 @@ internal sealed record Migration(int Version, string Description, string Sql, IR
             CREATE INDEX order_updates_client_order_id ON order_updates (client_order_id);
             """,
             ["schema_version", "symbols", "traders", "intents", "order_updates"]),
+        new(2, "symbols.next_trader: the Leader's trader numbering, restored with its state", """
+            ALTER TABLE symbols ADD COLUMN next_trader INTEGER NOT NULL DEFAULT 1;
+            """,
+            []),
     ];
 }

@@ -64,13 +64,15 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
         _connection = OpenExisting();
         _upsertSymbol = Command(
             """
-            INSERT INTO symbols (symbol, settings, status, updated_at) VALUES ($symbol, $settings, $status, $now)
-            ON CONFLICT (symbol) DO UPDATE SET settings = excluded.settings, status = excluded.status, updated_at = excluded.updated_at;
+            INSERT INTO symbols (symbol, settings, status, updated_at, next_trader) VALUES ($symbol, $settings, $status, $now, $next)
+            ON CONFLICT (symbol) DO UPDATE SET settings = excluded.settings, status = excluded.status, updated_at = excluded.updated_at,
+                next_trader = max(symbols.next_trader, excluded.next_trader);
             """,
             "$symbol",
             "$settings",
             "$status",
-            "$now");
+            "$now",
+            "$next");
         _upsertTrader = Command(
             """
             INSERT INTO traders (trader_id, symbol, position, state, updated_at) VALUES ($id, $symbol, $position, $state, $now)
@@ -134,7 +136,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
     /// <inheritdoc />
     /// <exception cref="StrategyStoreException">A saved row cannot be read.</exception>
     public IReadOnlyList<StoredSymbol> Load() =>
-        ReadSymbols().Select(s => new StoredSymbol(s.Settings, s.Status, s.Traders.Select(t => t.State).ToArray())).ToArray();
+        ReadSymbols().Select(s => new StoredSymbol(s.Settings, s.Status, s.Traders.Select(t => t.State).ToArray(), s.NextTraderNumber)).ToArray();
 
     /// <inheritdoc />
     /// <exception cref="StrategyStoreException">The write failed (disk full, I/O error); nothing was saved.</exception>
@@ -160,7 +162,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
             try
             {
                 using var transaction = _connection.BeginTransaction();
-                SetSymbol(transaction, symbol, settings, state.Status, now);
+                SetSymbol(transaction, symbol, settings, state.Status, now, state.NextTraderNumber);
                 _upsertTrader.Transaction = transaction;
                 for (var i = 0; i < ids.Length; i++)
                 {
@@ -270,7 +272,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
             try
             {
                 using var transaction = _connection.BeginTransaction();
-                SetSymbol(transaction, settings.Symbol, json, status, now);
+                SetSymbol(transaction, settings.Symbol, json, status, now, nextTrader: 1);
                 transaction.Commit();
             }
             catch (SqliteException ex)
@@ -377,10 +379,10 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
         return command;
     }
 
-    private void SetSymbol(SqliteTransaction transaction, string symbol, string settings, SymbolStatus status, string now)
+    private void SetSymbol(SqliteTransaction transaction, string symbol, string settings, SymbolStatus status, string now, long nextTrader)
     {
         _upsertSymbol.Transaction = transaction;
-        Set(_upsertSymbol, symbol, settings, status.ToString(), now);
+        Set(_upsertSymbol, symbol, settings, status.ToString(), now, nextTrader);
         _upsertSymbol.ExecuteNonQuery();
     }
 
@@ -410,7 +412,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
             using (var command = _connection.CreateCommand())
             {
                 command.Transaction = snapshot;
-                command.CommandText = "SELECT symbol, settings, status, updated_at FROM symbols ORDER BY symbol;";
+                command.CommandText = "SELECT symbol, settings, status, updated_at, next_trader FROM symbols ORDER BY symbol;";
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
@@ -418,7 +420,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
                     var where = $"symbol {symbol}";
                     var settings = Deserialize(reader.GetString(1), StoreJson.Default.SymbolSettings, where);
                     var status = ParseEnum<SymbolStatus>(reader.GetString(2), where);
-                    symbols.Add(new SymbolStatusEntry(settings, status, ParseTime(reader.GetString(3), where), traders.GetValueOrDefault(symbol) ?? []));
+                    symbols.Add(new SymbolStatusEntry(settings, status, ParseTime(reader.GetString(3), where), traders.GetValueOrDefault(symbol) ?? []) { NextTraderNumber = reader.GetInt64(4) });
                 }
             }
 

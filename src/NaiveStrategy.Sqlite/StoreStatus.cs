@@ -16,7 +16,11 @@ public sealed record StoreStatus(string Path, int SchemaVersion, IReadOnlyList<S
 /// <param name="Status">Trading status.</param>
 /// <param name="UpdatedAt">When the symbol was last saved.</param>
 /// <param name="Traders">Its running traders, oldest first.</param>
-public sealed record SymbolStatusEntry(SymbolSettings Settings, SymbolStatus Status, DateTimeOffset UpdatedAt, IReadOnlyList<TraderStatusEntry> Traders);
+public sealed record SymbolStatusEntry(SymbolSettings Settings, SymbolStatus Status, DateTimeOffset UpdatedAt, IReadOnlyList<TraderStatusEntry> Traders)
+{
+    /// <summary>The number of the symbol's next trader (<see cref="LeaderState.NextTraderNumber"/>).</summary>
+    public long NextTraderNumber { get; init; } = 1;
+}
 
 /// <summary>One saved trader, with its current order flattened for display.</summary>
 /// <param name="State">The trader's full saved state.</param>

@@ -6,7 +6,7 @@ namespace NaiveStrategy.Sqlite.Tests;
 
 public sealed class MigrationTests : IDisposable
 {
-    private static readonly Migration AddAudit = new(2, "test: audit table", "CREATE TABLE audit (id INTEGER PRIMARY KEY, note TEXT); ALTER TABLE symbols ADD COLUMN note TEXT;", ["audit"]);
+    private static readonly Migration AddAudit = new(3, "test: audit table", "CREATE TABLE audit (id INTEGER PRIMARY KEY, note TEXT); ALTER TABLE symbols ADD COLUMN note TEXT;", ["audit"]);
 
     private readonly TempDirectory _dir = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero));
@@ -16,17 +16,17 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void Constructor_OlderVersion_BacksUpThenMigratesKeepingData()
     {
-        CreateVersion1WithData();
+        CreateCurrentVersionWithData();
 
         using var store = new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, AddAudit]);
 
-        store.SchemaVersion.Should().Be(2);
-        store.BackupPath.Should().Be(_dir.File() + ".bak-1-20240506070809");
-        Query(_dir.File(), "SELECT version FROM schema_version ORDER BY version;").Should().Equal(1L, 2L);
+        store.SchemaVersion.Should().Be(3);
+        store.BackupPath.Should().Be(_dir.File() + ".bak-2-20240506070809");
+        Query(_dir.File(), "SELECT version FROM schema_version ORDER BY version;").Should().Equal(1L, 2L, 3L);
         Query(_dir.File(), "SELECT COUNT(*) FROM audit;").Should().Equal(0L);
         store.Load().Single().Traders.Should().Equal(Selling("a-1"));
         store.ReadIntents().Should().Equal(Intent());
-        Query(store.BackupPath!, "SELECT MAX(version) FROM schema_version;").Should().Equal(1L);
+        Query(store.BackupPath!, "SELECT MAX(version) FROM schema_version;").Should().Equal(2L);
         Query(store.BackupPath!, "SELECT trader_id FROM traders;").Should().Equal("a-1");
         Query(store.BackupPath!, "SELECT client_order_id FROM intents;").Should().Equal("a-1-b");
     }
@@ -34,20 +34,20 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void Constructor_OlderVersion_MigrationLoggedWithBackup()
     {
-        CreateVersion1WithData();
+        CreateCurrentVersionWithData();
         var logger = new ListLogger();
 
         using var store = new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, AddAudit], logger);
 
         logger.Lines.Should().ContainSingle(l => l.Level == LogLevel.Warning).Which.Message.Should()
-            .Be($"Migrated the strategy store {_dir.File()} from schema version 1 to 2; the file before is backed up at {store.BackupPath}");
+            .Be($"Migrated the strategy store {_dir.File()} from schema version 2 to 3; the file before is backed up at {store.BackupPath}");
     }
 
     [Fact]
     public void Constructor_BackupNameTaken_NewNameNothingOverwritten()
     {
-        CreateVersion1WithData();
-        var taken = _dir.File() + ".bak-1-20240506070809";
+        CreateCurrentVersionWithData();
+        var taken = _dir.File() + ".bak-2-20240506070809";
         File.WriteAllText(taken, "an earlier backup");
 
         using var store = new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, AddAudit]);
@@ -59,7 +59,7 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void Constructor_UpToDate_NoBackup()
     {
-        CreateVersion1WithData();
+        CreateCurrentVersionWithData();
 
         using var store = new SqliteStrategyStore(_dir.File(), _time);
 
@@ -75,7 +75,7 @@ public sealed class MigrationTests : IDisposable
 
         var act = () => new SqliteStrategyStore(_dir.File(), _time);
 
-        var error = act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*schema version 2*newer*(1)*not changed*").Which;
+        var error = act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*schema version 3*newer*(2)*not changed*").Which;
         error.Path.Should().Be(_dir.File());
         File.ReadAllBytes(_dir.File()).Should().Equal(before);
         Directory.GetFiles(_dir.Path).Should().Equal(_dir.File());
@@ -84,20 +84,20 @@ public sealed class MigrationTests : IDisposable
     [Fact]
     public void Constructor_MigrationFails_RolledBackAndBackupKept()
     {
-        CreateVersion1WithData();
-        var broken = new Migration(2, "test: broken", "CREATE TABLE audit (id INTEGER); INSERT INTO no_such_table VALUES (1);", ["audit"]);
+        CreateCurrentVersionWithData();
+        var broken = new Migration(3, "test: broken", "CREATE TABLE audit (id INTEGER); INSERT INTO no_such_table VALUES (1);", ["audit"]);
 
         var act = () => new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, broken]);
 
-        act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*from schema version 1 to 2*no_such_table*rolled back*bak-1-20240506070809*");
-        Query(_dir.File(), "SELECT MAX(version) FROM schema_version;").Should().Equal(1L);
+        act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*from schema version 2 to 3*no_such_table*rolled back*bak-2-20240506070809*");
+        Query(_dir.File(), "SELECT MAX(version) FROM schema_version;").Should().Equal(2L);
         Query(_dir.File(), "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'audit';").Should().Equal(0L);
-        File.Exists(_dir.File() + ".bak-1-20240506070809").Should().BeTrue();
+        File.Exists(_dir.File() + ".bak-2-20240506070809").Should().BeTrue();
         using var store = new SqliteStrategyStore(_dir.File(), _time);
         store.Load().Single().Traders.Should().Equal(Selling("a-1"));
     }
 
-    private void CreateVersion1WithData()
+    private void CreateCurrentVersionWithData()
     {
         using var store = new SqliteStrategyStore(_dir.File(), _time, Migration.All);
         store.SaveSymbol(Leader(Selling("a-1")));

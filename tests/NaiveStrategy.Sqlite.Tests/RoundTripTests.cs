@@ -21,6 +21,19 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Load_AfterSaveSymbol_TraderNumberingRestoredAndNeverGoesBack()
+    {
+        using (var store = new SqliteStrategyStore(_dir.File()))
+        {
+            store.SaveSymbol(Leader(Buying("a-6")) with { NextTraderNumber = 7 });
+            store.SaveSettings(Leader().Settings, SymbolStatus.On);
+        }
+
+        using var reopened = new SqliteStrategyStore(_dir.File());
+        reopened.Load().Should().ContainSingle().Which.NextTraderNumber.Should().Be(7);
+    }
+
+    [Fact]
     public void Load_AfterSaveSymbolAndReopen_RecordsEqual()
     {
         var saved = Leader(Selling("a-1"), Buying("a-2"));
