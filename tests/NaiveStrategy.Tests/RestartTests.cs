@@ -63,6 +63,25 @@ public sealed class RestartTests
     }
 
     [Fact]
+    public async Task StartAsync_SavedTraders_NoStateWithoutThemIsEverSaved()
+    {
+        var exchange = Exchange();
+        var store = new RecordingStore();
+        await using (var first = Engine(exchange, store, "a"))
+        {
+            await first.StartAsync();
+            exchange.PublishTrade(Trade(1.0m, 1));
+        }
+
+        store.Saved.Clear();
+        await using var second = Engine(exchange, store, "b");
+        await second.StartAsync();
+
+        // A kill between any two saves must find the trader in the file: a restart never saves a state without it.
+        store.Saved.Should().NotBeEmpty().And.OnlyContain(count => count == 1);
+    }
+
+    [Fact]
     public async Task StartAsync_StoredShutdown_StaysInShutdown()
     {
         var exchange = Exchange();
@@ -97,7 +116,7 @@ public sealed class RestartTests
         // The start is saved; the first order decision fails to save (disk full).
         public void SaveSymbol(LeaderState state)
         {
-            if (++_saves > 2)
+            if (++_saves > 1)
             {
                 throw new IOException("disk full");
             }
@@ -108,5 +127,24 @@ public sealed class RestartTests
         public void RecordOrderUpdate(OrderUpdate update)
         {
         }
+    }
+
+    private sealed class RecordingStore : IStrategyStore
+    {
+        private readonly InMemoryStrategyStore _inner = new();
+
+        public List<int> Saved { get; } = [];
+
+        public IReadOnlyList<StoredSymbol> Load() => _inner.Load();
+
+        public void SaveSymbol(LeaderState state)
+        {
+            Saved.Add(state.Traders.Length);
+            _inner.SaveSymbol(state);
+        }
+
+        public void RecordIntent(OrderIntent intent) => _inner.RecordIntent(intent);
+
+        public void RecordOrderUpdate(OrderUpdate update) => _inner.RecordOrderUpdate(update);
     }
 }

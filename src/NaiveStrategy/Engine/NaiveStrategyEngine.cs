@@ -110,8 +110,8 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         settings.Validate();
         var filters = await GetFiltersAsync(settings.Symbol, "start", cancellationToken);
         var engine = GetOrCreate(settings);
-        engine.Post(SymbolInput.Control(SymbolInputKind.UpdateSettings, settings));
-        engine.Post(SymbolInput.Control(SymbolInputKind.Start, filters));
+        // One input: settings and start are saved together, never a state in between.
+        engine.Post(SymbolInput.Control(SymbolInputKind.Start, new StartRequest(settings, filters)));
     }
 
     /// <summary>Resumes a symbol's traders from saved states (same ids), then reconciles their open orders with the exchange.</summary>
@@ -122,9 +122,9 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         settings.Validate();
         var filters = await GetFiltersAsync(settings.Symbol, "restore", cancellationToken);
         var engine = GetOrCreate(settings);
-        engine.Post(SymbolInput.Control(SymbolInputKind.UpdateSettings, settings));
-        engine.Post(SymbolInput.Control(SymbolInputKind.Restore, new RestoreRequest(filters, traders, status, nextTraderNumber)));
-        engine.Reconcile();
+        // One input, so no state without the saved traders is ever saved over them (a kill between two
+        // inputs would lose them); the pipeline reconciles the restored orders once they are its state.
+        engine.Post(SymbolInput.Control(SymbolInputKind.Restore, new RestoreRequest(settings, filters, traders, status, nextTraderNumber)));
     }
 
     /// <summary>stop_trading: stops at once; open orders stay on the exchange and are reported.</summary>

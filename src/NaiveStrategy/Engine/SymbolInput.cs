@@ -11,6 +11,7 @@ internal enum SymbolInputKind : byte
     Shutdown,
     UpdateSettings,
     Event,
+    Reconcile,
 }
 
 // A placement the exchange refused for good.

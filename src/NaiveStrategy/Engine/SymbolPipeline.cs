@@ -52,7 +52,7 @@ internal sealed class SymbolPipeline : IDisposable
             .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) =>
             {
                 Resubscribed(StrategyStream.OrderUpdates, error, attempt, delay);
-                Reconcile(); // whatever happened while we were not listening
+                Post(SymbolInput.Control(SymbolInputKind.Reconcile)); // whatever happened while we were not listening
             }, _time)
             .Merge(_orders.Answers)
             .SelectMany(WithCommission)
@@ -69,9 +69,6 @@ internal sealed class SymbolPipeline : IDisposable
 
     /// <summary>A control input, a failure or an event: handled in turn with every other input.</summary>
     public void Post(SymbolInput input) => _control.OnNext(input);
-
-    /// <summary>Asks the exchange about every order the traders have open (after a restart or a stream gap).</summary>
-    public void Reconcile() => _orders.Reconcile(State.Traders);
 
     public void Dispose() => _subscription.Dispose();
 
@@ -94,12 +91,13 @@ internal sealed class SymbolPipeline : IDisposable
                 SymbolInputKind.Trade => _leader.OnTrade(state, input.Trade),
                 SymbolInputKind.OrderUpdate => _leader.OnOrderUpdate(state, (OrderUpdate)input.Payload!),
                 SymbolInputKind.PlacementFailed => Failed(state, (PlacementFailure)input.Payload!),
-                SymbolInputKind.Start => _leader.Start(state, (SymbolFilters)input.Payload!),
+                SymbolInputKind.Start => Start(state, (StartRequest)input.Payload!),
                 SymbolInputKind.Restore => Restore(state, (RestoreRequest)input.Payload!),
                 SymbolInputKind.Stop => Leader.Stop(state),
                 SymbolInputKind.Shutdown => Leader.Shutdown(state),
                 SymbolInputKind.UpdateSettings => Leader.UpdateSettings(state, (SymbolSettings)input.Payload!),
                 SymbolInputKind.Event => LeaderDecision.Happened(state, (TradingEvent)input.Payload!),
+                SymbolInputKind.Reconcile => LeaderDecision.Unchanged(state),
                 _ => throw new InvalidOperationException($"Unknown input kind {input.Kind}."),
             };
 
@@ -119,8 +117,11 @@ internal sealed class SymbolPipeline : IDisposable
         return decision with { Events = [new OrderRejected(failure.TraderId, failure.ClientOrderId, failure.Error), .. decision.Events] };
     }
 
+    private LeaderDecision Start(LeaderState state, StartRequest request) =>
+        _leader.Start(Leader.UpdateSettings(state, request.Settings).State, request.Filters);
+
     private static LeaderDecision Restore(LeaderState state, RestoreRequest request) =>
-        Leader.Restore(state, request.Filters, request.Traders, request.Status, request.NextTraderNumber);
+        Leader.Restore(Leader.UpdateSettings(state, request.Settings).State, request.Filters, request.Traders, request.Status, request.NextTraderNumber);
 
     // The one home of effects: durable first, then published, then sent. A store failure drops the
     // input before anything leaves.
@@ -161,6 +162,12 @@ internal sealed class SymbolPipeline : IDisposable
             {
                 _orders.Place(order);
             }
+        }
+
+        if (step.Input.Kind is SymbolInputKind.Restore or SymbolInputKind.Reconcile)
+        {
+            // After a restart or a gap in the order stream: ask about every order the traders have open.
+            _orders.Reconcile(decision.State.Traders);
         }
     }
 
@@ -213,7 +220,9 @@ internal sealed class SymbolPipeline : IDisposable
     }
 }
 
-internal sealed record RestoreRequest(SymbolFilters Filters, IReadOnlyList<TraderState> Traders, SymbolStatus Status, long NextTraderNumber);
+internal sealed record StartRequest(SymbolSettings Settings, SymbolFilters Filters);
+
+internal sealed record RestoreRequest(SymbolSettings Settings, SymbolFilters Filters, IReadOnlyList<TraderState> Traders, SymbolStatus Status, long NextTraderNumber);
 
 /// <summary>What every symbol pipeline of an engine shares.</summary>
 internal sealed record EngineContext(NaiveStrategyOptions Options, TimeProvider Time, ILogger Logger, IStrategyStore? Store, Action<StrategyEvent> Publish, Action<Task> Track, CancellationToken Stopping);
