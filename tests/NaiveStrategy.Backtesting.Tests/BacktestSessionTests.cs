@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 
 using NaiveStrategy.Mock;
+using NaiveStrategy.Mock.Tests;
 
 namespace NaiveStrategy.Backtesting.Tests;
 
