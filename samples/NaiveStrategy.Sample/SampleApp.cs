@@ -33,15 +33,15 @@ public static class SampleApp
           --trades PATH        Binance public-data trades: .csv or .zip files, a directory or a glob; repeat
                                for more (several symbols are merged by time); default: the bundled sample
           --symbol S           symbol when file names do not carry it (SYMBOL-trades-YYYY-MM-DD.csv)
-          --skip-bad-lines     count and report malformed lines instead of stopping at the first
+          --skip-bad-lines     count malformed lines by reason instead of stopping at the first
           --exchange-info PATH symbol filters from a Binance exchangeInfo JSON file (NOTIONAL or MIN_NOTIONAL);
                                otherwise:
-          --tick-size D        PRICE_FILTER tickSize (default 0.0001)
-          --step-size D        LOT_SIZE stepSize (default 1)
-          --min-notional D     NOTIONAL minNotional (default 10)
-        strategy (sweep: a value, a list a,b,c or a range start:stop:step):
-          --budget D           quote budget per symbol (default 100)
-          --chunks N           max traders in parallel (default 5)
+          --tick-size D        PRICE_FILTER tickSize, > 0 and <= 1000000 (default 0.0001)
+          --step-size D        LOT_SIZE stepSize, > 0 and <= 1000000000 (default 1)
+          --min-notional D     NOTIONAL minNotional, >= 0 and <= 1000000000000 (default 10)
+        strategy (sweep: a value, a list a,b,c or a range start:stop:step; at most 1000 combinations):
+          --budget D           quote budget per symbol, > 0 and <= 1000000000000 (default 100)
+          --chunks N           max traders in parallel, 1 to 1000 (default 5)
           --buy-down D         buy_down_interval (default 0.0001)
           --profit D           profit_interval (default -0.0012)
           --rebuy D            rebuy_interval (default 0.001)
