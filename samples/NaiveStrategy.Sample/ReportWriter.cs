@@ -42,6 +42,12 @@ internal static class ReportWriter
         Row("orders canceled", s => s.OrdersCanceled.ToString(Inv), r => r.Sum(s => s.OrdersCanceled).ToString(Inv));
         Row("orders rejected", s => s.OrdersRejected.ToString(Inv), r => r.Sum(s => s.OrdersRejected).ToString(Inv));
         Row("traders started", s => s.TradersStarted.ToString(Inv), r => r.Sum(s => s.TradersStarted).ToString(Inv));
+        if (result.TradersCrashed > 0)
+        {
+            // Only when it happened: the report of a normal run stays as it was.
+            Row("traders crashed", s => s.TradersCrashed.ToString(Inv), r => r.Sum(s => s.TradersCrashed).ToString(Inv));
+        }
+
         Row("max concurrent traders", s => s.MaxConcurrentTraders.ToString(Inv), null);
         Row("cycles completed", s => s.CyclesCompleted.ToString(Inv), r => r.Sum(s => s.CyclesCompleted).ToString(Inv));
         Row("fees paid", s => Money(s.FeesPaid), r => Money(r.Sum(s => s.FeesPaid)));

@@ -34,15 +34,15 @@ public static class SampleApp
           --trades PATH        Binance public-data trades: .csv or .zip files, a directory or a glob; repeat
                                for more (several symbols are merged by time); default: the bundled sample
           --symbol S           symbol when file names do not carry it (SYMBOL-trades-YYYY-MM-DD.csv)
-          --skip-bad-lines     count and report malformed lines instead of stopping at the first
+          --skip-bad-lines     count malformed lines by reason instead of stopping at the first
           --exchange-info PATH symbol filters from a Binance exchangeInfo JSON file (NOTIONAL or MIN_NOTIONAL);
                                otherwise:
-          --tick-size D        PRICE_FILTER tickSize (default 0.0001)
-          --step-size D        LOT_SIZE stepSize (default 1)
-          --min-notional D     NOTIONAL minNotional (default 10)
-        strategy (sweep: a value, a list a,b,c or a range start:stop:step):
-          --budget D           quote budget per symbol (default 100)
-          --chunks N           max traders in parallel (default 5)
+          --tick-size D        PRICE_FILTER tickSize, > 0 and <= 1000000 (default 0.0001)
+          --step-size D        LOT_SIZE stepSize, > 0 and <= 1000000000 (default 1)
+          --min-notional D     NOTIONAL minNotional, >= 0 and <= 1000000000000 (default 10)
+        strategy (sweep: a value, a list a,b,c or a range start:stop:step; at most 1000 combinations):
+          --budget D           quote budget per symbol, > 0 and <= 1000000000000 (default 100)
+          --chunks N           max traders in parallel, 1 to 1000 (default 5)
           --buy-down D         buy_down_interval (default 0.0001)
           --profit D           profit_interval (default -0.0012)
           --rebuy D            rebuy_interval (default 0.001)
@@ -93,6 +93,18 @@ public static class SampleApp
         return 0;
     }
 
+    // Bounds of the market options: far beyond any Binance symbol, small enough to keep decimal arithmetic
+    // (≈ 7.9e28 at most) from overflowing. Prices share the trade readers' bound (below 1e14).
+    private static readonly CommandLine.Bounds TickRange = new(0m, false, 1_000_000m);
+    private static readonly CommandLine.Bounds StepRange = new(0m, false, 1_000_000_000m);
+    private static readonly CommandLine.Bounds MinNotionalRange = new(0m, true, 1_000_000_000_000m);
+    private static readonly CommandLine.Bounds PriceRange = new(0m, false, 10_000_000_000_000m);
+
+    // Per-trade log-return figures of the generator: beyond these the random walk leaves any sane price at once.
+    private static readonly CommandLine.Bounds VolatilityRange = new(0m, true, 0.1m);
+    private static readonly CommandLine.Bounds DriftRange = new(-0.01m, true, 0.01m);
+    private const long MaxGeneratedTrades = 1_000_000_000;
+
     private static readonly string[] MarketOptions = ["trades", "symbol", "exchange-info", "tick-size", "step-size", "min-notional"];
     private static readonly string[] MarketFlags = ["skip-bad-lines"];
 
@@ -138,7 +150,7 @@ public static class SampleApp
         ReportSkipped(output, trades);
         ReportWriter.Backtest(output, settings, result);
         WriteSpeed(output, result.TradesReplayed, stopwatch.Elapsed);
-        return 0;
+        return ReportCrashes(error, result.TradersCrashed, 1);
     }
 
     private static async Task<int> SweepAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -163,6 +175,7 @@ public static class SampleApp
             ReportSkipped(output, trades);
             ReportWriter.Sweep(output, runs);
             WriteSpeed(output, runs.Count == 0 ? 0 : runs[0].Item2.TradesReplayed * runs.Count, stopwatch.Elapsed);
+            return ReportCrashes(error, runs.Sum(r => r.Item2.TradersCrashed), runs.Count(r => r.Item2.TradersCrashed > 0));
         }
         finally
         {
@@ -171,8 +184,19 @@ public static class SampleApp
                 await simulation.DisposeAsync();
             }
         }
+    }
 
-        return 0;
+    // A trader that threw lost the input it was handling: the figures are not those of the strategy, so the
+    // run must not look like a success (exit 1), even though the report is printed.
+    internal static int ReportCrashes(TextWriter error, int crashes, int runs)
+    {
+        if (crashes == 0)
+        {
+            return 0;
+        }
+
+        error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error: traders crashed {crashes} time(s){(runs > 1 ? $" in {runs} settings" : "")}; each crash is logged with its exception (--log-level Error): the figures above are not to be trusted."));
+        return 1;
     }
 
     private static int Generate(string[] args, TextWriter output)
@@ -181,12 +205,12 @@ public static class SampleApp
         var path = cl.String("out") ?? throw new UsageException("generate needs --out PATH (e.g. XRPUSDT-trades-2024-01-01.csv).");
         var options = new TradeFileGeneratorOptions
         {
-            Count = (long)cl.Decimal("count", 100_000),
-            Seed = (int)cl.Decimal("seed", 42),
-            StartPrice = cl.Decimal("start-price", 0.62m),
-            TickSize = cl.Decimal("tick-size", 0.0001m),
-            StepSize = cl.Decimal("step-size", 1m),
-            Volatility = (double)cl.Decimal("volatility", 0.0002m),
+            Count = cl.Whole("count", 100_000, 1, MaxGeneratedTrades),
+            Seed = (int)cl.Whole("seed", 42, int.MinValue, int.MaxValue),
+            StartPrice = cl.Decimal("start-price", 0.62m, PriceRange),
+            TickSize = cl.Decimal("tick-size", 0.0001m, TickRange),
+            StepSize = cl.Decimal("step-size", 1m, StepRange),
+            Volatility = (double)cl.Decimal("volatility", 0.0002m, VolatilityRange),
         };
         if (cl.String("start") is { } start)
         {
@@ -197,7 +221,8 @@ public static class SampleApp
 
         foreach (var drift in (cl.String("drift") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
-            options.Drifts.Add(double.TryParse(drift, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw new UsageException($"--drift '{drift}' is not a number."));
+            options.Drifts.Add(decimal.TryParse(drift, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? (double)d : throw new UsageException($"--drift '{drift}' is not a number."));
+            DriftRange.Check("drift", d);
         }
 
         try
@@ -231,11 +256,7 @@ public static class SampleApp
             throw new UsageException($"--trades: {ex.Message}");
         }
 
-        var (tick, step, minNotional) = (cl.Decimal("tick-size", 0.0001m), cl.Decimal("step-size", 1m), cl.Decimal("min-notional", 10m));
-        if (tick <= 0 || step <= 0 || minNotional < 0)
-        {
-            throw new UsageException($"--tick-size and --step-size must be > 0 and --min-notional >= 0, got {tick.ToString(CultureInfo.InvariantCulture)}, {step.ToString(CultureInfo.InvariantCulture)} and {minNotional.ToString(CultureInfo.InvariantCulture)}.");
-        }
+        var (tick, step, minNotional) = (cl.Decimal("tick-size", 0.0001m, TickRange), cl.Decimal("step-size", 1m, StepRange), cl.Decimal("min-notional", 10m, MinNotionalRange));
 
         if (cl.String("exchange-info") is { } info)
         {
@@ -265,10 +286,9 @@ public static class SampleApp
 
     private static void ReportSkipped(TextWriter output, TradeFileSet trades)
     {
-        var d = trades.Diagnostics;
-        if (d.SkippedLines > 0)
+        if (trades.Diagnostics.SkippedSummary is { } summary)
         {
-            output.WriteLine($"skipped {d.SkippedLines.ToString(CultureInfo.InvariantCulture)} malformed line(s), first: {string.Join(" | ", d.Messages)}");
+            output.WriteLine($"{summary}; first: {string.Join(" | ", trades.Diagnostics.Messages)}");
         }
     }
 
@@ -286,7 +306,16 @@ public static class SampleApp
     }
 
     // The replay runs on market time from the first trade: trader ids and timestamps do not depend on the wall clock.
-    private static DateTimeOffset FirstTradeTime(TradeFileSet trades) => trades.Select(t => t.Time).FirstOrDefault(DateTimeOffset.UnixEpoch);
+    // No trade at all (every line skipped) is an error: a report of nothing would look like a quiet market.
+    private static DateTimeOffset FirstTradeTime(TradeFileSet trades)
+    {
+        foreach (var trade in trades)
+        {
+            return trade.Time;
+        }
+
+        throw new InvalidOperationException($"no trades to replay in {Describe(trades)}: {trades.Diagnostics.SkippedSummary ?? "no line was read"}.");
+    }
 
     private static async Task WithProgressAsync(TextWriter output, TextWriter error, TradeFileSet trades, Action<Action<long>> replay)
     {

@@ -7,23 +7,40 @@ internal static class SettingsGrid
 {
     public static readonly string[] Options = ["budget", "chunks", "buy-down", "profit", "rebuy", "fee"];
 
+    /// <summary>Most traders per symbol: far more than the strategy needs, few enough that a run stays small.</summary>
+    public const int MaxChunks = 1000;
+
+    /// <summary>Largest budget per symbol, in the quote asset (see <see cref="CommandLine.Bounds"/> for why).</summary>
+    public static readonly CommandLine.Bounds BudgetRange = new(0m, false, 1_000_000_000_000m);
+
+    /// <summary>Most settings in one sweep: each runs its own engine at the same time.</summary>
+    public const int MaxCombinations = 1000;
+
+    private const int MaxValues = 1000;
+
     public static IReadOnlyList<SymbolSettings> Parse(CommandLine cl, string symbol)
     {
         var d = new SymbolSettings { Symbol = symbol, Status = SymbolStatus.On };
-        var grid =
-            from budget in Values(cl, "budget", d.Budget)
-            from chunks in Values(cl, "chunks", d.Chunks)
-            from buyDown in Values(cl, "buy-down", d.BuyDownInterval)
-            from profit in Values(cl, "profit", d.ProfitInterval)
-            from rebuy in Values(cl, "rebuy", d.RebuyInterval)
-            from fee in Values(cl, "fee", d.FeeRate)
-            select d with { Budget = budget, Chunks = (int)chunks, BuyDownInterval = buyDown, ProfitInterval = profit, RebuyInterval = rebuy, FeeRate = fee };
-        if (Values(cl, "chunks", 0).Any(c => c % 1 != 0))
+        var budgets = Values(cl, "budget", d.Budget, v => BudgetRange.Check("budget", v));
+        var chunks = Values(cl, "chunks", d.Chunks, v => CommandLine.ParseWhole("chunks", v.ToString(CultureInfo.InvariantCulture), 1, MaxChunks));
+        var buyDowns = Values(cl, "buy-down", d.BuyDownInterval, v => Check("buy-down", d with { BuyDownInterval = v }));
+        var profits = Values(cl, "profit", d.ProfitInterval, v => Check("profit", d with { ProfitInterval = v }));
+        var rebuys = Values(cl, "rebuy", d.RebuyInterval, v => Check("rebuy", d with { RebuyInterval = v }));
+        var fees = Values(cl, "fee", d.FeeRate, v => Check("fee", d with { FeeRate = v }));
+        var combinations = (long)budgets.Count * chunks.Count * buyDowns.Count * profits.Count * rebuys.Count * fees.Count;
+        if (combinations > MaxCombinations)
         {
-            throw new UsageException($"--chunks '{cl.String("chunks")}' must be whole numbers.");
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"the settings make {combinations} combinations; at most {MaxCombinations} run in one sweep."));
         }
 
-        var all = grid.ToList();
+        var all = (
+            from budget in budgets
+            from chunk in chunks
+            from buyDown in buyDowns
+            from profit in profits
+            from rebuy in rebuys
+            from fee in fees
+            select d with { Budget = budget, Chunks = (int)chunk, BuyDownInterval = buyDown, ProfitInterval = profit, RebuyInterval = rebuy, FeeRate = fee }).ToList();
         foreach (var settings in all)
         {
             var errors = settings.FindErrors();
@@ -36,7 +53,18 @@ internal static class SettingsGrid
         return all;
     }
 
-    private static IReadOnlyList<decimal> Values(CommandLine cl, string name, decimal fallback)
+    // The settings' own validation, reported under the option's name.
+    private static void Check(string option, SymbolSettings settings)
+    {
+        var errors = settings.FindErrors();
+        if (errors.Count > 0)
+        {
+            var prefix = settings.Symbol + ": ";
+            throw new UsageException($"--{option}: {(errors[0].StartsWith(prefix, StringComparison.Ordinal) ? errors[0][prefix.Length..] : errors[0])}");
+        }
+    }
+
+    private static List<decimal> Values(CommandLine cl, string name, decimal fallback, Action<decimal> check)
     {
         var text = cl.String(name);
         if (text is null)
@@ -45,6 +73,7 @@ internal static class SettingsGrid
         }
 
         var range = text.Split(':');
+        List<decimal> values;
         if (range.Length == 3)
         {
             var (start, stop, step) = (Number(range[0]), Number(range[1]), Number(range[2]));
@@ -53,25 +82,40 @@ internal static class SettingsGrid
                 throw new UsageException($"--{name} range '{text}' needs start <= stop and a step > 0.");
             }
 
-            var values = new List<decimal>();
-            for (var v = start; v <= stop; v += step)
+            check(start);
+            check(stop);
+            values = [];
+
+            // Stop before adding a step that would pass stop: v + step never exceeds stop, so never overflows.
+            for (var v = start; ; v += step)
             {
                 values.Add(v);
-                if (values.Count > 1000)
+                if (values.Count > MaxValues)
                 {
-                    throw new UsageException($"--{name} range '{text}' has more than 1000 values.");
+                    throw new UsageException($"--{name} range '{text}' has more than {MaxValues} values.");
+                }
+
+                if (stop - v < step)
+                {
+                    break;
                 }
             }
-
-            return values;
         }
-
-        if (range.Length != 1)
+        else if (range.Length == 1)
+        {
+            values = text.Split(',').Select(Number).ToList();
+        }
+        else
         {
             throw new UsageException($"--{name} '{text}' must be a value, a list a,b,c or a range start:stop:step.");
         }
 
-        return text.Split(',').Select(Number).ToArray();
+        foreach (var value in values)
+        {
+            check(value);
+        }
+
+        return values;
 
         decimal Number(string part) =>
             decimal.TryParse(part, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)

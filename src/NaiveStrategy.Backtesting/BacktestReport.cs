@@ -24,6 +24,7 @@ public static class BacktestReport
             OrdersRejected = orders.Count(o => o.Status == OrderStatus.Rejected) + counters.OrdersNotSent + counters.PlacementsRejected,
             TradersStarted = counters.TradersStarted,
             MaxConcurrentTraders = counters.MaxConcurrentTraders,
+            TradersCrashed = counters.TradersCrashed,
             CyclesCompleted = counters.CyclesCompleted,
             FeesPaid = Math.Round(t.Fees, 8),
             RealizedPnl = Math.Round(t.SoldQuote - (t.SoldBase * averageCost), 8),

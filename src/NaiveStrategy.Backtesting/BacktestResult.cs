@@ -47,6 +47,13 @@ public sealed record SymbolReport
     /// <summary>Most traders running at once.</summary>
     public int MaxConcurrentTraders { get; init; }
 
+    /// <summary>
+    /// Times a trader threw while handling an input (a bug or values out of range; the engine logs each with
+    /// its exception). Written to JSON only when not zero, so the report of a normal run is unchanged.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int TradersCrashed { get; init; }
+
     /// <summary>Completed buy → sell cycles.</summary>
     public int CyclesCompleted { get; init; }
 
@@ -102,6 +109,9 @@ public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOn
 
     /// <summary>Market trades replayed, all symbols.</summary>
     public long TradesReplayed => Symbols.Sum(s => s.TradesReplayed);
+
+    /// <summary>Trader crashes, all symbols: a run with crashes is not a result to trust.</summary>
+    public int TradersCrashed => Symbols.Sum(s => s.TradersCrashed);
 
     /// <summary>The per-symbol figures as indented JSON (no timing, so it is reproducible).</summary>
     public string ToJson() => JsonSerializer.Serialize(new { symbols = Symbols }, Json);

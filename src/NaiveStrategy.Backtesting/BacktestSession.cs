@@ -48,6 +48,7 @@ public sealed class BacktestSession : IDisposable
     }
 
     /// <summary>One market trade: the exchange matches, the strategy reacts, equity is marked. Allocates nothing when no order is placed or filled.</summary>
+    /// <exception cref="BacktestOverflowException">The trade's values make the backtest's decimal arithmetic overflow.</exception>
     public void Replay(in TradeEvent trade)
     {
         // Readers hand out one symbol string per file: compare references, hash only when it changes.
@@ -58,9 +59,18 @@ public sealed class BacktestSession : IDisposable
         }
 
         var track = _last;
-        _exchange.PublishTrade(trade);
-        TradesReplayed++;
-        track.Mark(trade, _equitySampling);
+        try
+        {
+            _exchange.PublishTrade(trade);
+            TradesReplayed++;
+            track.Mark(trade, _equitySampling);
+        }
+        catch (OverflowException ex)
+        {
+            // Prices and budgets each in range can still overflow together (a position bought at a tiny price
+            // marked at a huge one): say which trade did it instead of crashing with a stack trace.
+            throw BacktestOverflowException.At(trade, ex);
+        }
     }
 
     /// <summary>Replays trades in order.</summary>
@@ -86,20 +96,15 @@ public sealed class BacktestSession : IDisposable
 
             var track = TrackOf(symbol);
             var orders = journal.Where(j => j.Order.Symbol == symbol).Select(j => j.Order).ToArray();
-            reports.Add(BacktestReport.FromJournal(filters, orders, track.Counters, track.Budget) with
+            try
             {
-                TradesReplayed = track.Count,
-                From = track.Count > 0 ? track.FirstTime : null,
-                To = track.Count > 0 ? track.LastTime : null,
-                FirstPrice = track.FirstPrice,
-                LastPrice = track.LastPrice,
-                UnrealizedPnl = BacktestReport.Unrealized(filters, orders, track.LastPrice),
-                TotalPnl = track.Equity - track.Budget,
-                MaxDrawdown = track.MaxDrawdown,
-                MaxDrawdownFraction = track.MaxDrawdownFraction,
-                BuyAndHoldReturn = track.FirstPrice > 0 ? Math.Round((track.LastPrice / track.FirstPrice) - 1, 8) : 0m,
-                StrategyReturn = track.Budget > 0 ? Math.Round((track.Equity - track.Budget) / track.Budget, 8) : 0m,
-            });
+                reports.Add(Report(filters, orders, track));
+            }
+            catch (OverflowException ex)
+            {
+                throw new BacktestOverflowException($"{symbol}: the report's figures overflow decimal arithmetic; the prices, quantities and budget are too far apart for one run", ex);
+            }
+
             if (track.Curve is { } curve)
             {
                 curves[symbol] = curve;
@@ -108,6 +113,22 @@ public sealed class BacktestSession : IDisposable
 
         return new BacktestResult(reports, journal, curves);
     }
+
+    private static SymbolReport Report(SymbolFilters filters, OrderUpdate[] orders, Track track) =>
+        BacktestReport.FromJournal(filters, orders, track.Counters, track.Budget) with
+        {
+            TradesReplayed = track.Count,
+            From = track.Count > 0 ? track.FirstTime : null,
+            To = track.Count > 0 ? track.LastTime : null,
+            FirstPrice = track.FirstPrice,
+            LastPrice = track.LastPrice,
+            UnrealizedPnl = BacktestReport.Unrealized(filters, orders, track.LastPrice),
+            TotalPnl = track.Equity - track.Budget,
+            MaxDrawdown = track.MaxDrawdown,
+            MaxDrawdownFraction = track.MaxDrawdownFraction,
+            BuyAndHoldReturn = track.FirstPrice > 0 ? Math.Round((track.LastPrice / track.FirstPrice) - 1, 8) : 0m,
+            StrategyReturn = track.Budget > 0 ? Math.Round((track.Equity - track.Budget) / track.Budget, 8) : 0m,
+        };
 
     /// <summary>Stops listening to the engine and the exchange.</summary>
     public void Dispose()
@@ -144,6 +165,9 @@ public sealed class BacktestSession : IDisposable
                 c.TradersStarted++;
                 c.Running++;
                 c.MaxConcurrentTraders = Math.Max(c.MaxConcurrentTraders, c.Running);
+                break;
+            case TraderCrashed:
+                c.TradersCrashed++;
                 break;
             case TraderFinished f:
                 c.Running--;
@@ -295,4 +319,7 @@ public sealed class SymbolCounters
 
     /// <summary>Orders the exchange refused (never accepted, so not in its order list).</summary>
     public int PlacementsRejected { get; set; }
+
+    /// <summary>Times a trader threw while handling an input (the engine restored it and dropped the input).</summary>
+    public int TradersCrashed { get; set; }
 }

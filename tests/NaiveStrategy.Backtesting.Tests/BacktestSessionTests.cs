@@ -111,3 +111,92 @@ public sealed class BacktestSessionTests
         (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
     }
 }
+
+public sealed class BacktestSessionFailureTests
+{
+    private static readonly DateTimeOffset T0 = TestData.T0;
+
+    private static readonly SymbolFilters Xrp = TestData.Xrp with { StepSize = 0.1m, MinQuantity = 0.1m, MinNotional = 5m, NotionalFilterName = "NOTIONAL" };
+
+    private static async Task<(BacktestSession Session, NaiveStrategyEngine Engine)> Start(SymbolFilters filters)
+    {
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { filters }, Balances = { ["USDT"] = 100m }, StartTime = T0 });
+        var options = new NaiveStrategyOptions();
+        options.AddSymbol("XRPUSDT", s => s with { Chunks = 4, Budget = 100m, BuyDownInterval = 0.002m, ProfitInterval = 0.003m, RebuyInterval = 0.01m });
+        var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("bt"), exchange.Clock);
+        var session = new BacktestSession(engine, exchange);
+        await session.StartAsync();
+        return (session, engine);
+    }
+
+    [Fact]
+    public async Task Complete_TraderCrashed_CountedInReportAndJson()
+    {
+        var (session, engine) = await Start(Xrp);
+        await using (engine)
+        using (session)
+        {
+            // The first trader's buy price computed from this trade overflows: the trader crashes.
+            session.Replay(new TradeEvent("XRPUSDT", 1, decimal.MaxValue, 3m, T0));
+
+            var result = session.Complete();
+
+            result.TradersCrashed.Should().BePositive();
+            result.Symbols.Single().TradersCrashed.Should().Be(result.TradersCrashed);
+            result.ToJson().Should().Contain($"\"tradersCrashed\": {result.TradersCrashed}");
+        }
+    }
+
+    [Fact]
+    public async Task Complete_NoCrash_JsonWithoutCrashField()
+    {
+        var (session, engine) = await Start(Xrp);
+        await using (engine)
+        using (session)
+        {
+            session.Replay(new TradeEvent("XRPUSDT", 1, 0.5m, 3m, T0));
+            session.Replay(new TradeEvent("XRPUSDT", 2, 0.4m, 1000m, T0.AddSeconds(1)));
+
+            var result = session.Complete();
+
+            result.Journal.Should().NotBeEmpty();
+            result.TradersCrashed.Should().Be(0);
+            result.ToJson().Should().NotContain("tradersCrashed");
+        }
+    }
+
+    [Fact]
+    public async Task Replay_PositionMarkedAtAHugePrice_OverflowExceptionNamesTheTrade()
+    {
+        // MaxPrice keeps the sell from being placed, so the bought position is still held at the huge price.
+        var (session, engine) = await Start(Xrp with { MaxPrice = 0.5m });
+        await using (engine)
+        using (session)
+        {
+            session.Replay(new TradeEvent("XRPUSDT", 1, 0.5m, 3m, T0));
+            session.Replay(new TradeEvent("XRPUSDT", 2, 0.4m, 1000m, T0.AddSeconds(1)));
+
+            var act = () => session.Replay(new TradeEvent("XRPUSDT", 3, 10_000_000_000_000_000_000_000_000_000m, 0.1m, T0.AddSeconds(2)));
+
+            act.Should().Throw<BacktestOverflowException>().WithMessage("XRPUSDT trade 3 at 2024-01-01 00:00:02.000000 (price 10000000000000000000000000000, quantity 0.1) overflows*")
+                .WithInnerException<OverflowException>();
+        }
+    }
+
+    [Fact]
+    public async Task Complete_FiguresOverflow_OverflowExceptionNamesTheSymbol()
+    {
+        var (session, engine) = await Start(Xrp);
+        await using (engine)
+        using (session)
+        {
+            // Buy and hold: last price / first price overflows.
+            session.Replay(new TradeEvent("XRPUSDT", 1, 0.0001m, 3m, T0));
+            session.Replay(new TradeEvent("XRPUSDT", 2, decimal.MaxValue, 3m, T0.AddSeconds(1)));
+
+            var act = () => session.Complete();
+
+            act.Should().Throw<BacktestOverflowException>().WithMessage("XRPUSDT: the report's figures overflow*");
+        }
+    }
+}

@@ -97,7 +97,7 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--chunks", "1.5", "whole numbers")]
+    [InlineData("--chunks", "1.5", "--chunks: 1.5 is not a whole number from 1 to 1000")]
     [InlineData("--buy-down", "0.5:0.1:0.1", "start <= stop")]
     public async Task Sweep_BadGrid_ExitCode2WithMessage(string option, string value, string message)
     {
@@ -133,10 +133,10 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--chunks", "0", "chunks must be >= 1, got 0")]
+    [InlineData("--chunks", "0", "--chunks: 0 is not a whole number from 1 to 1000")]
     [InlineData("--budget", "abc", "--budget 'abc' is not a number")]
     [InlineData("--bogus", "1", "unknown option '--bogus'")]
-    [InlineData("--tick-size", "0", "--tick-size and --step-size must be > 0")]
+    [InlineData("--tick-size", "0", "--tick-size: 0 is not a number > 0 and <= 1000000")]
     public async Task Backtest_BadOption_ExitCode2WithMessage(string option, string value, string message)
     {
         var (code, _, error) = await Run("backtest", option, value);
@@ -150,5 +150,211 @@ public sealed class BacktestCommandTests : IDisposable
         var (code, _, error) = await Run("backtest", "--trades", Path.Combine(_dir, "nope.csv"));
         code.Should().Be(2);
         error.Should().Contain("nope.csv").And.Contain("does not exist");
+    }
+
+    private string Trades(string content, string name = "XRPUSDT-trades-2024-01-02.csv")
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private const string Good = "1,0.5,10,5,1704067200000,True,True\n";
+
+    [Theory]
+    [InlineData("--chunks", "99999999999", "--chunks: 99999999999 is not a whole number from 1 to 1000.")]
+    [InlineData("--budget", "79228162514264337593543950335", "--budget: 79228162514264337593543950335 is not a number > 0 and <= 1000000000000.")]
+    [InlineData("--budget", "0", "--budget: 0 is not a number > 0")]
+    [InlineData("--buy-down", "5", "--buy-down: buy_down_interval must be in [0, 1), got 5.")]
+    [InlineData("--profit", "1", "--profit: profit_interval must be in (-1, 1), got 1.")]
+    [InlineData("--rebuy", "-0.1", "--rebuy: rebuy_interval must be in [0, 1), got -0.1.")]
+    [InlineData("--fee", "1", "--fee: fee_rate must be in [0, 1), got 1.")]
+    [InlineData("--step-size", "2000000000", "--step-size: 2000000000 is not a number > 0 and <= 1000000000.")]
+    [InlineData("--min-notional", "-1", "--min-notional: -1 is not a number >= 0")]
+    public async Task Backtest_OptionOutOfRange_ExitCode2NamingOption(string option, string value, string message)
+    {
+        var (code, _, error) = await Run("backtest", "--log-level", "None", option, value);
+
+        code.Should().Be(2);
+        error.Should().StartWith("error: " + message).And.NotContain("   at ");
+    }
+
+    [Theory]
+    [InlineData("--budget", "1:79228162514264337593543950335:79228162514264337593543950335", "--budget: 79228162514264337593543950335 is not a number")]
+    [InlineData("--chunks", "1:5:0.5", "--chunks: 1.5 is not a whole number")]
+    [InlineData("--chunks", "0:5:1", "--chunks: 0 is not a whole number from 1 to 1000")]
+    [InlineData("--fee", "0:0.5:0.0001", "more than 1000 values")]
+    public async Task Sweep_RangeOutOfBounds_ExitCode2(string option, string value, string message)
+    {
+        var (code, _, error) = await Run("sweep", option, value);
+
+        code.Should().Be(2);
+        error.Should().Contain(message).And.NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Sweep_TooManyCombinations_ExitCode2()
+    {
+        var (code, _, error) = await Run("sweep", "--chunks", "1:20:1", "--budget", "10:200:10", "--fee", "0,0.001,0.002");
+
+        code.Should().Be(2);
+        error.Should().Contain("the settings make 1200 combinations; at most 1000 run in one sweep.");
+    }
+
+    [Theory]
+    [InlineData("--count", "99999999999999999999999999", "--count: 99999999999999999999999999 is not a whole number from 1 to 1000000000.")]
+    [InlineData("--seed", "1.5", "--seed: 1.5 is not a whole number")]
+    [InlineData("--start-price", "0", "--start-price: 0 is not a number > 0")]
+    [InlineData("--volatility", "5", "--volatility: 5 is not a number >= 0 and <= 0.1.")]
+    [InlineData("--drift", "0.5", "--drift: 0.5 is not a number >= -0.01 and <= 0.01.")]
+    public async Task Generate_OptionOutOfRange_ExitCode2NamingOption(string option, string value, string message)
+    {
+        var (code, _, error) = await Run("generate", "--out", Path.Combine(_dir, "XRPUSDT-trades-2024-01-01.csv"), option, value);
+
+        code.Should().Be(2);
+        error.Should().StartWith("error: " + message);
+    }
+
+    [Theory]
+    [InlineData("2,0.5,-13,5,1704067200001,True,True\n", "line 2: qty -13 is not positive")]
+    [InlineData("2,0.5,0,5,1704067200001,True,True\n", "line 2: qty 0 is not positive")]
+    [InlineData("2,0.5,1e25,5,1704067200001,True,True\n", "line 2: qty '1e25' is out of range")]
+    [InlineData("2,79228162514264337593543950335,1,5,1704067200001,True,True\n", "line 2: price '79228162514264337593543950335' is out of range")]
+    [InlineData("2,0.5,10,5,1704067100000,True,True\n", "line 2: time 1704067100000 is before line 1's 1704067200000")]
+    [InlineData("1,0.5,10,5,1704067200001,True,True\n", "line 2: duplicate trade id 1 (also on line 1)")]
+    [InlineData("2,0.5,10,5,1704067200001000,True,True\n", "line 2: time 1704067200001000 is in microseconds but line 1's 1704067200000 is in milliseconds")]
+    [InlineData("2,0.5,10,5,922337203685477581,True,True\n", "line 2: time 922337203685477581 is out of range")]
+    [InlineData("2,0.5,10,5,1704067200001,True,True,junk\n", "line 2: more than 7 columns")]
+    public async Task Backtest_BadTrade_Exit1NamingFileAndLine(string bad, string message)
+    {
+        var (code, _, error) = await Run("backtest", "--log-level", "None", "--trades", Trades(Good + bad));
+
+        code.Should().Be(1);
+        error.Should().StartWith("error: XRPUSDT-trades-2024-01-02.csv " + message).And.NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Backtest_JunkAfterLastColumn_Exit1NamingLine()
+    {
+        var (code, _, error) = await Run("backtest", "--log-level", "None", "--trades", Trades(Good + "2,0.5,10,5,1704067200001,True,True" + new string('x', 10 << 20) + "\n"));
+
+        code.Should().Be(1);
+        error.Should().StartWith("error: XRPUSDT-trades-2024-01-02.csv line 2: the line is longer than 1024 bytes");
+    }
+
+    [Theory]
+    [InlineData("", "the file is empty")]
+    [InlineData("\n\n\n", "the file holds only blank lines")]
+    [InlineData("id,price,qty,quote_qty,time,is_buyer_maker,is_best_match\n", "the file holds only a header")]
+    public async Task Backtest_NoTrades_Exit1NamingFile(string content, string message)
+    {
+        var (code, _, error) = await Run("backtest", "--log-level", "None", "--trades", Trades(content));
+
+        code.Should().Be(1);
+        error.Should().StartWith($"error: XRPUSDT-trades-2024-01-02.csv: no trades: {message}.");
+    }
+
+    [Fact]
+    public async Task Backtest_BomWithoutHeader_Replays()
+    {
+        var path = Path.Combine(_dir, "XRPUSDT-trades-2024-01-02.csv");
+        File.WriteAllText(path, Good + "2,0.5,10,5,1704067200001,True,True\n", new System.Text.UTF8Encoding(true));
+
+        var (code, output, _) = await Run("backtest", "--log-level", "None", "--trades", path);
+
+        code.Should().Be(0);
+        output.Should().MatchRegex(@"trades replayed\s+\|\s+2 \|");
+    }
+
+    [Fact]
+    public async Task Backtest_DamagedZip_Exit1NamingArchive()
+    {
+        var zip = Path.Combine(_dir, "XRPUSDT-trades-2024-01.zip");
+        using (var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using var writer = new StreamWriter(archive.CreateEntry("XRPUSDT-trades-2024-01.csv").Open());
+            for (var i = 1; i <= 20_000; i++)
+            {
+                writer.Write($"{i},0.5,10,5,{1704067200000 + i},True,True\n");
+            }
+        }
+
+        var bytes = File.ReadAllBytes(zip);
+        for (var i = 200; i < 260; i++)
+        {
+            bytes[i] ^= 0x5A;
+        }
+
+        File.WriteAllBytes(zip, bytes);
+
+        var (code, _, error) = await Run("backtest", "--log-level", "None", "--trades", zip);
+
+        code.Should().Be(1);
+        error.Should().StartWith("error: XRPUSDT-trades-2024-01.zip!XRPUSDT-trades-2024-01.csv: the zip archive is damaged (").And.NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task Backtest_SkipBadLines_ReportsCountByReasonAndRuns()
+    {
+        var path = Trades(Good + "2,0,10,5,1704067200001,True,True\n2,0.5,10,5,1704067200002,True,True\n2,0.5,10,5,1704067200003,True,True\n3,-1,10,5,1704067200004,True,True\n");
+
+        var (code, output, _) = await Run("backtest", "--log-level", "None", "--trades", path, "--skip-bad-lines");
+
+        code.Should().Be(0);
+        output.Should().Contain("skipped lines: 3 (price not positive 2, duplicate id 1); first: XRPUSDT-trades-2024-01-02.csv line 2: price 0 is not positive.");
+        output.Should().MatchRegex(@"trades replayed\s+\|\s+2 \|");
+    }
+
+    [Fact]
+    public async Task Backtest_EveryLineSkipped_Exit1NoTrades()
+    {
+        var path = Trades("1,x,10,5,1704067200000,True,True\n2,0,10,5,1704067200001,True,True\n");
+
+        var (code, _, error) = await Run("backtest", "--log-level", "None", "--trades", path, "--skip-bad-lines");
+
+        code.Should().Be(1);
+        error.Should().StartWith("error: no trades to replay in XRPUSDT-trades-2024-01-02.csv: skipped lines: 2 (price not a decimal 1, price not positive 1).");
+    }
+
+    [Fact]
+    public async Task Backtest_NormalRun_NoCrashLineInReport()
+    {
+        var (code, output, error) = await Run("backtest", "--log-level", "None");
+
+        code.Should().Be(0);
+        output.Should().NotContain("traders crashed");
+        error.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void ReportCrashes_SomeCrashed_Exit1WithMessage()
+    {
+        using var error = new StringWriter();
+
+        SampleApp.ReportCrashes(error, 3, 2).Should().Be(1);
+
+        error.ToString().Should().StartWith("error: traders crashed 3 time(s) in 2 settings;");
+    }
+
+    [Fact]
+    public void ReportCrashes_NoneCrashed_Exit0Silently()
+    {
+        using var error = new StringWriter();
+
+        SampleApp.ReportCrashes(error, 0, 0).Should().Be(0);
+
+        error.ToString().Should().BeEmpty();
+    }
+
+    [Fact]
+    public void ReportWriterBacktest_TradersCrashed_RowShown()
+    {
+        var report = new NaiveStrategy.Backtesting.SymbolReport { Symbol = "XRPUSDT", TradersCrashed = 2 };
+        var result = new NaiveStrategy.Backtesting.BacktestResult([report], [], new Dictionary<string, IReadOnlyList<NaiveStrategy.Backtesting.EquityPoint>>());
+        using var output = new StringWriter();
+
+        ReportWriter.Backtest(output, new NaiveStrategy.SymbolSettings { Symbol = "XRPUSDT" }, result);
+
+        output.ToString().Should().MatchRegex(@"traders crashed\s+\|\s+2 \|");
     }
 }

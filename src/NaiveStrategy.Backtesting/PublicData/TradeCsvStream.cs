@@ -1,15 +1,42 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace NaiveStrategy.Backtesting.PublicData;
 
 /// <summary>
 /// Reads trades from one CSV stream, straight from UTF-8 bytes: no string per line or field, one
 /// reused buffer. Binance public-data lines (<c>id,price,qty,quoteQty,time,isBuyerMaker,isBestMatch</c>,
-/// optional header) or the book's <c>;</c>-separated export with a header row.
+/// optional header, optional UTF-8 BOM) or the book's <c>;</c>-separated export with a header row.
+/// Every line is checked (see <see cref="TradeFileReader"/>): positive prices and quantities below
+/// <see cref="MaxAmount"/>, times in range, in one unit and never going back, ids increasing, lines
+/// no longer than <see cref="MaxLineLength"/>; a file without any trade is an error.
 /// </summary>
 internal sealed class TradeCsvStream : IDisposable
 {
+    /// <summary>
+    /// Longest line accepted, in bytes. Binance lines are ~70 bytes and the book's ~200: anything longer
+    /// is junk, reported without buffering it (the read buffer never grows past 64 KB).
+    /// </summary>
+    internal const int MaxLineLength = 1024;
+
+    /// <summary>
+    /// Prices and quantities must be below 1e14 (at most 14 digits before the point). A product of two
+    /// such values (a notional) stays below 1e28, inside decimal's ~7.9e28, so the exchange's and the
+    /// trader's arithmetic cannot overflow on one trade's values; real Binance prices (≤ ~1e5) and
+    /// quantities (≤ ~1e11) are far below.
+    /// </summary>
+    internal const decimal MaxAmount = 100_000_000_000_000m;
+
     private const long MicrosecondsThreshold = 100_000_000_000_000; // 1e14: ms until year 5138, µs since 1973
+
+    // The last microsecond a DateTimeOffset can hold (9999-12-31): later times cannot be converted.
+    private static readonly long MaxMicroseconds = (DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    // 10^(14 + scale) for scales 0..4: a plain decimal with mantissa m and scale s is >= MaxAmount iff
+    // m >= 10^(14 + s); from scale 5 on, no 19-digit mantissa reaches it.
+    private static readonly ulong[] AmountLimits = [100_000_000_000_000, 1_000_000_000_000_000, 10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000];
 
     private readonly Stream _stream;
     private readonly string _path;
@@ -23,6 +50,17 @@ internal sealed class TradeCsvStream : IDisposable
     private long _line;
     private BookColumns? _book;
     private string? _lastBookSymbol;
+    private long _dataLines;
+    private bool _headerSeen;
+    private bool _blankSeen;
+
+    // The last accepted trade: times must not go back, ids must increase, the time unit must not change.
+    private long _lastId = -1;
+    private long _lastIdLine;
+    private long _lastTicks = long.MinValue;
+    private long _lastTimeValue;
+    private long _lastTimeLine;
+    private bool _microseconds;
 
     public TradeCsvStream(Stream stream, string path, string? symbol, TradeFileReaderOptions options, TradeFileDiagnostics diagnostics)
     {
@@ -35,19 +73,40 @@ internal sealed class TradeCsvStream : IDisposable
 
     public bool TryRead(out TradeEvent trade)
     {
-        while (NextLine(out var line))
+        while (NextLine(out var line, out var tooLong))
         {
             _line++;
+            if (tooLong)
+            {
+                var problem = Bad("line too long", $"the line is longer than {MaxLineLength} bytes (junk after the last column?)");
+                if (!_options.SkipBadLines)
+                {
+                    throw problem;
+                }
+
+                SkipRestOfLine();
+                _diagnostics.Skip(problem, _options.MaxMessages);
+                continue;
+            }
+
+            if (_line == 1 && line.StartsWith(Utf8Bom))
+            {
+                line = line[Utf8Bom.Length..];
+            }
+
             if (line.IsEmpty)
             {
+                _blankSeen = true;
                 continue;
             }
 
             if (_line == 1 && IsHeader(line))
             {
+                _headerSeen = true;
                 continue;
             }
 
+            _dataLines++;
             try
             {
                 trade = _book is { } book ? ParseBook(line, book) : ParseBinance(line);
@@ -59,13 +118,23 @@ internal sealed class TradeCsvStream : IDisposable
             }
         }
 
+        if (_dataLines == 0)
+        {
+            // A file that holds no trade is a mistake (a failed download, the wrong file): say so rather than replay nothing.
+            throw new TradeFileFormatException(_path, 0, _headerSeen ? "no trades: the file holds only a header" : _blankSeen ? "no trades: the file holds only blank lines" : "no trades: the file is empty", "no trades in file");
+        }
+
         trade = default;
         return false;
     }
 
     public void Dispose() => _stream.Dispose();
 
-    private bool NextLine(out ReadOnlySpan<byte> line)
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    // A line longer than MaxLineLength is returned as too long once MaxLineLength + 1 bytes show no
+    // newline: the rest of it is never held in memory (SkipRestOfLine streams over it).
+    private bool NextLine(out ReadOnlySpan<byte> line, out bool tooLong)
     {
         while (true)
         {
@@ -74,13 +143,15 @@ internal sealed class TradeCsvStream : IDisposable
             if (newline >= 0)
             {
                 line = TrimCr(available[..newline]);
+                tooLong = line.Length > MaxLineLength;
                 _start += newline + 1;
                 return true;
             }
 
-            if (_eof)
+            if (available.Length > MaxLineLength || _eof)
             {
                 line = TrimCr(available);
+                tooLong = line.Length > MaxLineLength;
                 _start = _end;
                 return !available.IsEmpty;
             }
@@ -89,21 +160,49 @@ internal sealed class TradeCsvStream : IDisposable
         }
     }
 
+    private void SkipRestOfLine()
+    {
+        while (!_eof || _start < _end)
+        {
+            var newline = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                _start += newline + 1;
+                return;
+            }
+
+            _start = _end;
+            if (_eof)
+            {
+                return;
+            }
+
+            Fill();
+        }
+    }
+
     private void Fill()
     {
+        // Only called with at most MaxLineLength pending bytes, so the buffer never needs to grow.
         var pending = _end - _start;
         if (_start > 0)
         {
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
         }
-        else if (pending == _buffer.Length)
-        {
-            Array.Resize(ref _buffer, _buffer.Length * 2); // a line longer than the buffer
-        }
 
         _start = 0;
         _end = pending;
-        var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        int read;
+        try
+        {
+            read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        }
+        catch (InvalidDataException ex)
+        {
+            // Deflate errors and CRC mismatches of a zip entry surface here, in the middle of the data.
+            throw TradeFileReader.Damaged(_path, ex);
+        }
+
         _diagnostics.AddBytes(read);
         _end += read;
         _eof = read == 0;
@@ -113,12 +212,7 @@ internal sealed class TradeCsvStream : IDisposable
 
     private bool IsHeader(ReadOnlySpan<byte> line)
     {
-        if (line.Length > 2 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF)
-        {
-            line = line[3..];
-        }
-
-        if (line.IsEmpty || !char.IsAsciiLetter((char)line[0]))
+        if (!char.IsAsciiLetter((char)line[0]))
         {
             return false;
         }
@@ -135,33 +229,92 @@ internal sealed class TradeCsvStream : IDisposable
     {
         var rest = line;
         var id = Long(Next(ref rest, "id"), "id");
-        var price = Decimal(Next(ref rest, "price"), "price");
-        var quantity = Decimal(Next(ref rest, "qty"), "qty");
+        var price = Amount(Next(ref rest, "price"), "price");
+        var quantity = Amount(Next(ref rest, "qty"), "qty");
         Next(ref rest, "quoteQty");
         var time = Long(Next(ref rest, "time"), "time");
         var buyerMaker = Bool(Next(ref rest, "isBuyerMaker"), "isBuyerMaker");
-        var symbol = _symbol ?? throw Bad("the symbol is unknown: name the file SYMBOL-trades-YYYY-MM-DD.csv or give the symbol");
-        return new TradeEvent(symbol, id, Positive(price, "price"), quantity, Time(time), buyerMaker);
+        if (!rest.IsEmpty)
+        {
+            // isBestMatch is not used, but checking it catches junk or extra columns after the last one.
+            Bool(rest, "isBestMatch");
+        }
+
+        var symbol = _symbol ?? throw Bad("symbol unknown", "the symbol is unknown: name the file SYMBOL-trades-YYYY-MM-DD.csv or give the symbol");
+        return new TradeEvent(symbol, id, price, quantity, Accept(id, time), buyerMaker);
     }
+
+    // Messages are built in separate methods: string interpolation in the hot methods would make each
+    // call zero a large handler struct on the stack (measured: +25 % on the parse).
 
     private TradeEvent ParseBook(ReadOnlySpan<byte> line, BookColumns book)
     {
         Span<Range> ranges = stackalloc Range[32];
         var count = Split(line, ranges, (byte)';');
-        if (count < book.Required)
+        if (count < book.Required || count > book.Count)
         {
-            throw Bad($"expected {book.Count} ';'-separated columns, found {count}");
+            throw Bad(count < book.Required ? "too few columns" : "too many columns", $"expected {book.Count} ';'-separated columns, found {count}");
         }
 
         var symbolBytes = line[ranges[book.Symbol]];
         var symbol = _symbol ?? BookSymbol(symbolBytes);
         var id = Long(line[ranges[book.TradeId]], "trade_id");
-        var price = Decimal(line[ranges[book.Price]], "price");
-        var quantity = Decimal(line[ranges[book.Quantity]], "quantity");
+        var price = Amount(line[ranges[book.Price]], "price");
+        var quantity = Amount(line[ranges[book.Quantity]], "quantity");
         var time = Long(line[ranges[book.TradeTime]], "trade_time");
         var buyerMaker = book.BuyerMaker >= 0 && Bool(line[ranges[book.BuyerMaker]], "buyer_market_maker");
-        return new TradeEvent(symbol, id, Positive(price, "price"), quantity, Time(time), buyerMaker);
+        return new TradeEvent(symbol, id, price, quantity, Accept(id, time), buyerMaker);
     }
+
+    // Checks the line against the previous accepted one, then makes it the previous one: a line that
+    // fails here (or earlier) leaves the state as it was, so --skip-bad-lines compares with the last good line.
+    private DateTimeOffset Accept(long id, long time)
+    {
+        var microseconds = time >= MicrosecondsThreshold;
+        if ((microseconds && time > MaxMicroseconds) || (_lastTimeLine > 0 && microseconds != _microseconds))
+        {
+            throw BadTime(time, microseconds);
+        }
+
+        // Binance switched the files from milliseconds to microseconds on 2025-01-01; the magnitude tells which.
+        // Both products fit in a long: ms < 1e14 → < 1e18 ticks; µs <= MaxMicroseconds → < 2.6e18 ticks.
+        var ticks = microseconds ? time * 10 : time * TimeSpan.TicksPerMillisecond;
+        if (ticks < _lastTicks)
+        {
+            throw Backwards(time);
+        }
+
+        if (id <= _lastId)
+        {
+            throw BadId(id);
+        }
+
+        _lastId = id;
+        _lastIdLine = _line;
+        _lastTicks = ticks;
+        _lastTimeValue = time;
+        _lastTimeLine = _line;
+        _microseconds = microseconds;
+        return DateTimeOffset.UnixEpoch.AddTicks(ticks);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TradeFileFormatException BadTime(long time, bool microseconds) =>
+        microseconds && time > MaxMicroseconds
+            ? Bad("time out of range", $"time {time} is out of range (after 9999-12-31)")
+            : Bad("mixed time units", $"time {time} is in {Unit(microseconds)} but line {_lastTimeLine}'s {_lastTimeValue} is in {Unit(_microseconds)}: one file must not mix units");
+
+    private static string Unit(bool microseconds) => microseconds ? "microseconds" : "milliseconds";
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TradeFileFormatException Backwards(long time) =>
+        Bad("time going backwards", $"time {time} is before line {_lastTimeLine}'s {_lastTimeValue}: trades must be in time order");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TradeFileFormatException BadId(long id) =>
+        id == _lastId
+            ? Bad("duplicate id", $"duplicate trade id {id} (also on line {_lastIdLine})")
+            : Bad("id not increasing", $"trade id {id} is lower than line {_lastIdLine}'s {_lastId}: ids must increase");
 
     private static int Split(ReadOnlySpan<byte> line, Span<Range> ranges, byte separator)
     {
@@ -193,7 +346,12 @@ internal sealed class TradeCsvStream : IDisposable
 
         if (bytes.IsEmpty)
         {
-            throw Bad("symbol is empty");
+            throw Bad("symbol empty", "symbol is empty");
+        }
+
+        if (!System.Text.Ascii.IsValid(bytes))
+        {
+            throw Bad("symbol not ASCII", $"symbol '{Text(bytes)}' is not ASCII");
         }
 
         return _lastBookSymbol = System.Text.Encoding.ASCII.GetString(bytes).ToUpperInvariant();
@@ -203,7 +361,7 @@ internal sealed class TradeCsvStream : IDisposable
     {
         if (rest.IsEmpty && name != "isBuyerMaker")
         {
-            throw Bad($"column {name} is missing (expected id,price,qty,quoteQty,time,isBuyerMaker,isBestMatch)");
+            throw Bad("missing column", $"column {name} is missing (expected id,price,qty,quoteQty,time,isBuyerMaker,isBestMatch)");
         }
 
         var comma = rest.IndexOf((byte)',');
@@ -222,40 +380,96 @@ internal sealed class TradeCsvStream : IDisposable
         return field;
     }
 
+    // Ids and times: plain digits only (no sign: both are >= 0), up to long.MaxValue.
     private long Long(ReadOnlySpan<byte> field, string name)
     {
-        // Ids and times are up to 18 plain digits: no overflow possible, no general parser needed.
-        if (field.Length is > 0 and <= 18)
+        if (field.Length is > 0 and <= 19)
         {
-            long value = 0;
+            ulong value = 0;
             foreach (var b in field)
             {
                 var d = (uint)(b - '0');
                 if (d > 9)
                 {
-                    throw Bad($"{name} '{Text(field)}' is not an integer");
+                    throw NotAnInteger(field, name);
                 }
 
-                value = (value * 10) + d;
+                value = (value * 10) + d; // 19 digits fit in a ulong
             }
 
-            return value;
+            if (value <= long.MaxValue)
+            {
+                return (long)value;
+            }
         }
 
-        return Utf8Parser.TryParse(field, out long parsed, out var consumed) && consumed == field.Length
-            ? parsed
-            : throw Bad($"{name} '{Text(field)}' is not an integer");
+        throw NotAnInteger(field, name);
     }
 
-    private decimal Decimal(ReadOnlySpan<byte> field, string name) =>
-        TryParsePlainDecimal(field, out var value)
-        || (Utf8Parser.TryParse(field, out value, out var consumed) && consumed == field.Length && field.Length > 0)
-            ? value
-            : throw Bad($"{name} '{Text(field)}' is not a decimal");
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TradeFileFormatException NotAnInteger(ReadOnlySpan<byte> field, string name) =>
+        field.Length > 0 && field.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0
+            ? Bad($"{name} out of range", $"{name} '{Text(field)}' is out of range")
+            : Bad($"{name} not an integer", $"{name} '{Text(field)}' is not an integer");
+
+    // A price or quantity: > 0 and < MaxAmount.
+    private decimal Amount(ReadOnlySpan<byte> field, string name)
+    {
+        if (TryParsePlain(field, out var mantissa, out var scale))
+        {
+            if (mantissa == 0)
+            {
+                throw NotPositive(field, name);
+            }
+
+            if (scale < AmountLimits.Length && mantissa >= AmountLimits[scale])
+            {
+                throw OutOfRange(field, name);
+            }
+
+            return new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, false, (byte)scale);
+        }
+
+        return ParseOtherAmount(field, name);
+    }
+
+    // Signs, exponents, more than 19 digits: the general parser, off the hot path.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private decimal ParseOtherAmount(ReadOnlySpan<byte> field, string name)
+    {
+        if (!(Utf8Parser.TryParse(field, out decimal value, out var consumed) && consumed == field.Length && field.Length > 0))
+        {
+            throw Bad($"{name} not a decimal", $"{name} '{Text(field)}' is not a decimal");
+        }
+
+        return value <= 0 ? throw NotPositive(field, name)
+            : value >= MaxAmount ? throw OutOfRange(field, name)
+            : value;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TradeFileFormatException NotPositive(ReadOnlySpan<byte> field, string name) =>
+        Bad($"{name} not positive", $"{name} {Text(field)} is not positive");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TradeFileFormatException OutOfRange(ReadOnlySpan<byte> field, string name) =>
+        Bad($"{name} out of range", string.Create(CultureInfo.InvariantCulture, $"{name} '{Text(field)}' is out of range (must be below {MaxAmount:N0})"));
 
     // The files write plain decimals ("0.43070000"): build the decimal from its digits directly, which is
     // several times faster than the general parser. Anything else (sign, exponent, > 19 digits) falls back.
     internal static bool TryParsePlainDecimal(ReadOnlySpan<byte> field, out decimal value)
+    {
+        if (TryParsePlain(field, out var mantissa, out var scale))
+        {
+            value = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, false, (byte)scale);
+            return true;
+        }
+
+        value = 0;
+        return false;
+    }
+
+    private static bool TryParsePlain(ReadOnlySpan<byte> field, out ulong mantissa, out int scale)
     {
         // Drop trailing zeros of the fraction ("0.43070000" → 0.4307) before reading digits: prices then
         // share the tick's scale, and decimal comparisons between equal scales skip rescaling on the hot path.
@@ -268,9 +482,9 @@ internal sealed class TradeCsvStream : IDisposable
             }
         }
 
-        ulong mantissa = 0;
+        mantissa = 0;
         var digits = 0;
-        var scale = -1;
+        scale = -1;
         foreach (var b in field)
         {
             var d = (uint)(b - '0');
@@ -278,7 +492,6 @@ internal sealed class TradeCsvStream : IDisposable
             {
                 if (++digits > 19)
                 {
-                    value = 0;
                     return false;
                 }
 
@@ -294,51 +507,48 @@ internal sealed class TradeCsvStream : IDisposable
             }
             else
             {
-                value = 0;
                 return false;
             }
         }
 
         if (digits == 0 || scale > 28)
         {
-            value = 0;
             return false;
         }
 
-        value = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, false, (byte)Math.Max(scale, 0));
+        scale = Math.Max(scale, 0);
         return true;
     }
 
-    private decimal Positive(decimal value, string name) => value > 0 ? value : throw Bad($"{name} {value} is not positive");
-
     private bool Bool(ReadOnlySpan<byte> field, string name)
     {
-        if (field.Length > 0)
+        // "True"/"False" in any case as whole-word compares; t/f and errors off the hot path.
+        if (field.Length == 4 && (BinaryPrimitives.ReadUInt32LittleEndian(field) | 0x20202020) == 0x65757274)
         {
-            var first = field[0] | 0x20;
-            if (first == 't' && (field.Length == 1 || System.Text.Ascii.EqualsIgnoreCase(field, "true"u8)))
-            {
-                return true;
-            }
-
-            if (first == 'f' && (field.Length == 1 || System.Text.Ascii.EqualsIgnoreCase(field, "false"u8)))
-            {
-                return false;
-            }
+            return true;
         }
 
-        throw Bad($"{name} '{Text(field)}' is not True or False");
+        if (field.Length == 5 && (BinaryPrimitives.ReadUInt32LittleEndian(field) | 0x20202020) == 0x736C6166 && (field[4] | 0x20) == 'e')
+        {
+            return false;
+        }
+
+        return ShortBool(field, name);
     }
 
-    // Binance switched the files from milliseconds to microseconds on 2025-01-01; the magnitude tells which.
-    private static DateTimeOffset Time(long value) =>
-        value >= MicrosecondsThreshold
-            ? DateTimeOffset.UnixEpoch.AddTicks(value * 10)
-            : DateTimeOffset.UnixEpoch.AddTicks(value * TimeSpan.TicksPerMillisecond);
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ShortBool(ReadOnlySpan<byte> field, string name) =>
+        field.Length == 1 && (field[0] | 0x20) is 't' or 'f' ? (field[0] | 0x20) == 't' : throw NotABoolean(field, name);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private TradeFileFormatException NotABoolean(ReadOnlySpan<byte> field, string name) =>
+        name == "isBestMatch" && field.IndexOf((byte)',') >= 0
+            ? Bad("too many columns", $"more than 7 columns (expected id,price,qty,quoteQty,time,isBuyerMaker,isBestMatch), then '{Text(field[(field.IndexOf((byte)',') + 1)..])}'")
+            : Bad($"{name} not a boolean", $"{name} '{Text(field)}' is not True or False");
 
     private static string Text(ReadOnlySpan<byte> field) => System.Text.Encoding.UTF8.GetString(field.Length > 40 ? field[..40] : field);
 
-    private TradeFileFormatException Bad(string problem) => new(_path, _line, problem);
+    private TradeFileFormatException Bad(string reason, string problem) => new(_path, _line, problem, reason);
 
     private sealed record BookColumns(int Count, int Symbol, int TradeId, int Price, int Quantity, int TradeTime, int BuyerMaker)
     {
@@ -350,7 +560,7 @@ internal sealed class TradeCsvStream : IDisposable
             int Find(string name, bool required = true)
             {
                 var index = names.IndexOf(name);
-                return index >= 0 || !required ? index : throw new TradeFileFormatException(path, 1, $"the ';'-separated header has no '{name}' column");
+                return index >= 0 || !required ? index : throw new TradeFileFormatException(path, 1, $"the ';'-separated header has no '{name}' column", "bad header");
             }
 
             return new BookColumns(names.Count, Find("symbol"), Find("trade_id"), Find("price"), Find("quantity"), Find("trade_time"), Find("buyer_market_maker", required: false));

@@ -92,7 +92,14 @@ public static class TradeFileGenerator
             var drift = options.Drifts.Count == 0 ? 0 : options.Drifts[(int)Math.Min(i / segment, options.Drifts.Count - 1)];
             lastReturn = drift + (Math.Sqrt(variance) * Normal(random));
             logPrice += lastReturn;
-            var price = Math.Max(options.TickSize, TradingMath.FloorTo(options.TickSize, (decimal)Math.Exp(logPrice)));
+            var level = Math.Exp(logPrice);
+            if (!(level < (double)TradeCsvStream.MaxAmount))
+            {
+                // A strong drift or volatility over many trades: stop with a message rather than overflow a decimal.
+                throw new ArgumentException(string.Create(inv, $"The generated price passed {TradeCsvStream.MaxAmount:N0} at trade {i + 1}: lower the drift, the volatility or the count."));
+            }
+
+            var price = Math.Max(options.TickSize, TradingMath.FloorTo(options.TickSize, (decimal)level));
             var size = (decimal)((double)options.MedianQuantity / Math.Pow(2, 1 / 1.5) * Math.Pow(1 - random.NextDouble(), -1 / 1.5));
             var quantity = Math.Max(options.StepSize, TradingMath.FloorTo(options.StepSize, Math.Min(size, 1_000_000_000m)));
             var gap = -Math.Log(1 - random.NextDouble()) * options.MeanInterval.Ticks;

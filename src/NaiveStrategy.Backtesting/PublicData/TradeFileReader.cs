@@ -10,6 +10,15 @@ namespace NaiveStrategy.Backtesting.PublicData;
 /// Files of one symbol are replayed in file-name (date) order; several symbols are merged by trade time
 /// (ties: symbol, then trade id). Streaming, constant memory, no allocation per trade.
 /// </summary>
+/// <remarks>
+/// Every line is checked and a bad one throws <see cref="TradeFileFormatException"/> naming the file and
+/// line (or, with <see cref="TradeFileReaderOptions.SkipBadLines"/>, is counted by reason in
+/// <see cref="TradeFileDiagnostics"/>): price and quantity &gt; 0 and below 1e14 (so a notional fits in a
+/// decimal); time a whole number of milliseconds or microseconds up to 9999-12-31, in one unit per file and
+/// never going back; trade ids increasing (a repeat is reported as a duplicate); at most 7 columns; lines of
+/// at most 1024 bytes. Whole-file problems are never skipped: a file without trades (empty, blank lines or
+/// only a header), a damaged zip archive, a ';' header without the needed columns.
+/// </remarks>
 public static partial class TradeFileReader
 {
     /// <summary>Opens files, directories (their .csv and .zip files) or globs such as <c>data/XRPUSDT-trades-2024-*.zip</c>.</summary>
@@ -60,8 +69,18 @@ public static partial class TradeFileReader
 
     internal static ZipArchiveEntry[] CsvEntries(ZipArchive zip, string path)
     {
-        var entries = zip.Entries.Where(e => e.Name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e.FullName, StringComparer.Ordinal).ToArray();
-        return entries.Length > 0 ? entries : throw new TradeFileFormatException(path, 0, "the archive holds no .csv file");
+        ZipArchiveEntry[] entries;
+        try
+        {
+            // The central directory is read lazily, on the first access to Entries.
+            entries = zip.Entries.Where(e => e.Name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e.FullName, StringComparer.Ordinal).ToArray();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw Damaged(path, ex);
+        }
+
+        return entries.Length > 0 ? entries : throw new TradeFileFormatException(path, 0, "the archive holds no .csv file", "no csv in archive");
     }
 
     internal static ZipArchive OpenZip(string path)
@@ -72,9 +91,24 @@ public static partial class TradeFileReader
         }
         catch (InvalidDataException ex)
         {
-            throw new TradeFileFormatException(path, 0, "not a readable zip archive: " + ex.Message);
+            throw Damaged(path, ex);
         }
     }
+
+    internal static Stream OpenEntry(ZipArchiveEntry entry, string path)
+    {
+        try
+        {
+            return entry.Open();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw Damaged(path, ex);
+        }
+    }
+
+    internal static TradeFileFormatException Damaged(string path, InvalidDataException ex) =>
+        new(path, 0, $"the zip archive is damaged ({ex.Message.TrimEnd('.')})", "damaged zip");
 
     private static string PeekBookSymbol(string path, TradeFileReaderOptions options)
     {
@@ -84,7 +118,7 @@ public static partial class TradeFileReader
             return trade.Symbol;
         }
 
-        throw new TradeFileFormatException(path, 0, "cannot tell the symbol: name the file SYMBOL-trades-YYYY-MM-DD.csv, give the symbol, or use the book's format with a symbol column");
+        throw new TradeFileFormatException(path, 0, "cannot tell the symbol: name the file SYMBOL-trades-YYYY-MM-DD.csv, give the symbol, or use the book's format with a symbol column", "symbol unknown");
     }
 
     private static List<string> Resolve(IEnumerable<string> paths)
@@ -271,7 +305,8 @@ internal sealed class FileSequence(TradeFileReader.Source[] files, TradeFileRead
         if (_zip is not null && _entry < _entries.Length)
         {
             var entry = _entries[_entry++];
-            _stream = new TradeCsvStream(entry.Open(), $"{files[_file].Path}!{entry.FullName}", files[_file].Symbol, options, diagnostics);
+            var name = $"{files[_file].Path}!{entry.FullName}";
+            _stream = new TradeCsvStream(TradeFileReader.OpenEntry(entry, name), name, files[_file].Symbol, options, diagnostics);
             return true;
         }
 

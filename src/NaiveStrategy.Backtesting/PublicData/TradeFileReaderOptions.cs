@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NaiveStrategy.Backtesting.PublicData;
 
 /// <summary>Options of <see cref="TradeFileReader"/>.</summary>
@@ -17,6 +19,7 @@ public sealed class TradeFileReaderOptions
 public sealed class TradeFileDiagnostics
 {
     private readonly List<string> _messages = [];
+    private readonly Dictionary<string, long> _reasons = new(StringComparer.Ordinal);
     private long _skipped;
     private long _bytesRead;
 
@@ -35,6 +38,30 @@ public sealed class TradeFileDiagnostics
         }
     }
 
+    /// <summary>Skipped lines by reason (e.g. "price not positive"), most frequent first, then by reason.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> SkippedByReason
+    {
+        get
+        {
+            lock (_messages)
+            {
+                return [.. _reasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary><c>skipped lines: 3 (price not positive 2, duplicate id 1)</c>, or null when nothing was skipped.</summary>
+    public string? SkippedSummary
+    {
+        get
+        {
+            var reasons = SkippedByReason;
+            return reasons.Count == 0
+                ? null
+                : string.Create(CultureInfo.InvariantCulture, $"skipped lines: {SkippedLines} ({string.Join(", ", reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value}")))})");
+        }
+    }
+
     /// <summary>Bytes of trade data read so far (uncompressed), for progress.</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
@@ -43,6 +70,7 @@ public sealed class TradeFileDiagnostics
         Interlocked.Increment(ref _skipped);
         lock (_messages)
         {
+            _reasons[problem.Reason] = _reasons.GetValueOrDefault(problem.Reason) + 1;
             if (_messages.Count < maxMessages)
             {
                 _messages.Add(problem.Message);

@@ -46,9 +46,10 @@ public sealed class TradeFileReaderTests : IDisposable
     }
 
     [Fact]
-    public void Open_EmptyFile_NoTrades()
+    public void Open_EmptyFile_ErrorNamesFile()
     {
-        Read(Write("XRPUSDT-trades-2024-01-01.csv", "")).Should().BeEmpty();
+        var act = () => Read(Write("XRPUSDT-trades-2024-01-01.csv", ""));
+        act.Should().Throw<TradeFileFormatException>().WithMessage("XRPUSDT-trades-2024-01-01.csv: no trades: the file is empty.");
     }
 
     [Fact]
