@@ -1,26 +1,50 @@
 using NaiveStrategy.Binance.Sandbox;
 using NaiveStrategy.Mock;
-using NaiveStrategy.Testing;
 
 namespace NaiveStrategy.Testing.Tests;
 
-/// <summary>The contract kit against the in-memory exchange.</summary>
+/// <summary>The adapter contract against the in-memory exchange, with partial fills so orders fill in several trades.</summary>
 public sealed class InMemoryExchangeContractTests : ExchangeContractTests
+{
+    private InMemoryExchange? _exchange;
+
+    protected override SymbolFilters Filters => SandboxOptions.DefaultSymbol;
+
+    protected override decimal RestingBuyPrice => 0.5m;
+
+    protected override int? FilterFailureCode => -1013;
+
+    protected override int? InsufficientBalanceCode => -2010;
+
+    protected override Task<IExchange> CreateExchangeAsync()
+    {
+        var options = new InMemoryExchangeOptions { PartialFills = true };
+        options.Symbols.Add(Filters);
+        options.Balances["USDT"] = 1_000m;
+        _exchange = new InMemoryExchange(options);
+        return Task.FromResult<IExchange>(_exchange);
+    }
+
+    protected override Task PublishTradeAsync(TradeEvent trade)
+    {
+        _exchange!.PublishTrade(trade);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The market data contract against the in-memory exchange (its own <see cref="IMarketData"/>).</summary>
+public sealed class InMemoryMarketDataContractTests : MarketDataContractTests
 {
     private InMemoryExchange? _exchange;
 
     protected override string Symbol => "XRPUSDT";
 
-    protected override decimal RestingPrice => 0.5m;
-
-    protected override Task<IExchange> CreateExchangeAsync()
+    protected override Task<IMarketData> CreateMarketDataAsync()
     {
-        _exchange = new InMemoryExchange(new InMemoryExchangeOptions
-        {
-            Symbols = { SandboxOptions.DefaultSymbol },
-            Balances = { ["USDT"] = 1_000m },
-        });
-        return Task.FromResult<IExchange>(_exchange);
+        var options = new InMemoryExchangeOptions();
+        options.Symbols.Add(SandboxOptions.DefaultSymbol);
+        _exchange = new InMemoryExchange(options);
+        return Task.FromResult<IMarketData>(_exchange);
     }
 
     protected override Task PublishTradeAsync(TradeEvent trade)

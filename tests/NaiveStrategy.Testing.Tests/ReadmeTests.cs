@@ -1,0 +1,36 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace NaiveStrategy.Testing.Tests;
+
+public sealed class ReadmeTests
+{
+    private static readonly string Readme = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "README.md"));
+
+    // The README's example must keep up with the kit: it overrides every hook an author has to implement.
+    [Fact]
+    public void Readme_Example_OverridesEveryAbstractHook()
+    {
+        var example = Readme.Split("```csharp")[1].Split("```")[0];
+        var hooks = typeof(ExchangeContractTests).GetMembers(BindingFlags.Instance | BindingFlags.NonPublic)
+            .Where(m => m is MethodInfo { IsAbstract: true, IsSpecialName: false } or PropertyInfo { GetMethod.IsAbstract: true })
+            .Select(m => m.Name)
+            .ToArray();
+
+        Assert.NotEmpty(hooks);
+        Assert.All(hooks, name => Assert.Matches(new Regex(@"override [^\n(=]*\b" + name + @"\b"), example));
+    }
+
+    // Every optional hook the README names exists, so the prose does not drift either.
+    [Theory]
+    [InlineData("Patience")]
+    [InlineData("UnknownSymbol")]
+    [InlineData("FilterFailureCode")]
+    [InlineData("InsufficientBalanceCode")]
+    public void Readme_OptionalHook_IsAVirtualMemberOfTheKit(string name)
+    {
+        Assert.Contains("`" + name + "`", Readme, StringComparison.Ordinal);
+        var property = typeof(ExchangeContractTests).GetProperty(name, BindingFlags.Instance | BindingFlags.NonPublic);
+        Assert.True(property?.GetMethod is { IsVirtual: true, IsAbstract: false }, $"{name} is not a virtual hook of ExchangeContractTests.");
+    }
+}
