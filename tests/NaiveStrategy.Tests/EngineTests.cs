@@ -89,6 +89,28 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public async Task Run_EventObserverThrows_TradingGoesOnAndTheErrorIsLogged()
+    {
+        var logs = new RecordingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var exchange = Exchange();
+        await using var engine = Engine(exchange, Settings(chunks: 2, rebuy: 0.02m, profit: 0.001m), factory);
+        var seen = new List<StrategyEvent>();
+        using var good = engine.Events.Subscribe(seen.Add);
+        using var bad = engine.Events.Subscribe(_ => throw new InvalidOperationException("the application's bug"));
+        await engine.StartAsync();
+        long id = 0;
+        foreach (var price in FallThenRise())
+        {
+            exchange.PublishTrade(Trade(price, ++id));
+        }
+
+        seen.Select(e => e.Event).OfType<TraderFinished>().Should().Contain(f => f.Outcome == TraderOutcome.Completed);
+        logs.Entries.Should().Contain(e => e.Message.StartsWith("An observer of the engine's events threw on XRPUSDT TraderStarted", StringComparison.Ordinal));
+        logs.Entries.Should().NotContain(e => e.Message.Contains("failed to process an input", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_PlacementAcceptedButAnswerLost_QueriesAndNeverPlacesTwice()
     {
         var exchange = Exchange();

@@ -57,6 +57,63 @@ public sealed class StrategyObservableTests
     }
 
     [Fact]
+    public async Task MergeSerialized_OtherThreadHoldsAnUpstreamLock_NeitherWaitsForTheOther()
+    {
+        // Thread A delivers 'a' and, inside, needs lock G (as a Merge or SelectMany upstream forwards
+        // under its gate); thread B holds G while it hands 'b' in. If B waited for A's delivery, neither
+        // would ever finish.
+        var a = new ObserverSet<string>();
+        var b = new ObserverSet<string>();
+        var upstreamGate = new object();
+        using var aInside = new ManualResetEventSlim();
+        using var bHoldsGate = new ManualResetEventSlim();
+        var seen = new List<string>();
+        using var _ = StrategyObservable.MergeSerialized(a.AsObservable(), b.AsObservable()).Subscribe(item =>
+        {
+            seen.Add(item);
+            if (item == "a")
+            {
+                aInside.Set();
+                bHoldsGate.Wait(TimeSpan.FromSeconds(10));
+                lock (upstreamGate)
+                {
+                    seen.Add("a took G");
+                }
+            }
+        });
+
+        var threadA = Task.Run(() => a.OnNext("a"));
+        aInside.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        var threadB = Task.Run(() =>
+        {
+            lock (upstreamGate)
+            {
+                bHoldsGate.Set();
+                b.OnNext("b");
+            }
+        });
+
+        var both = Task.WhenAll(threadA, threadB);
+        (await Task.WhenAny(both, Task.Delay(TimeSpan.FromSeconds(20)))).Should().BeSameAs(both, "a delivery that holds the merge's lock deadlocks with an upstream lock");
+        seen.Should().Equal("a", "a took G", "b");
+    }
+
+    [Fact]
+    public void MergeSerialized_ObserverThrew_NextItemStillDelivered()
+    {
+        // A bare source: Rx's own sources detach an observer that throws, which would hide the merge's part.
+        var source = new BareSource<int>();
+        var seen = new List<int>();
+        using var _ = StrategyObservable.MergeSerialized(source).Subscribe(new ThrowingOnOne(seen));
+
+        var first = () => source.Observer!.OnNext(1);
+        first.Should().Throw<InvalidOperationException>();
+        source.Observer!.OnNext(2);
+
+        seen.Should().Equal(1, 2);
+    }
+
+    [Fact]
     public void MergeSerialized_AllSourcesComplete_CompletesOnce()
     {
         var completed = 0;
@@ -101,5 +158,36 @@ public sealed class StrategyObservableTests
         time.Advance(TimeSpan.FromMinutes(1));
 
         subscriptions.Should().Be(1);
+    }
+
+    private sealed class BareSource<T> : IObservable<T>
+    {
+        public IObserver<T>? Observer { get; private set; }
+
+        public IDisposable Subscribe(IObserver<T> observer)
+        {
+            Observer = observer;
+            return System.Reactive.Disposables.Disposable.Empty;
+        }
+    }
+
+    private sealed class ThrowingOnOne(List<int> seen) : IObserver<int>
+    {
+        public void OnNext(int value)
+        {
+            seen.Add(value);
+            if (value == 1)
+            {
+                throw new InvalidOperationException("observer bug");
+            }
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void OnCompleted()
+        {
+        }
     }
 }

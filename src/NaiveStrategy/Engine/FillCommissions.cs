@@ -63,6 +63,13 @@ internal sealed class FillCommissions
         {
             return null;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // An error here would end the order-update stream of the symbol: drop this update instead; the
+            // order is still open in the trader's state, so the next reconciliation asks for it again.
+            Log.InputFailed(_logger, ex, update.Symbol);
+            return null;
+        }
         finally
         {
             ResilienceContextPool.Shared.Return(context);

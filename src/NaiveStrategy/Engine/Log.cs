@@ -65,6 +65,9 @@ internal static partial class Log
     [LoggerMessage(20, LogLevel.Error, "The {Symbol} engine failed to process an input; the input was dropped")]
     public static partial void InputFailed(ILogger logger, Exception exception, string symbol);
 
+    [LoggerMessage(29, LogLevel.Error, "An observer of the engine's events threw on {Symbol} {Event}; trading goes on")]
+    public static partial void EventObserverFailed(ILogger logger, Exception exception, string symbol, string @event);
+
     [LoggerMessage(22, LogLevel.Warning, "The trader({TraderId}) {Symbol} order {ClientOrderId} was recorded but never reached the exchange: sending it once")]
     public static partial void ResendingIntent(ILogger logger, string traderId, string symbol, string clientOrderId);
 

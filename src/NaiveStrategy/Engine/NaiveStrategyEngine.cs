@@ -223,12 +223,20 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         }
     }
 
+    // An observer of Events that throws is the application's bug: it is logged, and trading goes on.
     private void Publish(StrategyEvent e)
     {
         _eventLog.OnNext(e);
         if (_events.HasObservers)
         {
-            _events.OnNext(e);
+            try
+            {
+                _events.OnNext(e);
+            }
+            catch (AggregateException ex)
+            {
+                Log.EventObserverFailed(_logger, ex, e.Symbol, e.Event.GetType().Name);
+            }
         }
     }
 

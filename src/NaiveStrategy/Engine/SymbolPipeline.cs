@@ -210,7 +210,19 @@ internal sealed class SymbolPipeline : IDisposable
     // The one subscriber: a class, so the pipeline's end allocates nothing per input.
     private sealed class Effects(SymbolPipeline pipeline) : IObserver<Step>
     {
-        public void OnNext(Step value) => pipeline.Apply(value);
+        // Nothing may escape into the sources: Rx detaches an observer that throws, and the symbol would
+        // stop hearing from that stream.
+        public void OnNext(Step value)
+        {
+            try
+            {
+                pipeline.Apply(value);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.InputFailed(pipeline._logger, ex, pipeline.Symbol);
+            }
+        }
 
         public void OnError(Exception error) => Log.InputFailed(pipeline._logger, error, pipeline.Symbol);
 

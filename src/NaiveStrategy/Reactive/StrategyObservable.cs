@@ -14,8 +14,9 @@ public static partial class StrategyObservable
     /// Merges <paramref name="sources"/> and delivers their items strictly one at a time. An item that
     /// arrives while another is being delivered — from another thread, or re-entrantly from the observer
     /// itself (a synchronous exchange that fills an order while the observer places it) — is queued and
-    /// delivered right after, by the thread already delivering: no thread hop, no lock held by two
-    /// deliveries, nothing processed inside another item's processing. Queuing a value-type item
+    /// delivered right after, by the thread already delivering: no thread hop, no caller ever waits for
+    /// another item's processing (no lock is held while the observer runs), nothing processed inside
+    /// another item's processing. Queuing a value-type item
     /// allocates nothing once the queue has grown. Like Rx's <c>Synchronize</c> on a
     /// <c>CurrentThreadScheduler</c>, for several sources and any thread. Completes when every source
     /// has completed; the first error ends the sequence.
@@ -107,6 +108,10 @@ public static partial class StrategyObservable
             return subscriptions;
         }
 
+        // The gate only guards the queue and the "someone is delivering" flag; it is never held while
+        // the observer runs. A delivery that held it would deadlock with any lock taken upstream (Rx's
+        // Merge and SelectMany forward under their own gates): thread A delivering and calling the
+        // exchange, which forwards under gate G, while thread B holds G and waits for this one.
         private sealed class Sink(IObserver<T> downstream, int active) : IObserver<T>
         {
             private readonly Lock _gate = new();
@@ -132,16 +137,9 @@ public static partial class StrategyObservable
                     }
 
                     _draining = true;
-                    try
-                    {
-                        downstream.OnNext(value);
-                        DrainQueue();
-                    }
-                    finally
-                    {
-                        _draining = false;
-                    }
                 }
+
+                Run(new Notification(NotificationKind.Next, value, null));
             }
 
             public void OnError(Exception error) => Deliver(new Notification(NotificationKind.Error, default, error));
@@ -170,28 +168,45 @@ public static partial class StrategyObservable
                     }
 
                     _draining = true;
-                    try
-                    {
-                        if (Forward(notification))
-                        {
-                            DrainQueue();
-                        }
-                    }
-                    finally
-                    {
-                        _draining = false;
-                    }
                 }
+
+                Run(notification);
             }
 
-            // Called under the gate by the delivering thread: what arrived meanwhile, in order.
-            private void DrainQueue()
+            // The delivering thread: the first item, then whatever arrived meanwhile, in order, until the
+            // queue is empty. If the observer throws, the flag is released so the next item delivers again.
+            private void Run(Notification notification)
             {
-                while (_queue.TryDequeue(out var next))
+                var delivering = true;
+                try
                 {
-                    if (!Forward(next))
+                    while (true)
                     {
-                        return;
+                        if (!Forward(notification))
+                        {
+                            delivering = false;
+                            return;
+                        }
+
+                        lock (_gate)
+                        {
+                            if (!_queue.TryDequeue(out notification))
+                            {
+                                _draining = false;
+                                delivering = false;
+                                return;
+                            }
+                        }
+                    }
+                }
+                finally
+                {
+                    if (delivering)
+                    {
+                        lock (_gate)
+                        {
+                            _draining = false;
+                        }
                     }
                 }
             }
@@ -204,15 +219,23 @@ public static partial class StrategyObservable
                         downstream.OnNext(notification.Value!);
                         return true;
                     case NotificationKind.Error:
-                        _done = true;
-                        _queue.Clear();
+                        Finish();
                         downstream.OnError(notification.Error!);
                         return false;
                     default:
-                        _done = true;
-                        _queue.Clear();
+                        Finish();
                         downstream.OnCompleted();
                         return false;
+                }
+            }
+
+            // Nothing is delivered after an error or the completion; _draining stays set so nothing starts.
+            private void Finish()
+            {
+                lock (_gate)
+                {
+                    _done = true;
+                    _queue.Clear();
                 }
             }
         }
