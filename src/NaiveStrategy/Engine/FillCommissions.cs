@@ -1,3 +1,4 @@
+using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -29,6 +30,39 @@ internal sealed class FillCommissions
                 Log.FillsNotKnown(logger, order.TraderId, order.Symbol, order.ClientOrderId, error, attempt, delay);
             }
         });
+    }
+
+    /// <summary>
+    /// The update as a trader may see it: at once when its commission is known (or it adds no fill to
+    /// what the trader knows); else after the exchange's trade history gave the commission.
+    /// </summary>
+    public IObservable<OrderUpdate> Complete(OrderUpdate update, LeaderState state)
+    {
+        if (update.CommissionKnown || update.ExecutedQuantity == 0 || FindOrder(state, update.ClientOrderId) is not ({ } traderId, { } known) || known.ExecutedQuantity >= update.ExecutedQuantity)
+        {
+            return Observable.Return(update);
+        }
+
+        var baseAsset = state.Filters?.BaseAsset;
+        return Observable.FromAsync(() => CompleteAsync(update, traderId, baseAsset)).Where(static u => u is not null)!;
+    }
+
+    private static (string TraderId, TrackedOrder Order)? FindOrder(LeaderState state, string clientOrderId)
+    {
+        foreach (var trader in state.Traders)
+        {
+            if (trader.BuyOrder is { } buy && string.Equals(buy.ClientOrderId, clientOrderId, StringComparison.Ordinal))
+            {
+                return (trader.TraderId, buy);
+            }
+
+            if (trader.SellOrder is { } sell && string.Equals(sell.ClientOrderId, clientOrderId, StringComparison.Ordinal))
+            {
+                return (trader.TraderId, sell);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The update with its commission, or null when the engine stops first.</summary>

@@ -46,3 +46,7 @@ internal readonly struct SymbolInput
 
     public static SymbolInput Control(SymbolInputKind kind, object? payload = null) => new(kind, default, payload, null);
 }
+
+internal sealed record StartRequest(SymbolSettings Settings, SymbolFilters Filters);
+
+internal sealed record RestoreRequest(SymbolSettings Settings, SymbolFilters Filters, IReadOnlyList<TraderState> Traders, SymbolStatus Status, long NextTraderNumber);

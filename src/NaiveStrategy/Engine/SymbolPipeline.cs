@@ -55,7 +55,7 @@ internal sealed class SymbolPipeline : IDisposable
                 Post(SymbolInput.Control(SymbolInputKind.Reconcile)); // whatever happened while we were not listening
             }, _time)
             .Merge(_orders.Answers)
-            .SelectMany(WithCommission)
+            .SelectMany(update => _commissions.Complete(update, State))
             .Select(static update => SymbolInput.ForUpdate(update));
 
         _subscription = StrategyObservable.MergeSerialized(trades, updates, _control.AsObservable())
@@ -171,37 +171,6 @@ internal sealed class SymbolPipeline : IDisposable
         }
     }
 
-    // A fill reported without its commission waits for the exchange's trade history before any trader
-    // sees it; everything else passes at once.
-    private IObservable<OrderUpdate> WithCommission(OrderUpdate update)
-    {
-        if (update.CommissionKnown || update.ExecutedQuantity == 0 || FindOrder(update.ClientOrderId) is not ({ } traderId, { } known) || known.ExecutedQuantity >= update.ExecutedQuantity)
-        {
-            return Observable.Return(update);
-        }
-
-        var baseAsset = State.Filters?.BaseAsset;
-        return Observable.FromAsync(() => _commissions.CompleteAsync(update, traderId, baseAsset)).Where(static u => u is not null)!;
-    }
-
-    private (string TraderId, TrackedOrder Order)? FindOrder(string clientOrderId)
-    {
-        foreach (var trader in State.Traders)
-        {
-            if (trader.BuyOrder is { } buy && string.Equals(buy.ClientOrderId, clientOrderId, StringComparison.Ordinal))
-            {
-                return (trader.TraderId, buy);
-            }
-
-            if (trader.SellOrder is { } sell && string.Equals(sell.ClientOrderId, clientOrderId, StringComparison.Ordinal))
-            {
-                return (trader.TraderId, sell);
-            }
-        }
-
-        return null;
-    }
-
     private void Resubscribed(StrategyStream stream, Exception? error, int attempt, TimeSpan delay) =>
         Post(SymbolInput.ForEvent(new StreamResubscribed(stream, error, attempt, delay)));
 
@@ -231,10 +200,3 @@ internal sealed class SymbolPipeline : IDisposable
         }
     }
 }
-
-internal sealed record StartRequest(SymbolSettings Settings, SymbolFilters Filters);
-
-internal sealed record RestoreRequest(SymbolSettings Settings, SymbolFilters Filters, IReadOnlyList<TraderState> Traders, SymbolStatus Status, long NextTraderNumber);
-
-/// <summary>What every symbol pipeline of an engine shares.</summary>
-internal sealed record EngineContext(NaiveStrategyOptions Options, TimeProvider Time, ILogger Logger, IStrategyStore? Store, Action<StrategyEvent> Publish, Action<Task> Track, CancellationToken Stopping);

@@ -2,11 +2,6 @@ using System.Reactive.Disposables;
 
 namespace NaiveStrategy.Reactive;
 
-/// <summary>A function of an item taken by reference.</summary>
-/// <typeparam name="TSource">The item type.</typeparam>
-/// <typeparam name="TResult">The result type.</typeparam>
-public delegate TResult InFunc<TSource, out TResult>(in TSource item);
-
 /// <summary>Rx operators of the engine's per-symbol flow.</summary>
 public static partial class StrategyObservable
 {
@@ -27,70 +22,6 @@ public static partial class StrategyObservable
     {
         ArgumentNullException.ThrowIfNull(sources);
         return new SerializedMerge<T>(sources);
-    }
-
-    /// <summary>
-    /// A Scan-like step for reducers whose state lives with the caller: applies <paramref name="decide"/> to
-    /// each input and passes on only the decisions it returns (null: nothing changed). A quiet input
-    /// costs one call and allocates nothing.
-    /// </summary>
-    /// <typeparam name="TInput">The input type.</typeparam>
-    /// <typeparam name="TDecision">The decision type.</typeparam>
-    /// <param name="source">The inputs, one at a time.</param>
-    /// <param name="decide">The reducer step.</param>
-    public static IObservable<TDecision> Reduce<TInput, TDecision>(this IObservable<TInput> source, Func<TInput, TDecision?> decide)
-        where TDecision : class
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(decide);
-        return new Reducing<TInput, TDecision>(source, decide);
-    }
-
-    private sealed class Reducing<TInput, TDecision>(IObservable<TInput> source, Func<TInput, TDecision?> decide) : IObservable<TDecision>
-        where TDecision : class
-    {
-        public IDisposable Subscribe(IObserver<TDecision> observer) => source.Subscribe(new Sink(observer, decide));
-
-        private sealed class Sink(IObserver<TDecision> downstream, Func<TInput, TDecision?> decide) : IObserver<TInput>
-        {
-            public void OnNext(TInput value)
-            {
-                if (decide(value) is { } decision)
-                {
-                    downstream.OnNext(decision);
-                }
-            }
-
-            public void OnError(Exception error) => downstream.OnError(error);
-
-            public void OnCompleted() => downstream.OnCompleted();
-        }
-    }
-
-    /// <summary>Maps each item; the selector takes it by reference, so a large value-type item is not copied on the way.</summary>
-    /// <typeparam name="TSource">The item type.</typeparam>
-    /// <typeparam name="TResult">The mapped type.</typeparam>
-    /// <param name="source">The items.</param>
-    /// <param name="selector">The mapping; it must not throw.</param>
-    public static IObservable<TResult> Map<TSource, TResult>(this IObservable<TSource> source, InFunc<TSource, TResult> selector)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(selector);
-        return new Mapping<TSource, TResult>(source, selector);
-    }
-
-    private sealed class Mapping<TSource, TResult>(IObservable<TSource> source, InFunc<TSource, TResult> selector) : IObservable<TResult>
-    {
-        public IDisposable Subscribe(IObserver<TResult> observer) => source.Subscribe(new Sink(observer, selector));
-
-        private sealed class Sink(IObserver<TResult> downstream, InFunc<TSource, TResult> selector) : IObserver<TSource>
-        {
-            public void OnNext(TSource value) => downstream.OnNext(selector(in value));
-
-            public void OnError(Exception error) => downstream.OnError(error);
-
-            public void OnCompleted() => downstream.OnCompleted();
-        }
     }
 
     private sealed class SerializedMerge<T>(IObservable<T>[] sources) : IObservable<T>
