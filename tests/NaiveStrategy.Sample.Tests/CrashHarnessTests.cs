@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
 using NaiveStrategy.Binance.Sandbox;
 using NaiveStrategy.Sqlite;
 using Xunit.Abstractions;
@@ -6,136 +8,198 @@ using Xunit.Abstractions;
 namespace NaiveStrategy.Sample.Tests;
 
 /// <summary>
-/// Runs the sample in live mode as a separate process against the Binance-compatible sandbox, kills it
-/// with SIGKILL at random (seeded) moments while trades flow, restarts it on the same state file, and
-/// checks from the server's own records that no order was sent twice, every order is one the engine
-/// recorded, no fill was lost, traders never exceeded chunks, and PnL agrees with the engine's journal.
+/// Runs the sample's <c>live</c> as a separate process against the Binance-compatible sandbox on a market
+/// that keeps oscillating (so trade cycles complete), kills it with SIGKILL and restarts it on the same
+/// state file, again and again. Kills are aimed: the moment the exchange accepts an order the process sent
+/// (its intent is durable, its acknowledgement not yet applied — checked in the state file afterwards), the
+/// moment an order fills, or at a random time. Then one undisturbed run settles, and the exchange's own
+/// records are checked: no intent sent twice, no exchange order unknown to the state file, no open order
+/// without a saved trader, never more open traders than chunks, every filled BUY has its SELL, and PnL from
+/// the journal equals PnL from the exchange.
 /// </summary>
 public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
 {
     private const string Key = "crash-key";
     private const string Secret = "crash-secret";
+    private const string Symbol = "XRPUSDT";
     private const int Chunks = 3;
+    private const int MinKills = 50;
+    private const int MinInFlightKills = 20;
+    private const int MinOrders = 200;
+    private const int MaxKills = 200;
+    private static readonly TimeSpan KillPhase = TimeSpan.FromMinutes(3.5);
+    private static readonly TimeSpan LifeLimit = TimeSpan.FromSeconds(20);
     private readonly string _dir = Directory.CreateTempSubdirectory("naive-crash-").FullName;
+
+    private enum Aim
+    {
+        InFlight,
+        Fill,
+        Random,
+    }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Live_KilledAtRandomAndRestarted_NoDuplicateNoLostFill()
+    public async Task Live_KilledInFlightAndAtRandom_NothingSentTwiceUnknownOrphanedOrLost()
     {
-        var kills = int.TryParse(Environment.GetEnvironmentVariable("NAIVE_CRASH_KILLS"), out var k) ? k : 50;
-        var random = new Random(20261124);
+        var minKills = int.TryParse(Environment.GetEnvironmentVariable("NAIVE_CRASH_KILLS"), out var k) ? k : MinKills;
+        var random = new Random(20261125);
+        var placements = new PlacementWatch();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(placements).SetMinimumLevel(LogLevel.Debug));
         var options = new SandboxOptions { Port = 0 };
         options.ApiKeys.Add(new SandboxApiKey(Key, Secret));
-        options.Balances["USDT"] = 100_000m;
-        await using var server = new BinanceSandboxServer(options);
+        options.Balances["USDT"] = 1_000_000m;
+        await using var server = new BinanceSandboxServer(options, loggers);
         await server.StartAsync();
         ServerUrls = (server.RestBaseUrl, server.WebSocketApiUrl, server.StreamBaseUrl);
         var state = Path.Combine(_dir, "state.db");
-        var maxTraders = 0;
 
         using var stopTrades = new CancellationTokenSource();
-        var feeder = Task.Run(async () =>
-        {
-            var walk = new Random(7);
-            var price = 0.5000m;
-            long id = 0;
-            while (!stopTrades.IsCancellationRequested)
-            {
-                price = Math.Clamp(price + (walk.Next(-3, 4) * 0.0005m), 0.4000m, 0.6000m);
-                server.PublishTrade(new TradeEvent("XRPUSDT", ++id, price, 1_000m, DateTimeOffset.UtcNow));
-                await Task.Delay(15);
-            }
-        });
+        var feeder = Task.Run(() => FeedOscillatingMarketAsync(server, stopTrades.Token));
+        var fills = new FillWatch();
+        using var fillSubscription = server.Exchange.OrderUpdates.Subscribe(fills.OnUpdate);
+        placements.Placed = () => OpenTraders(server.Exchange.Orders);
 
-        var restarts = 0;
-        for (var kill = 0; kill < kills; kill++)
+        int kills = 0, inFlightKills = 0, inFlightHits = 0, restarts = 0, maxOpenTraders = 0, timedOut = 0;
+        var phase = Stopwatch.StartNew();
+        while ((kills < minKills || inFlightKills < MinInFlightKills || server.Exchange.Orders.Count < MinOrders) && kills < MaxKills && phase.Elapsed < KillPhase)
         {
+            var aim = random.Next(100) switch { < 55 => Aim.InFlight, < 75 => Aim.Fill, _ => Aim.Random };
             using var process = StartLive(state);
             restarts++;
-            await Task.Delay(random.Next(150, 1500));
+            var nth = random.Next(1, 4);
+            Task<string?> aimed = aim switch
+            {
+                Aim.InFlight => placements.KillAt(nth, process),
+                Aim.Fill => fills.KillAt(nth, process),
+                _ => Task.Delay(random.Next(300, 3000)).ContinueWith(_ => (string?)null, TaskScheduler.Default),
+            };
+            var hit = await Task.WhenAny(aimed, Task.Delay(LifeLimit)) == aimed ? await aimed : null;
+            timedOut += aim != Aim.Random && hit is null ? 1 : 0;
+            inFlightHits += aim == Aim.InFlight && hit is not null ? 1 : 0;
+            placements.Disarm();
+            fills.Disarm();
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            maxTraders = Math.Max(maxTraders, TradersIn(state));
-        }
-
-        // A last, undisturbed run reconciles whatever happened during the last kill. It is given time
-        // until its journal has seen every fill the exchange made (on a loaded machine start-up is slow).
-        using (var last = StartLive(state))
-        {
-            await Task.Delay(3000);
-            stopTrades.Cancel();
-            await feeder;
-            for (var wait = 0; wait < 60 && !(JournalSeesEveryFill(state, server) && Lost(state, server.Exchange.Orders) == 0); wait++)
+            kills++;
+            if (aim == Aim.InFlight && hit is not null && IntentDurableAckNotApplied(state, hit))
             {
-                await Task.Delay(500);
+                inFlightKills++;
             }
 
-            await Task.Delay(1000); // let the decision that follows the last fill be saved before the kill
+            maxOpenTraders = Math.Max(maxOpenTraders, OpenTraders(server.Exchange.Orders));
+        }
+
+        // A last, undisturbed run: the market stops once it runs, and it is given until its saved state
+        // agrees with the exchange (every fill journaled, every filled BUY sold, every open order owned).
+        using (var last = StartLive(state))
+        {
+            restarts++;
+            await placements.NextAsync(LifeLimit);
+            stopTrades.Cancel();
+            await feeder;
+            var settled = Stopwatch.StartNew();
+            while (!Settled(state, server.Exchange.Orders) && settled.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(200);
+            }
 
             last.Kill(entireProcessTree: true);
             await last.WaitForExitAsync();
         }
 
-        maxTraders = Math.Max(maxTraders, TradersIn(state));
         var orders = server.Exchange.Orders;
+        maxOpenTraders = Math.Max(maxOpenTraders, Math.Max(OpenTraders(orders), placements.MaxOpenTraders));
         using var store = new SqliteStrategyStore(state);
         var intents = store.ReadIntents().Select(i => i.Request.ClientOrderId).ToHashSet(StringComparer.Ordinal);
-        var duplicates = orders.Count - orders.Select(o => o.ClientOrderId).Distinct().Count();
-        var unknown = orders.Count(o => !intents.Contains(o.ClientOrderId));
-        var lost = Lost(store, orders);
-        var fills = orders.Count(o => o.ExecutedQuantity > 0);
+        var saved = store.Load().SelectMany(s => s.Traders).ToList();
         var journal = store.ReadOrderUpdates().GroupBy(u => u.ClientOrderId).ToDictionary(g => g.Key, g => g.MaxBy(u => u.ExecutedQuantity)!, StringComparer.Ordinal);
+        var duplicates = Duplicates(orders);
+        var unknown = orders.Count(o => !intents.Contains(o.ClientOrderId));
+        var orphans = Orphans(orders, saved);
+        var lost = Lost(orders);
+        var filled = orders.Count(o => o.ExecutedQuantity > 0);
         var exchangeCash = orders.Sum(Cash);
         var engineCash = orders.Sum(o => journal.TryGetValue(o.ClientOrderId, out var seen) ? Cash(seen) : 0m);
         var unseenFills = orders.Count(o => o.ExecutedQuantity > 0 && (!journal.TryGetValue(o.ClientOrderId, out var seen) || seen.ExecutedQuantity != o.ExecutedQuantity));
 
-        log.WriteLine($"kills {kills}, restarts {restarts + 1}, orders {orders.Count}, fills {fills}, duplicates {duplicates}, unknown {unknown}, lost {lost}, max traders {maxTraders}, PnL cash exchange {exchangeCash} engine {engineCash}");
-        Console.WriteLine($"crash harness: kills {kills}, restarts {restarts + 1}, orders {orders.Count}, fills {fills}, duplicates {duplicates}, lost {lost}");
+        log.WriteLine($"kill phase {phase.Elapsed.TotalSeconds:F0} s, in-flight kills {inFlightKills} of {inFlightHits} aimed at a placement, aimed kills that found nothing in {LifeLimit.TotalSeconds} s {timedOut}, max open traders {maxOpenTraders}, unseen fills {unseenFills}, PnL cash exchange {exchangeCash} engine {engineCash}");
+        Console.WriteLine($"crash harness: kills {kills}, in-flight kills {inFlightKills}, restarts {restarts}, orders {orders.Count}, fills {filled}, duplicates {duplicates}, unknown {unknown}, orphans {orphans}, lost {lost}");
 
-        orders.Should().NotBeEmpty();
-        fills.Should().BePositive();
+        kills.Should().BeGreaterThanOrEqualTo(minKills);
+        inFlightKills.Should().BeGreaterThanOrEqualTo(MinInFlightKills, "kills must land after an intent is durable and before its acknowledgement is applied");
+        orders.Count.Should().BeGreaterThanOrEqualTo(MinOrders, "the market must keep the traders busy");
         duplicates.Should().Be(0);
         unknown.Should().Be(0);
+        orphans.Should().Be(0);
         lost.Should().Be(0);
-        unseenFills.Should().Be(0, "after the final reconciliation the engine has seen every fill the exchange made");
-        maxTraders.Should().BeLessThanOrEqualTo(Chunks);
+        unseenFills.Should().Be(0, "after the last run the engine has seen every fill the exchange made");
+        maxOpenTraders.Should().BeLessThanOrEqualTo(Chunks);
         engineCash.Should().Be(exchangeCash, "PnL from the engine's journal equals PnL from the exchange's records");
     }
 
-    // A filled buy is lost when the exchange has no sell for its trader and no saved trader holds the fill.
-    private static int Lost(SqliteStrategyStore store, IReadOnlyList<OrderUpdate> orders)
+    // A triangle wave of period 1.2 s (1.2 % peak to peak at first) whose peaks rise 0.25 % and troughs
+    // fall 0.15 % a period: every resting order fills at last. A BUY (at most 0.1 % under a price seen)
+    // fills at a later trough; a SELL (at most about 0.2 % over a price seen) at a later peak. So traders
+    // keep cycling whenever the process runs, and rebuys keep starting new ones.
+    private static async Task FeedOscillatingMarketAsync(BinanceSandboxServer server, CancellationToken stop)
     {
-        var running = store.Load().SelectMany(s => s.Traders).ToList();
-        return orders.Count(o => o.Side == OrderSide.Buy && o.ExecutedQuantity > 0
-            && !orders.Any(s => s.Side == OrderSide.Sell && s.ClientOrderId == o.ClientOrderId[..^2] + "-s")
-            && !running.Any(t => t.BuyOrder?.ClientOrderId == o.ClientOrderId && t.BuyOrder.ExecutedQuantity == o.ExecutedQuantity));
+        const double Period = 1200;
+        long id = 0;
+        var clock = Stopwatch.StartNew();
+        while (!stop.IsCancellationRequested)
+        {
+            var periods = clock.ElapsedMilliseconds / Period;
+            var high = 0.503 * Math.Pow(1.0025, periods);
+            var low = 0.497 * Math.Pow(0.9985, periods);
+            var phase = periods % 1;
+            var up = phase < 0.5 ? 1 - (2 * phase) : (2 * phase) - 1; // 1 at a peak, 0 at a trough
+            var price = Math.Round((decimal)(low + ((high - low) * up)), 4);
+            server.PublishTrade(new TradeEvent(Symbol, ++id, price, 1_000m, DateTimeOffset.UtcNow));
+            await Task.Delay(5, CancellationToken.None);
+        }
     }
 
-    private static int Lost(string state, IReadOnlyList<OrderUpdate> orders)
-    {
-        using var store = new SqliteStrategyStore(state);
-        return Lost(store, orders);
-    }
+    // The same client order id twice, or a trader whose BUY or SELL was sent again under another id: a
+    // trader places one BUY and one SELL in its life.
+    private static int Duplicates(IReadOnlyList<OrderUpdate> orders) =>
+        orders.GroupBy(o => (Trader: TraderOf(o.ClientOrderId), o.Side)).Sum(g => g.Count() - 1);
 
-    private static bool JournalSeesEveryFill(string state, BinanceSandboxServer server)
-    {
-        using var store = new SqliteStrategyStore(state);
-        var seen = store.ReadOrderUpdates().GroupBy(u => u.ClientOrderId).ToDictionary(g => g.Key, g => g.Max(u => u.ExecutedQuantity), StringComparer.Ordinal);
-        return server.Exchange.Orders.All(o => o.ExecutedQuantity == 0 || (seen.TryGetValue(o.ClientOrderId, out var executed) && executed == o.ExecutedQuantity));
-    }
+    // An open order on the exchange that no saved trader holds: nobody would ever manage it.
+    private static int Orphans(IReadOnlyList<OrderUpdate> orders, List<TraderState> saved) =>
+        orders.Count(o => IsOpen(o) && !saved.Any(t => t.BuyOrder?.ClientOrderId == o.ClientOrderId || t.SellOrder?.ClientOrderId == o.ClientOrderId));
+
+    // A filled BUY whose trader never sent its SELL.
+    private static int Lost(IReadOnlyList<OrderUpdate> orders) =>
+        orders.Count(o => o.Side == OrderSide.Buy && o.ExecutedQuantity > 0 && !orders.Any(s => s.Side == OrderSide.Sell && TraderOf(s.ClientOrderId) == TraderOf(o.ClientOrderId)));
+
+    private static int OpenTraders(IReadOnlyList<OrderUpdate> orders) =>
+        orders.Where(IsOpen).Select(o => TraderOf(o.ClientOrderId)).Distinct(StringComparer.Ordinal).Count();
+
+    private static bool IsOpen(OrderUpdate o) => o.Status is OrderStatus.New or OrderStatus.PartiallyFilled;
+
+    private static string TraderOf(string clientOrderId) => clientOrderId[..^2];
 
     private static decimal Cash(OrderUpdate o) => (o.Side == OrderSide.Sell ? 1 : -1) * o.ExecutedQuantity * o.Price;
 
-    private static int TradersIn(string state)
+    // The kill landed in flight: the intent was saved before sending, and no answer or update about the
+    // order reached the journal.
+    private static bool IntentDurableAckNotApplied(string state, string clientOrderId)
     {
-        if (!File.Exists(state))
-        {
-            return 0;
-        }
-
         using var store = new SqliteStrategyStore(state);
-        return store.Load().Sum(s => s.Traders.Count);
+        return store.ReadIntents().Any(i => i.Request.ClientOrderId == clientOrderId)
+            && !store.ReadOrderUpdates().Any(u => u.ClientOrderId == clientOrderId);
+    }
+
+    private static bool Settled(string state, IReadOnlyList<OrderUpdate> orders)
+    {
+        using var store = new SqliteStrategyStore(state);
+        var seen = store.ReadOrderUpdates().GroupBy(u => u.ClientOrderId).ToDictionary(g => g.Key, g => g.Max(u => u.ExecutedQuantity), StringComparer.Ordinal);
+        var saved = store.Load().SelectMany(s => s.Traders).ToList();
+        return orders.All(o => o.ExecutedQuantity == 0 || (seen.TryGetValue(o.ClientOrderId, out var executed) && executed == o.ExecutedQuantity))
+            && Lost(orders) == 0
+            && Orphans(orders, saved) == 0;
     }
 
     private Process StartLive(string state)
@@ -147,7 +211,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NaiveStrategy.Sample.dll"));
-        foreach (var arg in new[] { "live", "--symbol", "XRPUSDT", "--state", state, "--log-level", "Warning", "--chunks", Chunks.ToString(System.Globalization.CultureInfo.InvariantCulture), "--budget", "60", "--buy-down", "0.001", "--profit", "0.001", "--rebuy", "0.002" })
+        foreach (var arg in new[] { "live", "--symbol", Symbol, "--state", state, "--log-level", "Warning", "--chunks", Chunks.ToString(CultureInfo.InvariantCulture), "--budget", "60", "--buy-down", "0.001", "--profit", "0.001", "--rebuy", "0.002" })
         {
             info.ArgumentList.Add(arg);
         }
@@ -176,4 +240,112 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
     }
 
     private (string RestUrl, string WsApi, string Streams) ServerUrls { get; set; }
+
+    // Kills the armed process from inside the event, before the sandbox answers: no sleep in between.
+    private abstract class KillWatch
+    {
+        private readonly Lock _gate = new();
+        private Process? _victim;
+        private int _remaining;
+        private TaskCompletionSource<string?>? _killed;
+
+        public Task<string?> KillAt(int nth, Process victim)
+        {
+            lock (_gate)
+            {
+                _victim = victim;
+                _remaining = nth;
+                _killed = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                return _killed.Task;
+            }
+        }
+
+        public void Disarm()
+        {
+            lock (_gate)
+            {
+                _victim = null;
+                _killed?.TrySetResult(null);
+            }
+        }
+
+        protected void Happened(string clientOrderId)
+        {
+            lock (_gate)
+            {
+                if (_victim is null || --_remaining > 0)
+                {
+                    return;
+                }
+
+                try
+                {
+                    _victim.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already gone.
+                }
+
+                _victim = null;
+                _killed!.TrySetResult(clientOrderId);
+            }
+        }
+    }
+
+    // The sandbox logs every order it accepts (event 4, with the client order id), right after the order
+    // exists and before the answer is written. Right then, the traders with an open order are counted.
+    private sealed class PlacementWatch : KillWatch, ILoggerProvider, ILogger
+    {
+        private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _maxOpenTraders;
+
+        public Func<int>? Placed { get; set; }
+
+        public int MaxOpenTraders => Volatile.Read(ref _maxOpenTraders);
+
+        public async Task NextAsync(TimeSpan limit)
+        {
+            var next = Volatile.Read(ref _next).Task;
+            await Task.WhenAny(next, Task.Delay(limit));
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id == 4 && state is IReadOnlyList<KeyValuePair<string, object?>> fields
+                && fields.FirstOrDefault(f => f.Key == "ClientOrderId").Value is string clientOrderId)
+            {
+                Happened(clientOrderId);
+                if (Placed?.Invoke() is { } open && open > Volatile.Read(ref _maxOpenTraders))
+                {
+                    Volatile.Write(ref _maxOpenTraders, open);
+                }
+
+                Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    // Fills as the exchange makes them.
+    private sealed class FillWatch : KillWatch
+    {
+        public void OnUpdate(OrderUpdate update)
+        {
+            if (update.ExecutedQuantity > 0)
+            {
+                Happened(update.ClientOrderId);
+            }
+        }
+    }
 }
