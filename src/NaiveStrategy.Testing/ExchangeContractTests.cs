@@ -74,15 +74,7 @@ public abstract class ExchangeContractTests : IAsyncLifetime
     /// <summary>Disposes the exchange under test; override to release what the hooks started (call the base).</summary>
     public virtual async Task DisposeAsync()
     {
-        switch (_exchange)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
+        await Disposal.DisposeAsync(_exchange);
     }
 
     // ---------------------------------------------------------------- filters

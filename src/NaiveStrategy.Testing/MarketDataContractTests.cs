@@ -42,15 +42,7 @@ public abstract class MarketDataContractTests : IAsyncLifetime
     /// <summary>Disposes the source under test; override to release what the hooks started (call the base).</summary>
     public virtual async Task DisposeAsync()
     {
-        switch (_marketData)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
+        await Disposal.DisposeAsync(_marketData);
     }
 
     /// <summary>
