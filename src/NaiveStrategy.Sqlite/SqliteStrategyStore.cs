@@ -11,9 +11,9 @@ namespace NaiveStrategy.Sqlite;
 /// states, and append-only journals of order intents and order updates. Every write is committed with
 /// write-ahead logging and <c>synchronous=FULL</c>, so it is on disk when the method returns.
 /// One connection is shared; calls from several symbols' loops are serialized by a lock.
-/// Opening checks the file (integrity, that it is a NaiveStrategy store, its schema version), backs it
-/// up before migrating it, and never resets or overwrites it: any problem is a
-/// <see cref="StrategyStoreException"/> naming the file.
+/// Opening checks the file (integrity, that it is a NaiveStrategy store, its schema version, that it
+/// can be written, that a write-ahead log left beside it is its own), backs it up before migrating it,
+/// and never resets or overwrites it: any problem is a <see cref="StrategyStoreException"/> naming the file.
 /// </summary>
 public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
 {
@@ -39,8 +39,9 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
     /// <param name="timeProvider">Clock for <c>updated_at</c> columns and backup names; the system clock when null.</param>
     /// <param name="logger">Where creation, opening and migrations are logged; nowhere when null.</param>
     /// <exception cref="StrategyStoreException">
-    /// The file is corrupt, is not a NaiveStrategy store, was written by a newer version, or cannot be
-    /// created, backed up or migrated. The file is left as it was.
+    /// The file is corrupt, is not a NaiveStrategy store, was written by a newer version, is read-only,
+    /// has a write-ahead log that is not its own, or cannot be created, backed up or migrated. The file
+    /// is left as it was.
     /// </exception>
     public SqliteStrategyStore(string path, TimeProvider? timeProvider = null, ILogger<SqliteStrategyStore>? logger = null)
         : this(path, timeProvider ?? TimeProvider.System, Migration.All, logger)

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+
+namespace NaiveStrategy.Sqlite.Tests;
+
+/// <summary>Every file in a directory with the SHA-256 of its bytes: equal before and after means nothing was created, deleted or changed.</summary>
+internal static class FileState
+{
+    public static IReadOnlyDictionary<string, string> Of(string directory) =>
+        Directory.GetFiles(directory).Order(StringComparer.Ordinal).ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))), StringComparer.Ordinal);
+
+    public static IReadOnlyList<string> Names(string directory) =>
+        Directory.GetFileSystemEntries(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+}
+
+/// <summary>
+/// Makes a file or directory unwritable for this process until disposed. Root writes regardless of
+/// permissions, so as root the immutable attribute is set (chattr +i: not even root may change or
+/// create anything); any other user loses write permission. Linux only.
+/// </summary>
+internal sealed class Unwritable : IDisposable
+{
+    private readonly string _path;
+    private readonly UnixFileMode? _mode;
+
+    private Unwritable(string path, UnixFileMode? mode)
+    {
+        _path = path;
+        _mode = mode;
+    }
+
+    /// <summary>Null where this cannot be done here (not Linux, or root without a working chattr).</summary>
+    public static Unwritable? TryMake(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        if (Environment.IsPrivilegedProcess)
+        {
+            return Run("chattr", "+i", path) == 0 ? new Unwritable(path, null) : null;
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        File.SetUnixFileMode(path, mode & ~(UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
+        return new Unwritable(path, mode);
+    }
+
+    public void Dispose()
+    {
+        if (_mode is { } mode && !OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_path, mode);
+        }
+        else
+        {
+            Run("chattr", "-i", _path);
+        }
+    }
+
+    private static int Run(string program, params string[] args)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            process.WaitForExit();
+            return process.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return -1; // not installed
+        }
+    }
+}
