@@ -5,7 +5,7 @@ using SQLitePCL;
 
 namespace NaiveStrategy.Sqlite;
 
-// Opening a file: create it, or check it and migrate it. Nothing here resets or overwrites a file.
+// Opening a file for writing: lock it, create it, or check it and migrate it. Nothing here resets or overwrites a file.
 public sealed partial class SqliteStrategyStore
 {
     private static SqliteConnection Open(string path, SqliteOpenMode mode)
@@ -62,22 +62,58 @@ public sealed partial class SqliteStrategyStore
         {
             if (File.Exists(journal))
             {
-                throw Problem($"does not exist but its journal {journal} does: the database was deleted or moved while in use. Put the database back beside it, or move the journal away to start with no saved state. Nothing was created.");
+                throw Problem($"does not exist but its journal {journal} does: the database was deleted or moved while in use. Put the database back beside it, or move the journal away to start with no saved state. No store was created.");
             }
+        }
+    }
+
+    // Writer: the lock first, so that creating, checking, migrating and writing are one process's alone.
+    private (SqliteConnection Connection, StoreLock Lock) OpenForWriting()
+    {
+        if (!File.Exists(Path))
+        {
+            RefuseOrphanJournals();
+        }
+
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Problem($"cannot be created: its directory cannot be created ({ex.Message}).", ex);
+        }
+
+        var held = StoreLock.AcquireWriter(Path, _time.GetUtcNow());
+        try
+        {
+            if (!File.Exists(Path))
+            {
+                RefuseOrphanJournals();
+                CreateNew();
+            }
+
+            return (OpenExisting(), held);
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
         }
     }
 
     // The file at Path is either absent or a complete store: it is built under another name and
     // renamed, so a crash during creation cannot leave a half-made file that a later start would
-    // have to guess about. The rename itself is made durable by the first commit: SQLite fsyncs the
-    // directory when it first syncs a new WAL file, and that happens before any save returns.
+    // have to guess about; the lock keeps a second creator out meanwhile. The rename itself is made
+    // durable by the first commit: SQLite fsyncs the directory when it first syncs a new WAL file,
+    // and that happens before any save returns.
     private void CreateNew()
     {
         var temporary = Path + ".creating";
+        var leftovers = new[] { temporary, temporary + "-wal", temporary + "-shm", temporary + "-journal" };
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            foreach (var leftover in new[] { temporary, temporary + "-wal", temporary + "-shm", temporary + "-journal" })
+            foreach (var leftover in leftovers)
             {
                 // Left by a crash during an earlier creation; they never held any state.
                 File.Delete(leftover);
@@ -89,12 +125,29 @@ public sealed partial class SqliteStrategyStore
                 Migrate(connection, 0);
             }
 
+            // Closing the only connection folded the log into the file and deleted it; a log still
+            // there would hold the schema, and renaming the file without it would lose it.
+            if (File.Exists(temporary + "-wal"))
+            {
+                throw new IOException($"{temporary}-wal was not folded into {temporary} when it was closed.");
+            }
+
             File.Move(temporary, Path, overwrite: false);
             Log.Created(_logger, Path, SchemaVersion);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or StrategyStoreException)
         {
-            throw new StrategyStoreException(Path, $"Could not create the strategy store {Path}: {ex.Message}", ex);
+            foreach (var leftover in leftovers)
+            {
+                TryDelete(leftover);
+            }
+
+            if (ex is StrategyStoreException)
+            {
+                throw;
+            }
+
+            throw new StrategyStoreException(Path, $"Could not create the strategy store {Path}: {ex.Message} No store was created.", ex);
         }
     }
 
@@ -123,7 +176,7 @@ public sealed partial class SqliteStrategyStore
                 throw Problem("cannot be written: SQLite could open it only for reading (it is immutable, or on a read-only file system, or this user may not write it or its directory). The engine could not save its state, so it is not used. It was not changed.");
             }
 
-            var version = InspectOrThrow(connection);
+            var version = InspectOrThrow(connection, allowOlder: true);
             ConfigureDurability(connection);
             if (version < SchemaVersion)
             {
@@ -181,9 +234,9 @@ public sealed partial class SqliteStrategyStore
             return;
         }
 
-        // One name: a copy left by a crash is replaced.
+        // One name, since only the lock's holder checks: a copy left by a crash is replaced.
         using var snapshot = TakeSnapshot(Path + ".check");
-        using var copy = OpenSnapshot(snapshot);
+        using var copy = OpenSnapshot(snapshot, allowOlder: true);
         Log.WriteAheadLogChecked(_logger, Path, new FileInfo(Path + "-wal").Length);
     }
 
@@ -204,7 +257,7 @@ public sealed partial class SqliteStrategyStore
     // Opens a copy and checks it; when the copy has a write-ahead log and fails, tells whether the log
     // or the file is at fault by checking the file alone (immutable: SQLite then reads it as it is,
     // ignoring the log, and creates nothing).
-    private SqliteConnection OpenSnapshot(StoreSnapshot snapshot)
+    private SqliteConnection OpenSnapshot(StoreSnapshot snapshot, bool allowOlder)
     {
         var withLog = File.Exists(snapshot.Path + "-wal");
         SqliteConnection? connection = null;
@@ -212,7 +265,7 @@ public sealed partial class SqliteStrategyStore
         try
         {
             connection = Open(snapshot.Path, SqliteOpenMode.ReadWrite);
-            problem = Inspect(connection, out _);
+            problem = Inspect(connection, allowOlder, out _);
         }
         catch (SqliteException ex)
         {
@@ -235,7 +288,7 @@ public sealed partial class SqliteStrategyStore
         try
         {
             using var original = OpenImmutable(Path);
-            alone = Inspect(original, out _);
+            alone = Inspect(original, allowOlder, out _);
         }
         catch (SqliteException ex)
         {
@@ -266,6 +319,18 @@ public sealed partial class SqliteStrategyStore
         return Open(uri.Append("?immutable=1").ToString(), SqliteOpenMode.ReadOnly);
     }
 
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Deleted by the next creation.
+        }
+    }
+
     private void CheckHeader()
     {
         var header = new byte[SqliteHeader.Length];
@@ -293,14 +358,14 @@ public sealed partial class SqliteStrategyStore
         }
     }
 
-    private int InspectOrThrow(SqliteConnection connection)
+    private int InspectOrThrow(SqliteConnection connection, bool allowOlder)
     {
-        var problem = Inspect(connection, out var version);
+        var problem = Inspect(connection, allowOlder, out var version);
         return problem is null ? version : throw Problem(problem.Message("It was not changed."));
     }
 
     // Read-only checks: nothing is written to a file that fails them.
-    private StoreProblem? Inspect(SqliteConnection connection, out int schemaVersion)
+    private StoreProblem? Inspect(SqliteConnection connection, bool allowOlder, out int schemaVersion)
     {
         schemaVersion = 0;
         List<string> integrity;
@@ -358,6 +423,11 @@ public sealed partial class SqliteStrategyStore
         if (missing.Length > 0)
         {
             return new StoreProblem($"is damaged: tables of schema version {version.ToString(inv)} are missing: {List(missing)}", "Restore it from a backup.");
+        }
+
+        if (version < SchemaVersion && !allowOlder)
+        {
+            return new StoreProblem($"has schema version {version.ToString(inv)}, older than this version reads ({SchemaVersion.ToString(inv)})", "Open it for writing once (start live on it) to migrate it.");
         }
 
         schemaVersion = (int)version;

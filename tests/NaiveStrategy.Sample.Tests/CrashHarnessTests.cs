@@ -79,7 +79,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
 
         maxTraders = Math.Max(maxTraders, TradersIn(state));
         var orders = server.Exchange.Orders;
-        using var store = new SqliteStrategyStore(state);
+        using var store = SqliteStrategyStore.OpenReadOnly(state);
         var intents = store.ReadIntents().Select(i => i.Request.ClientOrderId).ToHashSet(StringComparer.Ordinal);
         var duplicates = orders.Count - orders.Select(o => o.ClientOrderId).Distinct().Count();
         var unknown = orders.Count(o => !intents.Contains(o.ClientOrderId));
@@ -114,13 +114,13 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
 
     private static int Lost(string state, IReadOnlyList<OrderUpdate> orders)
     {
-        using var store = new SqliteStrategyStore(state);
+        using var store = SqliteStrategyStore.OpenReadOnly(state);
         return Lost(store, orders);
     }
 
     private static bool JournalSeesEveryFill(string state, BinanceSandboxServer server)
     {
-        using var store = new SqliteStrategyStore(state);
+        using var store = SqliteStrategyStore.OpenReadOnly(state);
         var seen = store.ReadOrderUpdates().GroupBy(u => u.ClientOrderId).ToDictionary(g => g.Key, g => g.Max(u => u.ExecutedQuantity), StringComparer.Ordinal);
         return server.Exchange.Orders.All(o => o.ExecutedQuantity == 0 || (seen.TryGetValue(o.ClientOrderId, out var executed) && executed == o.ExecutedQuantity));
     }
@@ -134,7 +134,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
             return 0;
         }
 
-        using var store = new SqliteStrategyStore(state);
+        using var store = SqliteStrategyStore.OpenReadOnly(state);
         return store.Load().Sum(s => s.Traders.Count);
     }
 

@@ -73,3 +73,59 @@ internal sealed class Unwritable : IDisposable
         }
     }
 }
+
+/// <summary>
+/// Another process, not .NET, holding or probing a lock file with flock(1), as another instance would:
+/// the test then shows the lock is the operating system's, seen across processes. Linux only.
+/// </summary>
+internal sealed class FlockProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private FlockProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public static bool Available => OperatingSystem.IsLinux() && File.Exists("/usr/bin/flock");
+
+    /// <summary>Starts a process that holds <paramref name="lockPath"/> (waiting for it if need be) until killed; returns once it holds it.</summary>
+    public static async Task<FlockProcess> HoldAsync(string lockPath)
+    {
+        // --no-fork: the process holding the lock is the one started, so killing it releases the lock.
+        var info = new ProcessStartInfo("flock", ["--no-fork", lockPath, "sh", "-c", "echo locked; exec sleep 120"]) { RedirectStandardOutput = true };
+        var process = Process.Start(info)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        line.Should().Be("locked");
+        return new FlockProcess(process);
+    }
+
+    /// <summary>Whether another process could take <paramref name="lockPath"/> right now (it takes it and lets go at once).</summary>
+    public static async Task<bool> CanLockAsync(string lockPath)
+    {
+        using var process = Process.Start(new ProcessStartInfo("flock", ["--nonblock", "--conflict-exit-code", "75", lockPath, "true"]))!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        process.ExitCode.Should().BeOneOf(0, 75);
+        return process.ExitCode == 0;
+    }
+
+    /// <summary>kill -9, and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+}

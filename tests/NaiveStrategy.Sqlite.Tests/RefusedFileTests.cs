@@ -4,8 +4,8 @@ using static NaiveStrategy.Sqlite.Tests.TestData;
 namespace NaiveStrategy.Sqlite.Tests;
 
 /// <summary>
-/// Files a writer must not open: read-only or immutable ones, or beside a log or journal that is not
-/// theirs. Each is refused before SQLite can touch it, with a message that
+/// Files a writer must not open: read-only or immutable ones, in a directory it cannot write, or beside a
+/// log or journal that is not theirs. Each is refused before SQLite can touch it, with a message that
 /// names the file, and the files are byte for byte as they were.
 /// </summary>
 public sealed class RefusedFileTests : IDisposable
@@ -44,6 +44,24 @@ public sealed class RefusedFileTests : IDisposable
 
         act.Should().Throw<StrategyStoreException>().WithMessage($"The strategy store {_dir.File()} cannot be written: *It was not changed.");
         FileState.Of(_dir.Path).Should().Equal(before, "no -wal or -shm was created, and no byte changed");
+    }
+
+    [Fact]
+    public void Constructor_DirectoryNotWritable_ThrowsNamingItAndNothingChanged()
+    {
+        CreateWithData();
+        using var unwritable = Unwritable.TryMake(_dir.Path);
+        if (unwritable is null)
+        {
+            return; // not Linux, or root without chattr
+        }
+
+        var before = FileState.Of(_dir.Path);
+
+        var act = () => new SqliteStrategyStore(_dir.File());
+
+        act.Should().Throw<StrategyStoreException>().WithMessage($"The strategy store {_dir.File()} cannot be opened for writing: its directory {_dir.Path} is not writable*The store was not changed.");
+        FileState.Of(_dir.Path).Should().Equal(before);
     }
 
     [Fact]
