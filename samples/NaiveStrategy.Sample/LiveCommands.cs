@@ -93,11 +93,18 @@ internal static class LiveCommands
                 o.StreamBaseUrl = cl.String("stream-url") is { } streams ? new Uri(streams) : null;
             });
         await using var provider = services.BuildServiceProvider();
+
+        // The state file first: a second live on it (or a file it cannot write) stops here, before
+        // anything connects to the exchange.
+        provider.GetRequiredService<SqliteStrategyStore>();
         output.WriteLine($"live on {provider.GetRequiredService<IOptions<BinanceExchangeOptions>>().Value}, state {Path.GetFullPath(state)}");
         return await RunEngineAsync(provider, output, "live", cancellationToken);
     }
 
-    /// <summary>Prints the symbols, traders and open orders saved in a state file.</summary>
+    /// <summary>
+    /// Prints the symbols, traders and open orders saved in a state file. Reads it only: it works while
+    /// live runs on the file, and creates or changes nothing beside it.
+    /// </summary>
     public static int Status(string[] args, TextWriter output)
     {
         var cl = new CommandLine(args, ["state"], []);
@@ -107,7 +114,7 @@ internal static class LiveCommands
             throw new UsageException($"--state '{path}' does not exist.");
         }
 
-        using var store = new SqliteStrategyStore(path);
+        using var store = SqliteStrategyStore.OpenReadOnly(path);
         var status = store.ReadStatus();
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine($"{status.Path} (schema {status.SchemaVersion.ToString(inv)})");

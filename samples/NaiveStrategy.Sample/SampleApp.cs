@@ -24,8 +24,10 @@ public static class SampleApp
           paper      real Binance market data, fills simulated locally (no keys): --symbol S [strategy options]
           live       Binance testnet (--production for the real exchange), keys from NAIVE_BINANCE_API_KEY and
                      NAIVE_BINANCE_SECRET_KEY, state in --state PATH (default naive-state.db; resumes after a
-                     restart): --symbol S [--rest-url U --ws-api-url U --stream-url U] [strategy options]
-          status     print the symbols, traders and open orders of --state PATH
+                     restart; one live per state file): --symbol S [--rest-url U --ws-api-url U --stream-url U]
+                     [strategy options]
+          status     print the symbols, traders and open orders of --state PATH (reads only; works while
+                     live runs)
           generate   write a seeded synthetic trades file in Binance's public-data format:
                        --out PATH --count N --seed N --start-price D --tick-size D --step-size D
                        --start 2024-01-01T00:00:00Z --volatility D --drift D[,D…] (per equal segment)

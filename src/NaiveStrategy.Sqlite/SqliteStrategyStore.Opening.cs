@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace NaiveStrategy.Sqlite;
 
-// Opening a file: create it, or check it and migrate it. Nothing here resets or overwrites a file.
+// Opening a file for writing: lock it, create it, or check it and migrate it. Nothing here resets or overwrites a file.
 public sealed partial class SqliteStrategyStore
 {
     private static SqliteConnection Open(string path, SqliteOpenMode mode)
@@ -60,22 +62,58 @@ public sealed partial class SqliteStrategyStore
         {
             if (File.Exists(journal))
             {
-                throw Problem($"does not exist but its journal {journal} does: the database was deleted or moved while in use. Put the database back beside it, or move the journal away to start with no saved state. Nothing was created.");
+                throw Problem($"does not exist but its journal {journal} does: the database was deleted or moved while in use. Put the database back beside it, or move the journal away to start with no saved state. No store was created.");
             }
+        }
+    }
+
+    // Writer: the lock first, so that creating, checking, migrating and writing are one process's alone.
+    private (SqliteConnection Connection, StoreLock Lock) OpenForWriting()
+    {
+        if (!File.Exists(Path))
+        {
+            RefuseOrphanJournals();
+        }
+
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Problem($"cannot be created: its directory cannot be created ({ex.Message}).", ex);
+        }
+
+        var held = StoreLock.AcquireWriter(Path, _time.GetUtcNow());
+        try
+        {
+            if (!File.Exists(Path))
+            {
+                RefuseOrphanJournals();
+                CreateNew();
+            }
+
+            return (OpenExisting(), held);
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
         }
     }
 
     // The file at Path is either absent or a complete store: it is built under another name and
     // renamed, so a crash during creation cannot leave a half-made file that a later start would
-    // have to guess about. The rename itself is made durable by the first commit: SQLite fsyncs the
-    // directory when it first syncs a new WAL file, and that happens before any save returns.
+    // have to guess about; the lock keeps a second creator out meanwhile. The rename itself is made
+    // durable by the first commit: SQLite fsyncs the directory when it first syncs a new WAL file,
+    // and that happens before any save returns.
     private void CreateNew()
     {
         var temporary = Path + ".creating";
+        var leftovers = new[] { temporary, temporary + "-wal", temporary + "-shm", temporary + "-journal" };
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            foreach (var leftover in new[] { temporary, temporary + "-wal", temporary + "-shm", temporary + "-journal" })
+            foreach (var leftover in leftovers)
             {
                 // Left by a crash during an earlier creation; they never held any state.
                 File.Delete(leftover);
@@ -87,18 +125,38 @@ public sealed partial class SqliteStrategyStore
                 Migrate(connection, 0);
             }
 
+            // Closing the only connection folded the log into the file and deleted it; a log still
+            // there would hold the schema, and renaming the file without it would lose it.
+            if (File.Exists(temporary + "-wal"))
+            {
+                throw new IOException($"{temporary}-wal was not folded into {temporary} when it was closed.");
+            }
+
             File.Move(temporary, Path, overwrite: false);
             Log.Created(_logger, Path, SchemaVersion);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or StrategyStoreException)
         {
-            throw new StrategyStoreException(Path, $"Could not create the strategy store {Path}: {ex.Message}", ex);
+            foreach (var leftover in leftovers)
+            {
+                TryDelete(leftover);
+            }
+
+            if (ex is StrategyStoreException)
+            {
+                throw;
+            }
+
+            throw new StrategyStoreException(Path, $"Could not create the strategy store {Path}: {ex.Message} No store was created.", ex);
         }
     }
 
     private SqliteConnection OpenExisting()
     {
         CheckHeader();
+        RefuseReadOnly();
+        RefuseRollbackJournal();
+        CheckWriteAheadLog();
         SqliteConnection connection;
         try
         {
@@ -111,7 +169,14 @@ public sealed partial class SqliteStrategyStore
 
         try
         {
-            var version = Inspect(connection);
+            // SQLite opens a file it may not write read-only without a word, and only the first save
+            // fails; this is checked before anything is read, so SQLite has not touched the file yet.
+            if (raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
+            {
+                throw Problem("cannot be written: SQLite could open it only for reading (it is immutable, or on a read-only file system, or this user may not write it or its directory). The engine could not save its state, so it is not used. It was not changed.");
+            }
+
+            var version = InspectOrThrow(connection, allowOlder: true);
             ConfigureDurability(connection);
             if (version < SchemaVersion)
             {
@@ -130,6 +195,139 @@ public sealed partial class SqliteStrategyStore
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    // Root may write a file without write permission, so the attribute is checked too, not only what
+    // SQLite manages to open: a store marked read-only is not meant to be written.
+    private void RefuseReadOnly()
+    {
+        foreach (var file in new[] { Path, Path + "-wal", Path + "-shm" })
+        {
+            if (File.Exists(file) && File.GetAttributes(file).HasFlag(FileAttributes.ReadOnly))
+            {
+                var which = file == Path ? "it is read-only" : $"{file} beside it is read-only";
+                throw Problem($"cannot be written: {which} (read-only attribute, or no write permission). The engine could not save its state, so it is not used. Make it writable, or read it with status. It was not changed.");
+            }
+        }
+    }
+
+    // A store writes a write-ahead log, never a rollback journal; SQLite would roll one back into the
+    // file on opening, so one beside the file is not opened over.
+    private void RefuseRollbackJournal()
+    {
+        var journal = Path + "-journal";
+        if (File.Exists(journal) && new FileInfo(journal).Length > 0)
+        {
+            throw Problem($"has a rollback journal {journal} beside it, which this store never writes (it uses a write-ahead log): it belongs to another program or another file, and SQLite would roll it back into this one on opening. Neither file was changed. Move {journal} away if it does not belong here, or restore the store from a backup.");
+        }
+    }
+
+    // A write-ahead log left by a process that did not close the store (kill -9, power loss) holds its
+    // last commits, and SQLite replays it when the file is opened. A log that is not this file's
+    // (restored or copied beside it) would be replayed just the same, changing the file before any
+    // check could refuse it. So the log is replayed into a copy first and the copy checked.
+    private void CheckWriteAheadLog()
+    {
+        if (!HasWriteAheadLog())
+        {
+            return;
+        }
+
+        // One name, since only the lock's holder checks: a copy left by a crash is replaced.
+        using var snapshot = TakeSnapshot(Path + ".check");
+        using var copy = OpenSnapshot(snapshot, allowOlder: true);
+        Log.WriteAheadLogChecked(_logger, Path, new FileInfo(Path + "-wal").Length);
+    }
+
+    private bool HasWriteAheadLog() => File.Exists(Path + "-wal") && new FileInfo(Path + "-wal").Length > 0;
+
+    private StoreSnapshot TakeSnapshot(string directory)
+    {
+        try
+        {
+            return StoreSnapshot.Take(Path, directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Problem($"could not be copied to {directory} to be checked before opening ({ex.Message}). It was not changed.", ex);
+        }
+    }
+
+    // Opens a copy and checks it; when the copy has a write-ahead log and fails, tells whether the log
+    // or the file is at fault by checking the file alone (immutable: SQLite then reads it as it is,
+    // ignoring the log, and creates nothing).
+    private SqliteConnection OpenSnapshot(StoreSnapshot snapshot, bool allowOlder)
+    {
+        var withLog = File.Exists(snapshot.Path + "-wal");
+        SqliteConnection? connection = null;
+        StoreProblem? problem;
+        try
+        {
+            connection = Open(snapshot.Path, SqliteOpenMode.ReadWrite);
+            problem = Inspect(connection, allowOlder, out _);
+        }
+        catch (SqliteException ex)
+        {
+            problem = new StoreProblem($"cannot be read ({ex.Message})");
+        }
+
+        if (problem is null)
+        {
+            return connection!;
+        }
+
+        connection?.Dispose();
+        if (!withLog)
+        {
+            throw Problem(problem.Message("It was not changed."));
+        }
+
+        var wal = Path + "-wal";
+        StoreProblem? alone;
+        try
+        {
+            using var original = OpenImmutable(Path);
+            alone = Inspect(original, allowOlder, out _);
+        }
+        catch (SqliteException ex)
+        {
+            alone = new StoreProblem($"cannot be read ({ex.Message})");
+        }
+
+        throw alone is null
+            ? Problem($"has a write-ahead log {wal} that does not belong to it or is damaged: replayed into a copy, it leaves a file that {problem.Diagnosis}. Neither file was changed. Without the log the file is sound as of its last checkpoint: move {wal} away to open it so (what only the log holds is lost), or restore both from a backup.")
+            : Problem($"is damaged with or without its write-ahead log {wal}: with the log it {problem.Diagnosis}; without it, it {alone.Diagnosis}. Restore it from a backup. Neither file was changed.");
+    }
+
+    // immutable=1 is a URI parameter only. In a SQLite URI only '%', '?' and '#' are special in the
+    // path; everything else, spaces and non-ASCII included, is taken as it is.
+    private static SqliteConnection OpenImmutable(string path)
+    {
+        var uri = new StringBuilder("file://");
+        if (OperatingSystem.IsWindows())
+        {
+            uri.Append('/');
+            path = path.Replace('\\', '/');
+        }
+
+        foreach (var c in path)
+        {
+            _ = c is '%' or '?' or '#' ? uri.Append('%').Append(((int)c).ToString("X2", CultureInfo.InvariantCulture)) : uri.Append(c);
+        }
+
+        return Open(uri.Append("?immutable=1").ToString(), SqliteOpenMode.ReadOnly);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Deleted by the next creation.
         }
     }
 
@@ -160,9 +358,16 @@ public sealed partial class SqliteStrategyStore
         }
     }
 
-    // Read-only checks: nothing is written to a file that fails them.
-    private int Inspect(SqliteConnection connection)
+    private int InspectOrThrow(SqliteConnection connection, bool allowOlder)
     {
+        var problem = Inspect(connection, allowOlder, out var version);
+        return problem is null ? version : throw Problem(problem.Message("It was not changed."));
+    }
+
+    // Read-only checks: nothing is written to a file that fails them.
+    private StoreProblem? Inspect(SqliteConnection connection, bool allowOlder, out int schemaVersion)
+    {
+        schemaVersion = 0;
         List<string> integrity;
         List<string> tables;
         try
@@ -172,17 +377,17 @@ public sealed partial class SqliteStrategyStore
         }
         catch (SqliteException ex)
         {
-            throw Problem($"is corrupt or not a database ({ex.Message}). Restore it from a backup. It was not changed.", ex);
+            return new StoreProblem($"is corrupt or not a database ({ex.Message})", "Restore it from a backup.");
         }
 
         if (integrity is not ["ok"])
         {
-            throw Problem($"is corrupt (integrity check: {string.Join("; ", integrity.Take(3))}). Restore it from a backup. It was not changed.");
+            return new StoreProblem($"is corrupt (integrity check: {string.Join("; ", integrity.Take(3))})", "Restore it from a backup.");
         }
 
         if (!tables.Contains("schema_version", StringComparer.Ordinal))
         {
-            throw Problem($"is a SQLite database but not a NaiveStrategy store: it has no schema_version table (tables: {List(tables)}). It was not changed.");
+            return new StoreProblem($"is a SQLite database but not a NaiveStrategy store: it has no schema_version table (tables: {List(tables)})");
         }
 
         long version;
@@ -193,33 +398,40 @@ public sealed partial class SqliteStrategyStore
         }
         catch (SqliteException ex)
         {
-            throw Problem($"is a SQLite database but not a NaiveStrategy store: its schema_version table is not ours ({ex.Message}). It was not changed.", ex);
+            return new StoreProblem($"is a SQLite database but not a NaiveStrategy store: its schema_version table is not ours ({ex.Message})");
         }
 
         if (version < 1)
         {
-            throw Problem("is not a usable NaiveStrategy store: its schema_version table holds no version. It was not changed.");
+            return new StoreProblem("is not a usable NaiveStrategy store: its schema_version table holds no version");
         }
 
+        var inv = CultureInfo.InvariantCulture;
         if (version > SchemaVersion)
         {
-            throw Problem($"has schema version {version.ToString(CultureInfo.InvariantCulture)}, newer than this NaiveStrategy.Sqlite knows ({SchemaVersion.ToString(CultureInfo.InvariantCulture)}): it was written by a newer version. Run that version, or restore the backup made before its upgrade. It was not changed.");
+            return new StoreProblem($"has schema version {version.ToString(inv)}, newer than this NaiveStrategy.Sqlite knows ({SchemaVersion.ToString(inv)}): it was written by a newer version", "Run that version, or restore the backup made before its upgrade.");
         }
 
         var expected = _migrations.Where(m => m.Version <= version).SelectMany(m => m.CreatesTables).ToHashSet(StringComparer.Ordinal);
         var unknown = tables.Where(t => !expected.Contains(t)).ToArray();
         if (unknown.Length > 0)
         {
-            throw Problem($"is not a NaiveStrategy store (or was changed by hand): it has tables schema version {version.ToString(CultureInfo.InvariantCulture)} does not have: {List(unknown)}. It was not changed.");
+            return new StoreProblem($"is not a NaiveStrategy store (or was changed by hand): it has tables schema version {version.ToString(inv)} does not have: {List(unknown)}");
         }
 
         var missing = expected.Where(t => !tables.Contains(t, StringComparer.Ordinal)).Order(StringComparer.Ordinal).ToArray();
         if (missing.Length > 0)
         {
-            throw Problem($"is damaged: tables of schema version {version.ToString(CultureInfo.InvariantCulture)} are missing: {List(missing)}. Restore it from a backup. It was not changed.");
+            return new StoreProblem($"is damaged: tables of schema version {version.ToString(inv)} are missing: {List(missing)}", "Restore it from a backup.");
         }
 
-        return (int)version;
+        if (version < SchemaVersion && !allowOlder)
+        {
+            return new StoreProblem($"has schema version {version.ToString(inv)}, older than this version reads ({SchemaVersion.ToString(inv)})", "Open it for writing once (start live on it) to migrate it.");
+        }
+
+        schemaVersion = (int)version;
+        return null;
     }
 
     private void ConfigureDurability(SqliteConnection connection)

@@ -11,9 +11,12 @@ namespace NaiveStrategy.Sqlite;
 /// states, and append-only journals of order intents and order updates. Every write is committed with
 /// write-ahead logging and <c>synchronous=FULL</c>, so it is on disk when the method returns.
 /// One connection is shared; calls from several symbols' loops are serialized by a lock.
-/// Opening checks the file (integrity, that it is a NaiveStrategy store, its schema version), backs it
-/// up before migrating it, and never resets or overwrites it: any problem is a
-/// <see cref="StrategyStoreException"/> naming the file.
+/// One process at a time writes a file: it holds the lock file <c>state.db.lock</c> (an OS lock, released
+/// when the process dies) and records itself in <c>state.db.owner</c>; a second writer is refused with
+/// "state file X is in use by process PID (since …)". <see cref="OpenReadOnly"/> reads while another writes.
+/// Opening checks the file (integrity, that it is a NaiveStrategy store, its schema version, that it
+/// can be written, that a write-ahead log left beside it is its own), backs it up before migrating it,
+/// and never resets or overwrites it: any problem is a <see cref="StrategyStoreException"/> naming the file.
 /// </summary>
 public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
 {
@@ -24,6 +27,8 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
     private readonly ILogger _logger;
     private readonly IReadOnlyList<Migration> _migrations;
     private readonly SqliteConnection _connection;
+    private readonly StoreLock? _lock;
+    private readonly StoreSnapshot? _snapshot;
     private readonly SqliteCommand _upsertSymbol;
     private readonly SqliteCommand _upsertTrader;
     private readonly SqliteCommand _deleteGoneTraders;
@@ -32,15 +37,17 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
     private bool _disposed;
 
     /// <summary>
-    /// Opens the store at <paramref name="path"/>, creating it when no file is there, and migrating it
-    /// (after a backup beside it) when it was written by an older version.
+    /// Opens the store at <paramref name="path"/> for writing, creating it when no file is there, and
+    /// migrating it (after a backup beside it) when it was written by an older version. Holds the
+    /// file's lock until disposed, so no other process (and no other store in this one) writes it.
     /// </summary>
     /// <param name="path">The database file, e.g. <c>state.db</c>. Its directory is created if needed.</param>
     /// <param name="timeProvider">Clock for <c>updated_at</c> columns and backup names; the system clock when null.</param>
     /// <param name="logger">Where creation, opening and migrations are logged; nowhere when null.</param>
     /// <exception cref="StrategyStoreException">
-    /// The file is corrupt, is not a NaiveStrategy store, was written by a newer version, or cannot be
-    /// created, backed up or migrated. The file is left as it was.
+    /// Another process uses the file; it is corrupt, is not a NaiveStrategy store, was written by a
+    /// newer version, is read-only, has a write-ahead log that is not its own, or cannot be created,
+    /// backed up or migrated. The file is left as it was.
     /// </exception>
     public SqliteStrategyStore(string path, TimeProvider? timeProvider = null, ILogger<SqliteStrategyStore>? logger = null)
         : this(path, timeProvider ?? TimeProvider.System, Migration.All, logger)
@@ -48,6 +55,11 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
     }
 
     internal SqliteStrategyStore(string path, TimeProvider timeProvider, IReadOnlyList<Migration> migrations, ILogger? logger = null)
+        : this(path, timeProvider, migrations, logger, readOnly: false)
+    {
+    }
+
+    private SqliteStrategyStore(string path, TimeProvider timeProvider, IReadOnlyList<Migration> migrations, ILogger? logger, bool readOnly)
     {
         _logger = logger ?? NullLogger.Instance;
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -55,13 +67,16 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _migrations = [.. migrations.OrderBy(m => m.Version)];
         SchemaVersion = _migrations[^1].Version;
-        if (!File.Exists(Path))
+        IsReadOnly = readOnly;
+        if (readOnly)
         {
-            RefuseOrphanJournals();
-            CreateNew();
+            (_connection, _lock, _snapshot) = OpenForReading();
+        }
+        else
+        {
+            (_connection, _lock) = OpenForWriting();
         }
 
-        _connection = OpenExisting();
         _upsertSymbol = Command(
             """
             INSERT INTO symbols (symbol, settings, status, updated_at, next_trader) VALUES ($symbol, $settings, $status, $now, $next)
@@ -127,6 +142,9 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
     /// <summary>The schema version of the file (the newest this code knows, once opened).</summary>
     public int SchemaVersion { get; }
 
+    /// <summary>Whether the store was opened with <see cref="OpenReadOnly"/>: it reads, and never writes.</summary>
+    public bool IsReadOnly { get; }
+
     /// <summary>The backup made before migrating the file on open, or null when no migration was needed.</summary>
     public string? BackupPath { get; private set; }
 
@@ -159,6 +177,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfReadOnly();
             try
             {
                 using var transaction = _connection.BeginTransaction();
@@ -194,6 +213,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfReadOnly();
             try
             {
                 Set(_insertIntent, intent.Symbol, intent.TraderId, r.ClientOrderId, r.Side.ToString(), SqliteValues.Decimal(r.Price), SqliteValues.Decimal(r.Quantity), SqliteValues.Time(intent.Time), intent.Time.ToUnixTimeMilliseconds());
@@ -223,6 +243,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfReadOnly();
             try
             {
                 Set(
@@ -269,6 +290,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfReadOnly();
             try
             {
                 using var transaction = _connection.BeginTransaction();
@@ -336,7 +358,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
         }
     }
 
-    /// <summary>Closes the file. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>Closes the file, then releases its lock. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -353,6 +375,10 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
             _insertIntent.Dispose();
             _insertUpdate.Dispose();
             _connection.Dispose();
+            _snapshot?.Dispose();
+
+            // Last: the next writer must not start before this one's closing checkpoint is done.
+            _lock?.Dispose();
         }
     }
 

@@ -1,8 +1,9 @@
 namespace NaiveStrategy.Sqlite;
 
 /// <summary>
-/// The store file cannot be used as it is (corrupt, not a NaiveStrategy store, written by a newer
-/// version, or a write failed). The message names the file and the problem; the file is left as it was.
+/// The store file cannot be used as it is (another process writes it, it is corrupt, not a NaiveStrategy
+/// store, written by a newer version, read-only, or a write failed). The message names the file and the
+/// problem; the file is left as it was.
 /// </summary>
 public sealed class StrategyStoreException : Exception
 {

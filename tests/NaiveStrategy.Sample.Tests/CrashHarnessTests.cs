@@ -111,7 +111,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
 
         var orders = server.Exchange.Orders;
         maxOpenTraders = Math.Max(maxOpenTraders, Math.Max(OpenTraders(orders), placements.MaxOpenTraders));
-        using var store = new SqliteStrategyStore(state);
+        using var store = SqliteStrategyStore.OpenReadOnly(state);
         var intents = store.ReadIntents().Select(i => i.Request.ClientOrderId).ToHashSet(StringComparer.Ordinal);
         var saved = store.Load().SelectMany(s => s.Traders).ToList();
         var journal = store.ReadOrderUpdates().GroupBy(u => u.ClientOrderId).ToDictionary(g => g.Key, g => g.MaxBy(u => u.ExecutedQuantity)!, StringComparer.Ordinal);
@@ -187,14 +187,14 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
     // order reached the journal.
     private static bool IntentDurableAckNotApplied(string state, string clientOrderId)
     {
-        using var store = new SqliteStrategyStore(state);
+        using var store = SqliteStrategyStore.OpenReadOnly(state);
         return store.ReadIntents().Any(i => i.Request.ClientOrderId == clientOrderId)
             && !store.ReadOrderUpdates().Any(u => u.ClientOrderId == clientOrderId);
     }
 
     private static bool Settled(string state, IReadOnlyList<OrderUpdate> orders)
     {
-        using var store = new SqliteStrategyStore(state);
+        using var store = SqliteStrategyStore.OpenReadOnly(state);
         var seen = store.ReadOrderUpdates().GroupBy(u => u.ClientOrderId).ToDictionary(g => g.Key, g => g.Max(u => u.ExecutedQuantity), StringComparer.Ordinal);
         var saved = store.Load().SelectMany(s => s.Traders).ToList();
         return orders.All(o => o.ExecutedQuantity == 0 || (seen.TryGetValue(o.ClientOrderId, out var executed) && executed == o.ExecutedQuantity))

@@ -16,7 +16,7 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : IDisposable
     {
         string[] symbols = ["XRPUSDT", "BTCUSDT", "ETHUSDT", "BNBUSDT", "ADAUSDT", "SOLUSDT"];
         const int steps = 15;
-        using var store = new SqliteStrategyStore(_dir.File());
+        var store = new SqliteStrategyStore(_dir.File());
         using var start = new Barrier(symbols.Length);
 
         void Run(string symbol)
@@ -32,7 +32,10 @@ public sealed class ConcurrencyTests(ITestOutputHelper output) : IDisposable
         }
 
         // Own threads, not pool ones: the barrier would hold pool threads until the pool grows.
-        await Task.WhenAll(symbols.Select(symbol => Task.Factory.StartNew(() => Run(symbol), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+        using (store)
+        {
+            await Task.WhenAll(symbols.Select(symbol => Task.Factory.StartNew(() => Run(symbol), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+        }
 
         using var reopened = new SqliteStrategyStore(_dir.File());
         var loaded = reopened.Load();

@@ -141,6 +141,6 @@ public sealed class CorruptFileTests : IDisposable
         var error = act.Should().Throw<StrategyStoreException>().WithMessage($"The strategy store {_dir.File()} {message}").Which;
         error.Path.Should().Be(_dir.File());
         File.ReadAllBytes(_dir.File()).Should().Equal(before, "a refused file is never changed");
-        Directory.GetFiles(_dir.Path).Should().Equal([_dir.File()], "no backup, journal or replacement is left");
+        Directory.GetFiles(_dir.Path).Should().BeEquivalentTo([_dir.File(), _dir.File() + ".lock"], "no backup, journal, owner record or replacement is left; the lock file is never deleted");
     }
 }

@@ -78,7 +78,7 @@ public sealed class MigrationTests : IDisposable
         var error = act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*schema version 3*newer*(2)*not changed*").Which;
         error.Path.Should().Be(_dir.File());
         File.ReadAllBytes(_dir.File()).Should().Equal(before);
-        Directory.GetFiles(_dir.Path).Should().Equal(_dir.File());
+        Directory.GetFiles(_dir.Path).Should().BeEquivalentTo(_dir.File(), _dir.File() + ".lock");
     }
 
     [Fact]

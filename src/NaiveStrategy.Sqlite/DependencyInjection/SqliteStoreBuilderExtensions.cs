@@ -11,7 +11,8 @@ public static class SqliteStoreBuilderExtensions
     /// <summary>
     /// Keeps the engine's state in the SQLite file at <paramref name="path"/>: registers a singleton
     /// <see cref="SqliteStrategyStore"/> as the <see cref="IStrategyStore"/> (TryAdd, so an earlier
-    /// registration wins). The file is opened, checked and migrated when the store is first resolved.
+    /// registration wins). The file is opened, checked and migrated when the store is first resolved,
+    /// and locked against other writers until the provider disposes it.
     /// </summary>
     public static NaiveStrategyBuilder AddSqliteStore(this NaiveStrategyBuilder builder, string path)
     {
