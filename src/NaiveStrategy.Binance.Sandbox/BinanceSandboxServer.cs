@@ -67,7 +67,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         }
 
         Faults = new SandboxFaults(options.Faults, DropWebSockets);
-        _engine = new SandboxEngine(options, symbols.Values.ToArray(), Faults, _logger);
+        _engine = new SandboxEngine(options, symbols.Values.ToArray(), Faults, Diagnostics, _logger);
     }
 
     /// <summary>Faults to inject, changeable while the server runs.</summary>
@@ -75,6 +75,9 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
 
     /// <summary>The matching engine. Read its state freely; publish trades through <see cref="PublishTrade"/> or <see cref="ReplayAsync"/>.</summary>
     public InMemoryExchange Exchange => _engine.Exchange;
+
+    /// <summary>Open connections and unexpected errors.</summary>
+    internal SandboxDiagnostics Diagnostics { get; } = new();
 
     /// <summary>The port listened on (after <see cref="StartAsync"/>).</summary>
     public int Port { get; private set; }
@@ -268,20 +271,32 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
             return;
         }
 
+        var combined = path == "/stream";
+        string[] streams = [];
+        if (kind == SandboxSocketKinds.MarketStreams)
+        {
+            streams = MarketStreamSession.ParseStreams(combined ? context.Request.Query["streams"].ToString() : path.Length > 4 ? path[4..] : null);
+            if (MarketStreamSession.Check(streams) is { } refused)
+            {
+                await WriteJsonAsync(context, 400, new ApiError(400, -1100, refused).ToJson().ToJsonString());
+                return;
+            }
+        }
+
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = new SocketConnection(socket, kind);
+        var connection = new SocketConnection(socket, kind, Diagnostics, _logger);
         _sockets[connection] = 0;
+        Diagnostics.ConnectionOpened();
         Log.SocketOpened(_logger, kind);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, context.RequestAborted);
         try
         {
             if (kind == SandboxSocketKinds.WebSocketApi)
             {
-                var ip = context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1";
-                var session = new WebSocketApiSession(_engine, connection, ip);
+                var session = new WebSocketApiSession(_engine, connection, context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1");
                 try
                 {
-                    await connection.RunAsync(text => session.OnMessageAsync(text, linked.Token), Faults.DropAfter(kind), _options.TimeProvider, linked.Token);
+                    await connection.RunAsync(session, Faults.DropAfter(kind), _options.TimeProvider, linked.Token);
                 }
                 finally
                 {
@@ -290,12 +305,11 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
             }
             else
             {
-                var combined = path == "/stream";
                 var session = new MarketStreamSession(_engine, connection, combined);
-                session.Subscribe(MarketStreamSession.ParseStreams(combined ? context.Request.Query["streams"].ToString() : path.Length > 4 ? path[4..] : null));
+                session.Subscribe(streams);
                 try
                 {
-                    await connection.RunAsync(session.OnMessageAsync, Faults.DropAfter(kind), _options.TimeProvider, linked.Token);
+                    await connection.RunAsync(session, Faults.DropAfter(kind), _options.TimeProvider, linked.Token);
                 }
                 finally
                 {
@@ -306,6 +320,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         finally
         {
             _sockets.TryRemove(connection, out _);
+            Diagnostics.ConnectionClosed();
             Log.SocketClosed(_logger, kind);
         }
     }

@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "Replay finished: {Count} trade(s)")]
     public static partial void ReplayFinished(ILogger logger, int count);
+
+    [LoggerMessage(10, LogLevel.Error, "Unexpected error handling a {Face} request")]
+    public static partial void UnexpectedError(ILogger logger, string face, Exception exception);
 }

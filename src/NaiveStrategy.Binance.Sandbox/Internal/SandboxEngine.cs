@@ -25,12 +25,13 @@ internal sealed partial class SandboxEngine : IDisposable
     private readonly IDisposable _updates;
     private long _nextSubscriptionId;
 
-    public SandboxEngine(SandboxOptions options, IReadOnlyList<SymbolFilters> symbols, SandboxFaults faults, ILogger logger)
+    public SandboxEngine(SandboxOptions options, IReadOnlyList<SymbolFilters> symbols, SandboxFaults faults, SandboxDiagnostics diagnostics, ILogger logger)
     {
         _options = options;
         _time = options.TimeProvider;
         _logger = logger;
         Faults = faults;
+        Diagnostics = diagnostics;
         Counters = new UsageCounters(_time);
         _secrets = options.ApiKeys.ToDictionary(k => k.ApiKey, k => k.SecretKey, StringComparer.Ordinal);
         var exchangeOptions = new InMemoryExchangeOptions
@@ -83,6 +84,8 @@ internal sealed partial class SandboxEngine : IDisposable
 
     public SandboxFaults Faults { get; }
 
+    public SandboxDiagnostics Diagnostics { get; }
+
     public UsageCounters Counters { get; }
 
     public IReadOnlyDictionary<string, SymbolFilters> Symbols { get; }
@@ -96,6 +99,13 @@ internal sealed partial class SandboxEngine : IDisposable
     public int WeightLimit => _options.RequestWeightPerMinute;
 
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Counts and logs an exception a request caused: a sandbox bug, answered -1000 by the face that caught it.</summary>
+    public void ReportUnexpected(string face, Exception exception)
+    {
+        Diagnostics.UnexpectedError();
+        Log.UnexpectedError(_logger, face, exception);
+    }
 
     /// <summary>Runs one request through Binance's checks, the operation, and the faults.</summary>
     public async Task<ApiResponse> ExecuteAsync(ApiEndpoint endpoint, ApiRequest request, CancellationToken cancellationToken)

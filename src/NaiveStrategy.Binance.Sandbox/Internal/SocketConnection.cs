@@ -2,14 +2,15 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 
 namespace NaiveStrategy.Binance.Sandbox.Internal;
 
 /// <summary>
 /// One accepted WebSocket: a single writer loop drains an outbox so any thread can send without locking,
-/// and a reader loop hands each text message to the session. Aborting it is how faults drop connections.
+/// and a reader loop hands each message to the session. Aborting it is how faults drop connections.
 /// </summary>
-internal sealed class SocketConnection(WebSocket socket, SandboxSocketKinds kind)
+internal sealed class SocketConnection(WebSocket socket, SandboxSocketKinds kind, SandboxDiagnostics diagnostics, ILogger logger)
 {
     private const int MaxMessageBytes = 1 << 20;
     private readonly Channel<string> _outbox = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -35,14 +36,14 @@ internal sealed class SocketConnection(WebSocket socket, SandboxSocketKinds kind
     }
 
     /// <summary>Runs until the client closes, the connection is aborted, or <paramref name="cancellationToken"/> fires.</summary>
-    public async Task RunAsync(Func<string, ValueTask> onMessage, TimeSpan? dropAfter, TimeProvider time, CancellationToken cancellationToken)
+    public async Task RunAsync(ISocketSession session, TimeSpan? dropAfter, TimeProvider time, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborted.Token);
         using var drop = dropAfter is { } after ? time.CreateTimer(_ => Abort(), null, after, Timeout.InfiniteTimeSpan) : null;
         var writer = WriteLoopAsync(linked.Token);
         try
         {
-            await ReadLoopAsync(onMessage, linked.Token);
+            await ReadLoopAsync(session, linked.Token);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
@@ -69,7 +70,7 @@ internal sealed class SocketConnection(WebSocket socket, SandboxSocketKinds kind
         }
     }
 
-    private async Task ReadLoopAsync(Func<string, ValueTask> onMessage, CancellationToken cancellationToken)
+    private async Task ReadLoopAsync(ISocketSession session, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(8192);
         try
@@ -95,9 +96,22 @@ internal sealed class SocketConnection(WebSocket socket, SandboxSocketKinds kind
                     continue;
                 }
 
-                if (result.MessageType == WebSocketMessageType.Text)
+                try
                 {
-                    await onMessage(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
+                    if (result.MessageType == WebSocketMessageType.Text)
+                    {
+                        await session.OnTextAsync(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length), cancellationToken);
+                    }
+                    else
+                    {
+                        session.OnBinary();
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Sessions answer bad input themselves; this is the last guard so a sandbox bug cannot end the connection.
+                    diagnostics.UnexpectedError();
+                    Log.UnexpectedError(logger, Kind.ToString(), ex);
                 }
 
                 message.SetLength(0);
