@@ -76,8 +76,14 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
     /// <summary>The matching engine. Read its state freely; publish trades through <see cref="PublishTrade"/> or <see cref="ReplayAsync"/>.</summary>
     public InMemoryExchange Exchange => _engine.Exchange;
 
-    /// <summary>Open connections and unexpected errors.</summary>
+    /// <summary>Queued messages, open connections, slow consumers cut off, unexpected errors.</summary>
     internal SandboxDiagnostics Diagnostics { get; } = new();
+
+    /// <summary>The open WebSocket connections.</summary>
+    internal IReadOnlyCollection<SocketConnection> Connections => [.. _sockets.Keys];
+
+    /// <summary>The shared pipeline (in-process tests build sessions on it).</summary>
+    internal SandboxEngine Engine => _engine;
 
     /// <summary>The port listened on (after <see cref="StartAsync"/>).</summary>
     public int Port { get; private set; }
@@ -123,7 +129,9 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
 
     /// <summary>
     /// Publishes <paramref name="trades"/> in order, paced by their timestamps divided by <paramref name="speed"/>
-    /// (0 or infinity: as fast as possible). Returns the number published.
+    /// (0 or infinity: as fast as the WebSocket clients read: the replay waits while a client's send queue is over half
+    /// its bound, and stops waiting for one still behind after 10 s, which is then cut off as a slow consumer).
+    /// Returns the number published.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="speed"/> is negative or NaN.</exception>
     public async Task<int> ReplayAsync(IEnumerable<TradeEvent> trades, double speed, CancellationToken cancellationToken = default)
@@ -139,6 +147,8 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         DateTimeOffset? first = null;
         var start = time.GetTimestamp();
         var count = 0;
+        HashSet<SocketConnection>? stalled = null;
+        var readerCheck = Math.Clamp(_options.MaxQueuedMessagesPerConnection / 4, 1, 16);
         foreach (var trade in trades)
         {
             first ??= trade.Time;
@@ -153,11 +163,30 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
             }
 
             await _engine.PublishTradeAsync(trade, cancellationToken);
-            count++;
+            if (++count % readerCheck == 0)
+            {
+                await WaitForReadersAsync(stalled ??= [], cancellationToken);
+            }
         }
 
         Log.ReplayFinished(_logger, count);
         return count;
+    }
+
+    // Socket I/O, not market time: real time, so a fake TimeProvider does not stall it.
+    private async Task WaitForReadersAsync(HashSet<SocketConnection> stalled, CancellationToken cancellationToken)
+    {
+        var deadline = Environment.TickCount64 + (long)SocketConnection.CloseTimeout.TotalMilliseconds;
+        while (_sockets.Keys.FirstOrDefault(c => !stalled.Contains(c) && c.Outbox.IsHalfFull) is { } behind)
+        {
+            if (Environment.TickCount64 >= deadline)
+            {
+                stalled.Add(behind);
+                continue;
+            }
+
+            await Task.Delay(1, cancellationToken);
+        }
     }
 
     /// <summary>Stops listening and drops every connection.</summary>
@@ -284,7 +313,8 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = new SocketConnection(socket, kind, Diagnostics, _logger);
+        var outbox = new SendQueue(_options.MaxQueuedMessagesPerConnection, _options.MaxQueuedBytesPerConnection, Diagnostics);
+        var connection = new SocketConnection(socket, kind, outbox, Diagnostics, _logger);
         _sockets[connection] = 0;
         Diagnostics.ConnectionOpened();
         Log.SocketOpened(_logger, kind);
