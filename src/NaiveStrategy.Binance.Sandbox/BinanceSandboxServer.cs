@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,10 +26,12 @@ namespace NaiveStrategy.Binance.Sandbox;
 /// </summary>
 public sealed class BinanceSandboxServer : IAsyncDisposable
 {
+    private const int MaxRestBodyBytes = 1 << 20;
     private readonly SandboxOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly SandboxEngine _engine;
+    private readonly RestGateway _rest;
     private readonly ConcurrentDictionary<SocketConnection, byte> _sockets = new();
     private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
@@ -68,6 +70,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
 
         Faults = new SandboxFaults(options.Faults, DropWebSockets);
         _engine = new SandboxEngine(options, symbols.Values.ToArray(), Faults, Diagnostics, _logger);
+        _rest = new RestGateway(_engine);
     }
 
     /// <summary>Faults to inject, changeable while the server runs.</summary>
@@ -81,6 +84,9 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
 
     /// <summary>The open WebSocket connections.</summary>
     internal IReadOnlyCollection<SocketConnection> Connections => [.. _sockets.Keys];
+
+    /// <summary>The REST face without HTTP (in-process tests).</summary>
+    internal RestGateway RestFace => _rest;
 
     /// <summary>The shared pipeline (in-process tests build sessions on it).</summary>
     internal SandboxEngine Engine => _engine;
@@ -225,68 +231,58 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         if (context.WebSockets.IsWebSocketRequest)
         {
             await HandleWebSocketAsync(context, path);
+            return;
         }
-        else if (path.StartsWith("/sandbox/", StringComparison.Ordinal))
+
+        if (path.StartsWith("/sandbox/", StringComparison.Ordinal))
         {
             await HandleControlAsync(context, path);
-        }
-        else if (_engine.Rest.TryGetValue(context.Request.Method + " " + path, out var endpoint))
-        {
-            await HandleRestAsync(context, endpoint);
-        }
-        else
-        {
-            await WriteJsonAsync(context, 404, "{\"code\":-1000,\"msg\":\"Unknown path or method: " + context.Request.Method + " " + JsonEncodedText.Encode(path) + "\"}");
-        }
-    }
-
-    private async Task HandleRestAsync(HttpContext context, ApiEndpoint endpoint)
-    {
-        var rawQuery = context.Request.QueryString.Value ?? string.Empty;
-        var rawBody = string.Empty;
-        if (context.Request.HasFormContentType)
-        {
-            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-            rawBody = await reader.ReadToEndAsync(context.RequestAborted);
+            return;
         }
 
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, values) in QueryHelpers.ParseQuery(rawBody))
+        var request = context.Request;
+        RestAnswer answer;
+        try
         {
-            parameters[name] = values.ToString();
-        }
-
-        // Binance: a parameter in both the query string and the body takes the query string's value.
-        foreach (var (name, values) in QueryHelpers.ParseQuery(rawQuery))
-        {
-            parameters[name] = values.ToString();
-        }
-
-        var ip = context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1";
-        var apiKey = context.Request.Headers["X-MBX-APIKEY"].ToString();
-        var request = new ApiRequest(ip, apiKey.Length == 0 ? null : apiKey, parameters, Signature.RestPayloads(rawQuery, rawBody));
-        var response = await _engine.ExecuteAsync(endpoint, request, context.RequestAborted);
-        var headers = context.Response.Headers;
-        headers["X-MBX-USED-WEIGHT-1M"] = response.UsedWeight.ToString(CultureInfo.InvariantCulture);
-        if (response.OrderCount10S is { } tenSeconds)
-        {
-            headers["X-MBX-ORDER-COUNT-10S"] = tenSeconds.ToString(CultureInfo.InvariantCulture);
-            headers["X-MBX-ORDER-COUNT-1D"] = response.OrderCount1D!.Value.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (response.Result.Error is { } error)
-        {
-            if (error.RetryAfter is { } retryAfter)
+            var body = string.Empty;
+            if (request.HasFormContentType)
             {
-                headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = MaxRestBodyBytes;
+                }
+
+                using var reader = new StreamReader(request.Body, Encoding.UTF8);
+                body = await reader.ReadToEndAsync(context.RequestAborted);
             }
 
-            await WriteJsonAsync(context, error.Status, error.ToJson().ToJsonString());
+            var apiKey = request.Headers["X-MBX-APIKEY"].ToString();
+            answer = await _rest.HandleAsync(
+                new RestCall(request.Method, path, request.QueryString.Value ?? string.Empty, body, apiKey.Length == 0 ? null : apiKey, Ip(context)),
+                context.RequestAborted);
         }
-        else
+        catch (BadHttpRequestException ex)
         {
-            await WriteJsonAsync(context, 200, response.Result.Result!.ToJsonString());
+            // The body broke Kestrel's limits (size, framing): still a Binance-shaped answer.
+            answer = RestAnswer.Of(new ApiError(ex.StatusCode, ex.StatusCode == 413 ? -1101 : -1100, ex.Message));
         }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            _engine.ReportUnexpected("HTTP", ex);
+            answer = RestAnswer.Of(ApiError.Unknown());
+        }
+
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        foreach (var (name, value) in answer.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        await WriteJsonAsync(context, answer.Status, answer.Json);
     }
 
     private async Task HandleWebSocketAsync(HttpContext context, string path)
@@ -323,7 +319,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         {
             if (kind == SandboxSocketKinds.WebSocketApi)
             {
-                var session = new WebSocketApiSession(_engine, connection, context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1");
+                var session = new WebSocketApiSession(_engine, connection, Ip(context));
                 try
                 {
                     await connection.RunAsync(session, Faults.DropAfter(kind), _options.TimeProvider, linked.Token);
@@ -412,6 +408,8 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
 
         return trades;
     }
+
+    private static string Ip(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1";
 
     private static async Task WriteJsonAsync(HttpContext context, int status, string json)
     {

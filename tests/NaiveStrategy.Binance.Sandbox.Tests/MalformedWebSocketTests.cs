@@ -95,6 +95,25 @@ public sealed class MalformedWebSocketTests
         await AssertStillServesAsync(socket);
     }
 
+    [Theory]
+    [InlineData("[null]")]
+    [InlineData("[1]")]
+    [InlineData("{\"a\":1}")]
+    [InlineData("\"XRPUSDT\"")]
+    public async Task WebSocketApi_ExchangeInfoBadSymbols_Replies1100AndStaysOpen(string symbols)
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+        using var socket = await sandbox.ConnectAsync(sandbox.Server.WebSocketApiUrl);
+
+        await SandboxHarness.SendAsync(socket, "{\"id\":3,\"method\":\"exchangeInfo\",\"params\":{\"symbols\":" + symbols + "}}");
+        var reply = await SandboxHarness.ReceiveAsync(socket);
+
+        reply.GetProperty("id").GetInt32().Should().Be(3);
+        reply.GetProperty("status").GetInt32().Should().Be(400);
+        reply.GetProperty("error").GetProperty("code").GetInt32().Should().Be(-1100);
+        await AssertStillServesAsync(socket);
+    }
+
     [Fact]
     public async Task UserDataUnsubscribe_MalformedSubscriptionId_Returns1100AndKeepsTheSubscription()
     {
