@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -27,16 +26,17 @@ namespace NaiveStrategy.Binance.Sandbox;
 public sealed class BinanceSandboxServer : IAsyncDisposable
 {
     private const int MaxRestBodyBytes = 1 << 20;
+    private static readonly TimeSpan MaxDelayStep = TimeSpan.FromDays(1);
     private readonly SandboxOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly SandboxEngine _engine;
     private readonly RestGateway _rest;
+    private readonly SandboxControl _control;
     private readonly ConcurrentDictionary<SocketConnection, byte> _sockets = new();
     private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
     private string? _restBaseUrl;
-    private long _nextControlTradeId = 1;
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Validated here.</param>
@@ -71,6 +71,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         Faults = new SandboxFaults(options.Faults, DropWebSockets);
         _engine = new SandboxEngine(options, symbols.Values.ToArray(), Faults, Diagnostics, _logger);
         _rest = new RestGateway(_engine);
+        _control = new SandboxControl(_engine, Faults, (trades, speed, ct) => ReplayAsync(trades, speed, ct), DropWebSockets, options.TimeProvider);
     }
 
     /// <summary>Faults to inject, changeable while the server runs.</summary>
@@ -87,6 +88,9 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
 
     /// <summary>The REST face without HTTP (in-process tests).</summary>
     internal RestGateway RestFace => _rest;
+
+    /// <summary>The control endpoints without HTTP (in-process tests).</summary>
+    internal SandboxControl Control => _control;
 
     /// <summary>The shared pipeline (in-process tests build sessions on it).</summary>
     internal SandboxEngine Engine => _engine;
@@ -160,11 +164,12 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
             first ??= trade.Time;
             if (paced)
             {
-                var due = TimeSpan.FromTicks((long)((trade.Time - first.Value).Ticks / speed));
-                var wait = due - time.GetElapsedTime(start);
-                if (wait > TimeSpan.Zero)
+                // A very slow speed can put a trade beyond TimeSpan's range, and one delay is limited to ~49 days.
+                var dueTicks = (trade.Time - first.Value).Ticks / speed;
+                var due = dueTicks >= TimeSpan.MaxValue.Ticks ? TimeSpan.MaxValue : TimeSpan.FromTicks((long)Math.Max(dueTicks, 0));
+                for (var wait = due - time.GetElapsedTime(start); wait > TimeSpan.Zero; wait = due - time.GetElapsedTime(start))
                 {
-                    await Task.Delay(wait, time, cancellationToken);
+                    await Task.Delay(wait < MaxDelayStep ? wait : MaxDelayStep, time, cancellationToken);
                 }
             }
 
@@ -234,20 +239,15 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
             return;
         }
 
-        if (path.StartsWith("/sandbox/", StringComparison.Ordinal))
-        {
-            await HandleControlAsync(context, path);
-            return;
-        }
-
         var request = context.Request;
         RestAnswer answer;
         try
         {
+            var control = path.StartsWith("/sandbox/", StringComparison.Ordinal);
             var body = string.Empty;
-            if (request.HasFormContentType)
+            if (control || request.HasFormContentType)
             {
-                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                if (!control && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 {
                     limit.MaxRequestBodySize = MaxRestBodyBytes;
                 }
@@ -256,10 +256,11 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
                 body = await reader.ReadToEndAsync(context.RequestAborted);
             }
 
+            var query = request.QueryString.Value ?? string.Empty;
             var apiKey = request.Headers["X-MBX-APIKEY"].ToString();
-            answer = await _rest.HandleAsync(
-                new RestCall(request.Method, path, request.QueryString.Value ?? string.Empty, body, apiKey.Length == 0 ? null : apiKey, Ip(context)),
-                context.RequestAborted);
+            answer = control
+                ? await _control.HandleAsync(request.Method, path, query, body, context.RequestAborted)
+                : await _rest.HandleAsync(new RestCall(request.Method, path, query, body, apiKey.Length == 0 ? null : apiKey, Ip(context)), context.RequestAborted);
         }
         catch (BadHttpRequestException ex)
         {
@@ -277,12 +278,15 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
             return;
         }
 
+        var response = context.Response;
+        response.StatusCode = answer.Status;
+        response.ContentType = "application/json;charset=UTF-8";
         foreach (var (name, value) in answer.Headers)
         {
-            context.Response.Headers[name] = value;
+            response.Headers[name] = value;
         }
 
-        await WriteJsonAsync(context, answer.Status, answer.Json);
+        await response.WriteAsync(answer.Json, context.RequestAborted);
     }
 
     private async Task HandleWebSocketAsync(HttpContext context, string path)
@@ -303,7 +307,9 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
             streams = MarketStreamSession.ParseStreams(combined ? context.Request.Query["streams"].ToString() : path.Length > 4 ? path[4..] : null);
             if (MarketStreamSession.Check(streams) is { } refused)
             {
-                await WriteJsonAsync(context, 400, new ApiError(400, -1100, refused).ToJson().ToJsonString());
+                context.Response.StatusCode = 400;
+                context.Response.ContentType = "application/json;charset=UTF-8";
+                await context.Response.WriteAsync(new ApiError(400, -1100, refused).ToJson().ToJsonString(), context.RequestAborted);
                 return;
             }
         }
@@ -351,70 +357,5 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         }
     }
 
-    private async Task HandleControlAsync(HttpContext context, string path)
-    {
-        if (context.Request.Method != "POST")
-        {
-            await WriteJsonAsync(context, 405, "{\"code\":-1000,\"msg\":\"Use POST.\"}");
-            return;
-        }
-
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(context.RequestAborted);
-        try
-        {
-            switch (path)
-            {
-                case "/sandbox/trades":
-                    var speedText = context.Request.Query["speed"].ToString();
-                    var speed = speedText.Length == 0 ? 0 : double.Parse(speedText, NumberStyles.Float, CultureInfo.InvariantCulture);
-                    var published = await ReplayAsync(ParseControlTrades(body), speed, context.RequestAborted);
-                    await WriteJsonAsync(context, 200, "{\"published\":" + published.ToString(CultureInfo.InvariantCulture) + "}");
-                    return;
-                case "/sandbox/faults":
-                    Faults.Apply(SandboxFaultOptions.Parse(body));
-                    await WriteJsonAsync(context, 200, "{}");
-                    return;
-                case "/sandbox/drop":
-                    DropWebSockets(SandboxSocketKinds.All);
-                    await WriteJsonAsync(context, 200, "{}");
-                    return;
-                default:
-                    await WriteJsonAsync(context, 404, "{\"code\":-1000,\"msg\":\"Unknown sandbox control path.\"}");
-                    return;
-            }
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException or InvalidOperationException or KeyNotFoundException)
-        {
-            await WriteJsonAsync(context, 400, "{\"code\":-1100,\"msg\":\"" + JsonEncodedText.Encode(ex.Message) + "\"}");
-        }
-    }
-
-    // [{"symbol":"XRPUSDT","price":"0.43","qty":"10","time":1700000000000,"id":1,"m":false}], time and id optional.
-    private List<TradeEvent> ParseControlTrades(string body)
-    {
-        using var document = JsonDocument.Parse(body);
-        var trades = new List<TradeEvent>();
-        foreach (var item in document.RootElement.EnumerateArray())
-        {
-            static decimal Dec(JsonElement e) => e.ValueKind == JsonValueKind.String
-                ? decimal.Parse(e.GetString()!, NumberStyles.Number, CultureInfo.InvariantCulture)
-                : e.GetDecimal();
-            var time = item.TryGetProperty("time", out var t) ? DateTimeOffset.FromUnixTimeMilliseconds(t.GetInt64()) : _options.TimeProvider.GetUtcNow();
-            var id = item.TryGetProperty("id", out var i) ? i.GetInt64() : Interlocked.Increment(ref _nextControlTradeId) - 1;
-            var buyerMaker = item.TryGetProperty("m", out var m) && m.GetBoolean();
-            trades.Add(new TradeEvent(item.GetProperty("symbol").GetString()!, id, Dec(item.GetProperty("price")), Dec(item.GetProperty("qty")), time, buyerMaker));
-        }
-
-        return trades;
-    }
-
     private static string Ip(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1";
-
-    private static async Task WriteJsonAsync(HttpContext context, int status, string json)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json;charset=UTF-8";
-        await context.Response.WriteAsync(json, context.RequestAborted);
-    }
 }
