@@ -29,7 +29,7 @@ internal static class LiveCommands
             ReplaySpeed = (double)cl.Decimal("speed", 1m),
             Faults = SandboxFaultOptions.Parse(cl.String("faults")),
         };
-        options.ApiKeys.Add(new SandboxApiKey(cl.String("api-key") ?? "sandbox-api-key", cl.String("secret-key") ?? "sandbox-secret-key"));
+        options.ApiKeys.Add(SandboxApiKey.FromCommandLineOrEnvironment(cl.String("api-key"), cl.String("secret-key"), new SandboxApiKey("sandbox-api-key", "sandbox-secret-key")));
         if (cl.Strings("trades") is { Count: > 0 } paths)
         {
             options.ReplayTrades = TradeFileReader.Open(paths);

@@ -21,6 +21,7 @@ public static class SampleApp
           sandbox    a Binance-compatible server on 127.0.0.1 backed by the in-memory exchange; prints its
                      REST, WebSocket API and streams URLs: --port N --exchange-info PATH --trades PATH
                      --speed X --api-key K --secret-key S --faults delay=200ms,order5xx=1,429=1,duplicate,…
+                     (keys also from NAIVE_SANDBOX_API_KEY and NAIVE_SANDBOX_SECRET_KEY; flags win)
           paper      real Binance market data, fills simulated locally (no keys): --symbol S [strategy options]
           live       Binance testnet (--production for the real exchange), keys from NAIVE_BINANCE_API_KEY and
                      NAIVE_BINANCE_SECRET_KEY, state in --state PATH (default naive-state.db; resumes after a

@@ -2,13 +2,12 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,15 +25,18 @@ namespace NaiveStrategy.Binance.Sandbox;
 /// </summary>
 public sealed class BinanceSandboxServer : IAsyncDisposable
 {
+    private const int MaxRestBodyBytes = 1 << 20;
+    private static readonly TimeSpan MaxDelayStep = TimeSpan.FromDays(1);
     private readonly SandboxOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly SandboxEngine _engine;
+    private readonly RestGateway _rest;
+    private readonly SandboxControl _control;
     private readonly ConcurrentDictionary<SocketConnection, byte> _sockets = new();
     private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
     private string? _restBaseUrl;
-    private long _nextControlTradeId = 1;
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Validated here.</param>
@@ -67,7 +69,9 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         }
 
         Faults = new SandboxFaults(options.Faults, DropWebSockets);
-        _engine = new SandboxEngine(options, symbols.Values.ToArray(), Faults, _logger);
+        _engine = new SandboxEngine(options, symbols.Values.ToArray(), Faults, Diagnostics, _logger);
+        _rest = new RestGateway(_engine);
+        _control = new SandboxControl(_engine, Faults, (trades, speed, ct) => ReplayAsync(trades, speed, ct), DropWebSockets, options.TimeProvider);
     }
 
     /// <summary>Faults to inject, changeable while the server runs.</summary>
@@ -75,6 +79,21 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
 
     /// <summary>The matching engine. Read its state freely; publish trades through <see cref="PublishTrade"/> or <see cref="ReplayAsync"/>.</summary>
     public InMemoryExchange Exchange => _engine.Exchange;
+
+    /// <summary>Queued messages, open connections, slow consumers cut off, unexpected errors.</summary>
+    internal SandboxDiagnostics Diagnostics { get; } = new();
+
+    /// <summary>The open WebSocket connections.</summary>
+    internal IReadOnlyCollection<SocketConnection> Connections => [.. _sockets.Keys];
+
+    /// <summary>The REST face without HTTP (in-process tests).</summary>
+    internal RestGateway RestFace => _rest;
+
+    /// <summary>The control endpoints without HTTP (in-process tests).</summary>
+    internal SandboxControl Control => _control;
+
+    /// <summary>The shared pipeline (in-process tests build sessions on it).</summary>
+    internal SandboxEngine Engine => _engine;
 
     /// <summary>The port listened on (after <see cref="StartAsync"/>).</summary>
     public int Port { get; private set; }
@@ -120,7 +139,9 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
 
     /// <summary>
     /// Publishes <paramref name="trades"/> in order, paced by their timestamps divided by <paramref name="speed"/>
-    /// (0 or infinity: as fast as possible). Returns the number published.
+    /// (0 or infinity: as fast as the WebSocket clients read: the replay waits while a client's send queue is over half
+    /// its bound, and stops waiting for one still behind after 10 s, which is then cut off as a slow consumer).
+    /// Returns the number published.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="speed"/> is negative or NaN.</exception>
     public async Task<int> ReplayAsync(IEnumerable<TradeEvent> trades, double speed, CancellationToken cancellationToken = default)
@@ -136,25 +157,47 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         DateTimeOffset? first = null;
         var start = time.GetTimestamp();
         var count = 0;
+        HashSet<SocketConnection>? stalled = null;
+        var readerCheck = Math.Clamp(_options.MaxQueuedMessagesPerConnection / 4, 1, 16);
         foreach (var trade in trades)
         {
             first ??= trade.Time;
             if (paced)
             {
-                var due = TimeSpan.FromTicks((long)((trade.Time - first.Value).Ticks / speed));
-                var wait = due - time.GetElapsedTime(start);
-                if (wait > TimeSpan.Zero)
+                // A very slow speed can put a trade beyond TimeSpan's range, and one delay is limited to ~49 days.
+                var dueTicks = (trade.Time - first.Value).Ticks / speed;
+                var due = dueTicks >= TimeSpan.MaxValue.Ticks ? TimeSpan.MaxValue : TimeSpan.FromTicks((long)Math.Max(dueTicks, 0));
+                for (var wait = due - time.GetElapsedTime(start); wait > TimeSpan.Zero; wait = due - time.GetElapsedTime(start))
                 {
-                    await Task.Delay(wait, time, cancellationToken);
+                    await Task.Delay(wait < MaxDelayStep ? wait : MaxDelayStep, time, cancellationToken);
                 }
             }
 
             await _engine.PublishTradeAsync(trade, cancellationToken);
-            count++;
+            if (++count % readerCheck == 0)
+            {
+                await WaitForReadersAsync(stalled ??= [], cancellationToken);
+            }
         }
 
         Log.ReplayFinished(_logger, count);
         return count;
+    }
+
+    // Socket I/O, not market time: real time, so a fake TimeProvider does not stall it.
+    private async Task WaitForReadersAsync(HashSet<SocketConnection> stalled, CancellationToken cancellationToken)
+    {
+        var deadline = Environment.TickCount64 + (long)SocketConnection.CloseTimeout.TotalMilliseconds;
+        while (_sockets.Keys.FirstOrDefault(c => !stalled.Contains(c) && c.Outbox.IsHalfFull) is { } behind)
+        {
+            if (Environment.TickCount64 >= deadline)
+            {
+                stalled.Add(behind);
+                continue;
+            }
+
+            await Task.Delay(1, cancellationToken);
+        }
     }
 
     /// <summary>Stops listening and drops every connection.</summary>
@@ -193,68 +236,57 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         if (context.WebSockets.IsWebSocketRequest)
         {
             await HandleWebSocketAsync(context, path);
-        }
-        else if (path.StartsWith("/sandbox/", StringComparison.Ordinal))
-        {
-            await HandleControlAsync(context, path);
-        }
-        else if (_engine.Rest.TryGetValue(context.Request.Method + " " + path, out var endpoint))
-        {
-            await HandleRestAsync(context, endpoint);
-        }
-        else
-        {
-            await WriteJsonAsync(context, 404, "{\"code\":-1000,\"msg\":\"Unknown path or method: " + context.Request.Method + " " + JsonEncodedText.Encode(path) + "\"}");
-        }
-    }
-
-    private async Task HandleRestAsync(HttpContext context, ApiEndpoint endpoint)
-    {
-        var rawQuery = context.Request.QueryString.Value ?? string.Empty;
-        var rawBody = string.Empty;
-        if (context.Request.HasFormContentType)
-        {
-            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-            rawBody = await reader.ReadToEndAsync(context.RequestAborted);
+            return;
         }
 
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, values) in QueryHelpers.ParseQuery(rawBody))
+        var request = context.Request;
+        RestAnswer answer;
+        try
         {
-            parameters[name] = values.ToString();
-        }
-
-        // Binance: a parameter in both the query string and the body takes the query string's value.
-        foreach (var (name, values) in QueryHelpers.ParseQuery(rawQuery))
-        {
-            parameters[name] = values.ToString();
-        }
-
-        var ip = context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1";
-        var apiKey = context.Request.Headers["X-MBX-APIKEY"].ToString();
-        var request = new ApiRequest(ip, apiKey.Length == 0 ? null : apiKey, parameters, Signature.RestPayloads(rawQuery, rawBody));
-        var response = await _engine.ExecuteAsync(endpoint, request, context.RequestAborted);
-        var headers = context.Response.Headers;
-        headers["X-MBX-USED-WEIGHT-1M"] = response.UsedWeight.ToString(CultureInfo.InvariantCulture);
-        if (response.OrderCount10S is { } tenSeconds)
-        {
-            headers["X-MBX-ORDER-COUNT-10S"] = tenSeconds.ToString(CultureInfo.InvariantCulture);
-            headers["X-MBX-ORDER-COUNT-1D"] = response.OrderCount1D!.Value.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (response.Result.Error is { } error)
-        {
-            if (error.RetryAfter is { } retryAfter)
+            var control = path.StartsWith("/sandbox/", StringComparison.Ordinal);
+            var body = string.Empty;
+            if (control || request.HasFormContentType)
             {
-                headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                if (!control && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = MaxRestBodyBytes;
+                }
+
+                using var reader = new StreamReader(request.Body, Encoding.UTF8);
+                body = await reader.ReadToEndAsync(context.RequestAborted);
             }
 
-            await WriteJsonAsync(context, error.Status, error.ToJson().ToJsonString());
+            var query = request.QueryString.Value ?? string.Empty;
+            var apiKey = request.Headers["X-MBX-APIKEY"].ToString();
+            answer = control
+                ? await _control.HandleAsync(request.Method, path, query, body, context.RequestAborted)
+                : await _rest.HandleAsync(new RestCall(request.Method, path, query, body, apiKey.Length == 0 ? null : apiKey, Ip(context)), context.RequestAborted);
         }
-        else
+        catch (BadHttpRequestException ex)
         {
-            await WriteJsonAsync(context, 200, response.Result.Result!.ToJsonString());
+            // The body broke Kestrel's limits (size, framing): still a Binance-shaped answer.
+            answer = RestAnswer.Of(new ApiError(ex.StatusCode, ex.StatusCode == 413 ? -1101 : -1100, ex.Message));
         }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            _engine.ReportUnexpected("HTTP", ex);
+            answer = RestAnswer.Of(ApiError.Unknown());
+        }
+
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var response = context.Response;
+        response.StatusCode = answer.Status;
+        response.ContentType = "application/json;charset=UTF-8";
+        foreach (var (name, value) in answer.Headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        await response.WriteAsync(answer.Json, context.RequestAborted);
     }
 
     private async Task HandleWebSocketAsync(HttpContext context, string path)
@@ -268,20 +300,35 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
             return;
         }
 
+        var combined = path == "/stream";
+        string[] streams = [];
+        if (kind == SandboxSocketKinds.MarketStreams)
+        {
+            streams = MarketStreamSession.ParseStreams(combined ? context.Request.Query["streams"].ToString() : path.Length > 4 ? path[4..] : null);
+            if (MarketStreamSession.Check(streams) is { } refused)
+            {
+                context.Response.StatusCode = 400;
+                context.Response.ContentType = "application/json;charset=UTF-8";
+                await context.Response.WriteAsync(new ApiError(400, -1100, refused).ToJson().ToJsonString(), context.RequestAborted);
+                return;
+            }
+        }
+
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = new SocketConnection(socket, kind);
+        var outbox = new SendQueue(_options.MaxQueuedMessagesPerConnection, _options.MaxQueuedBytesPerConnection, Diagnostics);
+        var connection = new SocketConnection(socket, kind, outbox, Diagnostics, _logger);
         _sockets[connection] = 0;
+        Diagnostics.ConnectionOpened();
         Log.SocketOpened(_logger, kind);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, context.RequestAborted);
         try
         {
             if (kind == SandboxSocketKinds.WebSocketApi)
             {
-                var ip = context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1";
-                var session = new WebSocketApiSession(_engine, connection, ip);
+                var session = new WebSocketApiSession(_engine, connection, Ip(context));
                 try
                 {
-                    await connection.RunAsync(text => session.OnMessageAsync(text, linked.Token), Faults.DropAfter(kind), _options.TimeProvider, linked.Token);
+                    await connection.RunAsync(session, Faults.DropAfter(kind), _options.TimeProvider, linked.Token);
                 }
                 finally
                 {
@@ -290,12 +337,11 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
             }
             else
             {
-                var combined = path == "/stream";
                 var session = new MarketStreamSession(_engine, connection, combined);
-                session.Subscribe(MarketStreamSession.ParseStreams(combined ? context.Request.Query["streams"].ToString() : path.Length > 4 ? path[4..] : null));
+                session.Subscribe(streams);
                 try
                 {
-                    await connection.RunAsync(session.OnMessageAsync, Faults.DropAfter(kind), _options.TimeProvider, linked.Token);
+                    await connection.RunAsync(session, Faults.DropAfter(kind), _options.TimeProvider, linked.Token);
                 }
                 finally
                 {
@@ -306,72 +352,10 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         finally
         {
             _sockets.TryRemove(connection, out _);
+            Diagnostics.ConnectionClosed();
             Log.SocketClosed(_logger, kind);
         }
     }
 
-    private async Task HandleControlAsync(HttpContext context, string path)
-    {
-        if (context.Request.Method != "POST")
-        {
-            await WriteJsonAsync(context, 405, "{\"code\":-1000,\"msg\":\"Use POST.\"}");
-            return;
-        }
-
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(context.RequestAborted);
-        try
-        {
-            switch (path)
-            {
-                case "/sandbox/trades":
-                    var speedText = context.Request.Query["speed"].ToString();
-                    var speed = speedText.Length == 0 ? 0 : double.Parse(speedText, NumberStyles.Float, CultureInfo.InvariantCulture);
-                    var published = await ReplayAsync(ParseControlTrades(body), speed, context.RequestAborted);
-                    await WriteJsonAsync(context, 200, "{\"published\":" + published.ToString(CultureInfo.InvariantCulture) + "}");
-                    return;
-                case "/sandbox/faults":
-                    Faults.Apply(SandboxFaultOptions.Parse(body));
-                    await WriteJsonAsync(context, 200, "{}");
-                    return;
-                case "/sandbox/drop":
-                    DropWebSockets(SandboxSocketKinds.All);
-                    await WriteJsonAsync(context, 200, "{}");
-                    return;
-                default:
-                    await WriteJsonAsync(context, 404, "{\"code\":-1000,\"msg\":\"Unknown sandbox control path.\"}");
-                    return;
-            }
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException or InvalidOperationException or KeyNotFoundException)
-        {
-            await WriteJsonAsync(context, 400, "{\"code\":-1100,\"msg\":\"" + JsonEncodedText.Encode(ex.Message) + "\"}");
-        }
-    }
-
-    // [{"symbol":"XRPUSDT","price":"0.43","qty":"10","time":1700000000000,"id":1,"m":false}], time and id optional.
-    private List<TradeEvent> ParseControlTrades(string body)
-    {
-        using var document = JsonDocument.Parse(body);
-        var trades = new List<TradeEvent>();
-        foreach (var item in document.RootElement.EnumerateArray())
-        {
-            static decimal Dec(JsonElement e) => e.ValueKind == JsonValueKind.String
-                ? decimal.Parse(e.GetString()!, NumberStyles.Number, CultureInfo.InvariantCulture)
-                : e.GetDecimal();
-            var time = item.TryGetProperty("time", out var t) ? DateTimeOffset.FromUnixTimeMilliseconds(t.GetInt64()) : _options.TimeProvider.GetUtcNow();
-            var id = item.TryGetProperty("id", out var i) ? i.GetInt64() : Interlocked.Increment(ref _nextControlTradeId) - 1;
-            var buyerMaker = item.TryGetProperty("m", out var m) && m.GetBoolean();
-            trades.Add(new TradeEvent(item.GetProperty("symbol").GetString()!, id, Dec(item.GetProperty("price")), Dec(item.GetProperty("qty")), time, buyerMaker));
-        }
-
-        return trades;
-    }
-
-    private static async Task WriteJsonAsync(HttpContext context, int status, string json)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json;charset=UTF-8";
-        await context.Response.WriteAsync(json, context.RequestAborted);
-    }
+    private static string Ip(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1";
 }

@@ -6,6 +6,8 @@ namespace NaiveStrategy.Binance.Sandbox;
 /// <summary>Options of <see cref="BinanceSandboxServer"/>. Validated when the server starts.</summary>
 public sealed class SandboxOptions
 {
+    private const long MinQueuedBytes = 64 * 1024;
+
     /// <summary>TCP port on 127.0.0.1; 0 picks any free port.</summary>
     public int Port { get; set; }
 
@@ -38,6 +40,16 @@ public sealed class SandboxOptions
 
     /// <summary>A connection that does not answer a PING with a PONG within this time is closed (Binance: 1 min).</summary>
     public TimeSpan PongTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Most messages one WebSocket connection may have waiting to be sent (10,000 by default). A client that lets more
+    /// pile up is a slow consumer: its queue is dropped and it is disconnected with close status 1008, as Binance
+    /// disconnects clients that do not keep up. Raise it for clients that read slower than a fast replay publishes.
+    /// </summary>
+    public int MaxQueuedMessagesPerConnection { get; set; } = 10_000;
+
+    /// <summary>Most UTF-8 bytes one WebSocket connection may have waiting to be sent (16 MiB by default); see <see cref="MaxQueuedMessagesPerConnection"/>.</summary>
+    public long MaxQueuedBytesPerConnection { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>Request weight allowed per minute and IP before HTTP 429 (Binance: 6000).</summary>
     public int RequestWeightPerMinute { get; set; } = 6000;
@@ -110,6 +122,18 @@ public sealed class SandboxOptions
         if (RequestWeightPerMinute <= 0)
         {
             throw new ArgumentException($"SandboxOptions.RequestWeightPerMinute must be > 0, got {RequestWeightPerMinute.ToString(CultureInfo.InvariantCulture)}.", nameof(RequestWeightPerMinute));
+        }
+
+        if (MaxQueuedMessagesPerConnection <= 0)
+        {
+            throw new ArgumentException($"SandboxOptions.MaxQueuedMessagesPerConnection must be > 0, got {MaxQueuedMessagesPerConnection.ToString(CultureInfo.InvariantCulture)}.", nameof(MaxQueuedMessagesPerConnection));
+        }
+
+        if (MaxQueuedBytesPerConnection < MinQueuedBytes)
+        {
+            throw new ArgumentException(
+                $"SandboxOptions.MaxQueuedBytesPerConnection must be >= {MinQueuedBytes.ToString(CultureInfo.InvariantCulture)} (room for an exchangeInfo answer), got {MaxQueuedBytesPerConnection.ToString(CultureInfo.InvariantCulture)}.",
+                nameof(MaxQueuedBytesPerConnection));
         }
 
         if (double.IsNaN(ReplaySpeed) || ReplaySpeed < 0)

@@ -8,6 +8,9 @@ namespace NaiveStrategy.Binance.Sandbox;
 /// </summary>
 public sealed class SandboxFaultOptions
 {
+    // Longer makes no sense for a test server, and timers and delays cannot wait much longer (about 49 days).
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
+
     /// <summary>Delay added before every REST and WebSocket API response.</summary>
     public TimeSpan ResponseDelay { get; set; }
 
@@ -86,15 +89,15 @@ public sealed class SandboxFaultOptions
     /// <exception cref="ArgumentException">The message names the option and the value.</exception>
     public void Validate()
     {
-        Check(ResponseDelay >= TimeSpan.Zero, nameof(ResponseDelay), ResponseDelay);
+        Check(ResponseDelay >= TimeSpan.Zero && ResponseDelay <= MaxDuration, nameof(ResponseDelay), ResponseDelay);
         Check(ServerErrorAfterOrderCount >= 0, nameof(ServerErrorAfterOrderCount), ServerErrorAfterOrderCount);
         Check(ServerErrorStatus is >= 500 and <= 599, nameof(ServerErrorStatus), ServerErrorStatus);
         Check(RateLimitCount >= 0, nameof(RateLimitCount), RateLimitCount);
         Check(BanCount >= 0, nameof(BanCount), BanCount);
-        Check(RetryAfter >= TimeSpan.Zero, nameof(RetryAfter), RetryAfter);
+        Check(RetryAfter >= TimeSpan.Zero && RetryAfter <= MaxDuration, nameof(RetryAfter), RetryAfter);
         Check(TimestampErrorCount >= 0, nameof(TimestampErrorCount), TimestampErrorCount);
-        Check(DropWebSocketApiAfter is null || DropWebSocketApiAfter > TimeSpan.Zero, nameof(DropWebSocketApiAfter), DropWebSocketApiAfter);
-        Check(DropMarketStreamsAfter is null || DropMarketStreamsAfter > TimeSpan.Zero, nameof(DropMarketStreamsAfter), DropMarketStreamsAfter);
+        Check(DropWebSocketApiAfter is null || (DropWebSocketApiAfter > TimeSpan.Zero && DropWebSocketApiAfter <= MaxDuration), nameof(DropWebSocketApiAfter), DropWebSocketApiAfter);
+        Check(DropMarketStreamsAfter is null || (DropMarketStreamsAfter > TimeSpan.Zero && DropMarketStreamsAfter <= MaxDuration), nameof(DropMarketStreamsAfter), DropMarketStreamsAfter);
     }
 
     private static void Check(bool ok, string name, object? value)
@@ -125,12 +128,13 @@ public sealed class SandboxFaultOptions
                 : value.EndsWith('s') ? (value[..^1], 1000.0)
                 : value.EndsWith('m') ? (value[..^1], 60_000.0)
                 : (null, 0);
-            if (number is not null && double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+            if (number is not null && double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
+                && amount * scale <= MaxDuration.TotalMilliseconds)
             {
                 return TimeSpan.FromMilliseconds(amount * scale);
             }
         }
 
-        throw new FormatException($"Fault '{name}' needs a duration such as 250ms, 2s or 1m, got '{value}'.");
+        throw new FormatException($"Fault '{name}' needs a duration up to 1 day such as 250ms, 2s or 1m, got '{value}'.");
     }
 }

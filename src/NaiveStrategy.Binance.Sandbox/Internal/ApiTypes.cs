@@ -11,6 +11,15 @@ internal sealed record ApiError(int Status, int Code, string Message, TimeSpan? 
 
     public static ApiError InvalidSymbol() => new(400, -1121, "Invalid symbol.");
 
+    /// <summary>-1135 INVALID_JSON: the request (or a JSON-valued parameter) is not the JSON it must be.</summary>
+    public static ApiError InvalidJson(string detail) => new(400, -1135, "Invalid JSON Request: " + detail);
+
+    /// <summary>-1101: a parameter sent twice in the query string or twice in the body.</summary>
+    public static ApiError Duplicate(string name) => new(400, -1101, $"Duplicate values for a parameter detected: '{name}'.");
+
+    /// <summary>-1000 UNKNOWN, for a request the sandbox failed on (a sandbox bug, counted in the diagnostics).</summary>
+    public static ApiError Unknown() => new(500, -1000, "An unknown error occurred while processing the request.");
+
     public JsonObject ToJson() => new() { ["code"] = Code, ["msg"] = Message };
 }
 

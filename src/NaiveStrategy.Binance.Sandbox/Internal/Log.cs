@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "Replay finished: {Count} trade(s)")]
     public static partial void ReplayFinished(ILogger logger, int count);
+
+    [LoggerMessage(9, LogLevel.Warning, "{Kind} WebSocket connection is a slow consumer (send queue over {MaxMessages} messages or {MaxBytes} bytes): queue dropped, closing")]
+    public static partial void SlowConsumer(ILogger logger, SandboxSocketKinds kind, int maxMessages, long maxBytes);
+
+    [LoggerMessage(10, LogLevel.Error, "Unexpected error handling a {Face} request")]
+    public static partial void UnexpectedError(ILogger logger, string face, Exception exception);
 }

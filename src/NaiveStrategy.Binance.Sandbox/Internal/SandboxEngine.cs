@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,7 @@ namespace NaiveStrategy.Binance.Sandbox.Internal;
 internal sealed partial class SandboxEngine : IDisposable
 {
     private const string ClientOrderIdPattern = "^[\\.A-Z\\:/a-z0-9_-]{1,36}$";
+    private const string SymbolsPattern = "^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$";
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly OrderJournal _journal = new();
     private readonly SandboxOptions _options;
@@ -25,12 +27,13 @@ internal sealed partial class SandboxEngine : IDisposable
     private readonly IDisposable _updates;
     private long _nextSubscriptionId;
 
-    public SandboxEngine(SandboxOptions options, IReadOnlyList<SymbolFilters> symbols, SandboxFaults faults, ILogger logger)
+    public SandboxEngine(SandboxOptions options, IReadOnlyList<SymbolFilters> symbols, SandboxFaults faults, SandboxDiagnostics diagnostics, ILogger logger)
     {
         _options = options;
         _time = options.TimeProvider;
         _logger = logger;
         Faults = faults;
+        Diagnostics = diagnostics;
         Counters = new UsageCounters(_time);
         _secrets = options.ApiKeys.ToDictionary(k => k.ApiKey, k => k.SecretKey, StringComparer.Ordinal);
         var exchangeOptions = new InMemoryExchangeOptions
@@ -83,6 +86,8 @@ internal sealed partial class SandboxEngine : IDisposable
 
     public SandboxFaults Faults { get; }
 
+    public SandboxDiagnostics Diagnostics { get; }
+
     public UsageCounters Counters { get; }
 
     public IReadOnlyDictionary<string, SymbolFilters> Symbols { get; }
@@ -96,6 +101,13 @@ internal sealed partial class SandboxEngine : IDisposable
     public int WeightLimit => _options.RequestWeightPerMinute;
 
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Counts and logs an exception a request caused: a sandbox bug, answered -1000 by the face that caught it.</summary>
+    public void ReportUnexpected(string face, Exception exception)
+    {
+        Diagnostics.UnexpectedError();
+        Log.UnexpectedError(_logger, face, exception);
+    }
 
     /// <summary>Runs one request through Binance's checks, the operation, and the faults.</summary>
     public async Task<ApiResponse> ExecuteAsync(ApiEndpoint endpoint, ApiRequest request, CancellationToken cancellationToken)
@@ -232,17 +244,17 @@ internal sealed partial class SandboxEngine : IDisposable
         }
         else if (request.Get("symbols") is { } many)
         {
-            string[] names;
-            try
+            if (ParseSymbolList(many) is not { } names)
             {
-                names = JsonNode.Parse(many)?.AsArray().Select(n => n!.GetValue<string>()).ToArray() ?? [];
-            }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
-            {
-                return ApiError.Illegal("symbols", "^\\[(\"[A-Z0-9-_.]{1,20}\"(,\"[A-Z0-9-_.]{1,20}\"){0,}){0,1}\\]$");
+                return ApiError.Illegal("symbols", SymbolsPattern);
             }
 
-            if (names.FirstOrDefault(n => !Symbols.ContainsKey(n)) is not null)
+            if (names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+            {
+                return new ApiError(400, -1151, "Symbol is present multiple times in the list.");
+            }
+
+            if (names.Any(n => !Symbols.ContainsKey(n)))
             {
                 return ApiError.InvalidSymbol();
             }
@@ -315,6 +327,11 @@ internal sealed partial class SandboxEngine : IDisposable
         if (responseType is not ("ACK" or "RESULT" or "FULL"))
         {
             return new ApiError(400, -1177, "Invalid newOrderRespType.");
+        }
+
+        if (NotionalFailure(Symbols[symbol], price, quantity) is { } notionalError)
+        {
+            return notionalError;
         }
 
         await _gate.WaitAsync(cancellationToken);
@@ -486,8 +503,28 @@ internal sealed partial class SandboxEngine : IDisposable
             return ApiError.InvalidSymbol();
         }
 
-        long? orderId = request.Get("orderId") is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
-        var limit = request.Get("limit") is { } limitText && int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, 1000) : 500;
+        long? orderId = null;
+        if (request.Get("orderId") is { } text)
+        {
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return ApiError.Illegal("orderId", "^[0-9]{1,20}$");
+            }
+
+            orderId = id;
+        }
+
+        var limit = 500;
+        if (request.Get("limit") is { } limitText)
+        {
+            if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var l))
+            {
+                return ApiError.Illegal("limit", "^[0-9]{1,4}$");
+            }
+
+            limit = Math.Clamp(l, 1, 1000);
+        }
+
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -546,6 +583,57 @@ internal sealed partial class SandboxEngine : IDisposable
 
     private static decimal? ParseDecimal(ApiRequest request, string name) =>
         request.Get(name) is { } text && decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    // exchangeInfo's symbols: a JSON array of strings, e.g. ["BTCUSDT","BNBBTC"]; null when it is not one.
+    private static string[]? ParseSymbolList(string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var names = new List<string>();
+            foreach (var element in root.EnumerateArray())
+            {
+                if (element.ValueKind != JsonValueKind.String || element.GetString() is not { Length: > 0 } name)
+                {
+                    return null;
+                }
+
+                names.Add(name);
+            }
+
+            return names.ToArray();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    // The exchange multiplies price by quantity (filters, locked balance with the fee): a product beyond decimal's
+    // range is a notional filter failure, as no notional filter could pass it, not an OverflowException.
+    private ApiError? NotionalFailure(SymbolFilters filters, decimal price, decimal quantity)
+    {
+        try
+        {
+            if (filters.FindFilterFailure(price, quantity) is { } failure)
+            {
+                return new ApiError(400, -1013, "Filter failure: " + failure);
+            }
+
+            _ = price * quantity * (1 + Math.Abs(_options.FeeRate)) * 2;
+            return null;
+        }
+        catch (OverflowException)
+        {
+            return new ApiError(400, -1013, "Filter failure: " + filters.NotionalFilterName);
+        }
+    }
 
     private static string GeneratedClientOrderId() => "sandbox" + Guid.NewGuid().ToString("N")[..22];
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace NaiveStrategy.Binance.Sandbox.Internal;
@@ -8,7 +7,7 @@ namespace NaiveStrategy.Binance.Sandbox.Internal;
 /// One WebSocket API connection: <c>{"id","method","params"}</c> requests answered as
 /// <c>{"id","status","result"|"error","rateLimits"}</c>, plus this connection's user data subscriptions.
 /// </summary>
-internal sealed class WebSocketApiSession
+internal sealed class WebSocketApiSession : ISocketSession
 {
     private readonly SandboxEngine _engine;
     private readonly SocketConnection _connection;
@@ -36,74 +35,52 @@ internal sealed class WebSocketApiSession
         }
     }
 
-    public async ValueTask OnMessageAsync(string text, CancellationToken cancellationToken)
+    public async ValueTask OnTextAsync(string text, CancellationToken cancellationToken)
     {
-        JsonNode? id = null;
-        string? method;
-        Dictionary<string, string> parameters;
+        if (WebSocketApiRequest.Parse(text, out var id, out var error) is not { } request)
+        {
+            SendError(id, error!);
+            return;
+        }
+
+        if (!_ownMethods.TryGetValue(request.Method, out var endpoint) && !_engine.WebSocketMethods.TryGetValue(request.Method, out endpoint))
+        {
+            SendError(id, new ApiError(400, -1020, $"Unsupported operation: {request.Method}."));
+            return;
+        }
+
+        var parameters = request.Parameters;
+        var apiRequest = new ApiRequest(_ip, parameters.GetValueOrDefault("apiKey"), parameters, Signature.WebSocketPayloads(parameters));
+        ApiResponse response;
         try
         {
-            using var document = JsonDocument.Parse(text);
-            var root = document.RootElement;
-            if (root.TryGetProperty("id", out var idElement))
-            {
-                id = JsonNode.Parse(idElement.GetRawText());
-            }
-
-            method = root.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-            parameters = root.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Object ? ToStrings(p) : [];
+            response = await _engine.ExecuteAsync(endpoint, apiRequest, cancellationToken);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Send(null, new ApiResponse(new ApiError(400, -1100, "Malformed request: invalid JSON."), 0, null, null));
-            return;
+            _engine.ReportUnexpected("WebSocket API", ex);
+            response = new ApiResponse(ApiError.Unknown(), 0, null, null);
         }
 
-        if (method is null)
-        {
-            Send(id, new ApiResponse(ApiError.Mandatory("method"), 0, null, null));
-            return;
-        }
-
-        if (!_ownMethods.TryGetValue(method, out var endpoint) && !_engine.WebSocketMethods.TryGetValue(method, out endpoint))
-        {
-            Send(id, new ApiResponse(new ApiError(400, -1020, $"Unsupported operation: {method}."), 0, null, null));
-            return;
-        }
-
-        var request = new ApiRequest(_ip, parameters.GetValueOrDefault("apiKey"), parameters, Signature.WebSocketPayloads(parameters));
-        Send(id, await _engine.ExecuteAsync(endpoint, request, cancellationToken));
+        Send(id, response);
     }
 
-    private static Dictionary<string, string> ToStrings(JsonElement parameters)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var property in parameters.EnumerateObject())
-        {
-            result[property.Name] = property.Value.ValueKind switch
-            {
-                JsonValueKind.String => property.Value.GetString()!,
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => property.Value.GetRawText(),
-            };
-        }
+    public void OnBinary() => SendError(null, ApiError.InvalidJson("requests are JSON in text frames; got a binary frame."));
 
-        return result;
-    }
-
-    private JsonNode Unsubscribe(ApiRequest request)
+    // Binance: without subscriptionId every subscription of the session ends; a malformed one is an error, not "all".
+    private ApiResult Unsubscribe(ApiRequest request)
     {
-        if (request.Get("subscriptionId") is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var one))
-        {
-            if (_engine.SubscriptionsOf(_connection).Contains(one))
-            {
-                _engine.Unsubscribe(one);
-            }
-        }
-        else
+        if (request.Get("subscriptionId") is not { } text)
         {
             Close();
+        }
+        else if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var one))
+        {
+            return ApiError.Illegal("subscriptionId", "^[0-9]{1,19}$");
+        }
+        else if (_engine.SubscriptionsOf(_connection).Contains(one))
+        {
+            _engine.Unsubscribe(one);
         }
 
         return new JsonObject();
@@ -111,6 +88,8 @@ internal sealed class WebSocketApiSession
 
     private JsonArray Subscriptions() =>
         new(_engine.SubscriptionsOf(_connection).Select(id => (JsonNode)new JsonObject { ["subscriptionId"] = id }).ToArray());
+
+    private void SendError(JsonNode? id, ApiError error) => Send(id, new ApiResponse(error, 0, null, null));
 
     private void Send(JsonNode? id, ApiResponse response)
     {
