@@ -114,6 +114,20 @@ public sealed class StrategyObservableTests
     }
 
     [Fact]
+    public void MergeSerialized_ObserverThrewWithItemsQueued_QueuedItemsGoFirst()
+    {
+        var source = new BareSource<int>();
+        var seen = new List<int>();
+        using var _ = StrategyObservable.MergeSerialized(source).Subscribe(new QueueingThenThrowing(source, seen));
+
+        var first = () => source.Observer!.OnNext(1); // queues 2 while it is handled, then throws
+        first.Should().Throw<InvalidOperationException>();
+        source.Observer!.OnNext(3);
+
+        seen.Should().Equal(1, 2, 3);
+    }
+
+    [Fact]
     public void MergeSerialized_AllSourcesComplete_CompletesOnce()
     {
         var completed = 0;
@@ -168,6 +182,27 @@ public sealed class StrategyObservableTests
         {
             Observer = observer;
             return System.Reactive.Disposables.Disposable.Empty;
+        }
+    }
+
+    private sealed class QueueingThenThrowing(BareSource<int> source, List<int> seen) : IObserver<int>
+    {
+        public void OnNext(int value)
+        {
+            seen.Add(value);
+            if (value == 1)
+            {
+                source.Observer!.OnNext(2);
+                throw new InvalidOperationException("observer bug");
+            }
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void OnCompleted()
+        {
         }
     }
 

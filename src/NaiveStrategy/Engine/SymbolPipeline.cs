@@ -74,7 +74,7 @@ internal sealed class SymbolPipeline : IDisposable
 
     // The pure step: the Leader's decision for one input, or null when nothing changed. An input that
     // makes a reducer throw is logged and dropped; the flow goes on.
-    private Step? Decide(SymbolInput input)
+    private Step? Decide(in SymbolInput input)
     {
         var state = _state;
         try
@@ -82,6 +82,11 @@ internal sealed class SymbolPipeline : IDisposable
             if (input.Kind == SymbolInputKind.Trade)
             {
                 // The hot path: most trades change nothing and allocate nothing.
+                if (_leader.IsQuiet(state, input.Trade))
+                {
+                    return null;
+                }
+
                 var quiet = _leader.OnTrade(state, input.Trade);
                 return ReferenceEquals(quiet.State, state) && quiet.Commands.Count == 0 && quiet.Events.Count == 0 ? null : new Step(input, quiet);
             }

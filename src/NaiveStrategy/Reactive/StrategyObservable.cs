@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Reactive.Disposables;
+using System.Runtime.ExceptionServices;
 
 namespace NaiveStrategy.Reactive;
 
@@ -39,109 +41,109 @@ public static partial class StrategyObservable
             return subscriptions;
         }
 
-        // The gate only guards the queue and the "someone is delivering" flag; it is never held while
-        // the observer runs. A delivery that held it would deadlock with any lock taken upstream (Rx's
-        // Merge and SelectMany forward under their own gates): thread A delivering and calling the
-        // exchange, which forwards under gate G, while thread B holds G and waits for this one.
+        // No lock at all: a count of items to deliver (_pending) decides who delivers. The thread that moves
+        // it from 0 to 1 delivers, then takes what others queued meanwhile, one count per item, until the
+        // count is back to 0; everyone else queues and returns. Nobody ever waits for another item's
+        // processing, so no lock taken upstream (Rx's Merge and SelectMany forward under their own gates)
+        // can deadlock with a delivery. An item is queued before it is counted, so a counted item is
+        // always in the queue when the deliverer looks for it.
         private sealed class Sink(IObserver<T> downstream, int active) : IObserver<T>
         {
-            private readonly Lock _gate = new();
-            private readonly Queue<Notification> _queue = new();
+            private readonly ConcurrentQueue<Notification> _queue = new();
+            private int _pending;
             private int _active = active;
-            private bool _draining;
-            private bool _done;
+            private volatile bool _done;
 
             // The hot path: an item that finds nobody delivering goes straight through, uncopied.
             public void OnNext(T value)
             {
-                lock (_gate)
+                if (_done)
                 {
-                    if (_done)
-                    {
-                        return;
-                    }
-
-                    if (_draining)
-                    {
-                        _queue.Enqueue(new Notification(NotificationKind.Next, value, null));
-                        return;
-                    }
-
-                    _draining = true;
+                    return;
                 }
 
-                Run(new Notification(NotificationKind.Next, value, null));
+                if (Interlocked.CompareExchange(ref _pending, 1, 0) != 0)
+                {
+                    Enqueue(new Notification(NotificationKind.Next, value, null));
+                    return;
+                }
+
+                ExceptionDispatchInfo? thrown = null;
+                try
+                {
+                    downstream.OnNext(value);
+                }
+                catch (Exception ex)
+                {
+                    thrown = ExceptionDispatchInfo.Capture(ex);
+                }
+
+                if (Interlocked.Decrement(ref _pending) != 0)
+                {
+                    Drain(ref thrown);
+                }
+
+                thrown?.Throw();
             }
 
-            public void OnError(Exception error) => Deliver(new Notification(NotificationKind.Error, default, error));
+            public void OnError(Exception error) => Enqueue(new Notification(NotificationKind.Error, default, error));
 
             public void OnCompleted()
             {
                 if (Interlocked.Decrement(ref _active) == 0)
                 {
-                    Deliver(new Notification(NotificationKind.Completed, default, null));
+                    Enqueue(new Notification(NotificationKind.Completed, default, null));
                 }
             }
 
-            private void Deliver(in Notification notification)
+            private void Enqueue(in Notification notification)
             {
-                lock (_gate)
+                if (_done)
                 {
-                    if (_done)
-                    {
-                        return;
-                    }
-
-                    if (_draining)
-                    {
-                        _queue.Enqueue(notification);
-                        return;
-                    }
-
-                    _draining = true;
+                    return;
                 }
 
-                Run(notification);
+                _queue.Enqueue(notification);
+                if (Interlocked.Increment(ref _pending) == 1)
+                {
+                    ExceptionDispatchInfo? thrown = null;
+                    Drain(ref thrown);
+                    thrown?.Throw();
+                }
             }
 
-            // The delivering thread: the first item, then whatever arrived meanwhile, in order, until the
-            // queue is empty. If the observer throws, the flag is released so the next item delivers again.
-            private void Run(Notification notification)
+            // The delivering thread: every counted item, in order. An observer that throws does not stop
+            // the delivery (nothing would deliver the rest); the first exception goes to the caller after.
+            private void Drain(ref ExceptionDispatchInfo? thrown)
             {
-                var delivering = true;
-                try
+                while (true)
                 {
-                    while (true)
+                    if (!_queue.TryDequeue(out var next))
                     {
-                        if (!Forward(notification))
+                        return; // only after the end: the queue was cleared
+                    }
+
+                    try
+                    {
+                        if (!Forward(next))
                         {
-                            delivering = false;
                             return;
                         }
-
-                        lock (_gate)
-                        {
-                            if (!_queue.TryDequeue(out notification))
-                            {
-                                _draining = false;
-                                delivering = false;
-                                return;
-                            }
-                        }
                     }
-                }
-                finally
-                {
-                    if (delivering)
+                    catch (Exception ex)
                     {
-                        lock (_gate)
-                        {
-                            _draining = false;
-                        }
+                        thrown ??= ExceptionDispatchInfo.Capture(ex);
+                    }
+
+                    if (Interlocked.Decrement(ref _pending) == 0)
+                    {
+                        return;
                     }
                 }
             }
 
+            // After an error or the completion nothing is delivered: _done stops new items and _pending
+            // stays above 0, so no thread starts a delivery again.
             private bool Forward(in Notification notification)
             {
                 switch (notification.Kind)
@@ -150,23 +152,15 @@ public static partial class StrategyObservable
                         downstream.OnNext(notification.Value!);
                         return true;
                     case NotificationKind.Error:
-                        Finish();
+                        _done = true;
+                        _queue.Clear();
                         downstream.OnError(notification.Error!);
                         return false;
                     default:
-                        Finish();
+                        _done = true;
+                        _queue.Clear();
                         downstream.OnCompleted();
                         return false;
-                }
-            }
-
-            // Nothing is delivered after an error or the completion; _draining stays set so nothing starts.
-            private void Finish()
-            {
-                lock (_gate)
-                {
-                    _done = true;
-                    _queue.Clear();
                 }
             }
         }

@@ -94,11 +94,19 @@ public sealed class Leader
         return LeaderDecision.Happened(next, new SymbolRestored(restored.Length, status));
     }
 
+    /// <summary>
+    /// True when <paramref name="trade"/> can change nothing: the symbol is off, or the price is at or above
+    /// every trader's next trigger (<see cref="LeaderState.QuietFrom"/>). <see cref="OnTrade"/> would return
+    /// the state unchanged; callers on a hot path may skip the call.
+    /// </summary>
+    public bool IsQuiet(LeaderState state, in TradeEvent trade) =>
+        state.Status == SymbolStatus.Off || (_traderReducer is null && trade.Price >= state.QuietFrom);
+
     /// <summary>A market trade, given to every trader. Allocates nothing when no trader reacts.</summary>
     public LeaderDecision OnTrade(LeaderState state, in TradeEvent trade)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state.Status == SymbolStatus.Off || (_traderReducer is null && trade.Price >= state.QuietFrom))
+        if (IsQuiet(state, trade))
         {
             return LeaderDecision.Unchanged(state);
         }
