@@ -92,22 +92,10 @@ internal sealed class MarketStreamSession(SandboxEngine engine, SocketConnection
                 return ValueTask.CompletedTask;
             }
 
-            if (root.TryGetProperty("id", out var idElement))
+            if (!RequestId.TryRead(root, out id))
             {
-                switch (idElement.ValueKind)
-                {
-                    case JsonValueKind.String:
-                        id = JsonValue.Create(idElement.GetString());
-                        break;
-                    case JsonValueKind.Number when idElement.TryGetInt64(out var number):
-                        id = JsonValue.Create(number);
-                        break;
-                    case JsonValueKind.Null:
-                        break;
-                    default:
-                        ReplyError(null, 2, "Invalid request: request ID must be an integer, a string or null");
-                        return ValueTask.CompletedTask;
-                }
+                ReplyError(null, 2, "Invalid request: request ID must be an integer, a string or null");
+                return ValueTask.CompletedTask;
             }
 
             var method = root.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;

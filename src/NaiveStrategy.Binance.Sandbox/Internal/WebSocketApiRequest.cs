@@ -25,22 +25,10 @@ internal sealed record WebSocketApiRequest(JsonNode? Id, string Method, IReadOnl
                 return null;
             }
 
-            if (root.TryGetProperty("id", out var idElement))
+            if (!RequestId.TryRead(root, out id))
             {
-                switch (idElement.ValueKind)
-                {
-                    case JsonValueKind.String:
-                        id = JsonValue.Create(idElement.GetString());
-                        break;
-                    case JsonValueKind.Number when idElement.TryGetInt64(out var number):
-                        id = JsonValue.Create(number);
-                        break;
-                    case JsonValueKind.Null:
-                        break;
-                    default:
-                        error = new ApiError(400, -1135, "Invalid 'id' in JSON request; expected an integer, a string or null.");
-                        return null;
-                }
+                error = new ApiError(400, -1135, "Invalid 'id' in JSON request; expected an integer, a string or null.");
+                return null;
             }
 
             if (!root.TryGetProperty("method", out var methodElement) || methodElement.ValueKind == JsonValueKind.Null
