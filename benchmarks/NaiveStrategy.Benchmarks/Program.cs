@@ -17,5 +17,13 @@ if (args is ["peak", var size])
     return 0;
 }
 
+// "latency [N]": tick-to-order latency over N orders (100,000 by default).
+if (args is ["latency", ..])
+{
+    var orders = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
+    Console.WriteLine(await TickToOrder.InProcessAsync(orders));
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ReplayBenchmarks).Assembly).Run(args);
 return 0;

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using HdrHistogram;
+using Microsoft.Extensions.Options;
+using NaiveStrategy.Mock;
+
+namespace NaiveStrategy.Benchmarks;
+
+/// <summary>
+/// Tick-to-order latency in process: the time from a market trade handed to the engine's market data
+/// (the in-memory exchange publishing it) to the order request reaching <see cref="IExchange.PlaceLimitOrderAsync"/>,
+/// for every trade that makes a trader place an order. The market alternates 1.0000 and 0.9800; with
+/// buy_down 1 % and profit 0.1 % (fees 0.1 % a side) the BUY rests at 0.9900 and fills at 0.9800, where
+/// the trader places its SELL at about 0.9930, which fills at 1.0000, where the Leader's replacement
+/// places its BUY at 0.9900 again: every trade places one order. (With buy_down below profit plus fees,
+/// each cycle's SELL would sit above the price that started it, and a fixed market would stall.)
+/// </summary>
+internal static class TickToOrder
+{
+    private const int WarmUpOrders = 20_000;
+
+    public static async Task<string> InProcessAsync(int orders)
+    {
+        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var filters = new SymbolFilters { Symbol = "XRPUSDT", BaseAsset = "XRP", QuoteAsset = "USDT", TickSize = 0.0001m, StepSize = 1m, MinNotional = 5m };
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { filters }, Balances = { ["USDT"] = 1_000_000_000m }, StartTime = start });
+        var timed = new TimedExchange(exchange);
+        var options = new NaiveStrategyOptions();
+        options.AddSymbol("XRPUSDT", s => s with { Chunks = 1, Budget = 100m, BuyDownInterval = 0.01m, ProfitInterval = 0.001m, RebuyInterval = 0.5m });
+        await using var engine = new NaiveStrategyEngine(timed, exchange, Options.Create(options), new TraderIdGenerator("lat"), exchange.Clock);
+        await engine.StartAsync();
+
+        var histogram = new LongHistogram(Stopwatch.Frequency, 3); // up to one second, 3 significant digits
+        long id = 0;
+        var recorded = 0;
+        while (recorded < orders)
+        {
+            if (id > 10L * (orders + WarmUpOrders))
+            {
+                throw new InvalidOperationException($"Only {timed.Placements} orders after {id} trades: the market no longer makes the trader place orders.");
+            }
+
+            var price = (id & 1) == 0 ? 1.0000m : 0.9800m;
+            var trade = new TradeEvent("XRPUSDT", ++id, price, 1_000m, start.AddMilliseconds(id));
+            var before = timed.Placements;
+            timed.Arm();
+            var sent = Stopwatch.GetTimestamp();
+            exchange.PublishTrade(trade);
+            if (timed.Placements == before)
+            {
+                continue;
+            }
+
+            if (timed.Placements - before > 1 || timed.Placements <= WarmUpOrders)
+            {
+                continue; // warm-up (tiered JIT), or a trade that placed two orders: only single hand-offs count
+            }
+
+            histogram.RecordValue(timed.FirstPlacementAt - sent);
+            recorded++;
+        }
+
+        return Line("in process", histogram, recorded);
+    }
+
+    private static string Line(string path, HistogramBase histogram, int orders)
+    {
+        static string Us(long ticks) => (ticks * 1_000_000.0 / Stopwatch.Frequency).ToString("F1", CultureInfo.InvariantCulture);
+        return $"tick-to-order {path}: p50 {Us(histogram.GetValueAtPercentile(50))} µs, p99 {Us(histogram.GetValueAtPercentile(99))} µs, max {Us(histogram.GetMaxValue())} µs over {orders.ToString(CultureInfo.InvariantCulture)} orders";
+    }
+
+    // Stamps the moment an order request reaches the exchange interface; everything else passes through.
+    private sealed class TimedExchange(IExchange inner) : IExchange
+    {
+        private bool _armed;
+
+        public int Placements { get; private set; }
+
+        /// <summary>When the first order request after <see cref="Arm"/> arrived.</summary>
+        public long FirstPlacementAt { get; private set; }
+
+        public void Arm() => _armed = true;
+
+        public IObservable<OrderUpdate> OrderUpdates => inner.OrderUpdates;
+
+        public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
+        {
+            if (_armed)
+            {
+                FirstPlacementAt = Stopwatch.GetTimestamp();
+                _armed = false;
+            }
+
+            Placements++;
+            return inner.PlaceLimitOrderAsync(request, cancellationToken);
+        }
+
+        public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetSymbolFiltersAsync(symbol, cancellationToken);
+
+        public ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
+
+        public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
+
+        public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default) => inner.GetOrderFillsAsync(symbol, orderId, cancellationToken);
+
+        public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
+
+        public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
+    }
+}
