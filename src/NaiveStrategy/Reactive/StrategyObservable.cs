@@ -11,12 +11,13 @@ public static partial class StrategyObservable
     /// Merges <paramref name="sources"/> and delivers their items strictly one at a time. An item that
     /// arrives while another is being delivered — from another thread, or re-entrantly from the observer
     /// itself (a synchronous exchange that fills an order while the observer places it) — is queued and
-    /// delivered right after, by the thread already delivering: no thread hop, no caller ever waits for
-    /// another item's processing (no lock is held while the observer runs), nothing processed inside
-    /// another item's processing. Queuing a value-type item
+    /// delivered right after, by the thread already delivering: no thread hop, no lock, no caller ever
+    /// waiting for another item's processing, nothing processed inside another item's processing. An item
+    /// that finds nobody delivering costs one compare-and-swap and one decrement; queuing a value-type item
     /// allocates nothing once the queue has grown. Like Rx's <c>Synchronize</c> on a
     /// <c>CurrentThreadScheduler</c>, for several sources and any thread. Completes when every source
-    /// has completed; the first error ends the sequence.
+    /// has completed; the first error ends the sequence. An observer that throws does not stop delivery:
+    /// queued items are still delivered, then the exception reaches the caller.
     /// </summary>
     /// <typeparam name="T">The item type.</typeparam>
     /// <param name="sources">The sources.</param>
