@@ -51,7 +51,8 @@ public static class SampleApp
           --rebuy D            rebuy_interval (default 0.001)
           --fee D              exchange fee rate (default 0.001)
         output (backtest):
-          --orders-out PATH    write every order as CSV
+          --orders-out PATH    write every order as CSV, refused placements included (status REJECTED, the
+                               exchange's code in the error column)
           --json PATH          write the report as JSON
           --plot PATH          draw the equity curve and price as PNG
           --log-level LEVEL    Trace, Debug, Information (default), Warning, Error, None

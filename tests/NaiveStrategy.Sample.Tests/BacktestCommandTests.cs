@@ -25,7 +25,7 @@ public sealed class BacktestCommandTests : IDisposable
         code.Should().Be(0);
         output.Should().MatchRegex(@"max concurrent traders\s+\|\s+5 \|");
         var rows = File.ReadAllLines(orders);
-        rows[0].Should().Be("order_id,client_order_id,trader_id,side,price,quantity,executed_quantity,status");
+        rows[0].Should().Be("order_id,client_order_id,trader_id,side,price,quantity,executed_quantity,status,commission,commission_asset,time,error");
         var traders = rows.Skip(1).Select(r => r.Split(',')[2]).Distinct().ToList();
         traders.Count.Should().BeGreaterThan(5, "finished traders are replaced by fresh ones");
         traders.Should().OnlyHaveUniqueItems();
@@ -46,6 +46,50 @@ public sealed class BacktestCommandTests : IDisposable
             f[7].Should().BeOneOf("NEW", "FILLED", "PARTIALLY_FILLED", "CANCELED", "REJECTED", "EXPIRED");
             f[1].Should().StartWith(f[2] + "-");
         }
+    }
+
+    [Fact]
+    public async Task Backtest_OrdersOut_CommissionTimeAndErrorColumnsInvariant()
+    {
+        var orders = Path.Combine(_dir, "orders.csv");
+        (await Run("backtest", "--log-level", "None", "--orders-out", orders)).Code.Should().Be(0);
+
+        var rows = File.ReadAllLines(orders).Skip(1).Select(r => r.Split(',')).ToList();
+        rows.Should().NotBeEmpty().And.OnlyContain(f => f.Length == 12);
+        foreach (var f in rows)
+        {
+            f[8].Should().MatchRegex(@"^\d+(\.\d+)?$", "commission is a plain invariant decimal");
+            f[10].Should().MatchRegex(@"^2024-01-01T\d{2}:\d{2}:\d{2}\.\d{7}Z$");
+            if (f[7] == "REJECTED")
+            {
+                (f[0], f[6], f[8], f[9]).Should().Be(("", "0", "0", ""), "a refused placement has no exchange id and nothing executed");
+                f[11].Should().MatchRegex(@"^-\d+$", "the exchange's error code");
+            }
+            else
+            {
+                f[0].Should().MatchRegex(@"^\d+$");
+                f[11].Should().BeEmpty();
+                f[9].Should().Be(f[6] == "0" ? "" : f[3] == "BUY" ? "XRP" : "USDT", "the fee is taken in the asset received");
+            }
+        }
+
+        var times = rows.Select(f => DateTimeOffset.Parse(f[10], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        times.Should().OnlyContain(t => t.Offset == TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void OrdersCsvRow_RefusedPlacement_StatusRejectedAndTheExchangesCode()
+    {
+        var filters = new SymbolFilters { Symbol = "XRPUSDT", BaseAsset = "XRP", QuoteAsset = "USDT", TickSize = 0.0001m, StepSize = 0.1m };
+        var refused = new NaiveStrategy.Backtesting.JournalEntry(
+            new OrderUpdate("XRPUSDT", "bt-3-b", 0, OrderSide.Buy, 0.499m, 50.1m, 0m, OrderStatus.Rejected, 0m, null, new DateTimeOffset(2024, 1, 1, 0, 0, 5, 250, TimeSpan.Zero)),
+            "bt-3") { Error = new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action.") };
+        var filled = new NaiveStrategy.Backtesting.JournalEntry(
+            new OrderUpdate("XRPUSDT", "bt-1-s", 7, OrderSide.Sell, 0.5012m, 50m, 50m, OrderStatus.Filled, 0.02506m, "USDT", new DateTimeOffset(2024, 1, 1, 0, 1, 2, TimeSpan.Zero)),
+            "bt-1");
+
+        OrdersCsv.Row(refused, filters).Should().Be(",bt-3-b,bt-3,BUY,0.4990,50.1,0.0,REJECTED,0,,2024-01-01T00:00:05.2500000Z,-2010");
+        OrdersCsv.Row(filled, filters).Should().Be("7,bt-1-s,bt-1,SELL,0.5012,50.0,50.0,FILLED,0.02506,USDT,2024-01-01T00:01:02.0000000Z,");
     }
 
     [Fact]
