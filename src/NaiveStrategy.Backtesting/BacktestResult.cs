@@ -18,6 +18,16 @@ public sealed record JournalEntry(OrderUpdate Order, string TraderId)
     public ExchangeError? Error { get; init; }
 }
 
+/// <summary>How the exchange filled orders during a backtest; the same strategy can be measured under both.</summary>
+public enum FillModel
+{
+    /// <summary>A crossing order fills fully at the first market trade that crosses it (the book's mock).</summary>
+    Full,
+
+    /// <summary>Each market trade fills crossing orders only up to its own quantity, best price first.</summary>
+    Partial,
+}
+
 /// <summary>A point of a symbol's equity curve.</summary>
 /// <param name="Time">Market time.</param>
 /// <param name="Price">Last market price.</param>
@@ -114,8 +124,11 @@ public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOn
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
+
+    /// <summary>How the exchange filled orders during the run.</summary>
+    public FillModel FillModel { get; init; }
 
     /// <summary>Market trades replayed, all symbols.</summary>
     public long TradesReplayed => Symbols.Sum(s => s.TradesReplayed);
@@ -123,6 +136,6 @@ public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOn
     /// <summary>Trader crashes, all symbols: a run with crashes is not a result to trust.</summary>
     public int TradersCrashed => Symbols.Sum(s => s.TradersCrashed);
 
-    /// <summary>The per-symbol figures as indented JSON (no timing, so it is reproducible).</summary>
-    public string ToJson() => JsonSerializer.Serialize(new { symbols = Symbols }, Json);
+    /// <summary>The fill model (<c>"full"</c> or <c>"partial"</c>) and the per-symbol figures as indented JSON (no timing, so it is reproducible).</summary>
+    public string ToJson() => JsonSerializer.Serialize(new { fillModel = FillModel, symbols = Symbols }, Json);
 }

@@ -114,7 +114,7 @@ public sealed class BacktestSession : IDisposable
             }
         }
 
-        return new BacktestResult(reports, journal, curves);
+        return new BacktestResult(reports, journal, curves) { FillModel = _exchange.PartialFills ? FillModel.Partial : FillModel.Full };
     }
 
     // The exchange's orders at their final state and the placements it refused, in placement order.

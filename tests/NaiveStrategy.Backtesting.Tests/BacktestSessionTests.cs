@@ -78,6 +78,18 @@ public sealed class BacktestSessionTests
         a.ToJson().Should().Contain("\"maxDrawdown\"").And.Contain("\"buyAndHoldReturn\"");
     }
 
+    [Theory]
+    [InlineData(false, FillModel.Full, "full")]
+    [InlineData(true, FillModel.Partial, "partial")]
+    public async Task Complete_FillModel_NamedInResultAndJson(bool partial, FillModel model, string json)
+    {
+        var result = await Run(Wave(), partial);
+
+        result.FillModel.Should().Be(model);
+        System.Text.Json.JsonDocument.Parse(result.ToJson()).RootElement.EnumerateObject().Select(p => p.Name).Should().Equal("fillModel", "symbols");
+        result.ToJson().Should().Contain($"\"fillModel\": \"{json}\"");
+    }
+
     [Fact]
     public async Task CompleteAsync_FallingMarket_DrawdownAndBuyAndHoldReported()
     {
