@@ -93,6 +93,84 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Backtest_BundledDayWithAndWithoutPartialFills_ReportAndJsonNameEachModel()
+    {
+        var (fullJson, partialJson) = (Path.Combine(_dir, "full.json"), Path.Combine(_dir, "partial.json"));
+
+        var full = await Run("backtest", "--log-level", "None", "--json", fullJson);
+        var partial = await Run("backtest", "--log-level", "None", "--json", partialJson, "--partial-fills");
+
+        (full.Code, partial.Code).Should().Be((0, 0));
+        full.Out.Should().MatchRegex(@"(?m)^fill model: full\r?$").And.NotContain("partial");
+        partial.Out.Should().MatchRegex(@"(?m)^fill model: partial \(capped by each trade's quantity\)\r?$");
+        File.ReadAllText(fullJson).Should().Contain("\"fillModel\": \"full\"");
+        File.ReadAllText(partialJson).Should().Contain("\"fillModel\": \"partial\"");
+    }
+
+    [Fact]
+    public async Task Backtest_PartialFills_TradeQuantityCapsTheFill()
+    {
+        // One XRP per trade: the full model fills the whole BUY at the first cross and sells it on the rise;
+        // the partial model fills one XRP and keeps waiting for the rest, so no SELL is placed.
+        var trades = Trades("1,0.5000,1,0.5,1704067200000,True,True\n2,0.4900,1,0.49,1704067201000,True,True\n3,0.6000,1,0.6,1704067202000,False,True\n");
+        var (fullCsv, partialCsv) = (Path.Combine(_dir, "full.csv"), Path.Combine(_dir, "partial.csv"));
+
+        (await Run("backtest", "--log-level", "None", "--trades", trades, "--orders-out", fullCsv)).Code.Should().Be(0);
+        (await Run("backtest", "--log-level", "None", "--trades", trades, "--orders-out", partialCsv, "--partial-fills")).Code.Should().Be(0);
+
+        // The first trader's orders (a rebuy starts others on the way down).
+        var fullRows = File.ReadAllLines(fullCsv).Skip(1).Select(r => r.Split(',')).ToList();
+        fullRows = fullRows.Where(f => f[2] == fullRows[0][2]).ToList();
+        fullRows.Select(f => (f[3], f[7])).Should().Equal(("BUY", "FILLED"), ("SELL", "FILLED"));
+        var partialRows = File.ReadAllLines(partialCsv).Skip(1).Select(r => r.Split(',')).ToList();
+        partialRows = partialRows.Where(f => f[2] == partialRows[0][2]).ToList();
+        partialRows.Select(f => (f[3], f[6], f[7])).Should().Equal(("BUY", "1", "PARTIALLY_FILLED"));
+        partialRows[0][5].Should().Be(fullRows[0][5], "the same order, filled less");
+    }
+
+    [Fact]
+    public async Task Sweep_PartialFills_ReportNamesTheModel()
+    {
+        var full = await Run("sweep", "--chunks", "1,5");
+        var partial = await Run("sweep", "--chunks", "1,5", "--partial-fills");
+
+        full.Out.Should().MatchRegex(@"(?m)^fill model: full\r?$");
+        partial.Out.Should().MatchRegex(@"(?m)^fill model: partial \(capped by each trade's quantity\)\r?$");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Sandbox_PartialFillsFlag_SetsTheSandboxFillModel(bool flag)
+    {
+        string[] args = flag ? ["--port", "0", "--partial-fills", "--api-key", "k", "--secret-key", "s"] : ["--port", "0", "--api-key", "k", "--secret-key", "s"];
+
+        var (options, _) = LiveCommands.SandboxOptionsOf(args);
+
+        options.PartialFills.Should().Be(flag);
+        options.Port.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Paper_PartialFillsFlag_Accepted()
+    {
+        // Without --symbol, paper stops before any network call: the flag got past the option check.
+        var (code, _, error) = await Run("paper", "--partial-fills");
+
+        code.Should().Be(2);
+        error.Should().StartWith("error: --symbol is required").And.NotContain("unknown option");
+    }
+
+    [Fact]
+    public async Task Help_NamesPartialFills()
+    {
+        var (code, output, _) = await Run("--help");
+
+        code.Should().Be(0);
+        output.Should().Contain("--partial-fills");
+    }
+
+    [Fact]
     public async Task Backtest_SameInputs_SameOrdersAndSummary()
     {
         var a = Path.Combine(_dir, "a.csv");
