@@ -21,13 +21,23 @@ internal static class LiveCommands
     /// <summary>A Binance-compatible server on 127.0.0.1; prints its REST, WebSocket API and streams URLs, one per line.</summary>
     public static async Task<int> SandboxAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, ["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "faults", "log-level"], []);
+        var (options, cl) = SandboxOptionsOf(args);
+        using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(SampleApp.ParseLevel(cl.String("log-level") ?? "Warning")).AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        await SandboxHost.RunAsync(options, output, logs, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>The sandbox command's options (nothing started, no file read yet): what <c>sandbox</c> would serve.</summary>
+    internal static (SandboxOptions Options, CommandLine CommandLine) SandboxOptionsOf(string[] args)
+    {
+        var cl = new CommandLine(args, ["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "faults", "log-level"], [SampleApp.PartialFillsFlag]);
         var options = new SandboxOptions
         {
             Port = (int)cl.Decimal("port", 0),
             ExchangeInfoPath = cl.String("exchange-info"),
             ReplaySpeed = (double)cl.Decimal("speed", 1m),
             Faults = SandboxFaultOptions.Parse(cl.String("faults")),
+            PartialFills = cl.Has(SampleApp.PartialFillsFlag),
         };
         options.ApiKeys.Add(SandboxApiKey.FromCommandLineOrEnvironment(cl.String("api-key"), cl.String("secret-key"), new SandboxApiKey("sandbox-api-key", "sandbox-secret-key")));
         if (cl.Strings("trades") is { Count: > 0 } paths)
@@ -35,15 +45,13 @@ internal static class LiveCommands
             options.ReplayTrades = TradeFileReader.Open(paths);
         }
 
-        using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(SampleApp.ParseLevel(cl.String("log-level") ?? "Warning")).AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        await SandboxHost.RunAsync(options, output, logs, cancellationToken);
-        return 0;
+        return (options, cl);
     }
 
     /// <summary>Real Binance market data, fills simulated locally by the in-memory exchange: no keys needed.</summary>
     public static async Task<int> PaperAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, [.. StrategyOptions, "stream-url", "exchange-info", "log-level"], ["production"]);
+        var cl = new CommandLine(args, [.. StrategyOptions, "stream-url", "exchange-info", "log-level"], ["production", SampleApp.PartialFillsFlag]);
         var settings = Settings(cl);
         var filters = cl.String("exchange-info") is { } info
             ? BinanceExchangeInfo.Load(info).GetValueOrDefault(settings.Symbol) ?? throw new UsageException($"{settings.Symbol} is not in {info}.")
@@ -62,9 +70,11 @@ internal static class LiveCommands
                 o.Symbols.Add(filters);
                 o.Balances[filters.QuoteAsset] = settings.Budget;
                 o.FeeRate = settings.FeeRate;
+                o.PartialFills = cl.Has(SampleApp.PartialFillsFlag);
             });
         await using var provider = services.BuildServiceProvider();
-        return await RunEngineAsync(provider, output, "paper", cancellationToken);
+        var model = provider.GetRequiredService<InMemoryExchange>().PartialFills ? NaiveStrategy.Backtesting.FillModel.Partial : NaiveStrategy.Backtesting.FillModel.Full;
+        return await RunEngineAsync(provider, output, $"paper ({ReportWriter.Describe(model)})", cancellationToken);
     }
 
     /// <summary>Binance testnet (or production with --production), keys from the environment, state in SQLite.</summary>

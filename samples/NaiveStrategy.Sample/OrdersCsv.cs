@@ -1,13 +1,20 @@
+using System.Globalization;
 using System.Text;
 using NaiveStrategy.Mock;
 using NaiveStrategy.Backtesting;
 
 namespace NaiveStrategy.Sample;
 
-/// <summary>Writes a backtest's order journal as CSV, one row per order in placement order.</summary>
+/// <summary>
+/// Writes a backtest's order journal as CSV, one row per order in placement order, placements the exchange
+/// refused included (status REJECTED, the exchange's code in <c>error</c>, no order id). Values are invariant:
+/// prices and quantities at the symbol's tick and step, commission as a plain decimal, time in ISO-8601 UTC
+/// (the order's last update, or the refusal, in market time).
+/// </summary>
 internal static class OrdersCsv
 {
-    public const string Header = "order_id,client_order_id,trader_id,side,price,quantity,executed_quantity,status";
+    // The first eight columns keep their order: readers of older files index them.
+    public const string Header = "order_id,client_order_id,trader_id,side,price,quantity,executed_quantity,status,commission,commission_asset,time,error";
 
     public static void Write(string path, IReadOnlyList<JournalEntry> journal, Func<string, SymbolFilters> filtersOf)
     {
@@ -18,20 +25,35 @@ internal static class OrdersCsv
         }
 
         using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+        Write(writer, journal, filtersOf);
+    }
+
+    public static void Write(TextWriter writer, IReadOnlyList<JournalEntry> journal, Func<string, SymbolFilters> filtersOf)
+    {
         writer.WriteLine(Header);
-        foreach (var (order, traderId) in journal)
+        foreach (var entry in journal)
         {
-            var f = filtersOf(order.Symbol);
-            writer.WriteLine(string.Join(',',
-                order.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                order.ClientOrderId,
-                traderId,
-                order.Side == OrderSide.Buy ? "BUY" : "SELL",
-                f.FormatPrice(order.Price),
-                f.FormatQuantity(order.Quantity),
-                f.FormatQuantity(order.ExecutedQuantity),
-                StatusName(order.Status)));
+            writer.WriteLine(Row(entry, filtersOf(entry.Order.Symbol)));
         }
+    }
+
+    public static string Row(JournalEntry entry, SymbolFilters filters)
+    {
+        var order = entry.Order;
+        var inv = CultureInfo.InvariantCulture;
+        return string.Join(',',
+            entry.Error is null ? order.OrderId.ToString(inv) : "",
+            order.ClientOrderId,
+            entry.TraderId,
+            order.Side == OrderSide.Buy ? "BUY" : "SELL",
+            filters.FormatPrice(order.Price),
+            filters.FormatQuantity(order.Quantity),
+            filters.FormatQuantity(order.ExecutedQuantity),
+            StatusName(order.Status),
+            order.Commission.ToString(inv),
+            order.CommissionAsset ?? "",
+            order.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", inv),
+            entry.Error?.Code.ToString(inv) ?? "");
     }
 
     public static string StatusName(OrderStatus status) => status switch

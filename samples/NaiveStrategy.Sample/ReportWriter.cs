@@ -23,6 +23,7 @@ internal static class ReportWriter
         var console = Console(output);
         console.Profile.Width = 120;
         console.WriteLine($"Settings: chunks {settings.Chunks}, budget {settings.Budget.ToString(Inv)} per symbol, buy_down {settings.BuyDownInterval.ToString(Inv)}, profit {settings.ProfitInterval.ToString(Inv)}, rebuy {settings.RebuyInterval.ToString(Inv)}, fee {settings.FeeRate.ToString(Inv)}");
+        console.WriteLine(Describe(result.FillModel));
         var table = new Table().Border(TableBorder.Ascii).AddColumn("figure");
         foreach (var s in result.Symbols)
         {
@@ -78,6 +79,11 @@ internal static class ReportWriter
     {
         var console = Console(output);
         console.Profile.Width = 160;
+        foreach (var model in runs.Select(r => r.Result.FillModel).Distinct())
+        {
+            console.WriteLine(Describe(model));
+        }
+
         var table = new Table().Border(TableBorder.Ascii);
         foreach (var column in new[] { "rank", "chunks", "budget", "buy_down", "profit", "rebuy", "fee", "cycles", "orders", "fees", "realized", "total PnL", "return", "max DD" })
         {
@@ -102,6 +108,14 @@ internal static class ReportWriter
 
         console.Write(table);
     }
+
+    /// <summary><c>fill model: full</c> or <c>fill model: partial (capped by each trade's quantity)</c>.</summary>
+    public static string Describe(FillModel model) => model switch
+    {
+        FillModel.Full => "fill model: full",
+        FillModel.Partial => "fill model: partial (capped by each trade's quantity)",
+        _ => throw new ArgumentOutOfRangeException(nameof(model), model, "Unknown fill model."),
+    };
 
     private static string Money(decimal value) => Math.Round(value, 4).ToString("0.0000", Inv);
 

@@ -21,8 +21,10 @@ public static class SampleApp
           sandbox    a Binance-compatible server on 127.0.0.1 backed by the in-memory exchange; prints its
                      REST, WebSocket API and streams URLs: --port N --exchange-info PATH --trades PATH
                      --speed X --api-key K --secret-key S --faults delay=200ms,order5xx=1,429=1,duplicate,…
-                     (keys also from NAIVE_SANDBOX_API_KEY and NAIVE_SANDBOX_SECRET_KEY; flags win)
-          paper      real Binance market data, fills simulated locally (no keys): --symbol S [strategy options]
+                     --partial-fills (keys also from NAIVE_SANDBOX_API_KEY and NAIVE_SANDBOX_SECRET_KEY;
+                     flags win)
+          paper      real Binance market data, fills simulated locally (no keys): --symbol S [--partial-fills]
+                     [strategy options]
           live       Binance testnet (--production for the real exchange), keys from NAIVE_BINANCE_API_KEY and
                      NAIVE_BINANCE_SECRET_KEY, state in --state PATH (default naive-state.db; resumes after a
                      restart; one live per state file): --symbol S [--rest-url U --ws-api-url U --stream-url U]
@@ -38,6 +40,9 @@ public static class SampleApp
                                for more (several symbols are merged by time); default: the bundled sample
           --symbol S           symbol when file names do not carry it (SYMBOL-trades-YYYY-MM-DD.csv)
           --skip-bad-lines     count malformed lines by reason instead of stopping at the first
+          --partial-fills      fill model (also paper and sandbox): a market trade fills crossing orders only
+                               up to its own quantity; default: a crossing order fills fully (the book's mock).
+                               The report and --json name the model used
           --exchange-info PATH symbol filters from a Binance exchangeInfo JSON file (NOTIONAL or MIN_NOTIONAL);
                                otherwise:
           --tick-size D        PRICE_FILTER tickSize, > 0 and <= 1000000 (default 0.0001)
@@ -51,7 +56,8 @@ public static class SampleApp
           --rebuy D            rebuy_interval (default 0.001)
           --fee D              exchange fee rate (default 0.001)
         output (backtest):
-          --orders-out PATH    write every order as CSV
+          --orders-out PATH    write every order as CSV, refused placements included (status REJECTED, the
+                               exchange's code in the error column)
           --json PATH          write the report as JSON
           --plot PATH          draw the equity curve and price as PNG
           --log-level LEVEL    Trace, Debug, Information (default), Warning, Error, None
@@ -109,7 +115,10 @@ public static class SampleApp
     private const long MaxGeneratedTrades = 1_000_000_000;
 
     private static readonly string[] MarketOptions = ["trades", "symbol", "exchange-info", "tick-size", "step-size", "min-notional"];
-    private static readonly string[] MarketFlags = ["skip-bad-lines"];
+    private static readonly string[] MarketFlags = ["skip-bad-lines", PartialFillsFlag];
+
+    /// <summary>The fill model's flag, shared by backtest, sweep, paper and sandbox.</summary>
+    internal const string PartialFillsFlag = "partial-fills";
 
     private static async Task<int> BacktestAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -126,7 +135,7 @@ public static class SampleApp
         var plotPath = cl.String("plot");
         var stopwatch = Stopwatch.StartNew();
         BacktestResult result;
-        await using (var simulation = await Simulation.StartAsync(settings, filters, FirstTradeTime(trades), level, plotPath is null ? null : TimeSpan.FromMinutes(1), cancellationToken))
+        await using (var simulation = await Simulation.StartAsync(settings, filters, FirstTradeTime(trades), level, plotPath is null ? null : TimeSpan.FromMinutes(1), cl.Has(PartialFillsFlag), cancellationToken))
         {
             await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, [simulation], progress, cancellationToken));
             result = simulation.Session.Complete();
@@ -168,7 +177,7 @@ public static class SampleApp
         {
             foreach (var settings in grid)
             {
-                simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, cancellationToken));
+                simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, cl.Has(PartialFillsFlag), cancellationToken));
             }
 
             await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, simulations, progress, cancellationToken));

@@ -21,8 +21,11 @@ internal sealed class Simulation : IAsyncDisposable
 
     public SymbolSettings Settings { get; }
 
-    /// <summary>Builds a run trading <paramref name="settings"/> on every symbol of <paramref name="filters"/>, each with its own budget.</summary>
-    public static async Task<Simulation> StartAsync(SymbolSettings settings, IReadOnlyList<SymbolFilters> filters, DateTimeOffset start, LogLevel logLevel, TimeSpan? equitySampling, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds a run trading <paramref name="settings"/> on every symbol of <paramref name="filters"/>, each with its own budget;
+    /// with <paramref name="partialFills"/> each market trade fills crossing orders only up to its own quantity.
+    /// </summary>
+    public static async Task<Simulation> StartAsync(SymbolSettings settings, IReadOnlyList<SymbolFilters> filters, DateTimeOffset start, LogLevel logLevel, TimeSpan? equitySampling, bool partialFills, CancellationToken cancellationToken)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(logLevel).AddSimpleConsole(o => o.SingleLine = true));
@@ -44,6 +47,7 @@ internal sealed class Simulation : IAsyncDisposable
 
                     o.FeeRate = settings.FeeRate;
                     o.StartTime = start;
+                    o.PartialFills = partialFills;
                 },
                 useMarketClock: true);
         var provider = services.BuildServiceProvider();

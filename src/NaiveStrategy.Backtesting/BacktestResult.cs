@@ -3,10 +3,30 @@ using System.Text.Json.Serialization;
 
 namespace NaiveStrategy.Backtesting;
 
-/// <summary>One order of a backtest's journal, at its final state, with the trader that placed it.</summary>
-/// <param name="Order">The order's final state.</param>
+/// <summary>
+/// One order of a backtest's journal, at its final state, with the trader that placed it; or a placement
+/// the exchange refused, with the exchange's error.
+/// </summary>
+/// <param name="Order">
+/// The order's final state. For a refused placement: the order as sent, <see cref="OrderStatus.Rejected"/>,
+/// nothing executed, order id 0 (the exchange gave it none) and the market time of the refusal.
+/// </param>
 /// <param name="TraderId">The trader that placed it.</param>
-public sealed record JournalEntry(OrderUpdate Order, string TraderId);
+public sealed record JournalEntry(OrderUpdate Order, string TraderId)
+{
+    /// <summary>The exchange's answer to a refused placement (e.g. -2010 insufficient balance); null for an order the exchange accepted.</summary>
+    public ExchangeError? Error { get; init; }
+}
+
+/// <summary>How the exchange filled orders during a backtest; the same strategy can be measured under both.</summary>
+public enum FillModel
+{
+    /// <summary>A crossing order fills fully at the first market trade that crosses it (the book's mock).</summary>
+    Full,
+
+    /// <summary>Each market trade fills crossing orders only up to its own quantity, best price first.</summary>
+    Partial,
+}
 
 /// <summary>A point of a symbol's equity curve.</summary>
 /// <param name="Time">Market time.</param>
@@ -96,7 +116,7 @@ public sealed record SymbolReport
 
 /// <summary>The outcome of a backtest. Deterministic: the same inputs give the same result, byte for byte in <see cref="ToJson"/>.</summary>
 /// <param name="Symbols">Figures per symbol, ordered by symbol.</param>
-/// <param name="Journal">Every order in placement order, at its final state.</param>
+/// <param name="Journal">Every order in placement order, at its final state, with the placements the exchange refused.</param>
 /// <param name="EquityCurves">Equity curve per symbol when sampling was on, else empty.</param>
 public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOnlyList<JournalEntry> Journal, IReadOnlyDictionary<string, IReadOnlyList<EquityPoint>> EquityCurves)
 {
@@ -104,8 +124,11 @@ public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOn
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
+
+    /// <summary>How the exchange filled orders during the run.</summary>
+    public FillModel FillModel { get; init; }
 
     /// <summary>Market trades replayed, all symbols.</summary>
     public long TradesReplayed => Symbols.Sum(s => s.TradesReplayed);
@@ -113,6 +136,6 @@ public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOn
     /// <summary>Trader crashes, all symbols: a run with crashes is not a result to trust.</summary>
     public int TradersCrashed => Symbols.Sum(s => s.TradersCrashed);
 
-    /// <summary>The per-symbol figures as indented JSON (no timing, so it is reproducible).</summary>
-    public string ToJson() => JsonSerializer.Serialize(new { symbols = Symbols }, Json);
+    /// <summary>The fill model (<c>"full"</c> or <c>"partial"</c>) and the per-symbol figures as indented JSON (no timing, so it is reproducible).</summary>
+    public string ToJson() => JsonSerializer.Serialize(new { fillModel = FillModel, symbols = Symbols }, Json);
 }

@@ -15,7 +15,9 @@ public sealed class BacktestSession : IDisposable
     private readonly TimeSpan? _equitySampling;
     private readonly Dictionary<string, Track> _tracks = new(StringComparer.Ordinal);
     private readonly Dictionary<long, (decimal Executed, decimal Commission)> _fills = [];
-    private readonly Dictionary<string, string> _traderOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string TraderId, OrderRequest Request)> _placed = new(StringComparer.Ordinal);
+    private readonly List<string> _placementOrder = [];
+    private readonly Dictionary<string, JournalEntry> _rejected = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _subscriptions = [];
     private Track? _last;
     private string? _lastSymbol;
@@ -86,7 +88,7 @@ public sealed class BacktestSession : IDisposable
     public BacktestResult Complete()
     {
         Dispose();
-        var journal = _exchange.Orders.Select(o => new JournalEntry(o, _traderOf.GetValueOrDefault(o.ClientOrderId, ""))).ToArray();
+        var journal = Journal();
         var reports = new List<SymbolReport>();
         var curves = new SortedDictionary<string, IReadOnlyList<EquityPoint>>(StringComparer.Ordinal);
         foreach (var symbol in _engine.Symbols.Union(_tracks.Keys).Order(StringComparer.Ordinal))
@@ -95,7 +97,8 @@ public sealed class BacktestSession : IDisposable
                 ?? throw new InvalidOperationException($"The trades replayed include {symbol}, which the in-memory exchange does not list.");
 
             var track = TrackOf(symbol);
-            var orders = journal.Where(j => j.Order.Symbol == symbol).Select(j => j.Order).ToArray();
+            // A refused placement never became an exchange order: the counters count it apart (PlacementsRejected).
+            var orders = journal.Where(j => j.Order.Symbol == symbol && j.Error is null).Select(j => j.Order).ToArray();
             try
             {
                 reports.Add(Report(filters, orders, track));
@@ -111,7 +114,35 @@ public sealed class BacktestSession : IDisposable
             }
         }
 
-        return new BacktestResult(reports, journal, curves);
+        return new BacktestResult(reports, journal, curves) { FillModel = _exchange.PartialFills ? FillModel.Partial : FillModel.Full };
+    }
+
+    // The exchange's orders at their final state and the placements it refused, in placement order.
+    private JournalEntry[] Journal()
+    {
+        var accepted = _exchange.Orders;
+        var byClientId = new Dictionary<string, OrderUpdate>(accepted.Count, StringComparer.Ordinal);
+        foreach (var order in accepted)
+        {
+            byClientId[order.ClientOrderId] = order;
+        }
+
+        var journal = new List<JournalEntry>(accepted.Count + _rejected.Count);
+        foreach (var clientOrderId in _placementOrder)
+        {
+            if (byClientId.Remove(clientOrderId, out var order))
+            {
+                journal.Add(new JournalEntry(order, _placed[clientOrderId].TraderId));
+            }
+            else if (_rejected.TryGetValue(clientOrderId, out var rejected))
+            {
+                journal.Add(rejected);
+            }
+        }
+
+        // Orders the engine did not announce (none in a backtest), in the exchange's order.
+        journal.AddRange(accepted.Where(o => byClientId.ContainsKey(o.ClientOrderId)).Select(o => new JournalEntry(o, "")));
+        return [.. journal];
     }
 
     private static SymbolReport Report(SymbolFilters filters, OrderUpdate[] orders, Track track) =>
@@ -159,7 +190,11 @@ public sealed class BacktestSession : IDisposable
         switch (e.Event)
         {
             case OrderPlaced p:
-                _traderOf[p.Request.ClientOrderId] = p.TraderId;
+                if (_placed.TryAdd(p.Request.ClientOrderId, (p.TraderId, p.Request)))
+                {
+                    _placementOrder.Add(p.Request.ClientOrderId);
+                }
+
                 break;
             case TraderStarted:
                 c.TradersStarted++;
@@ -176,8 +211,15 @@ public sealed class BacktestSession : IDisposable
             case OrderNotSent:
                 c.OrdersNotSent++;
                 break;
-            case OrderRejected:
+            case OrderRejected r:
                 c.PlacementsRejected++;
+                if (_placed.TryGetValue(r.ClientOrderId, out var placed))
+                {
+                    // Nothing executed and the exchange gave it no id; the time is the market time of the refusal.
+                    var q = placed.Request;
+                    _rejected[r.ClientOrderId] = new JournalEntry(new OrderUpdate(q.Symbol, q.ClientOrderId, 0, q.Side, q.Price, q.Quantity, 0m, OrderStatus.Rejected, 0m, null, e.Time), placed.TraderId) { Error = r.Error };
+                }
+
                 break;
             case SymbolStopped:
                 c.Running = 0;

@@ -52,6 +52,12 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     /// <summary>The exchange's clock: the time of the last market trade.</summary>
     public MarketClock Clock { get; }
 
+    /// <summary>
+    /// The fill model (<see cref="InMemoryExchangeOptions.PartialFills"/>): true when a market trade fills crossing
+    /// orders only up to its own quantity, false when a crossing order fills fully.
+    /// </summary>
+    public bool PartialFills => _options.PartialFills;
+
     /// <inheritdoc />
     public IObservable<OrderUpdate> OrderUpdates => _updates.AsObservable();
 

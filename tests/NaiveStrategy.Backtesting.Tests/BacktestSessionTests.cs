@@ -78,6 +78,18 @@ public sealed class BacktestSessionTests
         a.ToJson().Should().Contain("\"maxDrawdown\"").And.Contain("\"buyAndHoldReturn\"");
     }
 
+    [Theory]
+    [InlineData(false, FillModel.Full, "full")]
+    [InlineData(true, FillModel.Partial, "partial")]
+    public async Task Complete_FillModel_NamedInResultAndJson(bool partial, FillModel model, string json)
+    {
+        var result = await Run(Wave(), partial);
+
+        result.FillModel.Should().Be(model);
+        System.Text.Json.JsonDocument.Parse(result.ToJson()).RootElement.EnumerateObject().Select(p => p.Name).Should().Equal("fillModel", "symbols");
+        result.ToJson().Should().Contain($"\"fillModel\": \"{json}\"");
+    }
+
     [Fact]
     public async Task CompleteAsync_FallingMarket_DrawdownAndBuyAndHoldReported()
     {
@@ -120,13 +132,63 @@ public sealed class BacktestSessionFailureTests
 
     private static async Task<(BacktestSession Session, NaiveStrategyEngine Engine)> Start(SymbolFilters filters)
     {
+        var (session, engine, _) = await StartOn(filters);
+        return (session, engine);
+    }
+
+    private static async Task<(BacktestSession Session, NaiveStrategyEngine Engine, InMemoryExchange Exchange)> StartOn(SymbolFilters filters)
+    {
         var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { filters }, Balances = { ["USDT"] = 100m }, StartTime = T0 });
         var options = new NaiveStrategyOptions();
         options.AddSymbol("XRPUSDT", s => s with { Chunks = 4, Budget = 100m, BuyDownInterval = 0.002m, ProfitInterval = 0.003m, RebuyInterval = 0.01m });
         var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("bt"), exchange.Clock);
         var session = new BacktestSession(engine, exchange);
         await session.StartAsync();
-        return (session, engine);
+        return (session, engine, exchange);
+    }
+
+    private static readonly ExchangeError InsufficientBalance = new(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action.");
+
+    [Fact]
+    public async Task Complete_PlacementRefused_JournalHoldsItWithTheCodeAndMarketTime()
+    {
+        var (session, engine, exchange) = await StartOn(Xrp);
+        await using (engine)
+        using (session)
+        {
+            exchange.InjectPlacementFault(InsufficientBalance, acceptOrder: false);
+            session.Replay(new TradeEvent("XRPUSDT", 1, 0.5m, 3m, T0.AddSeconds(5)));
+
+            var result = session.Complete();
+
+            var entry = result.Journal.Should().ContainSingle().Subject;
+            entry.Error.Should().Be(InsufficientBalance);
+            entry.TraderId.Should().Be("bt-1");
+            entry.Order.Should().Be(new OrderUpdate("XRPUSDT", "bt-1-b", 0, OrderSide.Buy, 0.499m, 50.1m, 0m, OrderStatus.Rejected, 0m, null, T0.AddSeconds(5)));
+            var report = result.Symbols.Single();
+            report.OrdersPlaced.Should().Be(0, "the exchange never accepted it");
+            report.OrdersRejected.Should().Be(1, "a refusal is counted once, not again from the journal");
+        }
+    }
+
+    [Fact]
+    public async Task Complete_SellRefusedAfterFilledBuy_JournalInPlacementOrder()
+    {
+        var (session, engine, exchange) = await StartOn(Xrp);
+        await using (engine)
+        using (session)
+        {
+            session.Replay(new TradeEvent("XRPUSDT", 1, 0.5m, 3m, T0));
+            exchange.InjectPlacementFault(InsufficientBalance, acceptOrder: false);
+            session.Replay(new TradeEvent("XRPUSDT", 2, 0.4m, 1000m, T0.AddSeconds(1)));
+
+            var result = session.Complete();
+
+            result.Journal.Select(j => (j.Order.Side, j.Order.Status, j.Error?.Code)).Should().Equal((OrderSide.Buy, OrderStatus.Filled, (int?)null), (OrderSide.Sell, OrderStatus.Rejected, -2010));
+            result.Journal[1].Order.Time.Should().Be(T0.AddSeconds(1));
+            result.Journal[1].Order.Quantity.Should().BePositive();
+            result.Symbols.Single().OrdersPlaced.Should().Be(1);
+        }
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class BacktestCommandTests : IDisposable
         code.Should().Be(0);
         output.Should().MatchRegex(@"max concurrent traders\s+\|\s+5 \|");
         var rows = File.ReadAllLines(orders);
-        rows[0].Should().Be("order_id,client_order_id,trader_id,side,price,quantity,executed_quantity,status");
+        rows[0].Should().Be("order_id,client_order_id,trader_id,side,price,quantity,executed_quantity,status,commission,commission_asset,time,error");
         var traders = rows.Skip(1).Select(r => r.Split(',')[2]).Distinct().ToList();
         traders.Count.Should().BeGreaterThan(5, "finished traders are replaced by fresh ones");
         traders.Should().OnlyHaveUniqueItems();
@@ -46,6 +46,128 @@ public sealed class BacktestCommandTests : IDisposable
             f[7].Should().BeOneOf("NEW", "FILLED", "PARTIALLY_FILLED", "CANCELED", "REJECTED", "EXPIRED");
             f[1].Should().StartWith(f[2] + "-");
         }
+    }
+
+    [Fact]
+    public async Task Backtest_OrdersOut_CommissionTimeAndErrorColumnsInvariant()
+    {
+        var orders = Path.Combine(_dir, "orders.csv");
+        (await Run("backtest", "--log-level", "None", "--orders-out", orders)).Code.Should().Be(0);
+
+        var rows = File.ReadAllLines(orders).Skip(1).Select(r => r.Split(',')).ToList();
+        rows.Should().NotBeEmpty().And.OnlyContain(f => f.Length == 12);
+        foreach (var f in rows)
+        {
+            f[8].Should().MatchRegex(@"^\d+(\.\d+)?$", "commission is a plain invariant decimal");
+            f[10].Should().MatchRegex(@"^2024-01-01T\d{2}:\d{2}:\d{2}\.\d{7}Z$");
+            if (f[7] == "REJECTED")
+            {
+                (f[0], f[6], f[8], f[9]).Should().Be(("", "0", "0", ""), "a refused placement has no exchange id and nothing executed");
+                f[11].Should().MatchRegex(@"^-\d+$", "the exchange's error code");
+            }
+            else
+            {
+                f[0].Should().MatchRegex(@"^\d+$");
+                f[11].Should().BeEmpty();
+                f[9].Should().Be(f[6] == "0" ? "" : f[3] == "BUY" ? "XRP" : "USDT", "the fee is taken in the asset received");
+            }
+        }
+
+        var times = rows.Select(f => DateTimeOffset.Parse(f[10], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        times.Should().OnlyContain(t => t.Offset == TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void OrdersCsvRow_RefusedPlacement_StatusRejectedAndTheExchangesCode()
+    {
+        var filters = new SymbolFilters { Symbol = "XRPUSDT", BaseAsset = "XRP", QuoteAsset = "USDT", TickSize = 0.0001m, StepSize = 0.1m };
+        var refused = new NaiveStrategy.Backtesting.JournalEntry(
+            new OrderUpdate("XRPUSDT", "bt-3-b", 0, OrderSide.Buy, 0.499m, 50.1m, 0m, OrderStatus.Rejected, 0m, null, new DateTimeOffset(2024, 1, 1, 0, 0, 5, 250, TimeSpan.Zero)),
+            "bt-3") { Error = new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action.") };
+        var filled = new NaiveStrategy.Backtesting.JournalEntry(
+            new OrderUpdate("XRPUSDT", "bt-1-s", 7, OrderSide.Sell, 0.5012m, 50m, 50m, OrderStatus.Filled, 0.02506m, "USDT", new DateTimeOffset(2024, 1, 1, 0, 1, 2, TimeSpan.Zero)),
+            "bt-1");
+
+        OrdersCsv.Row(refused, filters).Should().Be(",bt-3-b,bt-3,BUY,0.4990,50.1,0.0,REJECTED,0,,2024-01-01T00:00:05.2500000Z,-2010");
+        OrdersCsv.Row(filled, filters).Should().Be("7,bt-1-s,bt-1,SELL,0.5012,50.0,50.0,FILLED,0.02506,USDT,2024-01-01T00:01:02.0000000Z,");
+    }
+
+    [Fact]
+    public async Task Backtest_BundledDayWithAndWithoutPartialFills_ReportAndJsonNameEachModel()
+    {
+        var (fullJson, partialJson) = (Path.Combine(_dir, "full.json"), Path.Combine(_dir, "partial.json"));
+
+        var full = await Run("backtest", "--log-level", "None", "--json", fullJson);
+        var partial = await Run("backtest", "--log-level", "None", "--json", partialJson, "--partial-fills");
+
+        (full.Code, partial.Code).Should().Be((0, 0));
+        full.Out.Should().MatchRegex(@"(?m)^fill model: full\r?$").And.NotContain("partial");
+        partial.Out.Should().MatchRegex(@"(?m)^fill model: partial \(capped by each trade's quantity\)\r?$");
+        File.ReadAllText(fullJson).Should().Contain("\"fillModel\": \"full\"");
+        File.ReadAllText(partialJson).Should().Contain("\"fillModel\": \"partial\"");
+    }
+
+    [Fact]
+    public async Task Backtest_PartialFills_TradeQuantityCapsTheFill()
+    {
+        // One XRP per trade: the full model fills the whole BUY at the first cross and sells it on the rise;
+        // the partial model fills one XRP and keeps waiting for the rest, so no SELL is placed.
+        var trades = Trades("1,0.5000,1,0.5,1704067200000,True,True\n2,0.4900,1,0.49,1704067201000,True,True\n3,0.6000,1,0.6,1704067202000,False,True\n");
+        var (fullCsv, partialCsv) = (Path.Combine(_dir, "full.csv"), Path.Combine(_dir, "partial.csv"));
+
+        (await Run("backtest", "--log-level", "None", "--trades", trades, "--orders-out", fullCsv)).Code.Should().Be(0);
+        (await Run("backtest", "--log-level", "None", "--trades", trades, "--orders-out", partialCsv, "--partial-fills")).Code.Should().Be(0);
+
+        // The first trader's orders (a rebuy starts others on the way down).
+        var fullRows = File.ReadAllLines(fullCsv).Skip(1).Select(r => r.Split(',')).ToList();
+        fullRows = fullRows.Where(f => f[2] == fullRows[0][2]).ToList();
+        fullRows.Select(f => (f[3], f[7])).Should().Equal(("BUY", "FILLED"), ("SELL", "FILLED"));
+        var partialRows = File.ReadAllLines(partialCsv).Skip(1).Select(r => r.Split(',')).ToList();
+        partialRows = partialRows.Where(f => f[2] == partialRows[0][2]).ToList();
+        partialRows.Select(f => (f[3], f[6], f[7])).Should().Equal(("BUY", "1", "PARTIALLY_FILLED"));
+        partialRows[0][5].Should().Be(fullRows[0][5], "the same order, filled less");
+    }
+
+    [Fact]
+    public async Task Sweep_PartialFills_ReportNamesTheModel()
+    {
+        var full = await Run("sweep", "--chunks", "1,5");
+        var partial = await Run("sweep", "--chunks", "1,5", "--partial-fills");
+
+        full.Out.Should().MatchRegex(@"(?m)^fill model: full\r?$");
+        partial.Out.Should().MatchRegex(@"(?m)^fill model: partial \(capped by each trade's quantity\)\r?$");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Sandbox_PartialFillsFlag_SetsTheSandboxFillModel(bool flag)
+    {
+        string[] args = flag ? ["--port", "0", "--partial-fills", "--api-key", "k", "--secret-key", "s"] : ["--port", "0", "--api-key", "k", "--secret-key", "s"];
+
+        var (options, _) = LiveCommands.SandboxOptionsOf(args);
+
+        options.PartialFills.Should().Be(flag);
+        options.Port.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Paper_PartialFillsFlag_Accepted()
+    {
+        // Without --symbol, paper stops before any network call: the flag got past the option check.
+        var (code, _, error) = await Run("paper", "--partial-fills");
+
+        code.Should().Be(2);
+        error.Should().StartWith("error: --symbol is required").And.NotContain("unknown option");
+    }
+
+    [Fact]
+    public async Task Help_NamesPartialFills()
+    {
+        var (code, output, _) = await Run("--help");
+
+        code.Should().Be(0);
+        output.Should().Contain("--partial-fills");
     }
 
     [Fact]

@@ -83,8 +83,9 @@ public sealed class EngineTests
         traderLines.Should().NotBeEmpty();
         traderLines.Should().OnlyContain(e => e.State.ContainsKey("TraderId") && e.Message.Contains((string)e.State["TraderId"]!, StringComparison.Ordinal));
         logs.Entries.Should().Contain(e => e.Message.StartsWith("Initializing new trader(t-1) for XRPUSDT", StringComparison.Ordinal));
-        logs.Entries.Should().Contain(e => e.Message.StartsWith("Rebuy triggered for XRPUSDT by the trader(", StringComparison.Ordinal));
-        logs.Entries.Should().Contain(e => e.Message.StartsWith("All traders already started for XRPUSDT", StringComparison.Ordinal));
+        logs.Entries.Should().Contain(e => e.Message == "Rebuy triggered for XRPUSDT by the trader(t-1)");
+        logs.Entries.Should().Contain(e => e.Message == "All traders already started for XRPUSDT" && e.State.ContainsKey("TraderId"));
+        logs.Entries.Should().Contain(e => e.Message == "Starting new trader for XRPUSDT" && e.State.ContainsKey("TraderId"));
         logs.Entries.Should().Contain(e => e.Message == "XRPUSDT trader finished trade - restarting");
     }
 

@@ -18,7 +18,14 @@ internal sealed class EventLog(ILogger logger, Func<string, SymbolFilters?> filt
                 var filters = filtersOf(symbol);
                 var price = filters?.FormatPrice(r.Price) ?? r.Price.ToString(CultureInfo.InvariantCulture);
                 var quantity = filters?.FormatQuantity(r.Quantity) ?? r.Quantity.ToString(CultureInfo.InvariantCulture);
-                Log.PlacingOrder(logger, placed.TraderId, r.Side == OrderSide.Buy ? "BUY" : "SELL", symbol, price, quantity);
+                if (r.Side == OrderSide.Buy)
+                {
+                    Log.PlacingBuyOrder(logger, placed.TraderId, symbol, price, quantity);
+                }
+                else
+                {
+                    Log.PlacingSellOrder(logger, placed.TraderId, symbol, price, quantity);
+                }
                 break;
             case RebuyTriggered rebuy:
                 Log.RebuyTriggered(logger, symbol, rebuy.TraderId, rebuy.Price);
@@ -39,7 +46,7 @@ internal sealed class EventLog(ILogger logger, Func<string, SymbolFilters?> filt
                 Log.Filled(logger, filled.TraderId, symbol, filled.Order.Side, filled.Order.ClientOrderId, filled.Order.ExecutedQuantity, filled.Order.Price);
                 break;
             case OrderFilled partial:
-                Log.PartiallyFilled(logger, partial.TraderId, symbol, partial.Order.Side, partial.Order.ExecutedQuantity, partial.Order.Quantity);
+                Log.PartiallyFilled(logger, partial.TraderId, symbol, partial.Order.Side == OrderSide.Buy ? "BUY" : "SELL", partial.Order.ExecutedQuantity, partial.Order.Quantity);
                 break;
             case OrderNotSent notSent:
                 Log.OrderNotSent(logger, notSent.TraderId, notSent.Side, symbol, notSent.Price, notSent.Quantity, notSent.Filter);

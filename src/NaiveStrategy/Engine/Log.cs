@@ -1,30 +1,59 @@
+using System.Collections;
+using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace NaiveStrategy.Engine;
 
-// The book's messages (STRATEGY.md, "Log lines") with TraderId and Symbol as structured fields.
+// The book's messages (STRATEGY.md, "Log lines") word for word, with TraderId and Symbol as structured fields.
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Information, "Initializing new trader({TraderId}) for {Symbol}")]
     public static partial void InitializingTrader(ILogger logger, string traderId, string symbol);
 
-    [LoggerMessage(2, LogLevel.Information, "The trader({TraderId}) is placing a {Side} order for {Symbol} @ {Price}, quantity: {Quantity}")]
-    public static partial void PlacingOrder(ILogger logger, string traderId, string side, string symbol, string price, string quantity);
+    [LoggerMessage(2, LogLevel.Information, "The trader({TraderId}) is placing a BUY order for {Symbol} @ {Price}, quantity: {Quantity}")]
+    public static partial void PlacingBuyOrder(ILogger logger, string traderId, string symbol, string price, string quantity);
 
-    [LoggerMessage(3, LogLevel.Information, "Trader's({TraderId} {Symbol} {Side} order got partially filled ({Executed} of {Quantity})")]
-    public static partial void PartiallyFilled(ILogger logger, string traderId, string symbol, OrderSide side, decimal executed, decimal quantity);
+    // The book ends this one with a dot and the BUY line without: readers search for the lines as printed.
+    [LoggerMessage(30, LogLevel.Information, "The trader({TraderId}) is placing a SELL order for {Symbol} @ {Price}, quantity: {Quantity}.")]
+    public static partial void PlacingSellOrder(ILogger logger, string traderId, string symbol, string price, string quantity);
+
+    // The book's line, unclosed parenthesis included.
+    public static void PartiallyFilled(ILogger logger, string traderId, string symbol, string side, decimal executed, decimal quantity)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            BookLine.Write(logger, LogLevel.Information, new EventId(3, nameof(PartiallyFilled)), "Trader's({TraderId} {Symbol} {Side} order got partially filled", [new("TraderId", traderId), new("Symbol", symbol), new("Side", side), new("Executed", executed), new("Quantity", quantity)]);
+        }
+    }
 
     [LoggerMessage(4, LogLevel.Information, "The trader({TraderId}) {Symbol} {Side} order {ClientOrderId} filled: {Executed} @ {Price}")]
     public static partial void Filled(ILogger logger, string traderId, string symbol, OrderSide side, string clientOrderId, decimal executed, decimal price);
 
-    [LoggerMessage(5, LogLevel.Information, "Rebuy triggered for {Symbol} by the trader({TraderId}) at {Price}")]
-    public static partial void RebuyTriggered(ILogger logger, string symbol, string traderId, decimal price);
+    public static void RebuyTriggered(ILogger logger, string symbol, string traderId, decimal price)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            BookLine.Write(logger, LogLevel.Information, new EventId(5, nameof(RebuyTriggered)), "Rebuy triggered for {Symbol} by the trader({TraderId})", [new("Symbol", symbol), new("TraderId", traderId), new("Price", price)]);
+        }
+    }
 
-    [LoggerMessage(6, LogLevel.Information, "Starting new trader for {Symbol} ({TraderId}, {Reason})")]
-    public static partial void StartingTrader(ILogger logger, string symbol, string traderId, TraderStartReason reason);
+    public static void StartingTrader(ILogger logger, string symbol, string traderId, TraderStartReason reason)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            BookLine.Write(logger, LogLevel.Information, new EventId(6, nameof(StartingTrader)), "Starting new trader for {Symbol}", [new("Symbol", symbol), new("TraderId", traderId), new("Reason", reason)]);
+        }
+    }
 
-    [LoggerMessage(7, LogLevel.Information, "All traders already started for {Symbol} (rebuy from trader({TraderId}))")]
-    public static partial void AllTradersStarted(ILogger logger, string symbol, string traderId);
+    // TraderId: the trader whose rebuy found every chunk taken.
+    public static void AllTradersStarted(ILogger logger, string symbol, string traderId)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            BookLine.Write(logger, LogLevel.Information, new EventId(7, nameof(AllTradersStarted)), "All traders already started for {Symbol}", [new("Symbol", symbol), new("TraderId", traderId)]);
+        }
+    }
 
     [LoggerMessage(8, LogLevel.Information, "Trader({TraderId}) finished trade cycle for {Symbol}")]
     public static partial void FinishedCycle(ILogger logger, string traderId, string symbol);
@@ -32,8 +61,13 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Information, "{Symbol} trader finished trade - restarting")]
     public static partial void Restarting(ILogger logger, string symbol);
 
-    [LoggerMessage(10, LogLevel.Warning, "Rebuy triggered by trader that leader is not aware of: trader({TraderId}) for {Symbol}")]
-    public static partial void UnknownTraderRebuy(ILogger logger, string traderId, string symbol);
+    public static void UnknownTraderRebuy(ILogger logger, string traderId, string symbol)
+    {
+        if (logger.IsEnabled(LogLevel.Warning))
+        {
+            BookLine.Write(logger, LogLevel.Warning, new EventId(10, nameof(UnknownTraderRebuy)), "Rebuy triggered by trader that leader is not aware of", [new("TraderId", traderId), new("Symbol", symbol)]);
+        }
+    }
 
     [LoggerMessage(11, LogLevel.Warning, "Trader({TraderId}) for {Symbol} ended {Outcome}: {Reason}")]
     public static partial void TraderEnded(ILogger logger, string traderId, string symbol, TraderOutcome outcome, string reason);
@@ -88,4 +122,44 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Information, "{Symbol} is shutting down: running traders finish their cycle")]
     public static partial void ShuttingDown(ILogger logger, string symbol);
+
+    /// <summary>
+    /// A line whose text is the book's and whose fields include what that text leaves out (a price, a
+    /// reason, the trader behind a symbol-wide line). [LoggerMessage] keeps only the fields its template
+    /// names, so these few are written by hand in the same shape: the fields, then {OriginalFormat}.
+    /// </summary>
+    private sealed class BookLine(string format, KeyValuePair<string, object?>[] fields) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => fields.Length + 1;
+
+        public KeyValuePair<string, object?> this[int index] => index == fields.Length ? new("{OriginalFormat}", format) : fields[index];
+
+        public static void Write(ILogger logger, LogLevel level, EventId id, string format, KeyValuePair<string, object?>[] fields) =>
+            logger.Log(level, id, new BookLine(format, fields), null, static (line, _) => line.ToString());
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        // The format with each {Name} replaced by its field, invariantly.
+        public override string ToString()
+        {
+            var text = new StringBuilder(format.Length + 32);
+            var at = 0;
+            while (format.IndexOf('{', at) is var open and >= 0 && format.IndexOf('}', open) is var close and >= 0)
+            {
+                var name = format[(open + 1)..close];
+                text.Append(format, at, open - at).Append(Convert.ToString(fields.First(f => f.Key == name).Value, CultureInfo.InvariantCulture));
+                at = close + 1;
+            }
+
+            return text.Append(format, at, format.Length - at).ToString();
+        }
+    }
 }
