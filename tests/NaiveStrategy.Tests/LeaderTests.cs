@@ -104,6 +104,55 @@ public sealed class LeaderTests
     }
 
     [Fact]
+    public void Shutdown_TraderWithoutBuy_EndsAtOnceAndSymbolStops()
+    {
+        var state = Started(); // one trader, no trade seen yet: no BUY sent
+
+        var d = Leader.Shutdown(state);
+
+        d.State.Traders.Should().BeEmpty();
+        d.State.Status.Should().Be(SymbolStatus.Off);
+        d.Events.Should().SatisfyRespectively(
+            e => e.Should().BeOfType<ShutdownStarted>(),
+            e => e.Should().BeOfType<TraderFinished>().Which.Outcome.Should().Be(TraderOutcome.Canceled),
+            e => e.Should().BeOfType<SymbolStopped>().Which.Reason.Should().Be(SymbolStopReason.ShutdownComplete));
+        _leader.OnTrade(d.State, Trade(1.0m, 1)).Commands.Should().BeEmpty("no new position opens after shutdown began");
+    }
+
+    [Fact]
+    public void Shutdown_HolderAndFreshTrader_OnlyTheHolderFinishesItsCycle()
+    {
+        var state = Drop(Started(chunks: 3), 1.0m, 1);   // trader 1 sends its BUY
+        state = Drop(state, 0.5m, 2);                     // rebuy: trader 2 starts
+        state = Drop(state, 0.5m, 3);                     // trader 2 sends its BUY
+        state = state with { Traders = state.Traders.Add(state.Traders[0] with { TraderId = "run-9", BuyOrder = null, SellOrder = null }) };
+
+        var d = Leader.Shutdown(state);
+
+        d.State.Status.Should().Be(SymbolStatus.Shutdown);
+        d.State.Traders.Select(t => t.TraderId).Should().Equal("run-1", "run-2");
+        d.Events.OfType<TraderFinished>().Should().ContainSingle().Which.TraderId.Should().Be("run-9");
+    }
+
+    [Fact]
+    public void OnOrderUpdate_ChunksLoweredBelowRunning_FinishedTraderNotReplaced()
+    {
+        var state = Drop(Started(chunks: 3), 1.0m, 1);   // trader 1 sends its BUY
+        state = Drop(state, 0.5m, 2);                     // rebuy: trader 2 starts
+        state = Drop(state, 0.5m, 3);                     // trader 2 sends its BUY
+        state = Drop(state, 0.25m, 4);                    // rebuy: trader 3 starts
+        state.Traders.Should().HaveCount(3);
+        state = CycleToSell(state, state.Traders[0]);
+        state = Leader.UpdateSettings(state, Settings(chunks: 2)).State;
+        var sell = state.Traders[0].SellOrder!;
+
+        var d = _leader.OnOrderUpdate(state, Update(sell, OrderStatus.Filled, sell.Quantity));
+
+        d.State.Traders.Should().HaveCount(2, "two still run, which is not fewer than the new chunks");
+        d.Events.OfType<TraderStarted>().Should().BeEmpty();
+    }
+
+    [Fact]
     public void OnTrade_RebuyDuringShutdown_StartsNoTrader()
     {
         var state = Leader.Shutdown(Drop(Started(), 1.0m, 1)).State;
@@ -178,7 +227,12 @@ public sealed class LeaderTests
     private LeaderState CycleToSell(LeaderState state)
     {
         state = Drop(state, 1.0m, 1);
-        var buy = state.Traders[0].BuyOrder!;
+        return CycleToSell(state, state.Traders[0]);
+    }
+
+    private LeaderState CycleToSell(LeaderState state, TraderState trader)
+    {
+        var buy = trader.BuyOrder!;
         return _leader.OnOrderUpdate(state, Update(buy, OrderStatus.Filled, buy.Quantity)).State;
     }
 }

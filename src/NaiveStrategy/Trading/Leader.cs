@@ -56,7 +56,10 @@ public sealed class Leader
         return LeaderDecision.Happened(state with { Status = SymbolStatus.Off, Traders = [] }, new SymbolStopped(SymbolStopReason.Stopped, open));
     }
 
-    /// <summary>shutdown_trading: no new traders; running ones finish their cycle, then the symbol stops.</summary>
+    /// <summary>
+    /// shutdown_trading: no new traders; traders that have sent no BUY end at once (they hold nothing and
+    /// would open a new position); the others finish their cycle, then the symbol stops.
+    /// </summary>
     public static LeaderDecision Shutdown(LeaderState state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -65,9 +68,19 @@ public sealed class Leader
             return LeaderDecision.Unchanged(state);
         }
 
-        return state.Traders.IsEmpty
-            ? LeaderDecision.Happened(state with { Status = SymbolStatus.Off }, new SymbolStopped(SymbolStopReason.ShutdownComplete, []))
-            : LeaderDecision.Happened(state with { Status = SymbolStatus.Shutdown }, new ShutdownStarted());
+        var events = new List<TradingEvent> { new ShutdownStarted() };
+        foreach (var idle in state.Traders.Where(t => t.BuyOrder is null))
+        {
+            events.Add(new TraderFinished(idle.TraderId, TraderOutcome.Canceled, "shutdown began before it sent its BUY: nothing held"));
+        }
+
+        var holding = state.Traders.RemoveAll(t => t.BuyOrder is null);
+        if (holding.IsEmpty)
+        {
+            events.Add(new SymbolStopped(SymbolStopReason.ShutdownComplete, []));
+        }
+
+        return new(state with { Status = holding.IsEmpty ? SymbolStatus.Off : SymbolStatus.Shutdown, Traders = holding }, [], events);
     }
 
     /// <summary>New settings for traders started from now on; running traders keep theirs.</summary>
@@ -231,7 +244,12 @@ public sealed class Leader
 
                 if (status == SymbolStatus.On && finished.Outcome is TraderOutcome.Completed or TraderOutcome.Canceled)
                 {
-                    StartTrader(state, traders, events, TraderStartReason.Replacement, ref nextNumber);
+                    // Only while fewer than chunks run: after chunks were lowered, finished traders are not
+                    // replaced until the count is under the new limit.
+                    if (traders.Count < state.Settings.Chunks)
+                    {
+                        StartTrader(state, traders, events, TraderStartReason.Replacement, ref nextNumber);
+                    }
                 }
                 else if (traders.Count == 0)
                 {
