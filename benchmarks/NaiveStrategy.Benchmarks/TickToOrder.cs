@@ -30,7 +30,7 @@ internal static class TickToOrder
         await using var engine = new NaiveStrategyEngine(timed, exchange, Options.Create(options), new TraderIdGenerator("lat"), exchange.Clock);
         await engine.StartAsync();
 
-        var histogram = new LongHistogram(Stopwatch.Frequency, 3); // up to one second, 3 significant digits
+        var histogram = new LongHistogram(60 * Stopwatch.Frequency, 3); // up to a minute (a pause must not throw), 3 significant digits
         long id = 0;
         var recorded = 0;
         while (recorded < orders)
