@@ -118,9 +118,9 @@ public sealed class BacktestSessionFailureTests
 
     private static readonly SymbolFilters Xrp = TestData.Xrp with { StepSize = 0.1m, MinQuantity = 0.1m, MinNotional = 5m, NotionalFilterName = "NOTIONAL" };
 
-    private static async Task<(BacktestSession Session, NaiveStrategyEngine Engine)> Start(SymbolFilters filters)
+    private static async Task<(BacktestSession Session, NaiveStrategyEngine Engine)> Start(SymbolFilters filters, bool partial = false)
     {
-        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { filters }, Balances = { ["USDT"] = 100m }, StartTime = T0 });
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { filters }, Balances = { ["USDT"] = 100m }, StartTime = T0, PartialFills = partial });
         var options = new NaiveStrategyOptions();
         options.AddSymbol("XRPUSDT", s => s with { Chunks = 4, Budget = 100m, BuyDownInterval = 0.002m, ProfitInterval = 0.003m, RebuyInterval = 0.01m });
         var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("bt"), exchange.Clock);
@@ -168,8 +168,8 @@ public sealed class BacktestSessionFailureTests
     [Fact]
     public async Task Replay_PositionMarkedAtAHugePrice_OverflowExceptionNamesTheTrade()
     {
-        // MaxPrice keeps the sell from being placed, so the bought position is still held at the huge price.
-        var (session, engine) = await Start(Xrp with { MaxPrice = 0.5m });
+        // Partial fills: the huge price's tiny trade sells 0.1 of the position, the rest is marked at that price.
+        var (session, engine) = await Start(Xrp, partial: true);
         await using (engine)
         using (session)
         {
