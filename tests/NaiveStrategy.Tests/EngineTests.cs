@@ -207,15 +207,72 @@ public sealed class EngineTests
     }
 
     [Fact]
-    public async Task Run_InsufficientBalance_TraderRejectedAndSymbolStops()
+    public async Task Run_FreeQuoteBelowShare_WaitsForFundsThenStartsWhenTheyReturn()
     {
         var exchange = Exchange(quote: 5m);
-        await using var engine = Engine(exchange, Settings());
+        var logs = new RecordingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        await using var engine = Engine(exchange, Settings(), factory);
         await engine.StartAsync();
         exchange.PublishTrade(Trade(1.0m, 1));
+
         var state = engine.GetState("XRPUSDT")!;
+        state.Status.Should().Be(SymbolStatus.On);
+        state.WaitingForFunds.Should().BeTrue();
         state.Traders.Should().BeEmpty();
+        exchange.Orders.Should().BeEmpty();
+        logs.Entries.Should().Contain(e => e.Message == "XRPUSDT is waiting for funds: a trader needs 20 USDT, 5 USDT free; it starts when they return");
+
+        exchange.Deposit("USDT", 100m);
+        for (var id = 2; id < 100 && exchange.Orders.Count == 0; id++)
+        {
+            exchange.PublishTrade(Trade(1.0m, id));
+        }
+
+        engine.GetState("XRPUSDT")!.WaitingForFunds.Should().BeFalse();
+        exchange.Orders.Should().ContainSingle().Which.Side.Should().Be(OrderSide.Buy);
+        logs.Entries.Should().Contain(e => e.Message.StartsWith("XRPUSDT has funds again (105 USDT free)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_BuyRejectedForLackOfFunds_SymbolPausedThenResumedNeverStopped()
+    {
+        var exchange = Exchange();
+        await using var engine = Engine(exchange, Settings());
+        var events = new List<StrategyEvent>();
+        using var _ = engine.Events.Subscribe(events.Add);
+        await engine.StartAsync();
+        exchange.InjectPlacementFault(new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action."), acceptOrder: false);
+
+        exchange.PublishTrade(Trade(1.0m, 1));
+        exchange.PublishTrade(Trade(1.0m, 2));
+
+        events.Select(e => e.Event).OfType<SymbolStopped>().Should().BeEmpty();
+        events.Select(e => e.Event).OfType<WaitingForFunds>().Should().ContainSingle();
+        events.Select(e => e.Event).OfType<TraderStarted>().Select(e => e.Reason).Should().Equal(TraderStartReason.Initial, TraderStartReason.FundsReturned);
+        var state = engine.GetState("XRPUSDT")!;
+        state.Status.Should().Be(SymbolStatus.On);
+        state.WaitingForFunds.Should().BeFalse();
+        exchange.Orders.Should().ContainSingle().Which.ClientOrderId.Should().Be(state.Traders.Single().TraderId + "-b");
+    }
+
+    [Fact]
+    public async Task Run_SellAfterFeeBelowNotional_RefusedBeforeAnyOrderAndSymbolStopsWithTheMessage()
+    {
+        var exchange = Exchange(minNotional: 10m);
+        await using var engine = Engine(exchange, Settings(chunks: 5, budget: 52.5m, buyDown: 0m, profit: -0.0012m));
+        var events = new List<StrategyEvent>();
+        using var _ = engine.Events.Subscribe(events.Add);
+        await engine.StartAsync();
+
+        exchange.PublishTrade(Trade(1.0m, 1));
+
+        const string message = "XRPUSDT: budget/chunks 10.5 gives a SELL notional 9.006, below NOTIONAL 10";
+        exchange.Orders.Should().BeEmpty();
+        var state = engine.GetState("XRPUSDT")!;
         state.Status.Should().Be(SymbolStatus.Off);
+        state.Refusal.Should().Be(message);
+        events.Select(e => e.Event).OfType<SymbolStopped>().Should().ContainSingle().Which.Detail.Should().Be(message);
     }
 
     [Fact]

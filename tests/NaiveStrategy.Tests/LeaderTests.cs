@@ -126,7 +126,7 @@ public sealed class LeaderTests
     public void OnPlacementFailed_OnlyTraderRejected_NotReplacedAndSymbolStops()
     {
         var state = Drop(Started(), 1.0m, 1);
-        var d = _leader.OnPlacementFailed(state, "run-1-b", new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action."));
+        var d = _leader.OnPlacementFailed(state, "run-1-b", new ExchangeError(ExchangeErrorKind.Rejected, -1013, "Filter failure: PERCENT_PRICE_BY_SIDE"));
         d.State.Traders.Should().BeEmpty();
         d.State.Status.Should().Be(SymbolStatus.Off);
         d.Events.OfType<TraderStarted>().Should().BeEmpty();

@@ -55,7 +55,7 @@ public static class Trader
     /// <param name="state">The trader.</param>
     /// <param name="update">The order's new state.</param>
     /// <param name="dust">
-    /// The symbol's unsold base below one step (the Leader's <c>Dust</c>): a SELL placed now sells
+    /// The symbol's unsold base below one step (<see cref="LeaderState.Dust"/>): a SELL placed now sells
     /// <c>floor_to(step, held + dust)</c> and records what it took or left in <see cref="TraderState.DustTaken"/>.
     /// </param>
     public static TraderDecision OnOrderUpdate(TraderState state, OrderUpdate update, decimal dust = 0m)

@@ -11,7 +11,7 @@ public sealed record MarketTradeInput(TradeEvent Trade) : TraderInput;
 /// <param name="Update">The update.</param>
 public sealed record OrderUpdateInput(OrderUpdate Update) : TraderInput
 {
-    /// <summary>The symbol's unsold base below one step (the Leader's <c>Dust</c>), for a SELL placed now.</summary>
+    /// <summary>The symbol's unsold base below one step (<see cref="LeaderState.Dust"/>), for a SELL placed now.</summary>
     public decimal Dust { get; init; }
 }
 

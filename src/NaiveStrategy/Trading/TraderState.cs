@@ -31,7 +31,7 @@ public sealed record TraderState
     public bool RebuyNotified { get; init; }
 
     /// <summary>
-    /// Base asset the trader's SELL took from the symbol's dust (the Leader's <c>Dust</c>) on top of
+    /// Base asset the trader's SELL took from the symbol's dust (<see cref="LeaderState.Dust"/>) on top of
     /// what it bought, or, when negative, the remainder below one step it left there: the SELL sells
     /// <c>floor_to(step, held + dust)</c>, so what stays outside the traders is always below one step.
     /// </summary>
