@@ -192,6 +192,45 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public async Task Run_TraderCrashesOnItsFill_OrderQueriedAgainAndTheFillApplied()
+    {
+        var inner = Exchange();
+        var options = new NaiveStrategyOptions();
+        options.Symbols.Add(Settings(chunks: 1, budget: 20m));
+        await using var engine = new NaiveStrategyEngine(new CorruptFillExchange(inner), inner, Options.Create(options), new TraderIdGenerator("t"), inner.Clock);
+        var events = new List<StrategyEvent>();
+        using var _ = engine.Events.Subscribe(events.Add);
+        await engine.StartAsync();
+
+        inner.PublishTrade(Trade(1.0m, 1));
+        inner.PublishTrade(Trade(0.97m, 2));
+
+        events.Select(e => e.Event).OfType<TraderCrashed>().Should().ContainSingle();
+        var trader = engine.GetState("XRPUSDT")!.Traders.Should().ContainSingle().Subject;
+        trader.BuyOrder!.Status.Should().Be(OrderStatus.Filled);
+        trader.SellOrder!.Quantity.Should().Be(19m, "the fill as the exchange has it: 20 bought, 0.02 fee");
+        inner.Orders.Select(o => o.Side).Should().Equal(OrderSide.Buy, OrderSide.Sell);
+    }
+
+    [Fact]
+    public async Task Run_TraderCrashesOnEveryUpdate_QueriedAFewTimesThenLeft()
+    {
+        var exchange = Exchange();
+        var options = new NaiveStrategyOptions();
+        options.Symbols.Add(Settings(chunks: 1, budget: 20m));
+        await using var engine = new NaiveStrategyEngine(new CorruptFillExchange(exchange, always: true), exchange, Options.Create(options), new TraderIdGenerator("t"), exchange.Clock);
+        var events = new List<StrategyEvent>();
+        using var _ = engine.Events.Subscribe(events.Add);
+        await engine.StartAsync();
+        exchange.PublishTrade(Trade(1.0m, 1));
+
+        exchange.PublishTrade(Trade(0.97m, 2));
+
+        events.Select(e => e.Event).OfType<TraderCrashed>().Should().HaveCount(4, "the stream's update, then three queries");
+        engine.GetState("XRPUSDT")!.Traders.Single().BuyOrder!.Status.Should().Be(OrderStatus.New);
+    }
+
+    [Fact]
     public async Task Run_TransientFailure_RetriedThenPlaced()
     {
         var exchange = Exchange();
@@ -466,4 +505,35 @@ internal sealed class DroppingExchange(InMemoryExchange inner) : IExchange
     public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
 
     public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
+}
+
+// Delegates to the in-memory exchange; the first fill of a BUY on the order stream arrives with an executed
+// quantity no trader can size a SELL from (its notional overflows), so the trader crashes on it.
+// With `always`, every answer about such a fill is corrupt, order queries included.
+internal sealed class CorruptFillExchange(InMemoryExchange inner, bool always = false) : IExchange
+{
+    private int _corrupted;
+
+    public IObservable<OrderUpdate> OrderUpdates => System.Reactive.Linq.Observable.Select(inner.OrderUpdates, Corrupt);
+
+    public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetSymbolFiltersAsync(symbol, cancellationToken);
+
+    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) => inner.PlaceLimitOrderAsync(request, cancellationToken);
+
+    public async ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default)
+    {
+        var found = await inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
+        return always && found.IsSuccess ? Corrupt(found.Value) : found;
+    }
+
+    public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
+
+    public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default) => inner.GetOrderFillsAsync(symbol, orderId, cancellationToken);
+
+    public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
+
+    public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
+
+    private OrderUpdate Corrupt(OrderUpdate update) =>
+        update is { Side: OrderSide.Buy, Status: OrderStatus.Filled } && (always || Interlocked.Exchange(ref _corrupted, 1) == 0) ? update with { ExecutedQuantity = decimal.MaxValue } : update;
 }

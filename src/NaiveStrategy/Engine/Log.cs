@@ -101,6 +101,9 @@ internal static partial class Log
     [LoggerMessage(34, LogLevel.Warning, "The free {Asset} balance for {Symbol} is not known ({Error}); the Leader asks again later")]
     public static partial void BalanceUnknown(ILogger logger, Exception? exception, string symbol, string asset, string error);
 
+    [LoggerMessage(35, LogLevel.Critical, "The trader({TraderId}) {Symbol} crashed again: its order {ClientOrderId} is not queried after {Count} crashes; the next reconciliation asks for it")]
+    public static partial void NotRequeried(ILogger logger, string traderId, string symbol, string clientOrderId, int count);
+
     [LoggerMessage(21, LogLevel.Information, "{Symbol} is shutting down: running traders finish their cycle")]
     public static partial void ShuttingDown(ILogger logger, string symbol);
 }

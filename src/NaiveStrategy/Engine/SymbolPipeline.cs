@@ -188,6 +188,15 @@ internal sealed class SymbolPipeline : IDisposable
             // After a restart or a gap in the order stream: ask about every order the traders have open.
             _orders.Reconcile(decision.State.Traders);
         }
+
+        foreach (var e in decision.Events)
+        {
+            if (e is TraderCrashed crashed)
+            {
+                // The input it crashed on was dropped: if it was a fill, the order's state brings it back.
+                _orders.RequeryAfterCrash(crashed.TraderId, decision.State.Traders);
+            }
+        }
     }
 
     private void Resubscribed(StrategyStream stream, Exception? error, int attempt, TimeSpan delay) =>

@@ -125,7 +125,11 @@ public sealed record OrderRejected(string TraderId, string ClientOrderId, Exchan
 /// <param name="Detail">What happened, in a sentence for people (the outcome is the value to act on).</param>
 public sealed record TraderFinished(string TraderId, TraderOutcome Outcome, string Detail) : TradingEvent;
 
-/// <summary>A trader threw while handling an input; it was restored from its last state (same id) and the input dropped.</summary>
+/// <summary>
+/// A trader threw while handling an input; it was restored from its last state (same id) and the input
+/// dropped. The engine then asks the exchange for the trader's open order again, so a fill that came with
+/// the crash is applied.
+/// </summary>
 /// <param name="TraderId">The trader.</param>
 /// <param name="Exception">What it threw.</param>
 public sealed record TraderCrashed(string TraderId, Exception Exception) : TradingEvent;
