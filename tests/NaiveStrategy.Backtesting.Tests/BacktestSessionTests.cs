@@ -66,6 +66,27 @@ public sealed class BacktestSessionTests
         report.TotalPnl.Should().BeApproximately(expected, 0.00000001m);
         (report.RealizedPnl + report.UnrealizedPnl).Should().BeApproximately(expected, 0.0000001m);
         report.OpenPosition.Should().Be(position);
+        report.Dust.Should().BeGreaterThanOrEqualTo(0m).And.BeLessThan(report.StepSize);
+        report.Refusal.Should().BeNull();
+        report.OrdersRejected.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Complete_SettingsRefused_ReportedWithTheMessageAndNoOrder()
+    {
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp with { MinNotional = 10m } }, Balances = { ["USDT"] = 100m }, StartTime = T0 });
+        var options = new NaiveStrategyOptions();
+        options.AddSymbol("XRPUSDT", s => s with { Chunks = 5, Budget = 40m, BuyDownInterval = 0m });
+        await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("bt"), exchange.Clock);
+        using var session = new BacktestSession(engine, exchange);
+        await session.StartAsync();
+
+        session.Replay(new TradeEvent("XRPUSDT", 1, 1m, 3m, T0));
+        var result = session.Complete();
+
+        result.Journal.Should().BeEmpty();
+        result.Refusals.Should().Equal("XRPUSDT: budget/chunks 8 gives a BUY notional 8, below NOTIONAL 10");
+        result.ToJson().Should().Contain("\"refusal\": \"XRPUSDT: budget/chunks 8 gives a BUY notional 8, below NOTIONAL 10\"");
     }
 
     [Fact]
