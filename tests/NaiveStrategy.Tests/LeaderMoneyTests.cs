@@ -84,6 +84,29 @@ public sealed class LeaderMoneyTests
     }
 
     [Fact]
+    public void OnFundsKnown_BuyStillPending_ItsPriceTimesQuantityTakenOff()
+    {
+        var state = Trade(Start(Settings(chunks: 5, budget: 100m), 20m), 1.0m);
+        state.Traders[0].BuyOrder!.Status.Should().Be(OrderStatus.PendingNew);
+
+        // The exchange may answer before it has the BUY: 20 free is read as 20 − 0.99 × 20.
+        _leader.OnFundsKnown(state, 20m, T0).State.FreeQuote.Should().Be(20m - (0.99m * 20m));
+    }
+
+    // A check sent before the step's BUY reaches the exchange would answer with quote the BUY has taken.
+    [Fact]
+    public void OnTrade_FundsCheckDueWithABuy_CheckSentAfterTheOrder()
+    {
+        var state = _leader.OnRebuyTriggered(Start(Settings(chunks: 2, budget: 100m), 60m), "run-1").State;
+        state.WaitingForFunds.Should().BeTrue();
+        state.Traders.Single().BuyOrder.Should().BeNull();
+
+        var d = _leader.OnTrade(state with { FundsCheckAt = T0 }, new TradeEvent("XRPUSDT", 1, 1.0m, 1m, T0));
+
+        d.Commands.Select(c => c.GetType()).Should().Equal(typeof(PlaceOrder), typeof(CheckFunds));
+    }
+
+    [Fact]
     public void OnPlacementFailed_InsufficientBalance_PausesTheSymbolNeverStopsIt()
     {
         var state = Trade(Start(Settings(chunks: 3), 1000m), 1.0m);

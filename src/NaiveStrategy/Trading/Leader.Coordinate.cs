@@ -258,15 +258,12 @@ public sealed partial class Leader
             }
         }
 
-        // Asks the engine for the balance once per step; its answer schedules the next check.
+        // Asks the engine for the balance once per step, after the step's orders (so the exchange has them
+        // when it answers); the answer schedules the next check.
         public void CheckFunds()
         {
-            if (!_checking)
-            {
-                _checking = true;
-                _checkAt = null;
-                Commands.Add(new CheckFunds());
-            }
+            _checking = true;
+            _checkAt = null;
         }
 
         public LeaderDecision Decision()
@@ -285,6 +282,11 @@ public sealed partial class Leader
                 FundsCheckAt = waiting == 0 ? null : _checkAt,
                 FundsCheckAttempt = waiting == 0 ? 0 : state.FundsCheckAttempt,
             };
+            if (_checking)
+            {
+                Commands.Add(new CheckFunds());
+            }
+
             return new(next, Commands, Events);
         }
 

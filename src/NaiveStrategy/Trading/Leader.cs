@@ -232,12 +232,24 @@ public sealed partial class Leader
 
     /// <summary>
     /// The engine's answer to <see cref="CheckFunds"/>: the account's free quote (null when the exchange
-    /// could not say) at <paramref name="time"/>. A symbol waiting for funds starts the traders it wants that
-    /// the free quote now covers; if it still waits, it asks again after a backoff of market time.
+    /// could not say) at <paramref name="time"/>. A BUY still on its way (<see cref="OrderStatus.PendingNew"/>)
+    /// may not be in that figure yet, so its price × quantity is taken off it: the Leader may wait a little
+    /// longer, never spend what is not there. A symbol waiting for funds starts the traders it wants that the
+    /// free quote now covers; if it still waits, it asks again after a backoff of market time.
     /// </summary>
     public LeaderDecision OnFundsKnown(LeaderState state, decimal? freeQuote, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (freeQuote is { } answered)
+        {
+            foreach (var t in state.Traders)
+            {
+                answered -= t.BuyOrder is { Status: OrderStatus.PendingNew } buy ? buy.Price * buy.Quantity : 0m;
+            }
+
+            freeQuote = answered;
+        }
+
         var next = freeQuote is { } free && free != state.FreeQuote ? state with { FreeQuote = free } : state;
         if (!next.WaitingForFunds)
         {
