@@ -49,7 +49,7 @@ public sealed partial class Leader
             return LeaderDecision.Happened(next);
         }
 
-        var tally = new Tally(next, next.Traders.ToBuilder(), null);
+        var tally = new LeaderTally(next, next.Traders.ToBuilder(), null);
         tally.StartOrWait(TraderStartReason.Initial);
         return tally.Decision();
     }
@@ -143,7 +143,7 @@ public sealed partial class Leader
             FundsCheckAt = null,
             FundsCheckAttempt = 0,
         };
-        var tally = new Tally(next, restored.ToBuilder(), [new SymbolRestored(restored.Length, status)]);
+        var tally = new LeaderTally(next, restored.ToBuilder(), [new SymbolRestored(restored.Length, status)]);
         if (status == SymbolStatus.On && restored.IsEmpty && filters is not null)
         {
             tally.StartOrWait(TraderStartReason.Initial);
@@ -256,7 +256,7 @@ public sealed partial class Leader
             return ReferenceEquals(next, state) ? LeaderDecision.Unchanged(state) : LeaderDecision.Happened(next);
         }
 
-        var tally = new Tally(next, next.Traders.ToBuilder(), null);
+        var tally = new LeaderTally(next, next.Traders.ToBuilder(), null);
         tally.StartWaiting();
         var decision = tally.Decision();
         if (!decision.State.WaitingForFunds)
