@@ -131,7 +131,7 @@ internal static class LiveCommands
         foreach (var symbol in status.Symbols)
         {
             var s = symbol.Settings;
-            output.WriteLine($"{s.Symbol} {symbol.Status}: chunks {s.Chunks.ToString(inv)}, budget {s.Budget.ToString(inv)}, buy_down {s.BuyDownInterval.ToString(inv)}, profit {s.ProfitInterval.ToString(inv)}, rebuy {s.RebuyInterval.ToString(inv)}");
+            output.WriteLine($"{s.Symbol} {symbol.Status}: chunks {s.Chunks.ToString(inv)}, budget {s.Budget.ToString(inv)}, buy_down {s.BuyDownInterval.ToString(inv)}, profit {s.ProfitInterval.ToString(inv)}, rebuy {s.RebuyInterval.ToString(inv)}; dust {symbol.Dust.ToString(inv)}, realized PnL {symbol.RealizedPnl.ToString(inv)}");
             foreach (var t in symbol.Traders)
             {
                 output.WriteLine($"  trader {t.TraderId}: {t.Side?.ToString() ?? "-"} {t.Quantity?.ToString(inv) ?? "-"} @ {t.Price?.ToString(inv) ?? "-"} {t.OrderStatus?.ToString() ?? "waiting for a trade"} (executed {t.ExecutedQuantity?.ToString(inv) ?? "0"})");

@@ -54,6 +54,11 @@ internal static class ReportWriter
         Row("fees paid", s => Money(s.FeesPaid), r => Money(r.Sum(s => s.FeesPaid)));
         Row("realized PnL (net of fees)", s => Money(s.RealizedPnl), r => Money(r.Sum(s => s.RealizedPnl)));
         Row("open position", s => s.OpenPosition.ToString(Inv), null);
+        Row("dust outside traders", s => $"{s.Dust.ToString(Inv)} (step {s.StepSize.ToString(Inv)})", null);
+        if (result.Symbols.Any(s => s.FundsWaits > 0))
+        {
+            Row("waited for funds", s => s.FundsWaits.ToString(Inv), r => r.Sum(s => s.FundsWaits).ToString(Inv));
+        }
         Row("last price", s => s.LastPrice.ToString(Inv), null);
         Row("unrealized PnL", s => Money(s.UnrealizedPnl), r => Money(r.Sum(s => s.UnrealizedPnl)));
         Row("total PnL", s => Money(s.TotalPnl), r => Money(r.Sum(s => s.TotalPnl)));

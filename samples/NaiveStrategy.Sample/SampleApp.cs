@@ -162,7 +162,19 @@ public static class SampleApp
         ReportSkipped(output, trades);
         ReportWriter.Backtest(output, settings, result);
         WriteSpeed(output, result.TradesReplayed, stopwatch.Elapsed);
-        return ReportCrashes(error, result.TradersCrashed, 1);
+        var refused = ReportRefusals(error, result.Refusals);
+        return Math.Max(refused, ReportCrashes(error, result.TradersCrashed, 1));
+    }
+
+    // Settings that cannot trade were refused before any order: the run is not a result of those settings (exit 1).
+    internal static int ReportRefusals(TextWriter error, IReadOnlyList<string> refusals)
+    {
+        foreach (var refusal in refusals)
+        {
+            error.WriteLine($"error: {refusal}");
+        }
+
+        return refusals.Count == 0 ? 0 : 1;
     }
 
     private static async Task<int> SweepAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)

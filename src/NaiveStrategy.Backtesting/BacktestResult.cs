@@ -89,6 +89,26 @@ public sealed record SymbolReport
     /// <summary>Base asset still held at the end.</summary>
     public decimal OpenPosition { get; init; }
 
+    /// <summary>
+    /// The part of <see cref="OpenPosition"/> outside the running traders at the end: the dust the Leader keeps,
+    /// always below one <see cref="StepSize"/> (a later SELL takes it as soon as it makes a whole step).
+    /// </summary>
+    public decimal Dust { get; init; }
+
+    /// <summary>The symbol's LOT_SIZE step, the unit <see cref="Dust"/> stays under.</summary>
+    public decimal StepSize { get; init; }
+
+    /// <summary>Times the symbol began to wait for funds (the free quote did not cover a trader's share). Written to JSON only when not zero.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int FundsWaits { get; init; }
+
+    /// <summary>
+    /// Why the settings were refused before an order (e.g. <c>XRPUSDT: budget/chunks 10.5 gives a SELL notional 9.006, below NOTIONAL 10</c>),
+    /// or null. Written to JSON only when set.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Refusal { get; init; }
+
     /// <summary>The open position's gain or loss against its average cost, marked to the last price.</summary>
     public decimal UnrealizedPnl { get; init; }
 
@@ -135,6 +155,9 @@ public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOn
 
     /// <summary>Trader crashes, all symbols: a run with crashes is not a result to trust.</summary>
     public int TradersCrashed => Symbols.Sum(s => s.TradersCrashed);
+
+    /// <summary>The refusals of settings, by symbol: a run whose settings could not trade.</summary>
+    public IReadOnlyList<string> Refusals => Symbols.Select(s => s.Refusal).OfType<string>().ToArray();
 
     /// <summary>The fill model (<c>"full"</c> or <c>"partial"</c>) and the per-symbol figures as indented JSON (no timing, so it is reproducible).</summary>
     public string ToJson() => JsonSerializer.Serialize(new { fillModel = FillModel, symbols = Symbols }, Json);

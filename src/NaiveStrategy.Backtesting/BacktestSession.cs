@@ -145,9 +145,18 @@ public sealed class BacktestSession : IDisposable
         return [.. journal];
     }
 
-    private static SymbolReport Report(SymbolFilters filters, OrderUpdate[] orders, Track track) =>
-        BacktestReport.FromJournal(filters, orders, track.Counters, track.Budget) with
+    private SymbolReport Report(SymbolFilters filters, OrderUpdate[] orders, Track track)
+    {
+        var report = BacktestReport.FromJournal(filters, orders, track.Counters, track.Budget);
+
+        // What the running traders hold is theirs; the rest of the position is the symbol's dust.
+        var held = _engine.GetState(filters.Symbol)?.Traders.Sum(Trader.HeldQuantity) ?? 0m;
+        return report with
         {
+            Dust = report.OpenPosition - held,
+            StepSize = filters.StepSize,
+            Refusal = track.Counters.Refusal,
+            FundsWaits = track.Counters.FundsWaits,
             TradesReplayed = track.Count,
             From = track.Count > 0 ? track.FirstTime : null,
             To = track.Count > 0 ? track.LastTime : null,
@@ -160,6 +169,7 @@ public sealed class BacktestSession : IDisposable
             BuyAndHoldReturn = track.FirstPrice > 0 ? Math.Round((track.LastPrice / track.FirstPrice) - 1, 8) : 0m,
             StrategyReturn = track.Budget > 0 ? Math.Round((track.Equity - track.Budget) / track.Budget, 8) : 0m,
         };
+    }
 
     /// <summary>Stops listening to the engine and the exchange.</summary>
     public void Dispose()
@@ -223,6 +233,12 @@ public sealed class BacktestSession : IDisposable
                 break;
             case SymbolStopped:
                 c.Running = 0;
+                break;
+            case SettingsRefused refused:
+                c.Refusal ??= refused.Message;
+                break;
+            case WaitingForFunds:
+                c.FundsWaits++;
                 break;
         }
     }
@@ -364,4 +380,10 @@ public sealed class SymbolCounters
 
     /// <summary>Times a trader threw while handling an input (the engine restored it and dropped the input).</summary>
     public int TradersCrashed { get; set; }
+
+    /// <summary>Times the symbol began to wait for funds.</summary>
+    public int FundsWaits { get; set; }
+
+    /// <summary>Why the settings were refused (<see cref="SettingsRefused"/>), or null.</summary>
+    public string? Refusal { get; set; }
 }

@@ -127,6 +127,23 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         }
     }
 
+    /// <summary>Adds <paramref name="amount"/> to the free balance of <paramref name="asset"/> (a deposit; negative: a withdrawal).</summary>
+    /// <exception cref="InvalidOperationException">A withdrawal larger than the free balance.</exception>
+    public void Deposit(string asset, decimal amount)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(asset);
+        lock (_gate)
+        {
+            var free = _free.GetValueOrDefault(asset) + amount;
+            if (free < 0)
+            {
+                throw new InvalidOperationException($"Cannot withdraw {-amount} {asset}: only {_free.GetValueOrDefault(asset)} is free.");
+            }
+
+            _free[asset] = free;
+        }
+    }
+
     /// <summary>The filters of a listed symbol, or null.</summary>
     public SymbolFilters? FindSymbol(string symbol) => _symbols.GetValueOrDefault(symbol);
 

@@ -63,5 +63,10 @@ internal sealed record Migration(int Version, string Description, string Sql, IR
             ALTER TABLE symbols ADD COLUMN next_trader INTEGER NOT NULL DEFAULT 1;
             """,
             []),
+        new(3, "symbols.dust and symbols.realized_pnl: the Leader's unsold base below one step and its finished traders' PnL, restored with its state", """
+            ALTER TABLE symbols ADD COLUMN dust TEXT NOT NULL DEFAULT '0';
+            ALTER TABLE symbols ADD COLUMN realized_pnl TEXT NOT NULL DEFAULT '0';
+            """,
+            []),
     ];
 }

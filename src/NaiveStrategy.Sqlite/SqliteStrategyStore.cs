@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace NaiveStrategy.Sqlite;
 
 /// <summary>
-/// An <see cref="IStrategyStore"/> in one SQLite file: symbols' settings and status, running traders'
-/// states, and append-only journals of order intents and order updates. Every write is committed with
+/// An <see cref="IStrategyStore"/> in one SQLite file: symbols' settings, status, dust and realized PnL,
+/// running traders' states, and append-only journals of order intents and order updates. Every write is committed with
 /// write-ahead logging and <c>synchronous=FULL</c>, so it is on disk when the method returns.
 /// One connection is shared; calls from several symbols' loops are serialized by a lock.
 /// One process at a time writes a file: it holds the lock file <c>state.db.lock</c> (an OS lock, released
@@ -79,15 +79,19 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
 
         _upsertSymbol = Command(
             """
-            INSERT INTO symbols (symbol, settings, status, updated_at, next_trader) VALUES ($symbol, $settings, $status, $now, $next)
+            INSERT INTO symbols (symbol, settings, status, updated_at, next_trader, dust, realized_pnl)
+            VALUES ($symbol, $settings, $status, $now, $next, coalesce($dust, '0'), coalesce($pnl, '0'))
             ON CONFLICT (symbol) DO UPDATE SET settings = excluded.settings, status = excluded.status, updated_at = excluded.updated_at,
-                next_trader = max(symbols.next_trader, excluded.next_trader);
+                next_trader = max(symbols.next_trader, excluded.next_trader),
+                dust = coalesce($dust, symbols.dust), realized_pnl = coalesce($pnl, symbols.realized_pnl);
             """,
             "$symbol",
             "$settings",
             "$status",
             "$now",
-            "$next");
+            "$next",
+            "$dust",
+            "$pnl");
         _upsertTrader = Command(
             """
             INSERT INTO traders (trader_id, symbol, position, state, updated_at) VALUES ($id, $symbol, $position, $state, $now)
@@ -154,7 +158,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
     /// <inheritdoc />
     /// <exception cref="StrategyStoreException">A saved row cannot be read.</exception>
     public IReadOnlyList<StoredSymbol> Load() =>
-        ReadSymbols().Select(s => new StoredSymbol(s.Settings, s.Status, s.Traders.Select(t => t.State).ToArray(), s.NextTraderNumber)).ToArray();
+        ReadSymbols().Select(s => new StoredSymbol(s.Settings, s.Status, s.Traders.Select(t => t.State).ToArray(), s.NextTraderNumber) { Dust = s.Dust, RealizedPnl = s.RealizedPnl }).ToArray();
 
     /// <inheritdoc />
     /// <exception cref="StrategyStoreException">The write failed (disk full, I/O error); nothing was saved.</exception>
@@ -181,7 +185,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
             try
             {
                 using var transaction = _connection.BeginTransaction();
-                SetSymbol(transaction, symbol, settings, state.Status, now, state.NextTraderNumber);
+                SetSymbol(transaction, symbol, settings, state.Status, now, state.NextTraderNumber, (state.Dust, state.RealizedPnl));
                 _upsertTrader.Transaction = transaction;
                 for (var i = 0; i < ids.Length; i++)
                 {
@@ -294,7 +298,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
             try
             {
                 using var transaction = _connection.BeginTransaction();
-                SetSymbol(transaction, settings.Symbol, json, status, now, nextTrader: 1);
+                SetSymbol(transaction, settings.Symbol, json, status, now, nextTrader: 1, money: null);
                 transaction.Commit();
             }
             catch (SqliteException ex)
@@ -405,10 +409,11 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
         return command;
     }
 
-    private void SetSymbol(SqliteTransaction transaction, string symbol, string settings, SymbolStatus status, string now, long nextTrader)
+    // Without money (a settings change from a tool), the saved dust and realized PnL are kept.
+    private void SetSymbol(SqliteTransaction transaction, string symbol, string settings, SymbolStatus status, string now, long nextTrader, (decimal Dust, decimal RealizedPnl)? money)
     {
         _upsertSymbol.Transaction = transaction;
-        Set(_upsertSymbol, symbol, settings, status.ToString(), now, nextTrader);
+        Set(_upsertSymbol, symbol, settings, status.ToString(), now, nextTrader, money is { } m ? SqliteValues.Decimal(m.Dust) : null, money is { } p ? SqliteValues.Decimal(p.RealizedPnl) : null);
         _upsertSymbol.ExecuteNonQuery();
     }
 
@@ -438,7 +443,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
             using (var command = _connection.CreateCommand())
             {
                 command.Transaction = snapshot;
-                command.CommandText = "SELECT symbol, settings, status, updated_at, next_trader FROM symbols ORDER BY symbol;";
+                command.CommandText = "SELECT symbol, settings, status, updated_at, next_trader, dust, realized_pnl FROM symbols ORDER BY symbol;";
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
@@ -446,7 +451,12 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
                     var where = $"symbol {symbol}";
                     var settings = Deserialize(reader.GetString(1), StoreJson.Default.SymbolSettings, where);
                     var status = ParseEnum<SymbolStatus>(reader.GetString(2), where);
-                    symbols.Add(new SymbolStatusEntry(settings, status, ParseTime(reader.GetString(3), where), traders.GetValueOrDefault(symbol) ?? []) { NextTraderNumber = reader.GetInt64(4) });
+                    symbols.Add(new SymbolStatusEntry(settings, status, ParseTime(reader.GetString(3), where), traders.GetValueOrDefault(symbol) ?? [])
+                    {
+                        NextTraderNumber = reader.GetInt64(4),
+                        Dust = ParseDecimal(reader.GetString(5), where),
+                        RealizedPnl = ParseDecimal(reader.GetString(6), where),
+                    });
                 }
             }
 

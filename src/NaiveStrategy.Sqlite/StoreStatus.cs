@@ -20,6 +20,12 @@ public sealed record SymbolStatusEntry(SymbolSettings Settings, SymbolStatus Sta
 {
     /// <summary>The number of the symbol's next trader (<see cref="LeaderState.NextTraderNumber"/>).</summary>
     public long NextTraderNumber { get; init; } = 1;
+
+    /// <summary>The symbol's unsold base below one step (<see cref="LeaderState.Dust"/>).</summary>
+    public decimal Dust { get; init; }
+
+    /// <summary>What the symbol's finished traders gained or lost (<see cref="LeaderState.RealizedPnl"/>).</summary>
+    public decimal RealizedPnl { get; init; }
 }
 
 /// <summary>One saved trader, with its current order flattened for display.</summary>

@@ -66,6 +66,27 @@ public sealed class BacktestSessionTests
         report.TotalPnl.Should().BeApproximately(expected, 0.00000001m);
         (report.RealizedPnl + report.UnrealizedPnl).Should().BeApproximately(expected, 0.0000001m);
         report.OpenPosition.Should().Be(position);
+        report.Dust.Should().BeGreaterThanOrEqualTo(0m).And.BeLessThan(report.StepSize);
+        report.Refusal.Should().BeNull();
+        report.OrdersRejected.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Complete_SettingsRefused_ReportedWithTheMessageAndNoOrder()
+    {
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp with { MinNotional = 10m } }, Balances = { ["USDT"] = 100m }, StartTime = T0 });
+        var options = new NaiveStrategyOptions();
+        options.AddSymbol("XRPUSDT", s => s with { Chunks = 5, Budget = 40m, BuyDownInterval = 0m });
+        await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("bt"), exchange.Clock);
+        using var session = new BacktestSession(engine, exchange);
+        await session.StartAsync();
+
+        session.Replay(new TradeEvent("XRPUSDT", 1, 1m, 3m, T0));
+        var result = session.Complete();
+
+        result.Journal.Should().BeEmpty();
+        result.Refusals.Should().Equal("XRPUSDT: budget/chunks 8 gives a BUY notional 8, below NOTIONAL 10");
+        result.ToJson().Should().Contain("\"refusal\": \"XRPUSDT: budget/chunks 8 gives a BUY notional 8, below NOTIONAL 10\"");
     }
 
     [Fact]
@@ -130,15 +151,15 @@ public sealed class BacktestSessionFailureTests
 
     private static readonly SymbolFilters Xrp = TestData.Xrp with { StepSize = 0.1m, MinQuantity = 0.1m, MinNotional = 5m, NotionalFilterName = "NOTIONAL" };
 
-    private static async Task<(BacktestSession Session, NaiveStrategyEngine Engine)> Start(SymbolFilters filters)
+    private static async Task<(BacktestSession Session, NaiveStrategyEngine Engine)> Start(SymbolFilters filters, bool partial = false)
     {
-        var (session, engine, _) = await StartOn(filters);
+        var (session, engine, _) = await StartOn(filters, partial);
         return (session, engine);
     }
 
-    private static async Task<(BacktestSession Session, NaiveStrategyEngine Engine, InMemoryExchange Exchange)> StartOn(SymbolFilters filters)
+    private static async Task<(BacktestSession Session, NaiveStrategyEngine Engine, InMemoryExchange Exchange)> StartOn(SymbolFilters filters, bool partial = false)
     {
-        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { filters }, Balances = { ["USDT"] = 100m }, StartTime = T0 });
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { filters }, Balances = { ["USDT"] = 100m }, StartTime = T0, PartialFills = partial });
         var options = new NaiveStrategyOptions();
         options.AddSymbol("XRPUSDT", s => s with { Chunks = 4, Budget = 100m, BuyDownInterval = 0.002m, ProfitInterval = 0.003m, RebuyInterval = 0.01m });
         var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("bt"), exchange.Clock);
@@ -184,10 +205,12 @@ public sealed class BacktestSessionFailureTests
 
             var result = session.Complete();
 
-            result.Journal.Select(j => (j.Order.Side, j.Order.Status, j.Error?.Code)).Should().Equal((OrderSide.Buy, OrderStatus.Filled, (int?)null), (OrderSide.Sell, OrderStatus.Rejected, -2010));
+            // The refusal pauses nothing for good: the funds left cover a share, so a new trader places its BUY.
+            result.Journal.Select(j => (j.Order.Side, j.Order.Status, j.Error?.Code)).Should().Equal(
+                (OrderSide.Buy, OrderStatus.Filled, (int?)null), (OrderSide.Sell, OrderStatus.Rejected, -2010), (OrderSide.Buy, OrderStatus.New, (int?)null));
             result.Journal[1].Order.Time.Should().Be(T0.AddSeconds(1));
             result.Journal[1].Order.Quantity.Should().BePositive();
-            result.Symbols.Single().OrdersPlaced.Should().Be(1);
+            result.Symbols.Single().OrdersPlaced.Should().Be(2);
         }
     }
 
@@ -230,8 +253,8 @@ public sealed class BacktestSessionFailureTests
     [Fact]
     public async Task Replay_PositionMarkedAtAHugePrice_OverflowExceptionNamesTheTrade()
     {
-        // MaxPrice keeps the sell from being placed, so the bought position is still held at the huge price.
-        var (session, engine) = await Start(Xrp with { MaxPrice = 0.5m });
+        // Partial fills: the huge price's tiny trade sells 0.1 of the position, the rest is marked at that price.
+        var (session, engine) = await Start(Xrp, partial: true);
         await using (engine)
         using (session)
         {

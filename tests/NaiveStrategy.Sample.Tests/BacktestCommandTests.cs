@@ -32,6 +32,33 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Backtest_BundledData_NoRejectedOrderAndDustBelowOneStep()
+    {
+        var json = Path.Combine(_dir, "report.json");
+        var (code, output, _) = await Run("backtest", "--log-level", "None", "--json", json);
+
+        code.Should().Be(0);
+        output.Should().MatchRegex(@"orders rejected\s+\|\s+0 \|");
+        var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json)).RootElement.GetProperty("symbols")[0];
+        report.GetProperty("ordersRejected").GetInt32().Should().Be(0);
+        report.GetProperty("dust").GetDecimal().Should().BeGreaterThanOrEqualTo(0m).And.BeLessThan(report.GetProperty("stepSize").GetDecimal());
+    }
+
+    // The issue's case: BUY 10 @ 1.0000 would fill, then SELL 9 (after the 0.01 fee) @ 1.0007 = 9.0063 < NOTIONAL 10.
+    [Fact]
+    public async Task Backtest_BudgetPerChunkCannotPassNotional_RefusedBeforeAnyOrderExit1()
+    {
+        var trades = Trades(string.Concat(Enumerable.Range(1, 50).Select(i => $"{i},{(i % 2 == 1 ? "1.0" : "0.99")},10,10,{1704067200000 + i},True,True\n")), "XRPUSDT-trades-2024-01-03.csv");
+        var orders = Path.Combine(_dir, "orders.csv");
+
+        var (code, _, error) = await Run("backtest", "--log-level", "None", "--trades", trades, "--budget", "52.5", "--chunks", "5", "--buy-down", "0", "--orders-out", orders);
+
+        code.Should().Be(1);
+        error.Should().Be("error: XRPUSDT: budget/chunks 10.5 gives a SELL notional 9.006, below NOTIONAL 10" + Environment.NewLine);
+        File.ReadAllLines(orders).Should().ContainSingle("no order was sent, only the header is written");
+    }
+
+    [Fact]
     public async Task Backtest_OrdersOut_PricesAndQuantitiesUseTickAndStepPrecision()
     {
         var orders = Path.Combine(_dir, "orders.csv");

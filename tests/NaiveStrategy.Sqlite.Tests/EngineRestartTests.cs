@@ -63,6 +63,32 @@ public sealed class EngineRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task StartAsync_AfterRestart_DustAndRealizedPnlResumed()
+    {
+        var exchange = Exchange();
+        LeaderState before;
+        using (var store = new SqliteStrategyStore(_dir.File()))
+        {
+            var first = Engine(exchange, store, "a");
+            await first.StartAsync();
+            exchange.PublishTrade(Trade(1.0m, 1));
+            exchange.PublishTrade(Trade(0.97m, 2)); // the BUY fills: its SELL leaves the fee's remainder as dust
+            exchange.PublishTrade(Trade(1.2m, 3)); // the SELL fills: the cycle's PnL is realized
+            before = first.GetState("XRPUSDT")!;
+            await first.DisposeAsync();
+        }
+
+        before.Dust.Should().BePositive().And.BeLessThan(1m);
+        before.RealizedPnl.Should().NotBe(0m);
+        using var reopened = new SqliteStrategyStore(_dir.File());
+        await using var second = Engine(exchange, reopened, "b");
+        await second.StartAsync();
+
+        var after = second.GetState("XRPUSDT")!;
+        (after.Dust, after.RealizedPnl).Should().Be((before.Dust, before.RealizedPnl));
+    }
+
+    [Fact]
     public async Task StartAsync_SavedPendingNewNeverSent_SentOnceAcrossTwoRestarts()
     {
         var exchange = Exchange();

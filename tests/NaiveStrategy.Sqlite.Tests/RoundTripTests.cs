@@ -51,6 +51,36 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Load_AfterSaveSymbol_DustAndRealizedPnlRestoredExactly()
+    {
+        using (var store = new SqliteStrategyStore(_dir.File()))
+        {
+            store.SaveSymbol(Leader(Selling("a-1") with { DustTaken = -0.923m }) with { Dust = 0.9230m, RealizedPnl = -1.23456789m });
+        }
+
+        using var reopened = new SqliteStrategyStore(_dir.File());
+        var symbol = reopened.Load().Should().ContainSingle().Subject;
+
+        symbol.Dust.Should().Be(0.9230m);
+        symbol.Dust.ToString(CultureInfo.InvariantCulture).Should().Be("0.9230");
+        symbol.RealizedPnl.Should().Be(-1.23456789m);
+        symbol.Traders.Single().DustTaken.Should().Be(-0.923m);
+        reopened.ReadStatus().Symbols.Single().Dust.Should().Be(0.9230m);
+    }
+
+    [Fact]
+    public void SaveSettings_ExistingSymbol_KeepsDustAndRealizedPnl()
+    {
+        using var store = new SqliteStrategyStore(_dir.File());
+        store.SaveSymbol(Leader() with { Dust = 0.5m, RealizedPnl = 2m });
+
+        store.SaveSettings(Settings() with { Chunks = 7 }, SymbolStatus.Off);
+
+        var symbol = store.Load().Single();
+        (symbol.Dust, symbol.RealizedPnl, symbol.Settings.Chunks).Should().Be((0.5m, 2m, 7));
+    }
+
+    [Fact]
     public void Load_AfterSaveSymbol_DecimalScaleKept()
     {
         using var store = new SqliteStrategyStore(_dir.File());

@@ -140,10 +140,9 @@ public sealed class EngineTests
         exchange.InjectPlacementFault(new ExchangeError(ExchangeErrorKind.Unknown, 0, "HTTP 502"), acceptOrder: false);
 
         exchange.PublishTrade(Trade(1.0m, 1));
-        await AdvanceUntil(time, () => exchange.Orders.Count == 1);
+        await AdvanceUntil(time, () => engine.GetState("XRPUSDT")!.Traders[0].BuyOrder!.Status == OrderStatus.New);
 
         exchange.Orders.Should().ContainSingle().Which.ClientOrderId.Should().Be("t-1-b");
-        engine.GetState("XRPUSDT")!.Traders[0].BuyOrder!.Status.Should().Be(OrderStatus.New);
     }
 
     [Fact]
@@ -193,6 +192,45 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public async Task Run_TraderCrashesOnItsFill_OrderQueriedAgainAndTheFillApplied()
+    {
+        var inner = Exchange();
+        var options = new NaiveStrategyOptions();
+        options.Symbols.Add(Settings(chunks: 1, budget: 20m));
+        await using var engine = new NaiveStrategyEngine(new CorruptFillExchange(inner), inner, Options.Create(options), new TraderIdGenerator("t"), inner.Clock);
+        var events = new List<StrategyEvent>();
+        using var _ = engine.Events.Subscribe(events.Add);
+        await engine.StartAsync();
+
+        inner.PublishTrade(Trade(1.0m, 1));
+        inner.PublishTrade(Trade(0.97m, 2));
+
+        events.Select(e => e.Event).OfType<TraderCrashed>().Should().ContainSingle();
+        var trader = engine.GetState("XRPUSDT")!.Traders.Should().ContainSingle().Subject;
+        trader.BuyOrder!.Status.Should().Be(OrderStatus.Filled);
+        trader.SellOrder!.Quantity.Should().Be(19m, "the fill as the exchange has it: 20 bought, 0.02 fee");
+        inner.Orders.Select(o => o.Side).Should().Equal(OrderSide.Buy, OrderSide.Sell);
+    }
+
+    [Fact]
+    public async Task Run_TraderCrashesOnEveryUpdate_QueriedAFewTimesThenLeft()
+    {
+        var exchange = Exchange();
+        var options = new NaiveStrategyOptions();
+        options.Symbols.Add(Settings(chunks: 1, budget: 20m));
+        await using var engine = new NaiveStrategyEngine(new CorruptFillExchange(exchange, always: true), exchange, Options.Create(options), new TraderIdGenerator("t"), exchange.Clock);
+        var events = new List<StrategyEvent>();
+        using var _ = engine.Events.Subscribe(events.Add);
+        await engine.StartAsync();
+        exchange.PublishTrade(Trade(1.0m, 1));
+
+        exchange.PublishTrade(Trade(0.97m, 2));
+
+        events.Select(e => e.Event).OfType<TraderCrashed>().Should().HaveCount(4, "the stream's update, then three queries");
+        engine.GetState("XRPUSDT")!.Traders.Single().BuyOrder!.Status.Should().Be(OrderStatus.New);
+    }
+
+    [Fact]
     public async Task Run_TransientFailure_RetriedThenPlaced()
     {
         var exchange = Exchange();
@@ -203,20 +241,78 @@ public sealed class EngineTests
 
         exchange.PublishTrade(Trade(1.0m, 1));
         exchange.Orders.Should().BeEmpty();
-        await AdvanceUntil(time, () => exchange.Orders.Count == 1);
-        engine.GetState("XRPUSDT")!.Traders[0].BuyOrder!.Status.Should().Be(OrderStatus.New);
+        // The retry runs on a timer's thread: wait for its answer to be applied, not only for the order.
+        await AdvanceUntil(time, () => engine.GetState("XRPUSDT")!.Traders[0].BuyOrder!.Status == OrderStatus.New);
+        exchange.Orders.Should().ContainSingle();
     }
 
     [Fact]
-    public async Task Run_InsufficientBalance_TraderRejectedAndSymbolStops()
+    public async Task Run_FreeQuoteBelowShare_WaitsForFundsThenStartsWhenTheyReturn()
     {
         var exchange = Exchange(quote: 5m);
-        await using var engine = Engine(exchange, Settings());
+        var logs = new RecordingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        await using var engine = Engine(exchange, Settings(), factory);
         await engine.StartAsync();
         exchange.PublishTrade(Trade(1.0m, 1));
+
         var state = engine.GetState("XRPUSDT")!;
+        state.Status.Should().Be(SymbolStatus.On);
+        state.WaitingForFunds.Should().BeTrue();
         state.Traders.Should().BeEmpty();
+        exchange.Orders.Should().BeEmpty();
+        logs.Entries.Should().Contain(e => e.Message == "XRPUSDT is waiting for funds: a trader needs 20 USDT, 5 USDT free; it starts when they return");
+
+        exchange.Deposit("USDT", 100m);
+        for (var id = 2; id < 100 && exchange.Orders.Count == 0; id++)
+        {
+            exchange.PublishTrade(Trade(1.0m, id));
+        }
+
+        engine.GetState("XRPUSDT")!.WaitingForFunds.Should().BeFalse();
+        exchange.Orders.Should().ContainSingle().Which.Side.Should().Be(OrderSide.Buy);
+        logs.Entries.Should().Contain(e => e.Message.StartsWith("XRPUSDT has funds again (105 USDT free)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_BuyRejectedForLackOfFunds_SymbolPausedThenResumedNeverStopped()
+    {
+        var exchange = Exchange();
+        await using var engine = Engine(exchange, Settings());
+        var events = new List<StrategyEvent>();
+        using var _ = engine.Events.Subscribe(events.Add);
+        await engine.StartAsync();
+        exchange.InjectPlacementFault(new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action."), acceptOrder: false);
+
+        exchange.PublishTrade(Trade(1.0m, 1));
+        exchange.PublishTrade(Trade(1.0m, 2));
+
+        events.Select(e => e.Event).OfType<SymbolStopped>().Should().BeEmpty();
+        events.Select(e => e.Event).OfType<WaitingForFunds>().Should().ContainSingle();
+        events.Select(e => e.Event).OfType<TraderStarted>().Select(e => e.Reason).Should().Equal(TraderStartReason.Initial, TraderStartReason.FundsReturned);
+        var state = engine.GetState("XRPUSDT")!;
+        state.Status.Should().Be(SymbolStatus.On);
+        state.WaitingForFunds.Should().BeFalse();
+        exchange.Orders.Should().ContainSingle().Which.ClientOrderId.Should().Be(state.Traders.Single().TraderId + "-b");
+    }
+
+    [Fact]
+    public async Task Run_SellAfterFeeBelowNotional_RefusedBeforeAnyOrderAndSymbolStopsWithTheMessage()
+    {
+        var exchange = Exchange(minNotional: 10m);
+        await using var engine = Engine(exchange, Settings(chunks: 5, budget: 52.5m, buyDown: 0m, profit: -0.0012m));
+        var events = new List<StrategyEvent>();
+        using var _ = engine.Events.Subscribe(events.Add);
+        await engine.StartAsync();
+
+        exchange.PublishTrade(Trade(1.0m, 1));
+
+        const string message = "XRPUSDT: budget/chunks 10.5 gives a SELL notional 9.006, below NOTIONAL 10";
+        exchange.Orders.Should().BeEmpty();
+        var state = engine.GetState("XRPUSDT")!;
         state.Status.Should().Be(SymbolStatus.Off);
+        state.Refusal.Should().Be(message);
+        events.Select(e => e.Event).OfType<SymbolStopped>().Should().ContainSingle().Which.Detail.Should().Be(message);
     }
 
     [Fact]
@@ -410,4 +506,35 @@ internal sealed class DroppingExchange(InMemoryExchange inner) : IExchange
     public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
 
     public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
+}
+
+// Delegates to the in-memory exchange; the first fill of a BUY on the order stream arrives with an executed
+// quantity no trader can size a SELL from (its notional overflows), so the trader crashes on it.
+// With `always`, every answer about such a fill is corrupt, order queries included.
+internal sealed class CorruptFillExchange(InMemoryExchange inner, bool always = false) : IExchange
+{
+    private int _corrupted;
+
+    public IObservable<OrderUpdate> OrderUpdates => System.Reactive.Linq.Observable.Select(inner.OrderUpdates, Corrupt);
+
+    public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetSymbolFiltersAsync(symbol, cancellationToken);
+
+    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) => inner.PlaceLimitOrderAsync(request, cancellationToken);
+
+    public async ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default)
+    {
+        var found = await inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
+        return always && found.IsSuccess ? Corrupt(found.Value) : found;
+    }
+
+    public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
+
+    public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default) => inner.GetOrderFillsAsync(symbol, orderId, cancellationToken);
+
+    public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
+
+    public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
+
+    private OrderUpdate Corrupt(OrderUpdate update) =>
+        update is { Side: OrderSide.Buy, Status: OrderStatus.Filled } && (always || Interlocked.Exchange(ref _corrupted, 1) == 0) ? update with { ExecutedQuantity = decimal.MaxValue } : update;
 }

@@ -141,7 +141,9 @@ public sealed class LeaderTests
         state = Drop(state, 0.5m, 2);                     // rebuy: trader 2 starts
         state = Drop(state, 0.5m, 3);                     // trader 2 sends its BUY
         state = Drop(state, 0.25m, 4);                    // rebuy: trader 3 starts
+        state = Drop(state, 0.25m, 5);                    // trader 3 sends its BUY: all three hold, none is dropped
         state.Traders.Should().HaveCount(3);
+        state.Traders.Should().OnlyContain(t => t.BuyOrder != null);
         state = CycleToSell(state, state.Traders[0]);
         state = Leader.UpdateSettings(state, Settings(chunks: 2)).State;
         var sell = state.Traders[0].SellOrder!;
@@ -175,7 +177,7 @@ public sealed class LeaderTests
     public void OnPlacementFailed_OnlyTraderRejected_NotReplacedAndSymbolStops()
     {
         var state = Drop(Started(), 1.0m, 1);
-        var d = _leader.OnPlacementFailed(state, "run-1-b", new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action."));
+        var d = _leader.OnPlacementFailed(state, "run-1-b", new ExchangeError(ExchangeErrorKind.Rejected, -1013, "Filter failure: PERCENT_PRICE_BY_SIDE"));
         d.State.Traders.Should().BeEmpty();
         d.State.Status.Should().Be(SymbolStatus.Off);
         d.Events.OfType<TraderStarted>().Should().BeEmpty();

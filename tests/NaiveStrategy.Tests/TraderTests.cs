@@ -57,15 +57,102 @@ public sealed class TraderTests
     }
 
     [Fact]
-    public void OnTrade_BuyBelowMinNotional_NotSentAndRejected()
+    public void OnTrade_BuyBelowMinNotional_RefusedBeforeAnyOrder()
     {
         var d = Trader.OnTrade(Fresh(Settings(budget: 20m), Filters(minNotional: 10m)), Trade(1.0m));
 
         d.Commands.Should().BeEmpty();
         d.Events.Should().HaveCount(2);
-        d.Events[0].Should().Be(new OrderNotSent("r-1", OrderSide.Buy, 0.99m, 4m, "NOTIONAL"));
+        d.Events[0].Should().Be(new SettingsRefused("r-1", "NOTIONAL", "XRPUSDT: budget/chunks 4 gives a BUY notional 3.96, below NOTIONAL 10"));
         d.Events[1].Should().BeOfType<TraderFinished>().Which.Outcome.Should().Be(TraderOutcome.Rejected);
         d.State.Outcome.Should().Be(TraderOutcome.Rejected);
+    }
+
+    // The case: BUY 10 @ 1.0000 would fill, then SELL 9 (10 minus the 0.01 fee, floored) @ 1.0007 = 9.0063 < 10.
+    [Fact]
+    public void OnTrade_SellAfterFeeBelowNotional_BuyRefusedBeforeAnyOrder()
+    {
+        var settings = Settings(chunks: 5, budget: 52.5m, buyDown: 0m, profit: -0.0012m) with { FeeRate = 0.001m };
+
+        var d = Trader.OnTrade(Fresh(settings, Filters(minNotional: 10m)), Trade(1.0m));
+
+        d.Commands.Should().BeEmpty();
+        d.Events[0].Should().Be(new SettingsRefused("r-1", "NOTIONAL", "XRPUSDT: budget/chunks 10.5 gives a SELL notional 9.006, below NOTIONAL 10"));
+        d.State.Outcome.Should().Be(TraderOutcome.Rejected);
+        d.State.BuyOrder.Should().BeNull();
+    }
+
+    [Fact]
+    public void OnTrade_SellQuantityAfterFeeBelowLotSize_Refused()
+    {
+        var d = Trader.OnTrade(Fresh(Settings(budget: 50m), Filters(step: 1000m)), Trade(0.01m));
+
+        d.Commands.Should().BeEmpty();
+        d.Events.OfType<SettingsRefused>().Single().Message.Should().Be("XRPUSDT: budget/chunks 10 gives a SELL quantity 0, below LOT_SIZE 1000");
+    }
+
+    [Fact]
+    public void OnTrade_SellAboveMaxPrice_RefusedNamingPriceFilter()
+    {
+        var d = Trader.OnTrade(Fresh(Settings(budget: 500m), Filters() with { MaxPrice = 1.0m }), Trade(1.0m));
+
+        d.Events.OfType<SettingsRefused>().Single().Message.Should().Be("XRPUSDT: budget/chunks 100 gives a SELL price 1.0019, above PRICE_FILTER maximum 1");
+    }
+
+    [Theory]
+    [InlineData("9.0063", "10", "9.006")]
+    [InlineData("9.99999", "10", "9.999")]
+    [InlineData("1000.0001", "1000", "1000.0001")]
+    [InlineData("0.00123456", "0.01", "0.001234")]
+    [InlineData("123456.7", "5", "123456")]
+    public void Figure_FourSignificantDigitsCutNeverEqualToLimit(string value, string limit, string expected) =>
+        SettingsCheck.Figure(decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture), decimal.Parse(limit, System.Globalization.CultureInfo.InvariantCulture)).Should().Be(expected);
+
+    [Fact]
+    public void OnOrderUpdate_BuyFilledWithDust_SellTakesWholeStepsAndLeavesTheRest()
+    {
+        var (state, buy) = WithBuy();
+        var d = Trader.OnOrderUpdate(state, Update(buy, OrderStatus.Filled, 20m, commission: 0.02m, asset: "XRP"), dust: 0.98m);
+
+        d.Commands.OfType<PlaceOrder>().Single().Request.Quantity.Should().Be(20m, "19.98 held + 0.98 dust = 20.96, floored to 20");
+        d.State.DustTaken.Should().Be(0.02m);
+        Trader.HeldQuantity(d.State).Should().Be(20m);
+    }
+
+    [Fact]
+    public void OnOrderUpdate_BuyFilledWithoutDust_LeavesItsRemainder()
+    {
+        var (state, buy) = WithBuy();
+        var d = Trader.OnOrderUpdate(state, Update(buy, OrderStatus.Filled, 20m, commission: 0.02m, asset: "XRP"));
+
+        d.Commands.OfType<PlaceOrder>().Single().Request.Quantity.Should().Be(19m);
+        d.State.DustTaken.Should().Be(-0.98m);
+        Trader.HeldQuantity(d.State).Should().Be(19m);
+    }
+
+    [Fact]
+    public void OnOrderUpdate_DustPushesSellOverMaxQuantity_SellsWithoutIt()
+    {
+        var (state, buy) = WithBuy(filters: Filters() with { MaxQuantity = 20m });
+        var d = Trader.OnOrderUpdate(state, Update(buy, OrderStatus.Filled, 20m, commission: 0.02m, asset: "XRP"), dust: 1.5m);
+
+        d.Commands.OfType<PlaceOrder>().Single().Request.Quantity.Should().Be(19m);
+        d.State.DustTaken.Should().Be(-0.98m);
+    }
+
+    [Fact]
+    public void QuoteCommitted_OverACycle_LockThenSpentThenProceeds()
+    {
+        var (state, buy) = WithBuy();
+        Trader.QuoteCommitted(Fresh()).Should().Be(0m);
+        Trader.QuoteCommitted(state).Should().Be(0.99m * 20m, "an open BUY locks price × quantity");
+
+        var partial = Trader.OnOrderUpdate(state, Update(buy, OrderStatus.Canceled, 12m)).State;
+        Trader.QuoteCommitted(partial).Should().Be(0.99m * 12m, "a BUY that cannot execute any more spent what it executed");
+
+        var selling = Trader.OnOrderUpdate(state, Update(buy, OrderStatus.Filled, 20m)).State;
+        var sold = Trader.OnOrderUpdate(selling, Update(selling.SellOrder!, OrderStatus.Filled, 20m, commission: 0.02m, asset: "USDT")).State;
+        Trader.QuoteCommitted(sold).Should().Be((0.99m * 20m) - ((1.0019m * 20m) - 0.02m));
     }
 
     [Fact]

@@ -69,6 +69,18 @@ internal sealed class EventLog(ILogger logger, Func<string, SymbolFilters?> filt
             case UnknownOrderUpdate stray:
                 Log.UnknownOrderUpdate(logger, symbol, stray.Update.ClientOrderId, stray.Update.Status);
                 break;
+            case SettingsRefused refused:
+                Log.SettingsRefused(logger, symbol, refused.TraderId, refused.Message);
+                break;
+            case WaitingForFunds waiting:
+                Log.WaitingForFunds(logger, symbol, waiting.Needed, waiting.Available, waiting.Asset);
+                break;
+            case FundsReturned returned:
+                Log.FundsReturned(logger, symbol, returned.Available, returned.Asset);
+                break;
+            case SymbolStopped { Reason: SymbolStopReason.SettingsRefused, Detail: { } detail }:
+                Log.SymbolRefused(logger, symbol, detail);
+                break;
             case ShutdownStarted:
                 Log.ShuttingDown(logger, symbol);
                 break;

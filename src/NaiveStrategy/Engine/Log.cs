@@ -120,6 +120,24 @@ internal static partial class Log
     [LoggerMessage(28, LogLevel.Warning, "The trader({TraderId}) {Symbol} order {ClientOrderId}: fills not known yet ({Error}); attempt {Attempt}, asking again in {Delay}")]
     public static partial void FillsNotKnown(ILogger logger, string traderId, string symbol, string clientOrderId, ExchangeError? error, int attempt, TimeSpan delay);
 
+    [LoggerMessage(30, LogLevel.Error, "Settings refused for {Symbol} before the trader({TraderId}) sent any order: {Reason}")]
+    public static partial void SettingsRefused(ILogger logger, string symbol, string traderId, string reason);
+
+    [LoggerMessage(31, LogLevel.Error, "{Symbol} stopped trading: {Reason}")]
+    public static partial void SymbolRefused(ILogger logger, string symbol, string reason);
+
+    [LoggerMessage(32, LogLevel.Warning, "{Symbol} is waiting for funds: a trader needs {Needed} {Asset}, {Available} {Asset} free; it starts when they return")]
+    public static partial void WaitingForFunds(ILogger logger, string symbol, decimal needed, decimal available, string asset);
+
+    [LoggerMessage(33, LogLevel.Information, "{Symbol} has funds again ({Available} {Asset} free): starting the traders it waited for")]
+    public static partial void FundsReturned(ILogger logger, string symbol, decimal available, string asset);
+
+    [LoggerMessage(34, LogLevel.Warning, "The free {Asset} balance for {Symbol} is not known ({Error}); the Leader asks again later")]
+    public static partial void BalanceUnknown(ILogger logger, Exception? exception, string symbol, string asset, string error);
+
+    [LoggerMessage(35, LogLevel.Critical, "The trader({TraderId}) {Symbol} crashed again: its order {ClientOrderId} is not queried after {Count} crashes; the next reconciliation asks for it")]
+    public static partial void NotRequeried(ILogger logger, string traderId, string symbol, string clientOrderId, int count);
+
     [LoggerMessage(21, LogLevel.Information, "{Symbol} is shutting down: running traders finish their cycle")]
     public static partial void ShuttingDown(ILogger logger, string symbol);
 

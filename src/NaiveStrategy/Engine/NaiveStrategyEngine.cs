@@ -80,7 +80,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
             }
 
             var settings = _options.Symbols.FirstOrDefault(s => string.Equals(s.Symbol, saved.Settings.Symbol, StringComparison.Ordinal)) ?? saved.Settings;
-            await RestoreTradingAsync(settings, saved.Traders, saved.Status, saved.NextTraderNumber, cancellationToken);
+            await RestoreAsync(settings, saved, cancellationToken);
             restored.Add(settings.Symbol);
         }
 
@@ -109,22 +109,30 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         settings.Validate();
         var filters = await GetFiltersAsync(settings.Symbol, "start", cancellationToken);
+        var free = await FundsEffects.FreeAsync(_exchange, filters.QuoteAsset, _logger, settings.Symbol, cancellationToken);
         var engine = GetOrCreate(settings);
         // One input: settings and start are saved together, never a state in between.
-        engine.Post(SymbolInput.Control(SymbolInputKind.Start, new StartRequest(settings, filters)));
+        engine.Post(SymbolInput.Control(SymbolInputKind.Start, new StartRequest(settings, filters, free)));
     }
 
     /// <summary>Resumes a symbol's traders from saved states (same ids), then reconciles their open orders with the exchange.</summary>
-    public async Task RestoreTradingAsync(SymbolSettings settings, IReadOnlyList<TraderState> traders, SymbolStatus status = SymbolStatus.On, long nextTraderNumber = 1, CancellationToken cancellationToken = default)
+    public Task RestoreTradingAsync(SymbolSettings settings, IReadOnlyList<TraderState> traders, SymbolStatus status = SymbolStatus.On, long nextTraderNumber = 1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(traders);
+        return RestoreAsync(settings, new StoredSymbol(settings, status, traders, nextTraderNumber), cancellationToken);
+    }
+
+    // A saved symbol comes back whole: traders, numbering, dust and realized PnL.
+    private async Task RestoreAsync(SymbolSettings settings, StoredSymbol saved, CancellationToken cancellationToken)
+    {
         settings.Validate();
         var filters = await GetFiltersAsync(settings.Symbol, "restore", cancellationToken);
+        var free = await FundsEffects.FreeAsync(_exchange, filters.QuoteAsset, _logger, settings.Symbol, cancellationToken);
         var engine = GetOrCreate(settings);
         // One input, so no state without the saved traders is ever saved over them (a kill between two
         // inputs would lose them); the pipeline reconciles the restored orders once they are its state.
-        engine.Post(SymbolInput.Control(SymbolInputKind.Restore, new RestoreRequest(settings, filters, traders, status, nextTraderNumber)));
+        engine.Post(SymbolInput.Control(SymbolInputKind.Restore, new RestoreRequest(settings, filters, saved, free)));
     }
 
     /// <summary>stop_trading: stops at once; open orders stay on the exchange and are reported.</summary>
@@ -217,7 +225,8 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
                 return existing;
             }
 
-            var pipeline = new SymbolPipeline(LeaderState.Create(settings, _ids.Run), new Leader(), _marketData, _exchange, _context);
+            var leader = new Leader { FundsCheckDelay = _options.RetryDelay, MaxFundsCheckDelay = _options.MaxRetryDelay };
+            var pipeline = new SymbolPipeline(LeaderState.Create(settings, _ids.Run), leader, _marketData, _exchange, _context);
             _symbols[settings.Symbol] = pipeline;
             return pipeline;
         }

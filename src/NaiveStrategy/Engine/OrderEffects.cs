@@ -13,10 +13,14 @@ namespace NaiveStrategy.Engine;
 /// </summary>
 internal sealed class OrderEffects
 {
+    /// <summary>How many times a trader's order is queried again after its trader crashed.</summary>
+    public const int MaxRequeriesAfterCrash = 3;
+
     private readonly EngineContext _context;
     private readonly Action<SymbolInput> _post;
     private readonly PlacementRunner _runner;
     private readonly ObserverSet<OrderUpdate> _answers = new();
+    private readonly Dictionary<string, int> _requeries = new(StringComparer.Ordinal);
 
     public OrderEffects(IExchange exchange, EngineContext context, Action<SymbolInput> post)
     {
@@ -63,6 +67,43 @@ internal sealed class OrderEffects
                 _context.Track(HandleAsync(trader.TraderId, request, _runner.ResolveAsync(trader.TraderId, request, order.Status, waitFirst: false)));
             }
         }
+    }
+
+    /// <summary>
+    /// After a trader crashed on an input (that input was dropped): asks about its open order again, so a
+    /// fill that came with the crash is applied. Only an order the exchange has acknowledged (one still
+    /// being placed gets its answer from the placement runner, and must not be resent), and at most
+    /// <see cref="MaxRequeriesAfterCrash"/> times per trader: a reducer that throws on the order's state
+    /// every time must not make the engine ask forever.
+    /// </summary>
+    public void RequeryAfterCrash(string traderId, ImmutableArray<TraderState> traders)
+    {
+        TraderState? trader = null;
+        foreach (var t in traders)
+        {
+            trader = string.Equals(t.TraderId, traderId, StringComparison.Ordinal) ? t : trader;
+        }
+
+        foreach (var gone in _requeries.Keys.Where(id => !traders.Any(t => string.Equals(t.TraderId, id, StringComparison.Ordinal))).ToArray())
+        {
+            _requeries.Remove(gone);
+        }
+
+        if (trader?.OpenOrder is not { Status: not OrderStatus.PendingNew } order)
+        {
+            return;
+        }
+
+        var count = _requeries.GetValueOrDefault(traderId) + 1;
+        if (count > MaxRequeriesAfterCrash)
+        {
+            Log.NotRequeried(_context.Logger, traderId, trader.Symbol, order.ClientOrderId, MaxRequeriesAfterCrash);
+            return;
+        }
+
+        _requeries[traderId] = count;
+        var request = new OrderRequest(trader.Symbol, order.ClientOrderId, order.Side, order.Price, order.Quantity);
+        _context.Track(HandleAsync(traderId, request, _runner.ResolveAsync(traderId, request, order.Status, waitFirst: false)));
     }
 
     // Every first send, including a resend after a restart, is journaled before it leaves (recording

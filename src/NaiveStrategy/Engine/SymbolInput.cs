@@ -12,6 +12,7 @@ internal enum SymbolInputKind : byte
     UpdateSettings,
     Event,
     Reconcile,
+    FundsKnown,
 }
 
 // A placement the exchange refused for good.
@@ -47,6 +48,9 @@ internal readonly struct SymbolInput
     public static SymbolInput Control(SymbolInputKind kind, object? payload = null) => new(kind, default, payload, null);
 }
 
-internal sealed record StartRequest(SymbolSettings Settings, SymbolFilters Filters);
+internal sealed record StartRequest(SymbolSettings Settings, SymbolFilters Filters, decimal? FreeQuote);
 
-internal sealed record RestoreRequest(SymbolSettings Settings, SymbolFilters Filters, IReadOnlyList<TraderState> Traders, SymbolStatus Status, long NextTraderNumber);
+internal sealed record RestoreRequest(SymbolSettings Settings, SymbolFilters Filters, StoredSymbol Saved, decimal? FreeQuote);
+
+// The answer to a balance query: the account's free quote (null when the exchange could not say), and when.
+internal sealed record FundsReport(decimal? FreeQuote, DateTimeOffset Time);

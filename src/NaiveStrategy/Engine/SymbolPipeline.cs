@@ -27,6 +27,7 @@ internal sealed class SymbolPipeline : IDisposable
     private readonly Action<StrategyEvent> _publish;
     private readonly OrderEffects _orders;
     private readonly FillCommissions _commissions;
+    private readonly FundsEffects _funds;
     private readonly ObserverSet<SymbolInput> _control = new();
     private readonly IDisposable _subscription;
     private LeaderState _state;
@@ -40,6 +41,7 @@ internal sealed class SymbolPipeline : IDisposable
         _time = context.Time;
         _publish = context.Publish;
         _orders = new OrderEffects(exchange, context, Post);
+        _funds = new FundsEffects(exchange, context, Post);
         _commissions = new FillCommissions(exchange, context.Options, context.Time, context.Logger, context.Stopping);
         var symbol = state.Symbol;
         var options = context.Options;
@@ -101,6 +103,7 @@ internal sealed class SymbolPipeline : IDisposable
                 SymbolInputKind.Stop => Leader.Stop(state),
                 SymbolInputKind.Shutdown => Leader.Shutdown(state),
                 SymbolInputKind.UpdateSettings => Leader.UpdateSettings(state, (SymbolSettings)input.Payload!),
+                SymbolInputKind.FundsKnown => FundsKnown(state, (FundsReport)input.Payload!),
                 SymbolInputKind.Event => LeaderDecision.Happened(state, (TradingEvent)input.Payload!),
                 SymbolInputKind.Reconcile => LeaderDecision.Unchanged(state),
                 _ => throw new InvalidOperationException($"Unknown input kind {input.Kind}."),
@@ -122,11 +125,22 @@ internal sealed class SymbolPipeline : IDisposable
         return decision with { Events = [new OrderRejected(failure.TraderId, failure.ClientOrderId, failure.Error), .. decision.Events] };
     }
 
-    private LeaderDecision Start(LeaderState state, StartRequest request) =>
-        _leader.Start(Leader.UpdateSettings(state, request.Settings).State, request.Filters);
+    private LeaderDecision Start(LeaderState state, StartRequest request)
+    {
+        var settled = Leader.UpdateSettings(state, request.Settings);
+        var started = _leader.Start(settled.State, request.Filters, request.FreeQuote);
+        return settled.Events.Count == 0 ? started : started with { Events = [.. settled.Events, .. started.Events] };
+    }
 
-    private static LeaderDecision Restore(LeaderState state, RestoreRequest request) =>
-        Leader.Restore(Leader.UpdateSettings(state, request.Settings).State, request.Filters, request.Traders, request.Status, request.NextTraderNumber);
+    // The saved money comes back with the traders, in the same input.
+    private static LeaderDecision Restore(LeaderState state, RestoreRequest request)
+    {
+        var saved = request.Saved;
+        var settled = Leader.UpdateSettings(state, request.Settings).State with { Dust = saved.Dust, RealizedPnl = saved.RealizedPnl, FreeQuote = request.FreeQuote };
+        return Leader.Restore(settled, request.Filters, saved.Traders, saved.Status, saved.NextTraderNumber);
+    }
+
+    private LeaderDecision FundsKnown(LeaderState state, FundsReport report) => _leader.OnFundsKnown(state, report.FreeQuote, report.Time);
 
     // The one home of effects: durable first, then published, then sent. A store failure drops the
     // input before anything leaves.
@@ -163,9 +177,14 @@ internal sealed class SymbolPipeline : IDisposable
 
         foreach (var command in decision.Commands)
         {
-            if (command is PlaceOrder order)
+            switch (command)
             {
-                _orders.Place(order);
+                case PlaceOrder order:
+                    _orders.Place(order);
+                    break;
+                case CheckFunds when decision.State.Filters is { } filters:
+                    _funds.Check(Symbol, filters.QuoteAsset);
+                    break;
             }
         }
 
@@ -173,6 +192,15 @@ internal sealed class SymbolPipeline : IDisposable
         {
             // After a restart or a gap in the order stream: ask about every order the traders have open.
             _orders.Reconcile(decision.State.Traders);
+        }
+
+        foreach (var e in decision.Events)
+        {
+            if (e is TraderCrashed crashed)
+            {
+                // The input it crashed on was dropped: if it was a fill, the order's state brings it back.
+                _orders.RequeryAfterCrash(crashed.TraderId, decision.State.Traders);
+            }
         }
     }
 

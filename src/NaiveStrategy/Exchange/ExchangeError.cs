@@ -28,6 +28,13 @@ public enum ExchangeErrorKind
 /// <param name="Message">The exchange's message.</param>
 public sealed record ExchangeError(ExchangeErrorKind Kind, int Code, string Message)
 {
+    /// <summary>
+    /// True for a refusal for lack of funds (Binance -2010 "Account has insufficient balance for requested
+    /// action", reported as <see cref="ExchangeErrorKind.Rejected"/>; the duplicate -2010 is <see cref="ExchangeErrorKind.Duplicate"/>):
+    /// the symbol waits for funds instead of stopping.
+    /// </summary>
+    public bool IsInsufficientBalance => Kind == ExchangeErrorKind.Rejected && Code == -2010;
+
     /// <inheritdoc />
     public override string ToString() => $"{Kind} {Code}: {Message}";
 }

@@ -7,12 +7,19 @@ namespace NaiveStrategy;
 /// <param name="Time">When it was decided.</param>
 public sealed record OrderIntent(string Symbol, string TraderId, OrderRequest Request, DateTimeOffset Time);
 
-/// <summary>What a store holds for a symbol: its settings, status and running traders.</summary>
+/// <summary>What a store holds for a symbol: its settings, status, running traders and money.</summary>
 /// <param name="Settings">Settings new traders use.</param>
 /// <param name="Status">Trading status.</param>
 /// <param name="Traders">Running traders at their last saved state.</param>
 /// <param name="NextTraderNumber">The number of the next trader (<see cref="LeaderState.NextTraderNumber"/>); 1 for a store that does not keep it.</param>
-public sealed record StoredSymbol(SymbolSettings Settings, SymbolStatus Status, IReadOnlyList<TraderState> Traders, long NextTraderNumber = 1);
+public sealed record StoredSymbol(SymbolSettings Settings, SymbolStatus Status, IReadOnlyList<TraderState> Traders, long NextTraderNumber = 1)
+{
+    /// <summary>The symbol's unsold base below one step (<see cref="LeaderState.Dust"/>); 0 for a store that does not keep it.</summary>
+    public decimal Dust { get; init; }
+
+    /// <summary>What the symbol's finished traders gained or lost (<see cref="LeaderState.RealizedPnl"/>); 0 for a store that does not keep it.</summary>
+    public decimal RealizedPnl { get; init; }
+}
 
 /// <summary>
 /// Durable state of the engine, so a restart (even after kill -9) resumes every trader from its real
@@ -28,7 +35,7 @@ public interface IStrategyStore
     /// <summary>Every symbol saved, with its traders.</summary>
     IReadOnlyList<StoredSymbol> Load();
 
-    /// <summary>Saves a symbol's settings, status and traders (replacing what was saved).</summary>
+    /// <summary>Saves a symbol's settings, status, traders, dust and realized PnL (replacing what was saved).</summary>
     void SaveSymbol(LeaderState state);
 
     /// <summary>Appends an order intent to the journal, before the order is sent. Recording the same intent again (a resend after a restart) changes nothing.</summary>

@@ -6,11 +6,14 @@ namespace NaiveStrategy;
 /// <summary>
 /// The leader of one symbol as a pure reducer over <see cref="LeaderState"/>: starts one trader, starts
 /// another on each rebuy notification while fewer than <c>chunks</c> run, replaces traders that
-/// complete a cycle, removes them during shutdown, restores a trader that crashed from its last state,
-/// and routes order updates to traders by client order id. The same state and input always give the
-/// same decision: even trader ids come from the state (<see cref="LeaderState.NextTraderNumber"/>).
+/// complete a cycle while fewer than <c>chunks</c> run, removes them during shutdown, restores a trader
+/// that crashed from its last state, and routes order updates to traders by client order id. It keeps
+/// the symbol's money (<see cref="LeaderState.Dust"/>, <see cref="LeaderState.RealizedPnl"/>,
+/// <see cref="LeaderState.FreeQuote"/>): a trader starts only when the free quote covers its share,
+/// otherwise the symbol waits for funds. The same state and input always give the same decision: even
+/// trader ids come from the state (<see cref="LeaderState.NextTraderNumber"/>).
 /// </summary>
-public sealed class Leader
+public sealed partial class Leader
 {
     private readonly Func<TraderState, TraderInput, TraderDecision>? _traderReducer;
 
@@ -21,26 +24,34 @@ public sealed class Leader
         _traderReducer = traderReducer;
     }
 
-    /// <summary>start_trading: status on; one fresh trader if none runs.</summary>
-    public LeaderDecision Start(LeaderState state, SymbolFilters filters)
+    /// <summary>While waiting for funds: the market time between a balance answer and the next check; doubles per check.</summary>
+    public TimeSpan FundsCheckDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest time between two balance checks while waiting for funds.</summary>
+    public TimeSpan MaxFundsCheckDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>start_trading: status on; one fresh trader if none runs (or the symbol waits for funds).</summary>
+    /// <param name="state">The leader's state.</param>
+    /// <param name="filters">The symbol's filters.</param>
+    /// <param name="freeQuote">The account's free quote, when the engine knows it (null: no funds check).</param>
+    public LeaderDecision Start(LeaderState state, SymbolFilters filters, decimal? freeQuote = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(filters);
-        if (state.Status == SymbolStatus.On && !state.Traders.IsEmpty)
+        if (state.Status == SymbolStatus.On && (!state.Traders.IsEmpty || state.WaitingForFunds))
         {
             return LeaderDecision.Unchanged(state);
         }
 
-        var next = state with { Status = SymbolStatus.On, Filters = filters };
+        var next = state with { Status = SymbolStatus.On, Filters = filters, Refusal = null, FreeQuote = freeQuote ?? state.FreeQuote };
         if (!next.Traders.IsEmpty)
         {
             return LeaderDecision.Happened(next);
         }
 
-        var trader = NewTrader(next, next.NextTraderNumber);
-        return LeaderDecision.Happened(
-            next with { Traders = [trader], NextTraderNumber = next.NextTraderNumber + 1 },
-            new TraderStarted(trader.TraderId, TraderStartReason.Initial, trader.Budget));
+        var tally = new LeaderTally(next, next.Traders.ToBuilder(), null);
+        tally.StartOrWait(TraderStartReason.Initial);
+        return tally.Decision();
     }
 
     /// <summary>stop_trading: stop at once; open orders stay on the exchange and are reported.</summary>
@@ -53,12 +64,12 @@ public sealed class Leader
         }
 
         var open = state.Traders.Select(t => t.OpenOrder).OfType<TrackedOrder>().ToArray();
-        return LeaderDecision.Happened(state with { Status = SymbolStatus.Off, Traders = [] }, new SymbolStopped(SymbolStopReason.Stopped, open));
+        return LeaderDecision.Happened(state with { Status = SymbolStatus.Off, Traders = [], WaitingTraders = 0, FundsCheckAt = null, FundsCheckAttempt = 0 }, new SymbolStopped(SymbolStopReason.Stopped, open));
     }
 
     /// <summary>
-    /// shutdown_trading: no new traders; traders that have sent no BUY end at once (they hold nothing and
-    /// would open a new position); the others finish their cycle, then the symbol stops.
+    /// shutdown_trading: no new traders; traders that have sent no BUY are dropped at once, holders finish
+    /// their cycle, then the symbol stops.
     /// </summary>
     public static LeaderDecision Shutdown(LeaderState state)
     {
@@ -68,22 +79,29 @@ public sealed class Leader
             return LeaderDecision.Unchanged(state);
         }
 
-        var events = new List<TradingEvent> { new ShutdownStarted() };
-        foreach (var idle in state.Traders.Where(t => t.BuyOrder is null))
+        var idle = state with { WaitingTraders = 0, FundsCheckAt = null, FundsCheckAttempt = 0 };
+        if (state.Traders.IsEmpty)
         {
-            events.Add(new TraderFinished(idle.TraderId, TraderOutcome.Canceled, "shutdown began before it sent its BUY: nothing held"));
+            return LeaderDecision.Happened(idle with { Status = SymbolStatus.Off }, new SymbolStopped(SymbolStopReason.ShutdownComplete, []));
         }
 
-        var holding = state.Traders.RemoveAll(t => t.BuyOrder is null);
-        if (holding.IsEmpty)
+        var events = new List<TradingEvent> { new ShutdownStarted() };
+        var kept = Drop(state.Traders, state.Traders.Length, events, "shutdown began before it sent a BUY: dropped");
+        if (kept.IsEmpty)
         {
             events.Add(new SymbolStopped(SymbolStopReason.ShutdownComplete, []));
+            return new(idle with { Status = SymbolStatus.Off, Traders = kept }, [], events);
         }
 
-        return new(state with { Status = holding.IsEmpty ? SymbolStatus.Off : SymbolStatus.Shutdown, Traders = holding }, [], events);
+        return new(idle with { Status = SymbolStatus.Shutdown, Traders = kept }, [], events);
     }
 
-    /// <summary>New settings for traders started from now on; running traders keep theirs.</summary>
+    /// <summary>
+    /// New settings for traders started from now on; running traders keep theirs. With fewer chunks than
+    /// traders running, traders that have sent no BUY are dropped (newest first) until no more than
+    /// <c>chunks</c> run or only holders are left; holders finish their cycle and are not replaced until
+    /// fewer than <c>chunks</c> run.
+    /// </summary>
     public static LeaderDecision UpdateSettings(LeaderState state, SymbolSettings settings)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -94,26 +112,57 @@ public sealed class Leader
         }
 
         settings.Validate();
-        return LeaderDecision.Happened(state with { Settings = settings });
+        var events = new List<TradingEvent>();
+        var traders = Drop(state.Traders, state.Traders.Length - settings.Chunks, events, $"chunks lowered to {settings.Chunks.ToString(CultureInfo.InvariantCulture)}: dropped before it sent a BUY");
+        var waiting = Math.Min(state.WaitingTraders, Math.Max(0, settings.Chunks - traders.Length));
+        var next = state with { Settings = settings, Traders = traders, WaitingTraders = waiting };
+        if (waiting == 0)
+        {
+            next = next with { FundsCheckAt = null, FundsCheckAttempt = 0 };
+        }
+
+        return new(next, [], events);
     }
 
-    /// <summary>Resumes traders from saved states (same ids) after a restart, with the saved status and trader numbering.</summary>
+    /// <summary>
+    /// Resumes traders from saved states (same ids) after a restart, with the saved status and trader
+    /// numbering. A symbol that is on with no trader left starts one (or waits for funds).
+    /// </summary>
     public static LeaderDecision Restore(LeaderState state, SymbolFilters filters, IEnumerable<TraderState> traders, SymbolStatus status = SymbolStatus.On, long nextTraderNumber = 1)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(traders);
         var restored = traders.Where(t => t.Outcome is null).ToImmutableArray();
-        var next = state with { Status = status, Filters = filters, Traders = restored, NextTraderNumber = Math.Max(state.NextTraderNumber, nextTraderNumber) };
-        return LeaderDecision.Happened(next, new SymbolRestored(restored.Length, status));
+        var next = state with
+        {
+            Status = status,
+            Filters = filters,
+            Traders = restored,
+            NextTraderNumber = Math.Max(state.NextTraderNumber, nextTraderNumber),
+            WaitingTraders = 0,
+            FundsCheckAt = null,
+            FundsCheckAttempt = 0,
+        };
+        var tally = new LeaderTally(next, restored.ToBuilder(), [new SymbolRestored(restored.Length, status)]);
+        if (status == SymbolStatus.On && restored.IsEmpty && filters is not null)
+        {
+            tally.StartOrWait(TraderStartReason.Initial);
+        }
+
+        return tally.Decision();
     }
 
     /// <summary>
-    /// True when <paramref name="trade"/> can change nothing: the symbol is off, or the price is at or above
-    /// every trader's next trigger (<see cref="LeaderState.QuietFrom"/>). <see cref="OnTrade"/> would return
-    /// the state unchanged; callers on a hot path may skip the call.
+    /// True when <paramref name="trade"/> can change nothing: the symbol is off, or no balance check is due and
+    /// the price is at or above every trader's next trigger (<see cref="LeaderState.QuietFrom"/>).
+    /// <see cref="OnTrade"/> would return the state unchanged; callers on a hot path may skip the call.
     /// </summary>
     public bool IsQuiet(LeaderState state, in TradeEvent trade) =>
-        state.Status == SymbolStatus.Off || (_traderReducer is null && trade.Price >= state.QuietFrom);
+        state.Status == SymbolStatus.Off
+        || (_traderReducer is null && trade.Price >= state.QuietFrom && !FundsCheckDue(state, trade));
+
+    private static bool FundsCheckDue(LeaderState state, in TradeEvent trade) =>
+        state.FundsCheckAt is { } checkAt && trade.Time >= checkAt;
 
     /// <summary>A market trade, given to every trader. Allocates nothing when no trader reacts.</summary>
     public LeaderDecision OnTrade(LeaderState state, in TradeEvent trade)
@@ -123,6 +172,9 @@ public sealed class Leader
         {
             return LeaderDecision.Unchanged(state);
         }
+
+        // While waiting for funds, the market's clock paces the balance checks.
+        var checkFunds = FundsCheckDue(state, trade);
 
         var traders = state.Traders;
         ImmutableArray<TraderState>.Builder? changed = null;
@@ -150,36 +202,82 @@ public sealed class Leader
 
             changed ??= traders.ToBuilder();
             changed[i] = decision.State;
-            (decisions ??= []).Add(new Step(decision.Events, decision.Commands));
+            (decisions ??= []).Add(new Step(trader, decision.State, decision.Events, decision.Commands));
         }
 
-        if (decisions is null && crashes is null)
+        if (decisions is null && crashes is null && !checkFunds)
         {
             return LeaderDecision.Unchanged(state);
         }
 
-        return Coordinate(state, changed ?? traders.ToBuilder(), decisions ?? [], crashes);
+        return Coordinate(state, changed ?? traders.ToBuilder(), decisions ?? [], crashes, checkFunds);
     }
 
     /// <summary>An update of one of our orders, routed to its trader by client order id.</summary>
     public LeaderDecision OnOrderUpdate(LeaderState state, OrderUpdate update)
     {
+        ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(update);
-        return Route(state, update.ClientOrderId, new OrderUpdateInput(update), new UnknownOrderUpdate(update));
+        return Route(state, update.ClientOrderId, new OrderUpdateInput(update) { Dust = state.Dust }, new UnknownOrderUpdate(update));
     }
 
-    /// <summary>A placement failed for good, routed to its trader by client order id.</summary>
-    public LeaderDecision OnPlacementFailed(LeaderState state, string clientOrderId, ExchangeError error) =>
-        Route(state, clientOrderId, new PlacementFailedInput(clientOrderId, error), null);
+    /// <summary>
+    /// A placement failed for good, routed to its trader by client order id. A refusal for lack of funds
+    /// (-2010) ends the trader but never the symbol: it waits for funds and asks for the balance.
+    /// </summary>
+    public LeaderDecision OnPlacementFailed(LeaderState state, string clientOrderId, ExchangeError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return Route(state, clientOrderId, new PlacementFailedInput(clientOrderId, error), null, fundsShort: error.IsInsufficientBalance);
+    }
 
     /// <summary>rebuy_triggered from a trader: start another trader while fewer than chunks run and the symbol is on.</summary>
     public LeaderDecision OnRebuyTriggered(LeaderState state, string traderId)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return Coordinate(state, state.Traders.ToBuilder(), [new Step([], [new NotifyRebuy(traderId, 0m)])], null);
+        return Coordinate(state, state.Traders.ToBuilder(), [new Step(null, null, [], [new NotifyRebuy(traderId, 0m)])], null);
     }
 
-    private LeaderDecision Route(LeaderState state, string clientOrderId, TraderInput input, TradingEvent? unknown)
+    /// <summary>
+    /// The engine's answer to <see cref="CheckFunds"/>: the account's free quote (null when the exchange
+    /// could not say) at <paramref name="time"/>. A BUY still on its way (<see cref="OrderStatus.PendingNew"/>)
+    /// may not be in that figure yet, so its price × quantity is taken off it: the Leader may wait a little
+    /// longer, never spend what is not there. A symbol waiting for funds starts the traders it wants that the
+    /// free quote now covers; if it still waits, it asks again after a backoff of market time.
+    /// </summary>
+    public LeaderDecision OnFundsKnown(LeaderState state, decimal? freeQuote, DateTimeOffset time)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (freeQuote is { } answered)
+        {
+            foreach (var t in state.Traders)
+            {
+                answered -= t.BuyOrder is { Status: OrderStatus.PendingNew } buy ? buy.Price * buy.Quantity : 0m;
+            }
+
+            freeQuote = answered;
+        }
+
+        var next = freeQuote is { } free && free != state.FreeQuote ? state with { FreeQuote = free } : state;
+        if (!next.WaitingForFunds)
+        {
+            return ReferenceEquals(next, state) ? LeaderDecision.Unchanged(state) : LeaderDecision.Happened(next);
+        }
+
+        var tally = new LeaderTally(next, next.Traders.ToBuilder(), null);
+        tally.StartWaiting();
+        var decision = tally.Decision();
+        if (!decision.State.WaitingForFunds)
+        {
+            return decision;
+        }
+
+        var attempt = decision.State.FundsCheckAttempt;
+        var delay = TimeSpan.FromTicks((long)Math.Min(FundsCheckDelay.Ticks * Math.Pow(2, Math.Min(attempt, 16)), MaxFundsCheckDelay.Ticks));
+        return decision with { State = decision.State with { FundsCheckAt = time + delay, FundsCheckAttempt = attempt + 1 } };
+    }
+
+    private LeaderDecision Route(LeaderState state, string clientOrderId, TraderInput input, TradingEvent? unknown, bool fundsShort = false)
     {
         ArgumentNullException.ThrowIfNull(state);
         var traders = state.Traders;
@@ -208,7 +306,7 @@ public sealed class Leader
 
             var builder = traders.ToBuilder();
             builder[i] = decision.State;
-            return Coordinate(state, builder, [new Step(decision.Events, decision.Commands)], null);
+            return Coordinate(state, builder, [new Step(trader, decision.State, decision.Events, decision.Commands, fundsShort)], null);
         }
 
         return unknown is null ? LeaderDecision.Unchanged(state) : LeaderDecision.Happened(state, unknown);
@@ -218,103 +316,26 @@ public sealed class Leader
         (trader.BuyOrder is { } b && string.Equals(b.ClientOrderId, clientOrderId, StringComparison.Ordinal))
         || (trader.SellOrder is { } s && string.Equals(s.ClientOrderId, clientOrderId, StringComparison.Ordinal));
 
-    // Turns the traders' decisions into the leader's, trader by trader in the order they were made:
-    // what happened to a trader first, then what it asks for (a rebuy starts a trader, an order passes on).
-    private static LeaderDecision Coordinate(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<Step> decisions, List<TradingEvent>? leading)
+    // Drops up to `count` traders that have sent no BUY, newest first, each with a TraderFinished event.
+    private static ImmutableArray<TraderState> Drop(ImmutableArray<TraderState> traders, int count, List<TradingEvent> events, string why)
     {
-        var status = state.Status;
-        var nextNumber = state.NextTraderNumber;
-        var commands = new List<TradingCommand>(2);
-        var events = leading ?? new List<TradingEvent>(4);
-        foreach (var decision in decisions)
+        if (count <= 0)
         {
-            foreach (var e in decision.Events)
+            return traders;
+        }
+
+        var kept = traders.ToBuilder();
+        var dropped = new List<TradingEvent>();
+        for (var i = kept.Count - 1; i >= 0 && dropped.Count < count; i--)
+        {
+            if (kept[i].BuyOrder is null)
             {
-                events.Add(e);
-                if (e is not TraderFinished finished)
-                {
-                    continue;
-                }
-
-                var index = IndexOf(traders, finished.TraderId);
-                if (index >= 0)
-                {
-                    traders.RemoveAt(index);
-                }
-
-                if (status == SymbolStatus.On && finished.Outcome is TraderOutcome.Completed or TraderOutcome.Canceled)
-                {
-                    // Only while fewer than chunks run: after chunks were lowered, finished traders are not
-                    // replaced until the count is under the new limit.
-                    if (traders.Count < state.Settings.Chunks)
-                    {
-                        StartTrader(state, traders, events, TraderStartReason.Replacement, ref nextNumber);
-                    }
-                }
-                else if (traders.Count == 0)
-                {
-                    events.Add(status == SymbolStatus.Shutdown
-                        ? new SymbolStopped(SymbolStopReason.ShutdownComplete, [])
-                        : new SymbolStopped(SymbolStopReason.NoTraderLeft, [], finished.Outcome));
-                    status = SymbolStatus.Off;
-                }
-            }
-
-            foreach (var command in decision.Commands)
-            {
-                if (command is not NotifyRebuy rebuy)
-                {
-                    commands.Add(command);
-                    continue;
-                }
-
-                if (IndexOf(traders, rebuy.TraderId) < 0)
-                {
-                    events.Add(new UnknownTraderNotified(rebuy.TraderId));
-                    continue;
-                }
-
-                events.Add(new RebuyTriggered(rebuy.TraderId, rebuy.Price));
-                if (status == SymbolStatus.On && traders.Count < state.Settings.Chunks)
-                {
-                    StartTrader(state, traders, events, TraderStartReason.Rebuy, ref nextNumber);
-                }
-                else
-                {
-                    events.Add(new AllTradersStarted(rebuy.TraderId));
-                }
+                dropped.Insert(0, new TraderFinished(kept[i].TraderId, TraderOutcome.Canceled, why));
+                kept.RemoveAt(i);
             }
         }
 
-        return new(state with { Status = status, Traders = traders.ToImmutable(), NextTraderNumber = nextNumber }, commands, events);
-    }
-
-    private static void StartTrader(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<TradingEvent> events, TraderStartReason reason, ref long number)
-    {
-        var trader = NewTrader(state, number++);
-        traders.Add(trader);
-        events.Add(new TraderStarted(trader.TraderId, reason, trader.Budget));
-    }
-
-    private static TraderState NewTrader(LeaderState state, long number) =>
-        TraderState.Fresh(
-            state.TraderIdPrefix + "-" + number.ToString(CultureInfo.InvariantCulture),
-            state.Settings,
-            state.Filters ?? throw new InvalidOperationException($"The {state.Symbol} leader has no symbol filters: start it first."));
-
-    // What one trader's step produced, for Coordinate.
-    private readonly record struct Step(IReadOnlyList<TradingEvent> Events, IReadOnlyList<TradingCommand> Commands);
-
-    private static int IndexOf(ImmutableArray<TraderState>.Builder traders, string traderId)
-    {
-        for (var i = 0; i < traders.Count; i++)
-        {
-            if (string.Equals(traders[i].TraderId, traderId, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
-
-        return -1;
+        events.AddRange(dropped);
+        return kept.Count == traders.Length ? traders : kept.ToImmutable();
     }
 }

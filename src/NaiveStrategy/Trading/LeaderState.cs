@@ -23,6 +23,51 @@ public sealed record LeaderState
     /// <summary>The number of the next trader started; saved and restored with the state, so the Leader stays a pure function of it.</summary>
     public long NextTraderNumber { get; init; } = 1;
 
+    /// <summary>
+    /// Base asset the symbol owns outside its running traders, always below one step: what flooring SELL
+    /// quantities to the step left over. The next SELL takes it along as soon as it makes a whole step
+    /// (<see cref="TraderState.DustTaken"/>). Saved and restored with the state.
+    /// </summary>
+    public decimal Dust { get; init; }
+
+    /// <summary>
+    /// Quote gained (or, when negative, lost) by every trader that has finished: what they got back for
+    /// what they spent, fees included. Saved and restored with the state. New traders share what is left of
+    /// the budget after losses (<see cref="TraderBudget"/>).
+    /// </summary>
+    public decimal RealizedPnl { get; init; }
+
+    /// <summary>
+    /// The account's free quote as the Leader knows it: the engine's last balance answer, moved by every
+    /// order of this symbol's traders since (a BUY takes its price × quantity, a SELL brings its proceeds
+    /// back). Null while unknown: then traders start without a funds check.
+    /// </summary>
+    public decimal? FreeQuote { get; init; }
+
+    /// <summary>Traders the Leader would start but the free quote does not cover yet (<see cref="WaitingForFunds"/>).</summary>
+    public int WaitingTraders { get; init; }
+
+    /// <summary>True while the symbol waits for funds: it starts the traders it wants as soon as the free quote covers them.</summary>
+    public bool WaitingForFunds => WaitingTraders > 0;
+
+    /// <summary>While waiting for funds: the market time from which a trade makes the Leader ask for the balance again (backoff).</summary>
+    public DateTimeOffset? FundsCheckAt { get; init; }
+
+    /// <summary>Balance checks made in a row while waiting for funds (the backoff's exponent).</summary>
+    public int FundsCheckAttempt { get; init; }
+
+    /// <summary>
+    /// Why the settings were refused (<see cref="SettingsRefused"/>), once they were: the symbol starts no
+    /// more traders and stops when its running ones are done. Cleared by the next start.
+    /// </summary>
+    public string? Refusal { get; init; }
+
+    /// <summary>
+    /// What a trader started now may spend: the budget, shrunk by realized losses (gains never raise it
+    /// above the budget), divided by <c>chunks</c>.
+    /// </summary>
+    public decimal TraderBudget => ShareOf(Settings, RealizedPnl);
+
     /// <summary>The running traders, oldest first, each at its latest state.</summary>
     public ImmutableArray<TraderState> Traders
     {
@@ -68,6 +113,9 @@ public sealed record LeaderState
 
     /// <summary>The symbol.</summary>
     public string Symbol => Settings.Symbol;
+
+    internal static decimal ShareOf(SymbolSettings settings, decimal realizedPnl) =>
+        Math.Max(0m, Math.Min(settings.Budget, settings.Budget + realizedPnl)) / settings.Chunks;
 
     /// <summary>A stopped leader for <paramref name="settings"/>.</summary>
     /// <param name="settings">The symbol's settings.</param>

@@ -24,7 +24,7 @@ public static class Trader
         return input switch
         {
             MarketTradeInput t => OnTrade(state, t.Trade),
-            OrderUpdateInput u => OnOrderUpdate(state, u.Update),
+            OrderUpdateInput u => OnOrderUpdate(state, u.Update, u.Dust),
             PlacementFailedInput f => OnPlacementFailed(state, f.ClientOrderId, f.Error),
             _ => throw new ArgumentException($"Unknown trader input {input?.GetType().Name ?? "null"}.", nameof(input)),
         };
@@ -52,7 +52,13 @@ public static class Trader
     }
 
     /// <summary>An update of one of the trader's orders. Updates for other orders, duplicates and stale updates change nothing.</summary>
-    public static TraderDecision OnOrderUpdate(TraderState state, OrderUpdate update)
+    /// <param name="state">The trader.</param>
+    /// <param name="update">The order's new state.</param>
+    /// <param name="dust">
+    /// The symbol's unsold base below one step (<see cref="LeaderState.Dust"/>): a SELL placed now sells
+    /// <c>floor_to(step, held + dust)</c> and records what it took or left in <see cref="TraderState.DustTaken"/>.
+    /// </param>
+    public static TraderDecision OnOrderUpdate(TraderState state, OrderUpdate update, decimal dust = 0m)
     {
         ArgumentNullException.ThrowIfNull(update);
         if (state.Outcome is not null)
@@ -81,7 +87,7 @@ public static class Trader
         }
 
         return order.Side == OrderSide.Buy
-            ? OnBuyUpdated(state with { BuyOrder = updated }, updated, events)
+            ? OnBuyUpdated(state with { BuyOrder = updated }, updated, events, dust)
             : OnSellUpdated(state with { SellOrder = updated }, updated, events);
     }
 
@@ -106,7 +112,11 @@ public static class Trader
             : Finish(state with { SellOrder = rejected }, TraderOutcome.Stranded, $"SELL order {clientOrderId} was rejected: {error}; holding {Format(order.Quantity)} {state.Filters.BaseAsset}", []);
     }
 
-    /// <summary>The quantity of base asset the trader holds after its buy: executed minus a commission taken in the base asset.</summary>
+    /// <summary>
+    /// The quantity of base asset the trader holds: executed by its buy, minus a commission taken in the
+    /// base asset, plus what its SELL took from the symbol's dust (<see cref="TraderState.DustTaken"/>),
+    /// minus what it sold.
+    /// </summary>
     public static decimal HeldQuantity(TraderState state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -117,7 +127,34 @@ public static class Trader
 
         var commissionInBase = string.Equals(buy.CommissionAsset, state.Filters.BaseAsset, StringComparison.Ordinal) ? buy.Commission : 0m;
         var sold = state.SellOrder?.ExecutedQuantity ?? 0m;
-        return buy.ExecutedQuantity - commissionInBase - sold;
+        return buy.ExecutedQuantity - commissionInBase + state.DustTaken - sold;
+    }
+
+    /// <summary>
+    /// The quote the trader has taken out of the account's free balance: its BUY's price × quantity while
+    /// the BUY can still execute (what the exchange locks), what it spent once it cannot (executed × price,
+    /// plus a commission taken in the quote asset), minus what its SELL brought back (executed × price,
+    /// minus a commission taken in the quote asset). Once the trader has finished, minus this is the
+    /// quote it gained (or, when negative, lost) over its life.
+    /// </summary>
+    public static decimal QuoteCommitted(TraderState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.BuyOrder is not { } buy)
+        {
+            return 0m;
+        }
+
+        var quote = state.Filters.QuoteAsset;
+        var committed = buy.IsOpen
+            ? buy.Price * buy.Quantity
+            : (buy.ExecutedQuantity * buy.Price) + (string.Equals(buy.CommissionAsset, quote, StringComparison.Ordinal) ? buy.Commission : 0m);
+        if (state.SellOrder is { } sell)
+        {
+            committed -= (sell.ExecutedQuantity * sell.Price) - (string.Equals(sell.CommissionAsset, quote, StringComparison.Ordinal) ? sell.Commission : 0m);
+        }
+
+        return committed;
     }
 
     private static TraderDecision PlaceBuy(TraderState state, decimal marketPrice)
@@ -126,11 +163,10 @@ public static class Trader
         var f = state.Filters;
         var price = TradingMath.BuyPrice(marketPrice, s.BuyDownInterval, f.TickSize);
         var quantity = price > 0 ? TradingMath.Quantity(state.Budget, price, f.StepSize) : 0m;
-        var failure = f.FindFilterFailure(price, quantity);
-        if (failure is not null)
+        if (SettingsCheck.CheckBuy(state, price, quantity) is { } refused)
         {
-            var reason = $"BUY {Format(quantity)} @ {Format(price)} breaks {failure} (min notional {Format(f.MinNotional)}, budget {Format(state.Budget)}): not sent";
-            return Finish(state, TraderOutcome.Rejected, reason, [new OrderNotSent(state.TraderId, OrderSide.Buy, price, quantity, failure)]);
+            // Neither leg may break a filter: a BUY whose SELL could not be sent is not sent either.
+            return Finish(state, TraderOutcome.Rejected, refused.Message, [refused]);
         }
 
         var order = new TrackedOrder(state.TraderId + BuySuffix, OrderSide.Buy, price, quantity);
@@ -138,7 +174,7 @@ public static class Trader
         return new(next, [new PlaceOrder(state.TraderId, new OrderRequest(f.Symbol, order.ClientOrderId, OrderSide.Buy, price, quantity))], []);
     }
 
-    private static TraderDecision OnBuyUpdated(TraderState state, TrackedOrder buy, List<TradingEvent> events)
+    private static TraderDecision OnBuyUpdated(TraderState state, TrackedOrder buy, List<TradingEvent> events, decimal dust)
     {
         if (!buy.Status.IsTerminal())
         {
@@ -152,17 +188,26 @@ public static class Trader
         }
 
         // Filled, or canceled / expired after a partial fill: sell what is actually held.
-        return PlaceSell(state, buy, events);
+        return PlaceSell(state, buy, events, dust);
     }
 
-    private static TraderDecision PlaceSell(TraderState state, TrackedOrder buy, List<TradingEvent> events)
+    // Sells what the BUY left plus the symbol's dust, floored to the step: whole steps of dust go with this
+    // SELL, and the remainder below one step stays (or goes) outside the traders.
+    private static TraderDecision PlaceSell(TraderState state, TrackedOrder buy, List<TradingEvent> events, decimal dust)
     {
         var s = state.Settings;
         var f = state.Filters;
         var price = TradingMath.SellPrice(buy.Price, s.ProfitInterval, s.FeeRate, f.TickSize);
         var held = HeldQuantity(state);
-        var quantity = TradingMath.FloorTo(f.StepSize, held);
+        var quantity = TradingMath.FloorTo(f.StepSize, held + Math.Max(0m, dust));
         var failure = f.FindFilterFailure(price, quantity);
+        if (failure is not null && quantity > TradingMath.FloorTo(f.StepSize, held))
+        {
+            // The dust pushed it over a maximum: sell without it.
+            quantity = TradingMath.FloorTo(f.StepSize, held);
+            failure = f.FindFilterFailure(price, quantity);
+        }
+
         if (failure is not null)
         {
             events.Add(new OrderNotSent(state.TraderId, OrderSide.Sell, price, quantity, failure));
@@ -170,7 +215,8 @@ public static class Trader
         }
 
         var order = new TrackedOrder(state.TraderId + SellSuffix, OrderSide.Sell, price, quantity);
-        return new(state with { SellOrder = order }, [new PlaceOrder(state.TraderId, new OrderRequest(f.Symbol, order.ClientOrderId, OrderSide.Sell, price, quantity))], events);
+        var next = state with { SellOrder = order, DustTaken = state.DustTaken + quantity - held };
+        return new(next, [new PlaceOrder(state.TraderId, new OrderRequest(f.Symbol, order.ClientOrderId, OrderSide.Sell, price, quantity))], events);
     }
 
     private static TraderDecision OnSellUpdated(TraderState state, TrackedOrder sell, List<TradingEvent> events)

@@ -9,7 +9,11 @@ public sealed record MarketTradeInput(TradeEvent Trade) : TraderInput;
 
 /// <summary>An update of one of our orders (stream, placement answer or query answer).</summary>
 /// <param name="Update">The update.</param>
-public sealed record OrderUpdateInput(OrderUpdate Update) : TraderInput;
+public sealed record OrderUpdateInput(OrderUpdate Update) : TraderInput
+{
+    /// <summary>The symbol's unsold base below one step (<see cref="LeaderState.Dust"/>), for a SELL placed now.</summary>
+    public decimal Dust { get; init; }
+}
 
 /// <summary>An order could not be placed and will not be (the engine has already applied its retry policy).</summary>
 /// <param name="ClientOrderId">The order's client id.</param>

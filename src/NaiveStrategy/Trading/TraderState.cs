@@ -30,6 +30,13 @@ public sealed record TraderState
     /// <summary>True once the trader has asked the leader for another trader (it asks once).</summary>
     public bool RebuyNotified { get; init; }
 
+    /// <summary>
+    /// Base asset the trader's SELL took from the symbol's dust (<see cref="LeaderState.Dust"/>) on top of
+    /// what it bought, or, when negative, the remainder below one step it left there: the SELL sells
+    /// <c>floor_to(step, held + dust)</c>, so what stays outside the traders is always below one step.
+    /// </summary>
+    public decimal DustTaken { get; init; }
+
     /// <summary>Set when the trader's life has ended.</summary>
     public TraderOutcome? Outcome { get; init; }
 
@@ -40,11 +47,15 @@ public sealed record TraderState
     public TrackedOrder? OpenOrder => SellOrder is { IsOpen: true } ? SellOrder : BuyOrder is { IsOpen: true } ? BuyOrder : null;
 
     /// <summary>A fresh trader: no orders, rebuy not notified, <c>budget / chunks</c> to spend.</summary>
-    public static TraderState Fresh(string traderId, SymbolSettings settings, SymbolFilters filters) => new()
+    public static TraderState Fresh(string traderId, SymbolSettings settings, SymbolFilters filters) =>
+        Fresh(traderId, settings, filters, (settings ?? throw new ArgumentNullException(nameof(settings))).TraderBudget);
+
+    /// <summary>A fresh trader with <paramref name="budget"/> to spend (the Leader's share of what is left of the symbol's budget).</summary>
+    public static TraderState Fresh(string traderId, SymbolSettings settings, SymbolFilters filters, decimal budget) => new()
     {
         TraderId = traderId,
         Settings = settings,
         Filters = filters,
-        Budget = settings.TraderBudget,
+        Budget = budget,
     };
 }

@@ -2,7 +2,8 @@ namespace NaiveStrategy;
 
 /// <summary>
 /// Something a reducer asks to be done: an order to send (carried out by the engine's placement
-/// runner) or a rebuy notification to the Leader (carried out by the Leader reducer itself). What
+/// runner), a balance query (carried out by the engine, which answers with the free quote) or a rebuy
+/// notification to the Leader (carried out by the Leader reducer itself). What
 /// happened is told apart, by <see cref="TradingEvent"/>s.
 /// </summary>
 public abstract record TradingCommand;
@@ -16,3 +17,6 @@ public sealed record PlaceOrder(string TraderId, OrderRequest Request) : Trading
 /// <param name="TraderId">The trader.</param>
 /// <param name="Price">The market price that triggered it.</param>
 public sealed record NotifyRebuy(string TraderId, decimal Price) : TradingCommand;
+
+/// <summary>Ask the exchange for the account's free quote and give it to the Leader (it waits for funds, or an order met -2010).</summary>
+public sealed record CheckFunds : TradingCommand;

@@ -18,6 +18,9 @@ public enum TraderStartReason
 
     /// <summary>It replaces a trader that finished.</summary>
     Replacement,
+
+    /// <summary>The symbol waited for funds (<see cref="WaitingForFunds"/>) and the free quote covers a trader again.</summary>
+    FundsReturned,
 }
 
 /// <summary>Why a symbol stopped trading.</summary>
@@ -31,6 +34,12 @@ public enum SymbolStopReason
 
     /// <summary>The last trader ended without a completed cycle (rejected or stranded), and is not replaced.</summary>
     NoTraderLeft,
+
+    /// <summary>
+    /// The settings cannot trade: a BUY or the SELL after it would break the exchange's filters
+    /// (<see cref="SettingsRefused"/>); no new trader started and the last running one finished.
+    /// </summary>
+    SettingsRefused,
 }
 
 /// <summary>Which input stream of a symbol was subscribed again.</summary>
@@ -80,6 +89,30 @@ public sealed record OrderFilled(string TraderId, TrackedOrder Order) : TradingE
 /// <param name="Filter">The exchange filter it breaks (PRICE_FILTER, LOT_SIZE, NOTIONAL or MIN_NOTIONAL).</param>
 public sealed record OrderNotSent(string TraderId, OrderSide Side, decimal Price, decimal Quantity, string Filter) : TradingEvent;
 
+/// <summary>
+/// The settings cannot trade: the BUY a trader would send, or the SELL after it (quantity after the fee,
+/// floored to the step, at the profit target), breaks an exchange filter, so no order is sent; the symbol
+/// starts no more traders and stops once its running ones are done (<see cref="SymbolStopReason.SettingsRefused"/>).
+/// </summary>
+/// <param name="TraderId">The trader that was about to send the BUY.</param>
+/// <param name="Filter">The filter (PRICE_FILTER, LOT_SIZE, NOTIONAL or MIN_NOTIONAL).</param>
+/// <param name="Message">The symbol, the figure and the filter, e.g. <c>XRPUSDT: budget/chunks 10.5 gives a SELL notional 9.006, below NOTIONAL 10</c>.</param>
+public sealed record SettingsRefused(string TraderId, string Filter, string Message) : TradingEvent;
+
+/// <summary>
+/// The free quote does not cover a trader's share, so the symbol starts none until it does (it re-checks
+/// the balance with backoff and whenever its own orders free quote); the symbol stays on.
+/// </summary>
+/// <param name="Needed">The share a new trader would get.</param>
+/// <param name="Available">The free quote not already promised to traders that have not bought yet.</param>
+/// <param name="Asset">The quote asset.</param>
+public sealed record WaitingForFunds(decimal Needed, decimal Available, string Asset) : TradingEvent;
+
+/// <summary>The free quote covers a trader again: the symbol no longer waits for funds.</summary>
+/// <param name="Available">The free quote not already promised, before the traders started now.</param>
+/// <param name="Asset">The quote asset.</param>
+public sealed record FundsReturned(decimal Available, string Asset) : TradingEvent;
+
 /// <summary>The exchange refused an order for good (after the placement runner's retries).</summary>
 /// <param name="TraderId">The trader.</param>
 /// <param name="ClientOrderId">The order.</param>
@@ -92,7 +125,11 @@ public sealed record OrderRejected(string TraderId, string ClientOrderId, Exchan
 /// <param name="Detail">What happened, in a sentence for people (the outcome is the value to act on).</param>
 public sealed record TraderFinished(string TraderId, TraderOutcome Outcome, string Detail) : TradingEvent;
 
-/// <summary>A trader threw while handling an input; it was restored from its last state (same id) and the input dropped.</summary>
+/// <summary>
+/// A trader threw while handling an input; it was restored from its last state (same id) and the input
+/// dropped. The engine then asks the exchange for the trader's open order again, so a fill that came with
+/// the crash is applied.
+/// </summary>
 /// <param name="TraderId">The trader.</param>
 /// <param name="Exception">What it threw.</param>
 public sealed record TraderCrashed(string TraderId, Exception Exception) : TradingEvent;
@@ -108,7 +145,8 @@ public sealed record ShutdownStarted : TradingEvent;
 /// <param name="Reason">Why.</param>
 /// <param name="OpenOrders">Orders left working on the exchange by the traders that were stopped.</param>
 /// <param name="LastOutcome">With <see cref="SymbolStopReason.NoTraderLeft"/>: how the last trader ended.</param>
-public sealed record SymbolStopped(SymbolStopReason Reason, IReadOnlyList<TrackedOrder> OpenOrders, TraderOutcome? LastOutcome = null) : TradingEvent;
+/// <param name="Detail">With <see cref="SymbolStopReason.SettingsRefused"/>: the refusal's message.</param>
+public sealed record SymbolStopped(SymbolStopReason Reason, IReadOnlyList<TrackedOrder> OpenOrders, TraderOutcome? LastOutcome = null, string? Detail = null) : TradingEvent;
 
 /// <summary>The symbol was resumed from the store.</summary>
 /// <param name="TraderCount">Traders resumed.</param>

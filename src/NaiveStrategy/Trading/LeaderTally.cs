@@ -1,0 +1,270 @@
+using System.Collections.Immutable;
+using System.Globalization;
+
+namespace NaiveStrategy;
+
+/// <summary>
+/// The Leader's state being built by one step, with what the step does (commands) and what happened
+/// (events): trader lifecycle (replace, stop, wind down) and the symbol's money (free quote, dust,
+/// realized PnL, waiting for funds). Mutable, and never leaves the step that made it.
+/// </summary>
+internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<TradingEvent>? leading)
+{
+    private SymbolStatus _status = state.Status;
+    private long _nextNumber = state.NextTraderNumber;
+    private decimal? _freeQuote = state.FreeQuote;
+    private decimal _dust = state.Dust;
+    private decimal _realized = state.RealizedPnl;
+    private int _waiting = state.WaitingTraders;
+    private string? _refusal = state.Refusal;
+    private DateTimeOffset? _checkAt = state.FundsCheckAt;
+    private bool _checking;
+
+    public List<TradingCommand> Commands { get; } = new(2);
+
+    public List<TradingEvent> Events { get; } = leading ?? new List<TradingEvent>(4);
+
+    private SymbolSettings Settings => state.Settings;
+
+    private decimal Budget => LeaderState.ShareOf(Settings, _realized);
+
+    private string QuoteAsset => state.Filters?.QuoteAsset ?? "";
+
+    // The free quote not already promised to traders that have not bought yet (null: unknown).
+    private decimal? Available
+    {
+        get
+        {
+            if (_freeQuote is not { } free)
+            {
+                return null;
+            }
+
+            foreach (var t in traders)
+            {
+                free -= t.BuyOrder is null && t.Outcome is null ? t.Budget : 0m;
+            }
+
+            return free;
+        }
+    }
+
+    // The quote and base a trader's step moved: its orders take or give back free quote, its SELL
+    // takes or leaves dust, and a trader that finishes adds what it gained or lost to the realized PnL.
+    public void Account(TraderState before, TraderState after)
+    {
+        var committed = Trader.QuoteCommitted(after);
+        var moved = committed - Trader.QuoteCommitted(before);
+        if (_freeQuote is { } free && moved != 0)
+        {
+            _freeQuote = free - moved;
+        }
+
+        _dust -= after.DustTaken - before.DustTaken;
+        if (before.Outcome is null && after.Outcome is not null)
+        {
+            _realized -= committed;
+        }
+    }
+
+    public void Finish(TraderFinished finished, bool fundsShort)
+    {
+        var index = IndexOf(finished.TraderId);
+        if (index >= 0)
+        {
+            traders.RemoveAt(index);
+        }
+
+        if (_status == SymbolStatus.On && _refusal is null)
+        {
+            if (fundsShort)
+            {
+                // The exchange knows better than our estimate: wait for a balance answer, never stop.
+                _freeQuote = 0m;
+                CheckFunds();
+                StartOrWait(TraderStartReason.Replacement);
+                return;
+            }
+
+            if (finished.Outcome is TraderOutcome.Completed or TraderOutcome.Canceled)
+            {
+                // Chunks are a ceiling at every moment: after a settings change, finished traders are
+                // replaced only while fewer than chunks run.
+                if (traders.Count < Settings.Chunks)
+                {
+                    StartOrWait(TraderStartReason.Replacement);
+                }
+
+                return;
+            }
+        }
+
+        if (traders.Count > 0 || _status == SymbolStatus.Off)
+        {
+            return;
+        }
+
+        if (_status == SymbolStatus.Shutdown)
+        {
+            Stop(_refusal is null ? new SymbolStopped(SymbolStopReason.ShutdownComplete, []) : new SymbolStopped(SymbolStopReason.SettingsRefused, [], null, _refusal));
+        }
+        else if (_waiting == 0)
+        {
+            Stop(new SymbolStopped(SymbolStopReason.NoTraderLeft, [], finished.Outcome));
+        }
+    }
+
+    // The settings cannot trade: start nothing more, let the running traders finish, then stop.
+    public void Refuse(string message)
+    {
+        _refusal ??= message;
+        _waiting = 0;
+        if (_status == SymbolStatus.On)
+        {
+            _status = SymbolStatus.Shutdown;
+        }
+    }
+
+    public void Rebuy(NotifyRebuy rebuy)
+    {
+        if (IndexOf(rebuy.TraderId) < 0)
+        {
+            Events.Add(new UnknownTraderNotified(rebuy.TraderId));
+            return;
+        }
+
+        Events.Add(new RebuyTriggered(rebuy.TraderId, rebuy.Price));
+        if (_status == SymbolStatus.On && _refusal is null && traders.Count + _waiting < Settings.Chunks)
+        {
+            StartOrWait(TraderStartReason.Rebuy);
+        }
+        else
+        {
+            Events.Add(new AllTradersStarted(rebuy.TraderId));
+        }
+    }
+
+    // Starts a trader when the free quote covers its share; otherwise the symbol waits for funds.
+    public void StartOrWait(TraderStartReason reason)
+    {
+        var budget = Budget;
+        if (Available is { } available && available < budget)
+        {
+            var wasWaiting = _waiting > 0;
+            _waiting = Math.Min(_waiting + 1, Math.Max(0, Settings.Chunks - traders.Count));
+            if (!wasWaiting && _waiting > 0)
+            {
+                Events.Add(new WaitingForFunds(budget, available, QuoteAsset));
+                CheckFunds();
+            }
+
+            return;
+        }
+
+        StartTrader(reason, budget);
+    }
+
+    // Starts the traders the symbol waits funds for, as far as the free quote covers them.
+    public void StartWaiting()
+    {
+        if (_waiting == 0)
+        {
+            return;
+        }
+
+        if (_status != SymbolStatus.On || _refusal is not null)
+        {
+            _waiting = 0;
+            return;
+        }
+
+        var before = Available;
+        var started = false;
+        while (_waiting > 0)
+        {
+            var budget = Budget;
+            if (traders.Count >= Settings.Chunks)
+            {
+                _waiting = 0;
+                break;
+            }
+
+            if (Available is { } available && available < budget)
+            {
+                break;
+            }
+
+            StartTrader(TraderStartReason.FundsReturned, budget);
+            _waiting--;
+            started = true;
+        }
+
+        if (started && _waiting == 0)
+        {
+            Events.Add(new FundsReturned(before ?? 0m, QuoteAsset));
+        }
+    }
+
+    // Asks the engine for the balance once per step, after the step's orders (so the exchange has them
+    // when it answers); the answer schedules the next check.
+    public void CheckFunds()
+    {
+        _checking = true;
+        _checkAt = null;
+    }
+
+    public LeaderDecision Decision()
+    {
+        var waiting = _status == SymbolStatus.On ? _waiting : 0;
+        var next = state with
+        {
+            Status = _status,
+            Traders = traders.ToImmutable(),
+            NextTraderNumber = _nextNumber,
+            FreeQuote = _freeQuote,
+            Dust = _dust,
+            RealizedPnl = _realized,
+            WaitingTraders = waiting,
+            Refusal = _refusal,
+            FundsCheckAt = waiting == 0 ? null : _checkAt,
+            FundsCheckAttempt = waiting == 0 ? 0 : state.FundsCheckAttempt,
+        };
+        if (_checking)
+        {
+            Commands.Add(new CheckFunds());
+        }
+
+        return new(next, Commands, Events);
+    }
+
+    private void StartTrader(TraderStartReason reason, decimal budget)
+    {
+        var trader = TraderState.Fresh(
+            state.TraderIdPrefix + "-" + (_nextNumber++).ToString(CultureInfo.InvariantCulture),
+            Settings,
+            state.Filters ?? throw new InvalidOperationException($"The {state.Symbol} leader has no symbol filters: start it first."),
+            budget);
+        traders.Add(trader);
+        Events.Add(new TraderStarted(trader.TraderId, reason, trader.Budget));
+    }
+
+    private void Stop(SymbolStopped stopped)
+    {
+        Events.Add(stopped);
+        _status = SymbolStatus.Off;
+        _waiting = 0;
+    }
+
+    private int IndexOf(string traderId)
+    {
+        for (var i = 0; i < traders.Count; i++)
+        {
+            if (string.Equals(traders[i].TraderId, traderId, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
