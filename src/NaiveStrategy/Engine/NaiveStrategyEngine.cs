@@ -24,6 +24,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _inflight = new();
     private readonly ObserverSet<StrategyEvent> _events = new();
     private readonly EventLog _eventLog;
+    private readonly EngineMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly EngineContext _context;
@@ -54,7 +55,8 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
             throw new OptionsValidationException(nameof(NaiveStrategyOptions), typeof(NaiveStrategyOptions), validation.Failures);
         }
 
-        _context = new EngineContext(_options, _time, _logger, _store, Publish, Track, _stopping.Token);
+        _metrics = new EngineMetrics(this, () => _symbols.Values);
+        _context = new EngineContext(_options, _time, _logger, _store, Publish, Track, _metrics, _stopping.Token);
         _filtersRetry = Resilience.Retry<SymbolFilters>(_options, _time, _options.MaxPlacementAttempts, static e => e.Kind == ExchangeErrorKind.Transient);
     }
 
@@ -199,6 +201,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        _metrics.Dispose();
         _events.OnCompleted();
     }
 
@@ -236,6 +239,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     private void Publish(StrategyEvent e)
     {
         _eventLog.OnNext(e);
+        _metrics.OnNext(e);
         if (_events.HasObservers)
         {
             try

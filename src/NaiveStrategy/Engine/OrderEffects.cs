@@ -32,7 +32,8 @@ internal sealed class OrderEffects
     /// <summary>Order states answered to placements and queries.</summary>
     public IObservable<OrderUpdate> Answers => _answers.AsObservable();
 
-    public void Place(PlaceOrder order)
+    /// <summary>Sends <paramref name="order"/>; <paramref name="receivedAt"/> is the stamp of the trade that made it (0 when none), for the tick-to-order histogram.</summary>
+    public void Place(PlaceOrder order, long receivedAt = 0)
     {
         try
         {
@@ -45,6 +46,7 @@ internal sealed class OrderEffects
         }
 
         _context.Publish(new StrategyEvent(order.Request.Symbol, _context.Time.GetUtcNow(), new OrderPlaced(order.TraderId, order.Request)));
+        _context.Metrics.OrderHandedOver(receivedAt);
         var pending = _runner.PlaceAsync(order.TraderId, order.Request);
         if (pending.IsCompletedSuccessfully)
         {

@@ -21,12 +21,13 @@ internal sealed record PlacementFailure(string TraderId, string ClientOrderId, E
 // One entry of a symbol's serialized input stream. A struct, so queuing a market trade allocates nothing.
 internal readonly struct SymbolInput
 {
-    private SymbolInput(SymbolInputKind kind, in TradeEvent trade, object? payload, string? clientOrderId)
+    private SymbolInput(SymbolInputKind kind, in TradeEvent trade, object? payload, string? clientOrderId, long receivedAt = 0)
     {
         Kind = kind;
         Trade = trade;
         Payload = payload;
         ClientOrderId = clientOrderId;
+        ReceivedAt = receivedAt;
     }
 
     public SymbolInputKind Kind { get; }
@@ -37,9 +38,12 @@ internal readonly struct SymbolInput
 
     public string? ClientOrderId { get; }
 
-    public static SymbolInput ForTrade(in TradeEvent trade) => new(SymbolInputKind.Trade, trade, null, null);
+    /// <summary>A trade's or order update's <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> as it entered the pipeline, while the tick-to-order histogram is listened to; else 0.</summary>
+    public long ReceivedAt { get; }
 
-    public static SymbolInput ForUpdate(OrderUpdate update) => new(SymbolInputKind.OrderUpdate, default, update, null);
+    public static SymbolInput ForTrade(in TradeEvent trade, long receivedAt = 0) => new(SymbolInputKind.Trade, trade, null, null, receivedAt);
+
+    public static SymbolInput ForUpdate(OrderUpdate update, long receivedAt = 0) => new(SymbolInputKind.OrderUpdate, default, update, null, receivedAt);
 
     public static SymbolInput ForFailure(PlacementFailure failure) => new(SymbolInputKind.PlacementFailed, default, failure, failure.ClientOrderId);
 

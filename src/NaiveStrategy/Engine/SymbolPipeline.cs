@@ -31,6 +31,7 @@ internal sealed class SymbolPipeline : IDisposable
     private readonly ObserverSet<SymbolInput> _control = new();
     private readonly IDisposable _subscription;
     private LeaderState _state;
+    private long _tradesProcessed;
 
     public SymbolPipeline(LeaderState state, Leader leader, IMarketData marketData, IExchange exchange, EngineContext context)
     {
@@ -45,10 +46,11 @@ internal sealed class SymbolPipeline : IDisposable
         _commissions = new FillCommissions(exchange, context.Options, context.Time, context.Logger, context.Stopping);
         var symbol = state.Symbol;
         var options = context.Options;
+        var metrics = context.Metrics;
 
         var trades = marketData.MarketTrades(symbol)
             .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) => Resubscribed(StrategyStream.MarketTrades, error, attempt, delay), _time)
-            .Map(static (in TradeEvent trade) => SymbolInput.ForTrade(trade));
+            .Map((in TradeEvent trade) => SymbolInput.ForTrade(trade, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0));
         var updates = exchange.OrderUpdates
             .Where(update => string.Equals(update.Symbol, symbol, StringComparison.Ordinal))
             .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) =>
@@ -58,7 +60,7 @@ internal sealed class SymbolPipeline : IDisposable
             }, _time)
             .Merge(_orders.Answers)
             .SelectMany(update => _commissions.Complete(update, State))
-            .Select(static update => SymbolInput.ForUpdate(update));
+            .Select(update => SymbolInput.ForUpdate(update, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0));
 
         _subscription = StrategyObservable.MergeSerialized(trades, updates, _control.AsObservable())
             .Reduce<SymbolInput, Step>(Decide)
@@ -68,6 +70,9 @@ internal sealed class SymbolPipeline : IDisposable
     public string Symbol => _state.Symbol;
 
     public LeaderState State => Volatile.Read(ref _state);
+
+    /// <summary>Market trades handled so far (read by the metrics when they are collected).</summary>
+    public long TradesProcessed => Volatile.Read(ref _tradesProcessed);
 
     /// <summary>A control input, a failure or an event: handled in turn with every other input.</summary>
     public void Post(SymbolInput input) => _control.OnNext(input);
@@ -83,6 +88,9 @@ internal sealed class SymbolPipeline : IDisposable
         {
             if (input.Kind == SymbolInputKind.Trade)
             {
+                // Only this loop writes it: a plain store, no interlocked operation per trade.
+                Volatile.Write(ref _tradesProcessed, _tradesProcessed + 1);
+
                 // The hot path: most trades change nothing and allocate nothing.
                 if (_leader.IsQuiet(state, input.Trade))
                 {
@@ -180,7 +188,7 @@ internal sealed class SymbolPipeline : IDisposable
             switch (command)
             {
                 case PlaceOrder order:
-                    _orders.Place(order);
+                    _orders.Place(order, step.Input.ReceivedAt);
                     break;
                 case CheckFunds when decision.State.Filters is { } filters:
                     _funds.Check(Symbol, filters.QuoteAsset);
