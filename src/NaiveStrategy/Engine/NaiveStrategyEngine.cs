@@ -25,6 +25,8 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     private readonly ObserverSet<StrategyEvent> _events = new();
     private readonly EventLog _eventLog;
     private readonly EngineMetrics _metrics;
+    private readonly StoreHealth _storeHealth = new();
+    private volatile bool _started;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly EngineContext _context;
@@ -56,7 +58,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         }
 
         _metrics = new EngineMetrics(this, () => _symbols.Values);
-        _context = new EngineContext(_options, _time, _logger, _store, Publish, Track, _metrics, _stopping.Token);
+        _context = new EngineContext(_options, _time, _logger, _store, Publish, Track, _metrics, _storeHealth, _stopping.Token);
         _filtersRetry = Resilience.Retry<SymbolFilters>(_options, _time, _options.MaxPlacementAttempts, static e => e.Kind == ExchangeErrorKind.Transient);
     }
 
@@ -90,14 +92,41 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         {
             await StartTradingAsync(settings, cancellationToken);
         }
+
+        _started = true;
     }
 
-    /// <summary>start_trading for a configured symbol.</summary>
+    /// <summary>The configured symbols and those started since, in order.</summary>
+    public IReadOnlyList<string> KnownSymbols => _options.Symbols.Select(s => s.Symbol).Concat(_symbols.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The settings a symbol runs with, or, never started, those configured; null when unknown.</summary>
+    public SymbolSettings? GetSettings(string symbol) =>
+        GetState(symbol)?.Settings ?? _options.Symbols.FirstOrDefault(s => string.Equals(s.Symbol, symbol, StringComparison.Ordinal));
+
+    /// <summary>Started, streams up, store writable: what a readiness check reports.</summary>
+    public EngineHealthReport GetHealth()
+    {
+        var now = _time.GetUtcNow();
+        var grace = (_options.MaxRetryDelay * 2) + TimeSpan.FromSeconds(10);
+        var down = new List<string>();
+        foreach (var pipeline in _symbols.Values.OrderBy(p => p.Symbol, StringComparer.Ordinal))
+        {
+            foreach (var stream in pipeline.StreamsDown(now, grace))
+            {
+                down.Add($"{pipeline.Symbol} {(stream == StrategyStream.MarketTrades ? "market trades" : "order updates")}");
+            }
+        }
+
+        return new EngineHealthReport(_started, down, _storeHealth.Error);
+    }
+
+    /// <summary>start_trading for a configured symbol (with the settings it last ran with, when it ran).</summary>
     /// <exception cref="ArgumentException">The symbol is not configured.</exception>
     public Task StartTradingAsync(string symbol, CancellationToken cancellationToken = default)
     {
-        var settings = _options.Symbols.FirstOrDefault(s => string.Equals(s.Symbol, symbol, StringComparison.Ordinal))
-            ?? _symbols.GetValueOrDefault(symbol)?.State.Settings
+        // Settings changed while running (UpdateSettings) survive a stop and a start.
+        var settings = _symbols.GetValueOrDefault(symbol)?.State.Settings
+            ?? _options.Symbols.FirstOrDefault(s => string.Equals(s.Symbol, symbol, StringComparison.Ordinal))
             ?? throw new ArgumentException($"Symbol {symbol} is not configured: pass its SymbolSettings.", nameof(symbol));
         return StartTradingAsync(settings, cancellationToken);
     }

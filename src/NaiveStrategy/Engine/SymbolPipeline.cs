@@ -29,9 +29,14 @@ internal sealed class SymbolPipeline : IDisposable
     private readonly FillCommissions _commissions;
     private readonly FundsEffects _funds;
     private readonly ObserverSet<SymbolInput> _control = new();
+    private readonly StoreHealth _health;
     private readonly IDisposable _subscription;
     private LeaderState _state;
     private long _tradesProcessed;
+
+    // When each input stream last failed, in UTC ticks (0: delivered an item since, or never failed).
+    private long _tradesFailedAt;
+    private long _updatesFailedAt;
 
     public SymbolPipeline(LeaderState state, Leader leader, IMarketData marketData, IExchange exchange, EngineContext context)
     {
@@ -41,6 +46,7 @@ internal sealed class SymbolPipeline : IDisposable
         _logger = context.Logger;
         _time = context.Time;
         _publish = context.Publish;
+        _health = context.StoreHealth;
         _orders = new OrderEffects(exchange, context, Post);
         _funds = new FundsEffects(exchange, context, Post);
         _commissions = new FillCommissions(exchange, context.Options, context.Time, context.Logger, context.Stopping);
@@ -50,9 +56,18 @@ internal sealed class SymbolPipeline : IDisposable
 
         var trades = marketData.MarketTrades(symbol)
             .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) => Resubscribed(StrategyStream.MarketTrades, error, attempt, delay), _time)
-            .Map((in TradeEvent trade) => SymbolInput.ForTrade(trade, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0));
+            .Map((in TradeEvent trade) =>
+            {
+                if (_tradesFailedAt != 0)
+                {
+                    Volatile.Write(ref _tradesFailedAt, 0);
+                }
+
+                return SymbolInput.ForTrade(trade, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0);
+            });
         var updates = exchange.OrderUpdates
             .Where(update => string.Equals(update.Symbol, symbol, StringComparison.Ordinal))
+            .Do(_ => Volatile.Write(ref _updatesFailedAt, 0))
             .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) =>
             {
                 Resubscribed(StrategyStream.OrderUpdates, error, attempt, delay);
@@ -73,6 +88,22 @@ internal sealed class SymbolPipeline : IDisposable
 
     /// <summary>Market trades handled so far (read by the metrics when they are collected).</summary>
     public long TradesProcessed => Volatile.Read(ref _tradesProcessed);
+
+    /// <summary>The input streams that failed and have delivered nothing since, unless they have not failed again for <paramref name="grace"/>.</summary>
+    public IEnumerable<StrategyStream> StreamsDown(DateTimeOffset now, TimeSpan grace)
+    {
+        if (IsDown(Volatile.Read(ref _tradesFailedAt), now, grace))
+        {
+            yield return StrategyStream.MarketTrades;
+        }
+
+        if (IsDown(Volatile.Read(ref _updatesFailedAt), now, grace))
+        {
+            yield return StrategyStream.OrderUpdates;
+        }
+    }
+
+    private static bool IsDown(long failedAt, DateTimeOffset now, TimeSpan grace) => failedAt != 0 && now.UtcTicks - failedAt < grace.Ticks;
 
     /// <summary>A control input, a failure or an event: handled in turn with every other input.</summary>
     public void Post(SymbolInput input) => _control.OnNext(input);
@@ -168,10 +199,13 @@ internal sealed class SymbolPipeline : IDisposable
                 {
                     _store.SaveSymbol(decision.State);
                 }
+
+                _health.StoreWorked();
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            _health.StoreFailed(ex);
             Log.InputFailed(_logger, ex, Symbol);
             return;
         }
@@ -212,8 +246,11 @@ internal sealed class SymbolPipeline : IDisposable
         }
     }
 
-    private void Resubscribed(StrategyStream stream, Exception? error, int attempt, TimeSpan delay) =>
+    private void Resubscribed(StrategyStream stream, Exception? error, int attempt, TimeSpan delay)
+    {
+        Volatile.Write(ref stream == StrategyStream.MarketTrades ? ref _tradesFailedAt : ref _updatesFailedAt, _time.GetUtcNow().UtcTicks);
         Post(SymbolInput.ForEvent(new StreamResubscribed(stream, error, attempt, delay)));
+    }
 
     private sealed record Step(SymbolInput Input, LeaderDecision Decision);
 
