@@ -106,7 +106,7 @@ public sealed class MetricsTests
         recorder.Last(NaiveStrategyMetrics.TradersActive).Should().Be(engine.GetState("XRPUSDT")!.Traders.Length).And.Be(1);
         var pnl = engine.GetState("XRPUSDT")!.RealizedPnl;
         pnl.Should().NotBe(0m, "a cycle completed");
-        recorder.Last(NaiveStrategyMetrics.RealizedPnl).Should().Be(pnl);
+        recorder.Last(NaiveStrategyMetrics.RealizedPnl).Should().Be((decimal)(double)pnl);
         recorder.Measurements.Should().OnlyContain(m => m.Name == NaiveStrategyMetrics.TickToOrder || m.Symbol == "XRPUSDT");
     }
 

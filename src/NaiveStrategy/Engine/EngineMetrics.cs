@@ -29,7 +29,8 @@ internal sealed class EngineMetrics : IObserver<StrategyEvent>, IDisposable
         _tickToOrder = _meter.CreateHistogram(NaiveStrategyMetrics.TickToOrder, "s", "From a market trade or order update entering its symbol's pipeline to the order it made handed to the exchange.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _meter.CreateObservableCounter(NaiveStrategyMetrics.TradesProcessed, () => Each(pipelines(), static p => p.TradesProcessed), "{trade}", "Market trades handled.");
         _meter.CreateObservableGauge(NaiveStrategyMetrics.TradersActive, () => Each(pipelines(), static p => Active(p.State)), "{trader}", "Traders running.");
-        _meter.CreateObservableGauge(NaiveStrategyMetrics.RealizedPnl, () => Each(pipelines(), static p => p.State.RealizedPnl), "{quote}", "Realized PnL in the quote asset.");
+        // A double at this edge only: metric pipelines (OpenTelemetry, Prometheus) carry no decimal instruments.
+        _meter.CreateObservableGauge(NaiveStrategyMetrics.RealizedPnl, () => Each(pipelines(), static p => (double)p.State.RealizedPnl), "{quote}", "Realized PnL in the quote asset.");
     }
 
     /// <summary>True while someone listens to the latency histogram: only then are trades stamped.</summary>
