@@ -51,7 +51,8 @@ internal static class LiveCommands
     /// <summary>Real Binance market data, fills simulated locally by the in-memory exchange: no keys needed.</summary>
     public static async Task<int> PaperAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, [.. StrategyOptions, "stream-url", "exchange-info", "log-level"], ["production", SampleApp.PartialFillsFlag]);
+        var cl = new CommandLine(args, [.. StrategyOptions, "stream-url", "exchange-info", "log-level", ControlApi.Option], ["production", SampleApp.PartialFillsFlag]);
+        var http = cl.String(ControlApi.Option) is { } paperHttp ? ControlApi.Parse(paperHttp) : null;
         var settings = Settings(cl);
         var filters = cl.String("exchange-info") is { } info
             ? BinanceExchangeInfo.Load(info).GetValueOrDefault(settings.Symbol) ?? throw new UsageException($"{settings.Symbol} is not in {info}.")
@@ -74,13 +75,14 @@ internal static class LiveCommands
             });
         await using var provider = services.BuildServiceProvider();
         var model = provider.GetRequiredService<InMemoryExchange>().PartialFills ? NaiveStrategy.Backtesting.FillModel.Partial : NaiveStrategy.Backtesting.FillModel.Full;
-        return await RunEngineAsync(provider, output, $"paper ({ReportWriter.Describe(model)})", cancellationToken);
+        return await RunEngineAsync(provider, output, $"paper ({ReportWriter.Describe(model)})", http, cl.String("log-level"), cancellationToken);
     }
 
     /// <summary>Binance testnet (or production with --production), keys from the environment, state in SQLite.</summary>
     public static async Task<int> LiveAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, [.. StrategyOptions, "rest-url", "ws-api-url", "stream-url", "state", "log-level"], ["production"]);
+        var cl = new CommandLine(args, [.. StrategyOptions, "rest-url", "ws-api-url", "stream-url", "state", "log-level", ControlApi.Option], ["production"]);
+        var http = cl.String(ControlApi.Option) is { } liveHttp ? ControlApi.Parse(liveHttp) : null;
         var settings = Settings(cl);
         var apiKey = Environment.GetEnvironmentVariable(ApiKeyVariable);
         var secretKey = Environment.GetEnvironmentVariable(SecretKeyVariable);
@@ -108,7 +110,7 @@ internal static class LiveCommands
         // anything connects to the exchange.
         provider.GetRequiredService<SqliteStrategyStore>();
         output.WriteLine($"live on {provider.GetRequiredService<IOptions<BinanceExchangeOptions>>().Value}, state {Path.GetFullPath(state)}");
-        return await RunEngineAsync(provider, output, "live", cancellationToken);
+        return await RunEngineAsync(provider, output, "live", http, cl.String("log-level"), cancellationToken);
     }
 
     /// <summary>
@@ -148,10 +150,13 @@ internal static class LiveCommands
     }
 
     // Starts the engine (resuming from the store if there is one), prints every trader change, runs until cancelled.
-    private static async Task<int> RunEngineAsync(ServiceProvider provider, TextWriter output, string mode, CancellationToken cancellationToken)
+    // With --http, the control API and dashboard serve the engine while it runs.
+    private static async Task<int> RunEngineAsync(ServiceProvider provider, TextWriter output, string mode, System.Net.IPEndPoint? http, string? level, CancellationToken cancellationToken)
     {
         var engine = provider.GetRequiredService<NaiveStrategyEngine>();
         using var printer = engine.Events.Subscribe(e => output.WriteLine(Describe(e)));
+        // The API first: health and the dashboard answer while the engine connects.
+        await using var api = http is null ? null : await ControlApi.StartAsync(http, engine, SampleApp.ParseLevel(level ?? "Warning"), output, cancellationToken);
         await engine.StartAsync(cancellationToken);
         foreach (var symbol in engine.Symbols)
         {
@@ -169,6 +174,11 @@ internal static class LiveCommands
         catch (OperationCanceledException)
         {
             // Ctrl+C.
+        }
+
+        if (api is not null)
+        {
+            await api.StopAsync(CancellationToken.None);
         }
 
         await engine.DisposeAsync();

@@ -24,13 +24,19 @@ public static class SampleApp
                      --partial-fills (keys also from NAIVE_SANDBOX_API_KEY and NAIVE_SANDBOX_SECRET_KEY;
                      flags win)
           paper      real Binance market data, fills simulated locally (no keys): --symbol S [--partial-fills]
-                     [strategy options]
+                     [strategy options] [--http ADDRESS:PORT]
           live       Binance testnet (--production for the real exchange), keys from NAIVE_BINANCE_API_KEY and
                      NAIVE_BINANCE_SECRET_KEY, state in --state PATH (default naive-state.db; resumes after a
                      restart; one live per state file): --symbol S [--rest-url U --ws-api-url U --stream-url U]
-                     [strategy options]
+                     [strategy options] [--http ADDRESS:PORT]
+          --http ADDRESS:PORT  (live, paper) serve the control API and the dashboard there (port 0 = any free
+                     port; ADDRESS defaults to 127.0.0.1) and print 'dashboard: http://ADDRESS:PORT/'; the API
+                     token is NAIVE_API_TOKEN, or generated and printed once
           status     print the symbols, traders and open orders of --state PATH (reads only; works while
                      live runs)
+          ctl        drive a running live or paper through its control API, token from NAIVE_API_TOKEN:
+                     --url URL symbols | start S | stop S | shutdown S | set S --budget D --chunks N
+                     --buy-down D --profit D --rebuy D
           generate   write a seeded synthetic trades file in Binance's public-data format:
                        --out PATH --count N --seed N --start-price D --tick-size D --step-size D
                        --start 2024-01-01T00:00:00Z --volatility D --drift D[,D…] (per equal segment)
@@ -78,6 +84,7 @@ public static class SampleApp
                 ["paper", .. var rest] => await LiveCommands.PaperAsync(rest, output, cancellationToken),
                 ["live", .. var rest] => await LiveCommands.LiveAsync(rest, output, cancellationToken),
                 ["status", .. var rest] => LiveCommands.Status(rest, output),
+                ["ctl", .. var rest] => await ControlClient.RunAsync(rest, output, error, cancellationToken),
                 ["--help" or "-h" or "help", ..] => Help(output),
                 [] => throw new UsageException("a command is required."),
                 [var command, ..] => throw new UsageException($"unknown command '{command}'."),

@@ -48,7 +48,7 @@ internal sealed class SampleProcess : IDisposable
     }
 
     /// <summary>Starts <c>live</c> on <paramref name="state"/> against a sandbox (or, with no urls, against an address nothing listens on).</summary>
-    public static SampleProcess Live(string state, (string RestUrl, string WsApiUrl, string StreamsUrl)? urls = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static SampleProcess Live(string state, (string RestUrl, string WsApiUrl, string StreamsUrl)? urls = null, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? extra = null)
     {
         var (rest, wsApi, streams) = urls ?? ("http://127.0.0.1:9", "ws://127.0.0.1:9/ws-api/v3", "ws://127.0.0.1:9");
         var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>(), StringComparer.Ordinal)
@@ -56,7 +56,7 @@ internal sealed class SampleProcess : IDisposable
             ["NAIVE_BINANCE_API_KEY"] = Key,
             ["NAIVE_BINANCE_SECRET_KEY"] = Secret,
         };
-        return Start(env, "live", "--symbol", "XRPUSDT", "--state", state, "--log-level", "Warning", "--chunks", "3", "--budget", "60", "--buy-down", "0.001", "--profit", "0.001", "--rebuy", "0.002", "--rest-url", rest, "--ws-api-url", wsApi, "--stream-url", streams);
+        return Start(env, ["live", "--symbol", "XRPUSDT", "--state", state, "--log-level", "Warning", "--chunks", "3", "--budget", "60", "--buy-down", "0.001", "--profit", "0.001", "--rebuy", "0.002", "--rest-url", rest, "--ws-api-url", wsApi, "--stream-url", streams, .. extra ?? []]);
     }
 
     public static SampleProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)

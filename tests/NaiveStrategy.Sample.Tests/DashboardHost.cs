@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using NaiveStrategy.Binance.Sandbox;
+
+namespace NaiveStrategy.Sample.Tests;
+
+/// <summary>The sandbox, a market fed into it, and the sample's <c>live</c> on it with <c>--http 127.0.0.1:0</c>.</summary>
+internal sealed partial class DashboardHost : IAsyncDisposable
+{
+    public const string Token = "dashboard-test-token-0123456789";
+
+    private readonly BinanceSandboxServer _server;
+    private readonly CancellationTokenSource _stopMarket = new();
+    private readonly Task _market;
+    private readonly string _dir;
+
+    private DashboardHost(BinanceSandboxServer server, SampleProcess live, Uri dashboard, string dir, bool feed)
+    {
+        _server = server;
+        Live = live;
+        Dashboard = dashboard;
+        _dir = dir;
+        _market = feed ? Task.Run(() => FeedAsync(_stopMarket.Token)) : Task.CompletedTask;
+    }
+
+    public SampleProcess Live { get; }
+
+    /// <summary>The address live printed as <c>dashboard: …</c>.</summary>
+    public Uri Dashboard { get; }
+
+    public static IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>(StringComparer.Ordinal) { ["NAIVE_API_TOKEN"] = Token };
+
+    public static async Task<DashboardHost> StartAsync(bool feedMarket, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var options = new SandboxOptions { Port = 0 };
+        options.ApiKeys.Add(new SandboxApiKey(SampleProcess.Key, SampleProcess.Secret));
+        options.Balances["USDT"] = 100_000m;
+        var server = new BinanceSandboxServer(options);
+        await server.StartAsync();
+        var dir = Directory.CreateTempSubdirectory("naive-dashboard-").FullName;
+        var live = SampleProcess.Live(Path.Combine(dir, "state.db"), (server.RestBaseUrl, server.WebSocketApiUrl, server.StreamBaseUrl), environment ?? Environment, ["--http", "127.0.0.1:0"]);
+        Match? match = null;
+        await SampleProcess.UntilAsync(() => (match = DashboardLine().Match(live.Output)).Success || live.HasExited, "live prints its dashboard's address");
+        await SampleProcess.UntilAsync(() => live.Output.Contains("live: trading", StringComparison.Ordinal) || live.HasExited, "live has started its symbol");
+        live.HasExited.Should().BeFalse(live.Error);
+        return new DashboardHost(server, live, new Uri(match!.Groups[1].Value), dir, feedMarket);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopMarket.CancelAsync();
+        await _market;
+        Live.Dispose();
+        await _server.DisposeAsync();
+        _stopMarket.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    // A slow wave around 0.5: BUYs fill in its troughs, SELLs at its peaks, so the page has orders and prices to show.
+    private async Task FeedAsync(CancellationToken stop)
+    {
+        long id = 0;
+        var clock = Stopwatch.StartNew();
+        while (!stop.IsCancellationRequested)
+        {
+            var phase = clock.ElapsedMilliseconds / 3000.0 % 1;
+            var wave = phase < 0.5 ? 1 - (4 * phase) : (4 * phase) - 3; // 1 → -1 → 1
+            _server.PublishTrade(new TradeEvent("XRPUSDT", ++id, Math.Round(0.5m + (0.004m * (decimal)wave), 4), 1_000m, DateTimeOffset.UtcNow));
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
+    [GeneratedRegex(@"^dashboard: (http://127\.0\.0\.1:\d+/)$", RegexOptions.Multiline)]
+    private static partial Regex DashboardLine();
+}
