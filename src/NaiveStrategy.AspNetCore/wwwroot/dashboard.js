@@ -77,7 +77,10 @@ function render(symbols) {
     const now = Date.now();
     const last = h.equity[h.equity.length - 1];
     if (!last || last[1] !== Number(s.realizedPnl) || now - last[0] > 5000) h.equity.push([now, Number(s.realizedPnl)]);
-    for (const t of s.traders) for (const o of [t.buyOrder, t.sellOrder]) if (o) notePrice(s.symbol, now, Number(o.price), o.side, true);
+    if (!h.seeded) { // before any event: the orders the traders hold
+      h.seeded = true;
+      for (const t of s.traders) for (const o of [t.buyOrder, t.sellOrder]) if (o) notePrice(s.symbol, now, Number(o.price), "placed-" + o.side);
+    }
 
     let card = document.getElementById("symbol-" + s.symbol);
     if (!card) {
@@ -151,41 +154,46 @@ async function control(symbol, action) {
   } catch (ex) { log(`${symbol} ${action} failed: ${ex.message}`); }
 }
 
-function notePrice(symbol, time, price, side, quiet) {
+// kind: "fill-buy" / "fill-sell" / "rebuy" (prices the market traded at) or "placed-buy" / "placed-sell" (order limits).
+function notePrice(symbol, time, price, kind) {
   const h = charts[symbol] || (charts[symbol] = { prices: [], equity: [] });
-  const last = h.prices[h.prices.length - 1];
-  if (quiet && last && last[1] === price) return;
-  h.prices.push([time, price, side]);
+  h.prices.push([time, price, kind]);
   if (h.prices.length > 2000) h.prices.splice(0, h.prices.length - 2000);
 }
 
-// Prices of the orders and rebuys (left axis) and realized PnL (right axis), drawn by hand on a canvas.
+// The market (a line through fills and rebuy prices) with order limits as markers (left axis), and realized PnL
+// (right axis), drawn by hand on a canvas.
 function draw(canvas, h) {
   const ctx = canvas.getContext("2d");
   const w = canvas.width, hgt = canvas.height, pad = 40;
   ctx.clearRect(0, 0, w, hgt);
+  ctx.font = "11px sans-serif";
   const times = h.prices.map((p) => p[0]).concat(h.equity.map((e) => e[0]));
   if (times.length < 1) { ctx.fillStyle = "#8a96a3"; ctx.fillText("no prices yet", pad, hgt / 2); return; }
   const t0 = Math.min(...times), t1 = Math.max(...times, t0 + 1);
   const x = (t) => pad + ((t - t0) / (t1 - t0)) * (w - 2 * pad);
-  const axis = (values) => { const lo = Math.min(...values), hi = Math.max(...values); return lo === hi ? [lo - 1e-9 - Math.abs(lo) * 0.001, hi + 1e-9 + Math.abs(hi) * 0.001] : [lo, hi]; };
-  const series = (points, color, lo, hi, markers) => {
+  const axis = (values) => { const lo = Math.min(...values), hi = Math.max(...values); const d = (hi - lo) * 0.05 || Math.abs(hi) * 0.001 || 1; return [lo - d, hi + d]; };
+  const scale = (lo, hi) => (v) => hgt - pad / 2 - ((v - lo) / (hi - lo)) * (hgt - pad);
+  const line = (points, y, color) => {
     if (!points.length) return;
-    const y = (v) => hgt - pad / 2 - ((v - lo) / (hi - lo)) * (hgt - pad);
     ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.beginPath();
     points.forEach((p, i) => (i ? ctx.lineTo(x(p[0]), y(p[1])) : ctx.moveTo(x(p[0]), y(p[1]))));
     ctx.stroke();
-    if (markers) for (const p of points) { ctx.fillStyle = p[2] === "sell" ? "#f85149" : p[2] === "buy" ? "#3fb950" : color; ctx.fillRect(x(p[0]) - 2, y(p[1]) - 2, 4, 4); }
   };
-  ctx.font = "11px sans-serif";
   if (h.prices.length) {
     const [lo, hi] = axis(h.prices.map((p) => p[1]));
-    series(h.prices, "#58a6ff", lo, hi, true);
+    const y = scale(lo, hi);
+    line(h.prices.filter((p) => !p[2].startsWith("placed")), y, "#58a6ff");
+    for (const [t, v, kind] of h.prices) {
+      const color = kind.endsWith("sell") ? "#f85149" : kind.endsWith("buy") ? "#3fb950" : "#58a6ff";
+      if (kind.startsWith("placed")) { ctx.strokeStyle = color; ctx.lineWidth = 1; ctx.strokeRect(x(t) - 3, y(v) - 3, 6, 6); }
+      else { ctx.fillStyle = color; ctx.beginPath(); ctx.arc(x(t), y(v), 3, 0, 2 * Math.PI); ctx.fill(); }
+    }
     ctx.fillStyle = "#58a6ff"; ctx.fillText(String(+hi.toPrecision(6)), 2, 12); ctx.fillText(String(+lo.toPrecision(6)), 2, hgt - 4);
   }
   if (h.equity.length) {
     const [lo, hi] = axis(h.equity.map((e) => e[1]).concat([0]));
-    series(h.equity, "#d29922", lo, hi, false);
+    line(h.equity.concat([[t1, h.equity[h.equity.length - 1][1]]]), scale(lo, hi), "#d29922");
     ctx.fillStyle = "#d29922"; ctx.textAlign = "right"; ctx.fillText("PnL " + +hi.toPrecision(6), w - 2, 12); ctx.fillText(String(+lo.toPrecision(6)), w - 2, hgt - 4); ctx.textAlign = "left";
   }
 }
@@ -212,7 +220,10 @@ function scheduleRefresh() {
 
 function onEvent(type, e) {
   const time = Date.parse(e.time) || Date.now();
-  if (e.price !== undefined && e.symbol) notePrice(e.symbol, time, Number(e.price), e.side || (type === "rebuyTriggered" ? "rebuy" : ""), false);
+  if (e.price !== undefined && e.symbol) {
+    const kind = type === "orderFilled" ? "fill-" + e.side : type === "orderPlaced" ? "placed-" + e.side : type === "rebuyTriggered" ? "rebuy" : null;
+    if (kind) notePrice(e.symbol, time, Number(e.price), kind);
+  }
   const parts = [e.symbol, type, e.traderId, e.side, e.price !== undefined ? "@ " + e.price : null, e.quantity, e.orderStatus, e.reason, e.detail].filter((p) => p !== undefined && p !== null);
   log(parts.join(" "));
   scheduleRefresh();
