@@ -47,6 +47,11 @@ internal sealed class EngineMetrics : IObserver<StrategyEvent>, IDisposable
 
     public void OnNext(StrategyEvent value)
     {
+        if (!(_placed.Enabled || _filled.Enabled || _rejected.Enabled))
+        {
+            return; // nobody listens: not even the type test per event
+        }
+
         var counter = value.Event switch
         {
             OrderPlaced => _placed,

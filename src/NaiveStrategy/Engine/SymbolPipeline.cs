@@ -66,8 +66,20 @@ internal sealed class SymbolPipeline : IDisposable
                 return SymbolInput.ForTrade(trade, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0);
             });
         var updates = exchange.OrderUpdates
-            .Where(update => string.Equals(update.Symbol, symbol, StringComparison.Ordinal))
-            .Do(_ => Volatile.Write(ref _updatesFailedAt, 0))
+            .Where(update =>
+            {
+                if (!string.Equals(update.Symbol, symbol, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                if (_updatesFailedAt != 0)
+                {
+                    Volatile.Write(ref _updatesFailedAt, 0); // the stream delivers again
+                }
+
+                return true;
+            })
             .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) =>
             {
                 Resubscribed(StrategyStream.OrderUpdates, error, attempt, delay);
