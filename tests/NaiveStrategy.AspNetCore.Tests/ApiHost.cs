@@ -43,6 +43,9 @@ internal sealed class ApiHost : IAsyncDisposable
 
     public InMemoryStrategyStore Store => _app.Services.GetRequiredService<InMemoryStrategyStore>();
 
+    /// <summary>While true, the store throws on every save (a full disk).</summary>
+    public bool StoreFails { get => _app.Services.GetRequiredService<FailableStore>().Fail; set => _app.Services.GetRequiredService<FailableStore>().Fail = value; }
+
     public static SymbolSettings Settings(SymbolStatus status = SymbolStatus.On) => new()
     {
         Symbol = "XRPUSDT",
@@ -60,7 +63,8 @@ internal sealed class ApiHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         var store = new InMemoryStrategyStore();
-        builder.Services.AddSingleton(store).AddSingleton<IStrategyStore>(store);
+        var failable = new FailableStore(store);
+        builder.Services.AddSingleton(store).AddSingleton(failable).AddSingleton<IStrategyStore>(failable);
         builder.Services.AddNaiveStrategy(o =>
         {
             o.Symbols.Add(Settings(status));
@@ -81,6 +85,27 @@ internal sealed class ApiHost : IAsyncDisposable
     }
 
     public static TradeEvent Trade(decimal price, long id) => new("XRPUSDT", id, price, 1000m, T0.AddSeconds(id));
+
+    internal sealed class FailableStore(InMemoryStrategyStore inner) : IStrategyStore
+    {
+        public bool Fail { get; set; }
+
+        public IReadOnlyList<StoredSymbol> Load() => inner.Load();
+
+        public void SaveSymbol(LeaderState state)
+        {
+            if (Fail)
+            {
+                throw new IOException("disk full");
+            }
+
+            inner.SaveSymbol(state);
+        }
+
+        public void RecordIntent(OrderIntent intent) => inner.RecordIntent(intent);
+
+        public void RecordOrderUpdate(OrderUpdate update) => inner.RecordOrderUpdate(update);
+    }
 
     public async ValueTask DisposeAsync()
     {

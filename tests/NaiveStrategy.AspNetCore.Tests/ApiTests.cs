@@ -238,6 +238,21 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task Readyz_StoreCannotWrite_Is503NamingTheError()
+    {
+        await using var host = await ApiHost.StartAsync();
+        host.StoreFails = true;
+        host.Exchange.PublishTrade(ApiHost.Trade(1.00m, 1)); // a state change the store must save
+
+        using var response = await host.Anonymous.GetAsync("/readyz");
+
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await JsonAsync(response)).GetProperty("checks").GetProperty("engine").GetProperty("description").GetString().Should().Be("the store cannot write: disk full");
+        using var alive = await host.Anonymous.GetAsync("/healthz");
+        alive.StatusCode.Should().Be(HttpStatusCode.OK, "alive is not ready");
+    }
+
+    [Fact]
     public async Task Metrics_AfterAnOrder_PrometheusTextHasTheEngineInstruments()
     {
         await using var host = await ApiHost.StartAsync();

@@ -28,6 +28,9 @@ public sealed class ControlApiTests
 
         using var set = await CtlAsync(DashboardHost.Environment, "--url", url, "set", "XRPUSDT", "--chunks", "2", "--budget", "80");
         set.Output.Should().Be("XRPUSDT settings: budget 80, chunks 2, buy_down 0.001, profit 0.001, rebuy 0.002\n");
+        using var status = SampleProcess.Start(new Dictionary<string, string>(), "status", "--state", host.State);
+        (await status.WaitForExitAsync()).Should().Be(0, status.Error);
+        status.Output.Should().Contain("XRPUSDT Off: chunks 2, budget 80,", "the state file keeps the new settings");
 
         using var start = await CtlAsync(DashboardHost.Environment, "--url", url, "start", "XRPUSDT");
         start.Output.Should().Be("XRPUSDT: on\n");

@@ -25,6 +25,9 @@ internal sealed partial class DashboardHost : IAsyncDisposable
 
     public SampleProcess Live { get; }
 
+    /// <summary>live's state file.</summary>
+    public string State => Path.Combine(_dir, "state.db");
+
     /// <summary>The address live printed as <c>dashboard: …</c>.</summary>
     public Uri Dashboard { get; }
 
