@@ -71,6 +71,38 @@ internal sealed class PlacementRunner
     }
 
     /// <summary>
+    /// Cancels an acknowledged order (retrying transient failures). Answers the order's state: canceled as
+    /// the exchange says, or, when the cancel was refused (the order filled meanwhile, or is unknown), what
+    /// a query finds; never <see cref="PlacementResult.Rejected"/>, so a refused cancel ends no trader.
+    /// </summary>
+    public async ValueTask<PlacementOutcome> CancelAsync(string traderId, OrderRequest order)
+    {
+        ExchangeResult<OrderUpdate> canceled;
+        try
+        {
+            canceled = await ExecuteAsync(_query, static (exchange, r, ct) => exchange.CancelOrderAsync(r.Symbol, r.ClientOrderId, ct), traderId, order);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return new(PlacementResult.Stopped, null, null);
+        }
+
+        if (canceled.IsSuccess)
+        {
+            return new(PlacementResult.Placed, canceled.Value, null);
+        }
+
+        if (_stopping.IsCancellationRequested)
+        {
+            return new(PlacementResult.Stopped, null, canceled.Error);
+        }
+
+        Log.CancelRefused(_logger, traderId, order.Symbol, order.ClientOrderId, canceled.Error);
+        var found = await ResolveAsync(traderId, order, OrderStatus.New, waitFirst: false);
+        return found.Result == PlacementResult.Rejected ? new(PlacementResult.Unresolved, null, found.Error) : found;
+    }
+
+    /// <summary>
     /// After a restart or an unknown answer: asks the exchange about an order we may have sent. One it
     /// has comes back as its update; one it does not have is sent once if it was never acknowledged
     /// (<paramref name="known"/> is <see cref="OrderStatus.PendingNew"/>), else reported as vanished.

@@ -182,6 +182,9 @@ internal sealed class SymbolPipeline : IDisposable
                 case PlaceOrder order:
                     _orders.Place(order);
                     break;
+                case CancelOrder cancel:
+                    _orders.Cancel(cancel);
+                    break;
                 case CheckFunds when decision.State.Filters is { } filters:
                     _funds.Check(Symbol, filters.QuoteAsset);
                     break;
