@@ -16,7 +16,7 @@ internal static class LiveCommands
     public const string ApiKeyVariable = "NAIVE_BINANCE_API_KEY";
     public const string SecretKeyVariable = "NAIVE_BINANCE_SECRET_KEY";
 
-    private static readonly string[] StrategyOptions = ["symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee"];
+    private static readonly string[] StrategyOptions = ["symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait"];
 
     /// <summary>A Binance-compatible server on 127.0.0.1; prints its REST, WebSocket API and streams URLs, one per line.</summary>
     public static async Task<int> SandboxAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
@@ -131,7 +131,7 @@ internal static class LiveCommands
         foreach (var symbol in status.Symbols)
         {
             var s = symbol.Settings;
-            output.WriteLine($"{s.Symbol} {symbol.Status}: chunks {s.Chunks.ToString(inv)}, budget {s.Budget.ToString(inv)}, buy_down {s.BuyDownInterval.ToString(inv)}, profit {s.ProfitInterval.ToString(inv)}, rebuy {s.RebuyInterval.ToString(inv)}; dust {symbol.Dust.ToString(inv)}, realized PnL {symbol.RealizedPnl.ToString(inv)}");
+            output.WriteLine($"{s.Symbol} {symbol.Status}: chunks {s.Chunks.ToString(inv)}, budget {s.Budget.ToString(inv)}, buy_down {s.BuyDownInterval.ToString(inv)}, profit {s.ProfitInterval.ToString(inv)}, rebuy {s.RebuyInterval.ToString(inv)}{(s.RepricesStaleBuys ? ", max_buy_wait " + SettingsGrid.DescribeStaleBuyRule(s) : "")}; dust {symbol.Dust.ToString(inv)}, realized PnL {symbol.RealizedPnl.ToString(inv)}");
             foreach (var t in symbol.Traders)
             {
                 output.WriteLine($"  trader {t.TraderId}: {t.Side?.ToString() ?? "-"} {t.Quantity?.ToString(inv) ?? "-"} @ {t.Price?.ToString(inv) ?? "-"} {t.OrderStatus?.ToString() ?? "waiting for a trade"} (executed {t.ExecutedQuantity?.ToString(inv) ?? "0"})");

@@ -55,6 +55,10 @@ public static class SampleApp
           --profit D           profit_interval (default -0.0012)
           --rebuy D            rebuy_interval (default 0.001)
           --fee D              exchange fee rate (default 0.001)
+          --max-buy-wait W     optional stale-BUY rule, off by default (the book's BUY waits): an unfilled BUY is
+                               canceled and placed again under the current price after a duration of market
+                               time (90s, 30m, 2h, 1d) or once the price has risen a distance (1.5%) above where
+                               it was placed; off to compare (sweep: off,30m,1%)
         output (backtest):
           --orders-out PATH    write every order as CSV, refused placements included (status REJECTED, the
                                exchange's code in the error column)
