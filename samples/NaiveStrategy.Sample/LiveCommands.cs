@@ -22,7 +22,7 @@ internal static class LiveCommands
     public static async Task<int> SandboxAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var (options, cl) = SandboxOptionsOf(args);
-        using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(SampleApp.ParseLevel(cl.String("log-level") ?? "Warning")).AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using var logs = LoggerFactory.Create(b => b.AddSampleConsole(SampleApp.ParseLevel(cl.String("log-level") ?? "Warning")));
         await SandboxHost.RunAsync(options, output, logs, cancellationToken);
         return 0;
     }
@@ -30,7 +30,7 @@ internal static class LiveCommands
     /// <summary>The sandbox command's options (nothing started, no file read yet): what <c>sandbox</c> would serve.</summary>
     internal static (SandboxOptions Options, CommandLine CommandLine) SandboxOptionsOf(string[] args)
     {
-        var cl = new CommandLine(args, ["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "faults", "log-level"], [SampleApp.PartialFillsFlag]);
+        var cl = new CommandLine("sandbox", args, ["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "faults", "log-level"], [SampleApp.PartialFillsFlag]);
         var options = new SandboxOptions
         {
             Port = (int)cl.Decimal("port", 0),
@@ -51,7 +51,7 @@ internal static class LiveCommands
     /// <summary>Real Binance market data, fills simulated locally by the in-memory exchange: no keys needed.</summary>
     public static async Task<int> PaperAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, [.. StrategyOptions, "stream-url", "exchange-info", "log-level"], ["production", SampleApp.PartialFillsFlag]);
+        var cl = new CommandLine("paper", args, [.. StrategyOptions, "stream-url", "exchange-info", "log-level"], ["production", SampleApp.PartialFillsFlag]);
         var settings = Settings(cl);
         var filters = cl.String("exchange-info") is { } info
             ? BinanceExchangeInfo.Load(info).GetValueOrDefault(settings.Symbol) ?? throw new UsageException($"{settings.Symbol} is not in {info}.")
@@ -80,7 +80,7 @@ internal static class LiveCommands
     /// <summary>Binance testnet (or production with --production), keys from the environment, state in SQLite.</summary>
     public static async Task<int> LiveAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, [.. StrategyOptions, "rest-url", "ws-api-url", "stream-url", "state", "log-level"], ["production"]);
+        var cl = new CommandLine("live", args, [.. StrategyOptions, "rest-url", "ws-api-url", "stream-url", "state", "log-level"], ["production"]);
         var settings = Settings(cl);
         var apiKey = Environment.GetEnvironmentVariable(ApiKeyVariable);
         var secretKey = Environment.GetEnvironmentVariable(SecretKeyVariable);
@@ -117,7 +117,7 @@ internal static class LiveCommands
     /// </summary>
     public static int Status(string[] args, TextWriter output)
     {
-        var cl = new CommandLine(args, ["state"], []);
+        var cl = new CommandLine("status", args, ["state"], []);
         var path = cl.String("state") ?? "naive-state.db";
         if (!File.Exists(path))
         {
@@ -199,7 +199,7 @@ internal static class LiveCommands
     private static ServiceCollection Services(string? level)
     {
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(SampleApp.ParseLevel(level ?? "Information")).AddSimpleConsole(o => o.SingleLine = true));
+        services.AddLogging(b => b.AddSampleConsole(SampleApp.ParseLevel(level ?? "Information")));
         return services;
     }
 }
