@@ -66,14 +66,51 @@ internal sealed class CommandLine
                 : error.Message);
         }
 
+        var configuration = SampleConfiguration.Current;
         foreach (var (name, option) in options)
         {
-            if (result.GetResult(option) is not OptionResult { Implicit: false } found)
+            if (result.GetResult(option) is OptionResult { Implicit: false })
             {
-                continue;
+                _values[name] = option is Option<string[]> many ? [.. result.GetValue(many) ?? []] : [];
+            }
+            else
+            {
+                FromConfiguration(configuration, name, isFlag: option is Option<bool>);
+            }
+        }
+    }
+
+    // An option the command line left out, from appsettings.json or the environment (SampleConfiguration).
+    private void FromConfiguration(Microsoft.Extensions.Configuration.IConfiguration configuration, string name, bool isFlag)
+    {
+        var key = SampleConfiguration.KeyOf(name);
+        var section = configuration.GetSection(key);
+        if (isFlag)
+        {
+            if (section.Value is { } text)
+            {
+                _values.Remove(name);
+                if (!bool.TryParse(text, out var on))
+                {
+                    throw new UsageException($"{key} (configuration, for --{name}): '{text}' is not true or false.");
+                }
+
+                if (on)
+                {
+                    _values[name] = [];
+                    SampleConfiguration.Took(name, key);
+                }
             }
 
-            _values[name] = option is Option<string[]> many ? [.. result.GetValue(many) ?? []] : [];
+            return;
+        }
+
+        // A list (Sample:Trades:0, :1 …) or one value.
+        var values = section.Value is { } one ? [one] : section.GetChildren().Select(c => c.Value).OfType<string>().ToList();
+        if (values.Count > 0)
+        {
+            _values[name] = values;
+            SampleConfiguration.Took(name, key);
         }
     }
 

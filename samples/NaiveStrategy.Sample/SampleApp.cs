@@ -91,6 +91,7 @@ public static class SampleApp
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
+        SampleConfiguration.BeginRun();
         try
         {
             return args switch
@@ -116,7 +117,7 @@ public static class SampleApp
         }
         catch (UsageException ex)
         {
-            await error.WriteLineAsync($"error: {ex.Message}");
+            await error.WriteLineAsync($"error: {SampleConfiguration.Explain(ex.Message)}");
             await error.WriteLineAsync(Usage);
             return 2;
         }

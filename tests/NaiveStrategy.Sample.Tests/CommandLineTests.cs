@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Text.RegularExpressions;
 
 namespace NaiveStrategy.Sample.Tests;
@@ -79,5 +80,71 @@ public sealed class CommandLineTests
 
         sample.Output.Should().Contain("Backtest over XRPUSDT-trades-2024-01-01.csv").And.NotContain("info:").And.NotContain("is placing a BUY order");
         sample.Error.Should().Contain("is placing a BUY order");
+    }
+
+    // The generic Host's order: appsettings.json, then the environment, then the command line.
+    [Fact]
+    public async Task Backtest_SettingsFromAppsettingsAndEnvironment_CommandLineWins()
+    {
+        var dir = Directory.CreateTempSubdirectory("naive-config-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "appsettings.json"), """{ "Sample": { "Chunks": 3, "Budget": 50, "Rebuy": 0.002, "MaxBuyWait": "30m", "LogLevel": "None" } }""");
+            using var sample = SampleProcess.StartIn(dir, new Dictionary<string, string> { ["Sample__Budget"] = "60", ["Sample__Rebuy"] = "0.003" }, "backtest", "--rebuy", "0.004");
+
+            (await sample.WaitForExitAsync()).Should().Be(0, sample.Error);
+
+            sample.Output.Should().Contain("Settings: chunks 3, budget 60 per symbol, buy_down 0.0001, profit -0.0012, rebuy 0.004, fee 0.001, max_buy_wait 30m");
+            sample.Error.Should().NotContain("is placing", "the log level came from appsettings.json");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Backtest_MalformedAppsettings_Exit1NamingTheFile()
+    {
+        var dir = Directory.CreateTempSubdirectory("naive-config-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "appsettings.json"), "{ \"Sample\": { \"Chunks\": ");
+            using var sample = SampleProcess.StartIn(dir, new Dictionary<string, string>(), "backtest");
+
+            (await sample.WaitForExitAsync()).Should().Be(1);
+
+            sample.Error.Should().StartWith("error: ").And.Contain("appsettings.json").And.NotContain("   at ");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Backtest_FlagFromConfigurationNotABoolean_Exit2NamingTheKey()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Sample:PartialFills"] = "sometimes" })
+            .Build();
+
+        var (code, _, error) = await SampleConfiguration.WithAsync(configuration, () => Run("backtest"));
+
+        code.Should().Be(2);
+        error.Should().StartWith("error: Sample:PartialFills (configuration, for --partial-fills): 'sometimes' is not true or false.");
+    }
+
+    [Fact]
+    public async Task Backtest_InvalidValueFromConfiguration_ErrorSaysWhereItCameFrom()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Sample:Chunks"] = "0" })
+            .Build();
+
+        var (code, _, error) = await SampleConfiguration.WithAsync(configuration, () => Run("backtest"));
+
+        code.Should().Be(2);
+        error.Should().StartWith("error: --chunks: 0 is not a whole number from 1 to 1000 (from Sample:Chunks in appsettings.json or the environment).");
     }
 }
