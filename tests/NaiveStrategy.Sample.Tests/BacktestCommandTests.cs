@@ -1,3 +1,4 @@
+using static NaiveStrategy.Sample.Tests.SampleRun;
 using NaiveStrategy.Sample;
 
 namespace NaiveStrategy.Sample.Tests;
@@ -7,14 +8,6 @@ public sealed class BacktestCommandTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("naive-sample-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await SampleApp.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task Backtest_BundledData_GrowsTradersToChunksAndReplacesThem()

@@ -1,19 +1,11 @@
-using Microsoft.Extensions.Configuration;
 using System.Text.RegularExpressions;
+using static NaiveStrategy.Sample.Tests.SampleRun;
 
 namespace NaiveStrategy.Sample.Tests;
 
 // The command line on System.CommandLine: per-command help, --opt=value, --version, exit codes 0 / 1 / 2.
 public sealed class CommandLineTests
 {
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await SampleApp.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Theory]
     [InlineData("backtest", "--trades", "--max-buy-wait")]
     [InlineData("sweep", "--chunks", "--partial-fills")]
@@ -125,11 +117,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Backtest_FlagFromConfigurationNotABoolean_Exit2NamingTheKey()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Sample:PartialFills"] = "sometimes" })
-            .Build();
-
-        var (code, _, error) = await SampleConfiguration.WithAsync(configuration, () => Run("backtest"));
+        var (code, _, error) = await RunWith(new Dictionary<string, string?> { ["Sample:PartialFills"] = "sometimes" }, "backtest");
 
         code.Should().Be(2);
         error.Should().StartWith("error: Sample:PartialFills (configuration, for --partial-fills): 'sometimes' is not true or false.");
@@ -138,11 +126,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Backtest_InvalidValueFromConfiguration_ErrorSaysWhereItCameFrom()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Sample:Chunks"] = "0" })
-            .Build();
-
-        var (code, _, error) = await SampleConfiguration.WithAsync(configuration, () => Run("backtest"));
+        var (code, _, error) = await RunWith(new Dictionary<string, string?> { ["Sample:Chunks"] = "0" }, "backtest");
 
         code.Should().Be(2);
         error.Should().StartWith("error: --chunks: 0 is not a whole number from 1 to 1000 (from Sample:Chunks in appsettings.json or the environment).");
