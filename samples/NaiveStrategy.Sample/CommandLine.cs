@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Globalization;
 
 namespace NaiveStrategy.Sample;
@@ -5,39 +8,114 @@ namespace NaiveStrategy.Sample;
 /// <summary>A bad command line: the message says which option and why.</summary>
 public sealed class UsageException(string message) : Exception(message);
 
-/// <summary>Options of the form <c>--name value</c> and flags <c>--name</c>, every one checked against a known list.</summary>
+/// <summary>
+/// <c>--help</c> or <c>-h</c> was asked for: <see cref="Message"/> is the command's help, written to stdout with exit code 0.
+/// </summary>
+public sealed class HelpRequestedException(string help) : Exception(help);
+
+/// <summary>
+/// A command's options parsed by System.CommandLine: <c>--name value</c>, <c>--name=value</c> and flags
+/// <c>--name</c>, every one checked against the command's known list; <c>--help</c> gives the command's help.
+/// The values stay text here: each command parses and bounds them, so every message names the option.
+/// </summary>
 internal sealed class CommandLine
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
-    public CommandLine(IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags)
+    /// <param name="command">The command, for its help.</param>
+    /// <param name="args">The command's arguments.</param>
+    /// <param name="valueOptions">Options that take a value.</param>
+    /// <param name="flags">Options without a value.</param>
+    /// <param name="fromConfiguration">Whether options left out come from appsettings.json and the environment (<see cref="SampleConfiguration"/>).</param>
+    public CommandLine(string command, IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags, bool fromConfiguration = true)
     {
-        for (var i = 0; i < args.Count; i++)
+        var sub = new Command(command, OptionHelp.DescribeCommand(command));
+        var options = new Dictionary<string, Option>(StringComparer.Ordinal);
+        foreach (var name in valueOptions)
         {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                throw new UsageException($"unexpected argument '{arg}'.");
-            }
+            var (hint, description) = OptionHelp.Describe(name);
+            options[name] = new Option<string[]>("--" + name) { Description = description, HelpName = hint, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        }
 
-            var name = arg[2..];
-            if (flags.Contains(name))
+        foreach (var name in flags)
+        {
+            options[name] = new Option<bool>("--" + name) { Description = OptionHelp.Describe(name).Description, Arity = ArgumentArity.Zero };
+        }
+
+        foreach (var option in options.Values)
+        {
+            sub.Options.Add(option);
+        }
+
+        sub.Options.Add(new HelpOption());
+        var root = new Command("NaiveStrategy.Sample", OptionHelp.DescribeApp()) { Subcommands = { sub } };
+        var result = root.Parse([command, .. args]);
+        if (result.Action is HelpAction)
+        {
+            using var help = new StringWriter(CultureInfo.InvariantCulture);
+            result.Invoke(new InvocationConfiguration { Output = help, Error = help });
+            throw new HelpRequestedException(help.ToString().TrimEnd());
+        }
+
+        if (result.UnmatchedTokens is [var unmatched, ..])
+        {
+            throw new UsageException(unmatched.StartsWith('-')
+                ? $"unknown option '{unmatched.Split('=', ':')[0]}'. Known: {string.Join(", ", valueOptions.Concat(flags).Select(o => "--" + o))}."
+                : $"unexpected argument '{unmatched}'.");
+        }
+
+        if (result.Errors is [var error, ..])
+        {
+            throw new UsageException(error.SymbolResult is OptionResult { Tokens.Count: 0 } missing && missing.Option.Arity.MinimumNumberOfValues > 0
+                ? $"{missing.Option.Name} needs a value."
+                : error.Message);
+        }
+
+        var configuration = SampleConfiguration.Current;
+        foreach (var (name, option) in options)
+        {
+            if (result.GetResult(option) is OptionResult { Implicit: false })
             {
-                _values[name] = [];
+                _values[name] = option is Option<string[]> many ? [.. result.GetValue(many) ?? []] : [];
             }
-            else if (valueOptions.Contains(name))
+            else if (fromConfiguration)
             {
-                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                FromConfiguration(configuration, name, isFlag: option is Option<bool>);
+            }
+        }
+    }
+
+    // An option the command line left out, from appsettings.json or the environment (SampleConfiguration).
+    private void FromConfiguration(Microsoft.Extensions.Configuration.IConfiguration configuration, string name, bool isFlag)
+    {
+        var key = SampleConfiguration.KeyOf(name);
+        var section = configuration.GetSection(key);
+        if (isFlag)
+        {
+            if (section.Value is { } text)
+            {
+                _values.Remove(name);
+                if (!bool.TryParse(text, out var on))
                 {
-                    throw new UsageException($"--{name} needs a value.");
+                    throw new UsageException($"{key} (configuration, for --{name}): '{text}' is not true or false.");
                 }
 
-                (_values.TryGetValue(name, out var list) ? list : _values[name] = []).Add(args[++i]);
+                if (on)
+                {
+                    _values[name] = [];
+                    SampleConfiguration.Took(name, key);
+                }
             }
-            else
-            {
-                throw new UsageException($"unknown option '{arg}'. Known: {string.Join(", ", valueOptions.Concat(flags).Select(o => "--" + o))}.");
-            }
+
+            return;
+        }
+
+        // A list (Sample:Trades:0, :1 …) or one value.
+        var values = section.Value is { } one ? [one] : section.GetChildren().Select(c => c.Value).OfType<string>().ToList();
+        if (values.Count > 0)
+        {
+            _values[name] = values;
+            SampleConfiguration.Took(name, key);
         }
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NaiveStrategy.AspNetCore;
@@ -32,17 +33,52 @@ internal static class ControlApi
         return new IPEndPoint(address, port);
     }
 
-    /// <summary>Serves the API for <paramref name="engine"/>; prints the dashboard's address (and the token when it was generated).</summary>
-    public static async Task<WebApplication> StartAsync(IPEndPoint endpoint, NaiveStrategyEngine engine, LogLevel level, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// The generic Host of live and paper: with <paramref name="http"/>, a web application whose Kestrel serves
+    /// the control API and the dashboard there; without, a plain Host. Either way the engine's hosted service
+    /// runs it, logs go to stderr, and settings come from appsettings.json and the environment as usual.
+    /// </summary>
+    public static IHostApplicationBuilder HostBuilder(IPEndPoint? http, LogLevel level)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders().SetMinimumLevel(level).AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.WebHost.UseKestrel(k => k.Listen(endpoint));
-        builder.Services.AddSingleton(engine);
-        builder.Services.AddNaiveStrategyApi();
-        var app = builder.Build();
-        app.MapNaiveStrategy();
-        await app.StartAsync(cancellationToken);
+        var root = Directory.GetCurrentDirectory();
+        IHostApplicationBuilder builder = http is null
+            ? Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = root })
+            : WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = root });
+        builder.Logging.ClearProviders().AddSampleConsole(level);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        if (builder is WebApplicationBuilder web)
+        {
+            web.WebHost.UseKestrel(k => k.Listen(http!));
+            web.Services.AddNaiveStrategyApi();
+        }
+
+        return builder;
+    }
+
+    /// <summary>Builds the host (mapping the API's routes on a web application); dispose it asynchronously.</summary>
+    public static OwnedHost Build(IHostApplicationBuilder builder)
+    {
+        switch (builder)
+        {
+            case WebApplicationBuilder web:
+                var app = web.Build();
+                app.MapNaiveStrategy();
+                return new(app, app);
+            case HostApplicationBuilder plain:
+                var host = plain.Build();
+                return new(host, (IAsyncDisposable)host);
+            default:
+                throw new ArgumentException($"Unexpected host builder {builder.GetType().Name}.", nameof(builder));
+        }
+    }
+
+    /// <summary>Once started with <c>--http</c>: prints the dashboard's address (and the token when it was generated).</summary>
+    public static void PrintAddress(IHost host, TextWriter output)
+    {
+        if (host is not WebApplication app)
+        {
+            return;
+        }
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         output.WriteLine($"dashboard: {address}/");
@@ -52,7 +88,15 @@ internal static class ControlApi
             // Printed once, here only: set NAIVE_API_TOKEN to choose it.
             output.WriteLine($"api token: {options.Token} (open {address}/#token={options.Token})");
         }
-
-        return app;
     }
+}
+
+/// <summary>A built host, disposed asynchronously (the engine it holds is).</summary>
+/// <param name="Host">The host.</param>
+/// <param name="Disposable">The same host, as it disposes.</param>
+internal sealed record OwnedHost(IHost Host, IAsyncDisposable Disposable) : IAsyncDisposable
+{
+    public IServiceProvider Services => Host.Services;
+
+    public ValueTask DisposeAsync() => Disposable.DisposeAsync();
 }

@@ -131,7 +131,8 @@ internal static class ControlClient
 
     private static Dictionary<string, string> Patch(List<string> options)
     {
-        var cl = new CommandLine(options, [.. Settings.Select(s => s.Option)], []);
+        // A patch sends only what the command line names, never the sample's configured settings.
+        var cl = new CommandLine("ctl", options, [.. Settings.Select(s => s.Option)], [], fromConfiguration: false);
         var patch = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (option, field) in Settings)
         {

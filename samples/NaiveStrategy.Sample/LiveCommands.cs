@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NaiveStrategy.Binance;
@@ -16,13 +17,13 @@ internal static class LiveCommands
     public const string ApiKeyVariable = "NAIVE_BINANCE_API_KEY";
     public const string SecretKeyVariable = "NAIVE_BINANCE_SECRET_KEY";
 
-    private static readonly string[] StrategyOptions = ["symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee"];
+    private static readonly string[] StrategyOptions = ["symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait"];
 
     /// <summary>A Binance-compatible server on 127.0.0.1; prints its REST, WebSocket API and streams URLs, one per line.</summary>
     public static async Task<int> SandboxAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var (options, cl) = SandboxOptionsOf(args);
-        using var logs = LoggerFactory.Create(b => b.SetMinimumLevel(SampleApp.ParseLevel(cl.String("log-level") ?? "Warning")).AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using var logs = LoggerFactory.Create(b => b.AddSampleConsole(SampleApp.ParseLevel(cl.String("log-level") ?? "Warning")));
         await SandboxHost.RunAsync(options, output, logs, cancellationToken);
         return 0;
     }
@@ -30,7 +31,7 @@ internal static class LiveCommands
     /// <summary>The sandbox command's options (nothing started, no file read yet): what <c>sandbox</c> would serve.</summary>
     internal static (SandboxOptions Options, CommandLine CommandLine) SandboxOptionsOf(string[] args)
     {
-        var cl = new CommandLine(args, ["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "faults", "log-level"], [SampleApp.PartialFillsFlag]);
+        var cl = new CommandLine("sandbox", args, ["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "faults", "log-level"], [SampleApp.PartialFillsFlag]);
         var options = new SandboxOptions
         {
             Port = (int)cl.Decimal("port", 0),
@@ -51,7 +52,7 @@ internal static class LiveCommands
     /// <summary>Real Binance market data, fills simulated locally by the in-memory exchange: no keys needed.</summary>
     public static async Task<int> PaperAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, [.. StrategyOptions, "stream-url", "exchange-info", "log-level", ControlApi.Option], ["production", SampleApp.PartialFillsFlag]);
+        var cl = new CommandLine("paper", args, [.. StrategyOptions, "stream-url", "exchange-info", "log-level", ControlApi.Option], ["production", SampleApp.PartialFillsFlag]);
         var http = cl.String(ControlApi.Option) is { } paperHttp ? ControlApi.Parse(paperHttp) : null;
         var settings = Settings(cl);
         var filters = cl.String("exchange-info") is { } info
@@ -59,8 +60,8 @@ internal static class LiveCommands
             : SandboxOptions.DefaultSymbol with { Symbol = settings.Symbol };
 
         // Binance's public trade streams (no keys, no signed call) matched by the in-memory exchange.
-        var services = Services(cl.String("log-level"));
-        services.AddNaiveStrategy(o => o.Symbols.Add(settings))
+        var builder = ControlApi.HostBuilder(http, SampleApp.ParseLevel(cl.String("log-level") ?? "Information"));
+        builder.Services.AddNaiveStrategy(o => o.Symbols.Add(settings))
             .AddBinanceMarketData(o =>
             {
                 o.UseTestnet = false;
@@ -73,15 +74,15 @@ internal static class LiveCommands
                 o.FeeRate = settings.FeeRate;
                 o.PartialFills = cl.Has(SampleApp.PartialFillsFlag);
             });
-        await using var provider = services.BuildServiceProvider();
-        var model = provider.GetRequiredService<InMemoryExchange>().PartialFills ? NaiveStrategy.Backtesting.FillModel.Partial : NaiveStrategy.Backtesting.FillModel.Full;
-        return await RunEngineAsync(provider, output, $"paper ({ReportWriter.Describe(model)})", http, cl.String("log-level"), cancellationToken);
+        await using var host = ControlApi.Build(builder);
+        var model = host.Services.GetRequiredService<InMemoryExchange>().PartialFills ? NaiveStrategy.Backtesting.FillModel.Partial : NaiveStrategy.Backtesting.FillModel.Full;
+        return await RunEngineAsync(host.Host, output, $"paper ({ReportWriter.Describe(model)})", cancellationToken);
     }
 
     /// <summary>Binance testnet (or production with --production), keys from the environment, state in SQLite.</summary>
     public static async Task<int> LiveAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, [.. StrategyOptions, "rest-url", "ws-api-url", "stream-url", "state", "log-level", ControlApi.Option], ["production"]);
+        var cl = new CommandLine("live", args, [.. StrategyOptions, "rest-url", "ws-api-url", "stream-url", "state", "log-level", ControlApi.Option], ["production"]);
         var http = cl.String(ControlApi.Option) is { } liveHttp ? ControlApi.Parse(liveHttp) : null;
         var settings = Settings(cl);
         var apiKey = Environment.GetEnvironmentVariable(ApiKeyVariable);
@@ -92,8 +93,8 @@ internal static class LiveCommands
         }
 
         var state = cl.String("state") ?? "naive-state.db";
-        var services = Services(cl.String("log-level"));
-        services.AddNaiveStrategy(o => o.Symbols.Add(settings))
+        var builder = ControlApi.HostBuilder(http, SampleApp.ParseLevel(cl.String("log-level") ?? "Information"));
+        builder.Services.AddNaiveStrategy(o => o.Symbols.Add(settings))
             .AddSqliteStore(state)
             .AddBinanceExchange(o =>
             {
@@ -104,13 +105,13 @@ internal static class LiveCommands
                 o.WebSocketApiUrl = cl.String("ws-api-url") is { } ws ? new Uri(ws) : null;
                 o.StreamBaseUrl = cl.String("stream-url") is { } streams ? new Uri(streams) : null;
             });
-        await using var provider = services.BuildServiceProvider();
+        await using var host = ControlApi.Build(builder);
 
         // The state file first: a second live on it (or a file it cannot write) stops here, before
         // anything connects to the exchange.
-        provider.GetRequiredService<SqliteStrategyStore>();
-        output.WriteLine($"live on {provider.GetRequiredService<IOptions<BinanceExchangeOptions>>().Value}, state {Path.GetFullPath(state)}");
-        return await RunEngineAsync(provider, output, "live", http, cl.String("log-level"), cancellationToken);
+        host.Services.GetRequiredService<SqliteStrategyStore>();
+        output.WriteLine($"live on {host.Services.GetRequiredService<IOptions<BinanceExchangeOptions>>().Value}, state {Path.GetFullPath(state)}");
+        return await RunEngineAsync(host.Host, output, "live", cancellationToken);
     }
 
     /// <summary>
@@ -119,7 +120,7 @@ internal static class LiveCommands
     /// </summary>
     public static int Status(string[] args, TextWriter output)
     {
-        var cl = new CommandLine(args, ["state"], []);
+        var cl = new CommandLine("status", args, ["state"], []);
         var path = cl.String("state") ?? "naive-state.db";
         if (!File.Exists(path))
         {
@@ -133,7 +134,7 @@ internal static class LiveCommands
         foreach (var symbol in status.Symbols)
         {
             var s = symbol.Settings;
-            output.WriteLine($"{s.Symbol} {symbol.Status}: chunks {s.Chunks.ToString(inv)}, budget {s.Budget.ToString(inv)}, buy_down {s.BuyDownInterval.ToString(inv)}, profit {s.ProfitInterval.ToString(inv)}, rebuy {s.RebuyInterval.ToString(inv)}; dust {symbol.Dust.ToString(inv)}, realized PnL {symbol.RealizedPnl.ToString(inv)}");
+            output.WriteLine($"{s.Symbol} {symbol.Status}: chunks {s.Chunks.ToString(inv)}, budget {s.Budget.ToString(inv)}, buy_down {s.BuyDownInterval.ToString(inv)}, profit {s.ProfitInterval.ToString(inv)}, rebuy {s.RebuyInterval.ToString(inv)}{(s.RepricesStaleBuys ? ", max_buy_wait " + SettingsGrid.DescribeStaleBuyRule(s) : "")}; dust {symbol.Dust.ToString(inv)}, realized PnL {symbol.RealizedPnl.ToString(inv)}");
             foreach (var t in symbol.Traders)
             {
                 output.WriteLine($"  trader {t.TraderId}: {t.Side?.ToString() ?? "-"} {t.Quantity?.ToString(inv) ?? "-"} @ {t.Price?.ToString(inv) ?? "-"} {t.OrderStatus?.ToString() ?? "waiting for a trade"} (executed {t.ExecutedQuantity?.ToString(inv) ?? "0"})");
@@ -149,15 +150,15 @@ internal static class LiveCommands
         return 0;
     }
 
-    // Starts the engine (resuming from the store if there is one), prints every trader change, runs until cancelled.
-    // With --http, the control API and dashboard serve the engine while it runs.
-    private static async Task<int> RunEngineAsync(ServiceProvider provider, TextWriter output, string mode, System.Net.IPEndPoint? http, string? level, CancellationToken cancellationToken)
+    // The generic Host runs it: its hosted service starts the engine (resuming from the store if there is
+    // one) after the control API is up (with --http), and stops it on Ctrl+C or SIGTERM. Every trader change
+    // is printed; open orders stay on the exchange.
+    private static async Task<int> RunEngineAsync(IHost host, TextWriter output, string mode, CancellationToken cancellationToken)
     {
-        var engine = provider.GetRequiredService<NaiveStrategyEngine>();
+        var engine = host.Services.GetRequiredService<NaiveStrategyEngine>();
         using var printer = engine.Events.Subscribe(e => output.WriteLine(Describe(e)));
-        // The API first: health and the dashboard answer while the engine connects.
-        await using var api = http is null ? null : await ControlApi.StartAsync(http, engine, SampleApp.ParseLevel(level ?? "Warning"), output, cancellationToken);
-        await engine.StartAsync(cancellationToken);
+        await host.StartAsync(cancellationToken);
+        ControlApi.PrintAddress(host, output);
         foreach (var symbol in engine.Symbols)
         {
             foreach (var trader in engine.GetState(symbol)?.Traders ?? [])
@@ -167,21 +168,7 @@ internal static class LiveCommands
         }
 
         output.WriteLine($"{mode}: trading {string.Join(", ", engine.Symbols)}; Ctrl+C stops (open orders stay on the exchange)");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C.
-        }
-
-        if (api is not null)
-        {
-            await api.StopAsync(CancellationToken.None);
-        }
-
-        await engine.DisposeAsync();
+        await host.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
 
@@ -204,12 +191,5 @@ internal static class LiveCommands
         var symbol = (cl.String("symbol") ?? throw new UsageException("--symbol is required, e.g. --symbol XRPUSDT.")).ToUpperInvariant();
         var grid = SettingsGrid.Parse(cl, symbol);
         return grid.Count == 1 ? grid[0] : throw new UsageException("give one value per setting.");
-    }
-
-    private static ServiceCollection Services(string? level)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(SampleApp.ParseLevel(level ?? "Information")).AddSimpleConsole(o => o.SingleLine = true));
-        return services;
     }
 }

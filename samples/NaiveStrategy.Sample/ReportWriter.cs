@@ -22,7 +22,7 @@ internal static class ReportWriter
     {
         var console = Console(output);
         console.Profile.Width = 120;
-        console.WriteLine($"Settings: chunks {settings.Chunks}, budget {settings.Budget.ToString(Inv)} per symbol, buy_down {settings.BuyDownInterval.ToString(Inv)}, profit {settings.ProfitInterval.ToString(Inv)}, rebuy {settings.RebuyInterval.ToString(Inv)}, fee {settings.FeeRate.ToString(Inv)}");
+        console.WriteLine($"Settings: chunks {settings.Chunks}, budget {settings.Budget.ToString(Inv)} per symbol, buy_down {settings.BuyDownInterval.ToString(Inv)}, profit {settings.ProfitInterval.ToString(Inv)}, rebuy {settings.RebuyInterval.ToString(Inv)}, fee {settings.FeeRate.ToString(Inv)}{(settings.RepricesStaleBuys ? ", max_buy_wait " + SettingsGrid.DescribeStaleBuyRule(settings) : "")}");
         console.WriteLine(Describe(result.FillModel));
         var table = new Table().Border(TableBorder.Ascii).AddColumn("figure");
         foreach (var s in result.Symbols)
@@ -90,7 +90,8 @@ internal static class ReportWriter
         }
 
         var table = new Table().Border(TableBorder.Ascii);
-        foreach (var column in new[] { "rank", "chunks", "budget", "buy_down", "profit", "rebuy", "fee", "cycles", "orders", "fees", "realized", "total PnL", "return", "max DD" })
+        var stale = runs.Any(r => r.Settings.RepricesStaleBuys);
+        foreach (var column in new[] { "rank", "chunks", "budget", "buy_down", "profit", "rebuy", "fee" }.Concat(stale ? ["max_buy_wait"] : []).Concat(["cycles", "orders", "fees", "realized", "total PnL", "return", "max DD"]))
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }
@@ -99,16 +100,20 @@ internal static class ReportWriter
             .Select(r => (r.Settings, Pnl: r.Result.Symbols.Sum(s => s.TotalPnl), r.Result))
             .OrderByDescending(r => r.Pnl)
             .ThenBy(r => r.Settings.Chunks).ThenBy(r => r.Settings.BuyDownInterval).ThenBy(r => r.Settings.ProfitInterval).ThenBy(r => r.Settings.RebuyInterval).ThenBy(r => r.Settings.Budget).ThenBy(r => r.Settings.FeeRate)
+            .ThenBy(r => r.Settings.MaxBuyWait ?? TimeSpan.MaxValue).ThenBy(r => r.Settings.MaxBuyDistance ?? decimal.MaxValue)
             .ToList();
         for (var i = 0; i < ranked.Count; i++)
         {
             var (s, pnl, result) = ranked[i];
             var symbols = result.Symbols;
             var budget = s.Budget * Math.Max(1, symbols.Count);
-            table.AddRow(
-                (i + 1).ToString(Inv), s.Chunks.ToString(Inv), s.Budget.ToString(Inv), s.BuyDownInterval.ToString(Inv), s.ProfitInterval.ToString(Inv), s.RebuyInterval.ToString(Inv), s.FeeRate.ToString(Inv),
+            string[] setting = [(i + 1).ToString(Inv), s.Chunks.ToString(Inv), s.Budget.ToString(Inv), s.BuyDownInterval.ToString(Inv), s.ProfitInterval.ToString(Inv), s.RebuyInterval.ToString(Inv), s.FeeRate.ToString(Inv)];
+            string[] figures =
+            [
                 symbols.Sum(x => x.CyclesCompleted).ToString(Inv), symbols.Sum(x => x.OrdersPlaced).ToString(Inv), Money(symbols.Sum(x => x.FeesPaid)), Money(symbols.Sum(x => x.RealizedPnl)),
-                Money(pnl), Percent(budget > 0 ? pnl / budget : 0), Money(symbols.Count == 0 ? 0 : symbols.Max(x => x.MaxDrawdown)));
+                Money(pnl), Percent(budget > 0 ? pnl / budget : 0), Money(symbols.Count == 0 ? 0 : symbols.Max(x => x.MaxDrawdown)),
+            ];
+            table.AddRow([.. setting, .. stale ? [SettingsGrid.DescribeStaleBuyRule(s)] : Array.Empty<string>(), .. figures]);
         }
 
         console.Write(table);

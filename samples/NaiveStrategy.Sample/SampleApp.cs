@@ -14,7 +14,7 @@ public static class SampleApp
     /// <summary>The data file used when <c>--trades</c> is not given (generated, see the README).</summary>
     public static readonly string BundledTrades = Path.Combine(AppContext.BaseDirectory, "data", "XRPUSDT-trades-2024-01-01.csv");
 
-    private const string Usage = """
+    internal const string Usage = """
         usage: NaiveStrategy.Sample <command> [options]
           backtest   replay trades through the strategy on the in-memory exchange and report
           sweep      run a grid of settings over the same trades (read once) and rank by PnL
@@ -29,9 +29,6 @@ public static class SampleApp
                      NAIVE_BINANCE_SECRET_KEY, state in --state PATH (default naive-state.db; resumes after a
                      restart; one live per state file): --symbol S [--rest-url U --ws-api-url U --stream-url U]
                      [strategy options] [--http ADDRESS:PORT]
-          --http ADDRESS:PORT  (live, paper) serve the control API and the dashboard there (port 0 = any free
-                     port; ADDRESS defaults to 127.0.0.1) and print 'dashboard: http://ADDRESS:PORT/'; the API
-                     token is NAIVE_API_TOKEN, or generated and printed once
           status     print the symbols, traders and open orders of --state PATH (reads only; works while
                      live runs)
           ctl        drive a running live or paper through its control API, token from NAIVE_API_TOKEN:
@@ -50,7 +47,7 @@ public static class SampleApp
                                up to its own quantity; default: a crossing order fills fully (the book's mock).
                                The report and --json name the model used
           --exchange-info PATH symbol filters from a Binance exchangeInfo JSON file (NOTIONAL or MIN_NOTIONAL);
-                               otherwise:
+                               without it, the next three options give them
           --tick-size D        PRICE_FILTER tickSize, > 0 and <= 1000000 (default 0.0001)
           --step-size D        LOT_SIZE stepSize, > 0 and <= 1000000000 (default 1)
           --min-notional D     NOTIONAL minNotional, >= 0 and <= 1000000000000 (default 10)
@@ -61,18 +58,47 @@ public static class SampleApp
           --profit D           profit_interval (default -0.0012)
           --rebuy D            rebuy_interval (default 0.001)
           --fee D              exchange fee rate (default 0.001)
+          --max-buy-wait W     optional stale-BUY rule, off by default (the book's BUY waits): an unfilled BUY is
+                               canceled and placed again under the current price after a duration of market
+                               time (90s, 30m, 2h, 1d) or once the price has risen a distance (1.5%) above where
+                               it was placed; off to compare (sweep: off,30m,1%)
         output (backtest):
           --orders-out PATH    write every order as CSV, refused placements included (status REJECTED, the
                                exchange's code in the error column)
           --json PATH          write the report as JSON
           --plot PATH          draw the equity curve and price as PNG
-          --log-level LEVEL    Trace, Debug, Information (default), Warning, Error, None
+          --log-level LEVEL    Trace, Debug, Information (default), Warning, Error, None; logs go to stderr,
+                               so stdout carries only the command's result (backtest > report.txt)
+        sandbox, paper, live, status, ctl:
+          --port N             sandbox: the port on 127.0.0.1 (default 0: any free port)
+          --speed X            sandbox: replay speed of --trades (default 1: the trades' own pace)
+          --api-key K          sandbox: the API key it accepts (or NAIVE_SANDBOX_API_KEY)
+          --secret-key S       sandbox: that key's secret (or NAIVE_SANDBOX_SECRET_KEY)
+          --faults LIST        sandbox: faults to inject, e.g. delay=200ms,order5xx=1,429=1,duplicate
+          --production         paper, live: the real Binance instead of the testnet
+          --rest-url U         live: REST base URL (e.g. the sandbox's)
+          --ws-api-url U       live: WebSocket API URL (e.g. the sandbox's)
+          --stream-url U       paper, live: market streams URL (e.g. the sandbox's)
+          --state PATH         live, status: the SQLite state file (default naive-state.db)
+          --http ADDRESS:PORT  live, paper: serve the control API and the dashboard there (port 0 = any free
+                               port; ADDRESS defaults to 127.0.0.1) and print 'dashboard: http://ADDRESS:PORT/';
+                               the API token is NAIVE_API_TOKEN, or generated and printed once
+          --url URL            ctl: the address live or paper printed as 'dashboard: …'
+        generate:
+          --out PATH           the file to write; name it SYMBOL-trades-YYYY-MM-DD.csv
+          --count N            trades to write, 1 to 1000000000 (default 100000)
+          --seed N             random seed (default 42): the same seed writes the same file
+          --start-price D      first price (default 0.62)
+          --start T            time of the first trade (default 2024-01-01T00:00:00Z)
+          --volatility D       per-trade log-return deviation, 0 to 0.1 (default 0.0002)
+          --drift D            per-trade drift, -0.01 to 0.01; a list D,D,… gives one per equal segment
         """;
 
     /// <summary>Runs the app; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
+        SampleConfiguration.BeginRun();
         try
         {
             return args switch
@@ -85,14 +111,21 @@ public static class SampleApp
                 ["live", .. var rest] => await LiveCommands.LiveAsync(rest, output, cancellationToken),
                 ["status", .. var rest] => LiveCommands.Status(rest, output),
                 ["ctl", .. var rest] => await ControlClient.RunAsync(rest, output, error, cancellationToken),
-                ["--help" or "-h" or "help", ..] => Help(output),
+                ["--help" or "-h" or "-?" or "help"] => Help(output),
+                ["help", var command] => await RunAsync([command, "--help"], output, error, cancellationToken),
+                ["--version"] => Version(output),
                 [] => throw new UsageException("a command is required."),
                 [var command, ..] => throw new UsageException($"unknown command '{command}'."),
             };
         }
+        catch (HelpRequestedException help)
+        {
+            await output.WriteLineAsync(help.Message);
+            return 0;
+        }
         catch (UsageException ex)
         {
-            await error.WriteLineAsync($"error: {ex.Message}");
+            await error.WriteLineAsync($"error: {SampleConfiguration.Explain(ex.Message)}");
             await error.WriteLineAsync(Usage);
             return 2;
         }
@@ -106,6 +139,22 @@ public static class SampleApp
     private static int Help(TextWriter output)
     {
         output.WriteLine(Usage);
+        output.WriteLine("Each command's own options: NaiveStrategy.Sample <command> --help. Options take --name value or --name=value.");
+        return 0;
+    }
+
+    /// <summary>The sample's console logging: one line per entry, every level on stderr so stdout carries only results.</summary>
+    internal static ILoggingBuilder AddSampleConsole(this ILoggingBuilder builder, LogLevel level) =>
+        builder.SetMinimumLevel(level).AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+    // The informational version: the package version and the commit it was built from.
+    private static int Version(TextWriter output)
+    {
+        var assembly = typeof(SampleApp).Assembly;
+        var version = assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString() ?? "unknown";
+        output.WriteLine($"NaiveStrategy.Sample {version}");
         return 0;
     }
 
@@ -129,7 +178,7 @@ public static class SampleApp
 
     private static async Task<int> BacktestAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, [.. MarketOptions, .. SettingsGrid.Options, "orders-out", "json", "plot", "log-level"], MarketFlags);
+        var cl = new CommandLine("backtest", args, [.. MarketOptions, .. SettingsGrid.Options, "orders-out", "json", "plot", "log-level"], MarketFlags);
         var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
         if (grid.Count != 1)
@@ -186,7 +235,7 @@ public static class SampleApp
 
     private static async Task<int> SweepAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine(args, [.. MarketOptions, .. SettingsGrid.Options], MarketFlags);
+        var cl = new CommandLine("sweep", args, [.. MarketOptions, .. SettingsGrid.Options], MarketFlags);
         var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
         var start = FirstTradeTime(trades);
@@ -232,7 +281,7 @@ public static class SampleApp
 
     private static int Generate(string[] args, TextWriter output)
     {
-        var cl = new CommandLine(args, ["out", "count", "seed", "start-price", "tick-size", "step-size", "start", "volatility", "drift"], []);
+        var cl = new CommandLine("generate", args, ["out", "count", "seed", "start-price", "tick-size", "step-size", "start", "volatility", "drift"], []);
         var path = cl.String("out") ?? throw new UsageException("generate needs --out PATH (e.g. XRPUSDT-trades-2024-01-01.csv).");
         var options = new TradeFileGeneratorOptions
         {

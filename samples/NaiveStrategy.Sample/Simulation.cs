@@ -28,7 +28,7 @@ internal sealed class Simulation : IAsyncDisposable
     public static async Task<Simulation> StartAsync(SymbolSettings settings, IReadOnlyList<SymbolFilters> filters, DateTimeOffset start, LogLevel logLevel, TimeSpan? equitySampling, bool partialFills, CancellationToken cancellationToken)
     {
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(logLevel).AddSimpleConsole(o => o.SingleLine = true));
+        services.AddLogging(b => b.AddSampleConsole(logLevel));
         services.AddNaiveStrategy(o =>
             {
                 foreach (var f in filters)

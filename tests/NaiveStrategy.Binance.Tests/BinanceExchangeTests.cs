@@ -366,6 +366,33 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         AssertSoldWhatWasHeld(await OrderOnServer(OrderSide.Sell));
     }
 
+    // The optional stale-BUY rule through the real adapter: DELETE /api/v3/order, then a new BUY with its own id.
+    [Fact]
+    public async Task Engine_MaxBuyDistance_MarketRunsAway_BuyCanceledOnTheExchangeAndPlacedAgain()
+    {
+        var options = new NaiveStrategyOptions { RetryDelay = TimeSpan.FromMilliseconds(100) };
+        options.AddSymbol("XRPUSDT", s => ThirtySeven(s) with { MaxBuyDistance = 0.02m });
+        await using var engine = new NaiveStrategyEngine(_exchange, _exchange, Options.Create(options), new TraderIdGenerator("st"), TimeProvider.System);
+        await engine.StartAsync();
+        var first = await Eventually(async () =>
+        {
+            _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.50m, 1000m, T0));
+            await Task.Delay(50);
+            return engine.GetState("XRPUSDT")!.Traders.FirstOrDefault(t => t.BuyOrder?.OrderId is not null)?.BuyOrder;
+        });
+
+        var second = await Eventually(async () =>
+        {
+            _server.PublishTrade(new TradeEvent("XRPUSDT", 2, 0.52m, 1000m, T0.AddSeconds(1))); // 4 % above 0.50
+            await Task.Delay(50);
+            return _server.Exchange.Orders.FirstOrDefault(o => o.ClientOrderId == first.ClientOrderId + "2");
+        });
+
+        _server.Exchange.Orders.Single(o => o.ClientOrderId == first.ClientOrderId).Status.Should().Be(OrderStatus.Canceled);
+        second.Price.Should().Be(0.5148m, "under the price of its time: 0.52 less 1 %");
+        _server.Exchange.Orders.Should().HaveCount(2, "one cancel, one new BUY, nothing sent twice");
+    }
+
     private ServiceProvider EngineProvider(TimeSpan? retryDelay = null)
     {
         var services = new ServiceCollection();

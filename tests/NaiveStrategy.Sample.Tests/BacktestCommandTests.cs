@@ -1,3 +1,4 @@
+using static NaiveStrategy.Sample.Tests.SampleRun;
 using NaiveStrategy.Sample;
 
 namespace NaiveStrategy.Sample.Tests;
@@ -7,14 +8,6 @@ public sealed class BacktestCommandTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("naive-sample-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await SampleApp.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task Backtest_BundledData_GrowsTradersToChunksAndReplacesThem()
@@ -42,6 +35,62 @@ public sealed class BacktestCommandTests : IDisposable
         var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json)).RootElement.GetProperty("symbols")[0];
         report.GetProperty("ordersRejected").GetInt32().Should().Be(0);
         report.GetProperty("dust").GetDecimal().Should().BeGreaterThanOrEqualTo(0m).And.BeLessThan(report.GetProperty("stepSize").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Backtest_MaxBuyWait_StaleBuysCanceledAndPlacedAgainAndTheRuleNamed()
+    {
+        var orders = Path.Combine(_dir, "orders.csv");
+        var (code, output, _) = await Run("backtest", "--log-level", "None", "--max-buy-wait", "1%", "--orders-out", orders);
+
+        code.Should().Be(0);
+        output.Should().Contain("fee 0.001, max_buy_wait 1%");
+        output.Should().MatchRegex(@"orders rejected\s+\|\s+0 \|");
+        var rows = File.ReadAllLines(orders).Skip(1).Select(r => r.Split(',')).ToList();
+        rows.Should().Contain(r => r[3] == "BUY" && r[7] == "CANCELED", "a BUY the market ran away from is canceled");
+        rows.Should().Contain(r => r[1].EndsWith("-b2", StringComparison.Ordinal), "and placed again with its own client order id");
+    }
+
+    [Fact]
+    public async Task Sweep_MaxBuyWaitList_RanksEachRuleWithItsColumn()
+    {
+        var (code, output, _) = await Run("sweep", "--max-buy-wait", "off,30m,1%");
+
+        code.Should().Be(0);
+        output.Should().Contain("max_buy_wait");
+        output.Should().MatchRegex(@"\|\s+off \|").And.MatchRegex(@"\|\s+30m \|").And.MatchRegex(@"\|\s+1% \|");
+    }
+
+    [Theory]
+    [InlineData("5x", "error: --max-buy-wait '5x' must be a duration (90s, 30m, 2h, 1d), a price distance (1.5%) or off.")]
+    [InlineData("0m", "error: --max-buy-wait '0m': a duration must be above 0 and at most 365d.")]
+    [InlineData("400d", "error: --max-buy-wait '400d': a duration must be above 0 and at most 365d.")]
+    [InlineData("150%", "error: --max-buy-wait '150%': a price distance is a percentage above 0 % and below 100 %, e.g. 1.5%.")]
+    public async Task Backtest_MaxBuyWaitInvalid_UsageErrorNamingTheValue(string value, string expected)
+    {
+        var (code, _, error) = await Run("backtest", "--max-buy-wait", value);
+
+        code.Should().Be(2);
+        error.Should().StartWith(expected);
+    }
+
+    [Theory]
+    [InlineData("90s", "00:01:30", null)]
+    [InlineData("30m", "00:30:00", null)]
+    [InlineData("1.5h", "01:30:00", null)]
+    [InlineData("1d", "1.00:00:00", null)]
+    [InlineData("1.5%", null, "0.015")]
+    [InlineData("off", null, null)]
+    public void ParseStaleBuyRule_Valid_DurationOrDistance(string text, string? wait, string? distance)
+    {
+        var (w, d) = SettingsGrid.ParseStaleBuyRule(text);
+
+        w?.ToString("c", System.Globalization.CultureInfo.InvariantCulture).Should().Be(wait);
+        (w is null).Should().Be(wait is null);
+        d?.ToString(System.Globalization.CultureInfo.InvariantCulture).Should().Be(distance);
+        (d is null).Should().Be(distance is null);
+        var settings = new SymbolSettings { Symbol = "XRPUSDT", MaxBuyWait = w, MaxBuyDistance = d };
+        SettingsGrid.ParseStaleBuyRule(SettingsGrid.DescribeStaleBuyRule(settings)).Should().Be((w, d), "the description reads back");
     }
 
     // The issue's case: BUY 10 @ 1.0000 would fill, then SELL 9 (after the 0.01 fee) @ 1.0007 = 9.0063 < NOTIONAL 10.

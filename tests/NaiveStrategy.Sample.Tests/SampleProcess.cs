@@ -59,13 +59,17 @@ internal sealed class SampleProcess : IDisposable
         return Start(env, ["live", "--symbol", "XRPUSDT", "--state", state, "--log-level", "Warning", "--chunks", "3", "--budget", "60", "--buy-down", "0.001", "--profit", "0.001", "--rebuy", "0.002", "--rest-url", rest, "--ws-api-url", wsApi, "--stream-url", streams, .. extra ?? []]);
     }
 
-    public static SampleProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static SampleProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) => StartIn(null, environment, args);
+
+    /// <summary>Starts the sample in <paramref name="directory"/> (its appsettings.json is read from there).</summary>
+    public static SampleProcess StartIn(string? directory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = directory ?? Environment.CurrentDirectory,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NaiveStrategy.Sample.dll"));
         foreach (var arg in args)

@@ -51,6 +51,33 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Load_StaleBuyRuleAndAReplacedBuy_RestoredExactly()
+    {
+        var settings = Settings("XRPUSDT") with { MaxBuyWait = TimeSpan.FromMinutes(90), MaxBuyDistance = 0.0150m };
+        var trader = Buying("a-3") with
+        {
+            Settings = settings,
+            BuyAttempt = 3,
+            BuyPlacedAt = T0.AddMinutes(5),
+            BuyPlacedMarketPrice = 0.42210m,
+            BuyCancelRequestedAt = T0.AddMinutes(95),
+            ReplacedBuyClientOrderId = "a-3-b2",
+        };
+        var saved = Leader(trader) with { Settings = settings };
+        using (var store = new SqliteStrategyStore(_dir.File()))
+        {
+            store.SaveSymbol(saved);
+        }
+
+        using var reopened = new SqliteStrategyStore(_dir.File());
+        var symbol = reopened.Load().Should().ContainSingle().Subject;
+
+        symbol.Settings.Should().Be(settings);
+        symbol.Traders.Should().Equal(trader);
+        symbol.Traders[0].BuyPlacedMarketPrice.ToString(CultureInfo.InvariantCulture).Should().Be("0.42210");
+    }
+
+    [Fact]
     public void Load_AfterSaveSymbol_DustAndRealizedPnlRestoredExactly()
     {
         using (var store = new SqliteStrategyStore(_dir.File()))

@@ -25,6 +25,28 @@ public sealed class LogLineTests
     }
 
     [Fact]
+    public void Log_EveryGeneratedMessage_HasItsOwnEventId()
+    {
+        var ids = typeof(EventLog).Assembly.GetType("NaiveStrategy.Engine.Log", throwOnError: true)!
+            .GetMethods(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public)
+            .Select(m => m.GetCustomAttributes(typeof(LoggerMessageAttribute), false).OfType<LoggerMessageAttribute>().SingleOrDefault())
+            .OfType<LoggerMessageAttribute>()
+            .Select(a => a.EventId)
+            .ToList();
+
+        ids.Should().NotBeEmpty().And.OnlyHaveUniqueItems("operators filter and alert on event ids");
+    }
+
+    [Fact]
+    public void StaleBuyCanceling_Logged_NamesTraderOrderAndReason()
+    {
+        var (message, state) = Single(new StaleBuyCanceling("t-1", new TrackedOrder("t-1-b", OrderSide.Buy, 0.99m, 10m), "waited 00:30:00 unfilled"));
+
+        message.Should().Be("The trader(t-1) is canceling its BUY order t-1-b for XRPUSDT @ 0.99: waited 00:30:00 unfilled");
+        state["TraderId"].Should().Be("t-1");
+    }
+
+    [Fact]
     public void TraderStarted_Initial_BookLines()
     {
         var logs = new RecordingLoggerProvider();

@@ -26,6 +26,21 @@ public sealed record SymbolSettings
     /// <summary>Fee rate assumed when computing the sell price (the book's 1.001 is 0.001 here).</summary>
     public decimal FeeRate { get; init; } = 0.001m;
 
+    /// <summary>
+    /// Optional stale-BUY rule (off by default: the book's BUY waits for as long as it takes). A BUY that has
+    /// waited this long (market time) without filling is canceled and placed again under the current price.
+    /// </summary>
+    public TimeSpan? MaxBuyWait { get; init; }
+
+    /// <summary>
+    /// Optional stale-BUY rule (off by default). A BUY is canceled and placed again under the current price
+    /// once the market has risen this fraction above the price it saw when it placed the BUY (0.01 = 1 %).
+    /// </summary>
+    public decimal? MaxBuyDistance { get; init; }
+
+    /// <summary>True when <see cref="MaxBuyWait"/> or <see cref="MaxBuyDistance"/> is set.</summary>
+    public bool RepricesStaleBuys => MaxBuyWait is not null || MaxBuyDistance is not null;
+
     /// <summary>Status at start: <see cref="SymbolStatus.On"/> symbols are started automatically.</summary>
     public SymbolStatus Status { get; init; } = SymbolStatus.Off;
 
@@ -74,6 +89,16 @@ public sealed record SymbolSettings
         if (FeeRate < 0 || FeeRate >= 1)
         {
             errors.Add($"{name}: fee_rate must be in [0, 1), got {FeeRate.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (MaxBuyWait is { } wait && wait <= TimeSpan.Zero)
+        {
+            errors.Add($"{name}: max_buy_wait must be > 0 when set, got {wait.ToString("c", CultureInfo.InvariantCulture)}.");
+        }
+
+        if (MaxBuyDistance is { } distance && (distance <= 0 || distance >= 1))
+        {
+            errors.Add($"{name}: max_buy_distance must be in (0, 1) when set, got {distance.ToString(CultureInfo.InvariantCulture)}.");
         }
 
         return errors;

@@ -48,6 +48,12 @@ internal sealed class EventLog(ILogger logger, Func<string, SymbolFilters?> filt
             case OrderFilled partial:
                 Log.PartiallyFilled(logger, partial.TraderId, symbol, partial.Order.Side == OrderSide.Buy ? "BUY" : "SELL", partial.Order.ExecutedQuantity, partial.Order.Quantity);
                 break;
+            case StaleBuyCanceling stale:
+                Log.StaleBuyCanceling(logger, stale.TraderId, symbol, stale.Order.ClientOrderId, stale.Order.Price, stale.Reason);
+                break;
+            case StaleBuyCanceled canceled:
+                Log.StaleBuyCanceled(logger, canceled.TraderId, symbol, canceled.ClientOrderId);
+                break;
             case OrderNotSent notSent:
                 Log.OrderNotSent(logger, notSent.TraderId, notSent.Side, symbol, notSent.Price, notSent.Quantity, notSent.Filter);
                 break;

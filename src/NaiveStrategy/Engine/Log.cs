@@ -120,7 +120,7 @@ internal static partial class Log
     [LoggerMessage(28, LogLevel.Warning, "The trader({TraderId}) {Symbol} order {ClientOrderId}: fills not known yet ({Error}); attempt {Attempt}, asking again in {Delay}")]
     public static partial void FillsNotKnown(ILogger logger, string traderId, string symbol, string clientOrderId, ExchangeError? error, int attempt, TimeSpan delay);
 
-    [LoggerMessage(30, LogLevel.Error, "Settings refused for {Symbol} before the trader({TraderId}) sent any order: {Reason}")]
+    [LoggerMessage(26, LogLevel.Error, "Settings refused for {Symbol} before the trader({TraderId}) sent any order: {Reason}")]
     public static partial void SettingsRefused(ILogger logger, string symbol, string traderId, string reason);
 
     [LoggerMessage(31, LogLevel.Error, "{Symbol} stopped trading: {Reason}")]
@@ -137,6 +137,15 @@ internal static partial class Log
 
     [LoggerMessage(35, LogLevel.Critical, "The trader({TraderId}) {Symbol} crashed again: its order {ClientOrderId} is not queried after {Count} crashes; the next reconciliation asks for it")]
     public static partial void NotRequeried(ILogger logger, string traderId, string symbol, string clientOrderId, int count);
+
+    [LoggerMessage(36, LogLevel.Information, "The trader({TraderId}) is canceling its BUY order {ClientOrderId} for {Symbol} @ {Price}: {Reason}")]
+    public static partial void StaleBuyCanceling(ILogger logger, string traderId, string symbol, string clientOrderId, decimal price, string reason);
+
+    [LoggerMessage(37, LogLevel.Information, "The trader({TraderId}) BUY order {ClientOrderId} for {Symbol} was canceled: it places a new BUY at the next trade")]
+    public static partial void StaleBuyCanceled(ILogger logger, string traderId, string symbol, string clientOrderId);
+
+    [LoggerMessage(38, LogLevel.Warning, "The trader({TraderId}) {Symbol} order {ClientOrderId} could not be canceled ({Error}): asking the exchange for its state")]
+    public static partial void CancelRefused(ILogger logger, string traderId, string symbol, string clientOrderId, ExchangeError error);
 
     [LoggerMessage(21, LogLevel.Information, "{Symbol} is shutting down: running traders finish their cycle")]
     public static partial void ShuttingDown(ILogger logger, string symbol);

@@ -58,6 +58,24 @@ internal sealed class OrderEffects
         }
     }
 
+    /// <summary>
+    /// Cancels a trader's order (the stale-BUY rule). The order's state that follows, canceled or filled
+    /// meanwhile, comes back on <see cref="Answers"/>; a cancel the exchange refused is logged, and the
+    /// trader asks again later if its order is still open.
+    /// </summary>
+    public void Cancel(CancelOrder cancel)
+    {
+        var pending = _runner.CancelAsync(cancel.TraderId, cancel.Order);
+        if (pending.IsCompletedSuccessfully)
+        {
+            Handle(cancel.TraderId, cancel.Order, pending.Result);
+        }
+        else
+        {
+            _context.Track(HandleAsync(cancel.TraderId, cancel.Order, pending));
+        }
+    }
+
     /// <summary>After a restart or an order stream gap: asks about every open order (resending only what never reached the exchange).</summary>
     public void Reconcile(ImmutableArray<TraderState> traders)
     {

@@ -71,6 +71,44 @@ internal sealed class PlacementRunner
     }
 
     /// <summary>
+    /// Cancels an acknowledged order (retrying transient failures). Answers the order's state: canceled as
+    /// the exchange says, or, when the cancel was refused (the order filled meanwhile, or is unknown), what
+    /// a query finds; never <see cref="PlacementResult.Rejected"/>, so a refused cancel ends no trader.
+    /// </summary>
+    public async ValueTask<PlacementOutcome> CancelAsync(string traderId, OrderRequest order)
+    {
+        var (done, error) = await AskAsync(static (exchange, r, ct) => exchange.CancelOrderAsync(r.Symbol, r.ClientOrderId, ct), traderId, order);
+        if (done is { } outcome)
+        {
+            return outcome;
+        }
+
+        Log.CancelRefused(_logger, traderId, order.Symbol, order.ClientOrderId, error!);
+        var found = await ResolveAsync(traderId, order, OrderStatus.New, waitFirst: false);
+        return found.Result == PlacementResult.Rejected ? new(PlacementResult.Unresolved, null, found.Error) : found;
+    }
+
+    // One call through the query policy: the order's state, or Stopped, as the outcome; otherwise no
+    // outcome and the exchange's error for the caller to decide on.
+    private async ValueTask<(PlacementOutcome? Done, ExchangeError? Error)> AskAsync(
+        Func<IExchange, OrderRequest, CancellationToken, ValueTask<ExchangeResult<OrderUpdate>>> call, string traderId, OrderRequest request)
+    {
+        ExchangeResult<OrderUpdate> answer;
+        try
+        {
+            answer = await ExecuteAsync(_query, call, traderId, request);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return (new(PlacementResult.Stopped, null, null), null);
+        }
+
+        return answer.IsSuccess ? (new(PlacementResult.Placed, answer.Value, null), null)
+            : _stopping.IsCancellationRequested ? (new(PlacementResult.Stopped, null, null), null)
+            : (null, answer.Error);
+    }
+
+    /// <summary>
     /// After a restart or an unknown answer: asks the exchange about an order we may have sent. One it
     /// has comes back as its update; one it does not have is sent once if it was never acknowledged
     /// (<paramref name="known"/> is <see cref="OrderStatus.PendingNew"/>), else reported as vanished.
@@ -82,42 +120,29 @@ internal sealed class PlacementRunner
             return new(PlacementResult.Stopped, null, null);
         }
 
-        ExchangeResult<OrderUpdate> found;
-        try
+        var (done, error) = await AskAsync(static (exchange, r, ct) => exchange.GetOrderAsync(r.Symbol, r.ClientOrderId, ct), traderId, request);
+        if (done is { } outcome)
         {
-            found = await ExecuteAsync(_query, static (exchange, r, ct) => exchange.GetOrderAsync(r.Symbol, r.ClientOrderId, ct), traderId, request);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            return new(PlacementResult.Stopped, null, null);
+            return outcome;
         }
 
-        if (found.IsSuccess)
+        var failure = error!;
+        if (failure.Kind != ExchangeErrorKind.NotFound)
         {
-            return new(PlacementResult.Placed, found.Value, null);
-        }
-
-        if (_stopping.IsCancellationRequested)
-        {
-            return new(PlacementResult.Stopped, null, null);
-        }
-
-        if (found.Error.Kind != ExchangeErrorKind.NotFound)
-        {
-            Log.PlacementUnresolved(_logger, traderId, request.Symbol, request.ClientOrderId, found.Error);
-            return new(PlacementResult.Unresolved, null, found.Error);
+            Log.PlacementUnresolved(_logger, traderId, request.Symbol, request.ClientOrderId, failure);
+            return new(PlacementResult.Unresolved, null, failure);
         }
 
         if (known != OrderStatus.PendingNew)
         {
             Log.OrderVanished(_logger, traderId, request.Symbol, request.ClientOrderId, known);
-            return new(PlacementResult.Unresolved, null, found.Error);
+            return new(PlacementResult.Unresolved, null, failure);
         }
 
         if (resent)
         {
             // Sent twice and still unknown to the exchange: give up on it rather than send a third time.
-            return new(PlacementResult.Rejected, null, found.Error);
+            return new(PlacementResult.Rejected, null, failure);
         }
 
         Log.ResendingIntent(_logger, traderId, request.Symbol, request.ClientOrderId);

@@ -236,6 +236,9 @@ internal sealed class SymbolPipeline : IDisposable
                 case PlaceOrder order:
                     _orders.Place(order, step.Input.ReceivedAt);
                     break;
+                case CancelOrder cancel:
+                    _orders.Cancel(cancel);
+                    break;
                 case CheckFunds when decision.State.Filters is { } filters:
                     _funds.Check(Symbol, filters.QuoteAsset);
                     break;

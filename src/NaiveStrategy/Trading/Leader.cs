@@ -314,7 +314,8 @@ public sealed partial class Leader
 
     private static bool Owns(TraderState trader, string clientOrderId) =>
         (trader.BuyOrder is { } b && string.Equals(b.ClientOrderId, clientOrderId, StringComparison.Ordinal))
-        || (trader.SellOrder is { } s && string.Equals(s.ClientOrderId, clientOrderId, StringComparison.Ordinal));
+        || (trader.SellOrder is { } s && string.Equals(s.ClientOrderId, clientOrderId, StringComparison.Ordinal))
+        || string.Equals(trader.ReplacedBuyClientOrderId, clientOrderId, StringComparison.Ordinal);
 
     // Drops up to `count` traders that have sent no BUY, newest first, each with a TraderFinished event.
     private static ImmutableArray<TraderState> Drop(ImmutableArray<TraderState> traders, int count, List<TradingEvent> events, string why)

@@ -97,8 +97,9 @@ public sealed record LeaderState
                 continue;
             }
 
-            if (t.BuyOrder is null)
+            if (t.BuyOrder is null || (t.Settings.RepricesStaleBuys && t.BuyOrder.IsOpen))
             {
+                // Waiting for its first trade, or its open BUY may go stale with time or a rising price.
                 return null;
             }
 

@@ -40,15 +40,67 @@ public static class Trader
 
         if (state.BuyOrder is null)
         {
-            return PlaceBuy(state, trade.Price);
+            return PlaceBuy(state, trade);
         }
 
-        if (!state.RebuyNotified && trade.Price < state.RebuyPrice)
+        var rebuy = !state.RebuyNotified && trade.Price < state.RebuyPrice;
+        var stale = state.Settings.RepricesStaleBuys ? StaleBuyReason(state, trade) : null;
+        if (!rebuy && stale is null)
         {
-            return new(state with { RebuyNotified = true }, [new NotifyRebuy(state.TraderId, trade.Price)], []);
+            return TraderDecision.Unchanged(state);
         }
 
-        return TraderDecision.Unchanged(state);
+        var next = rebuy ? state with { RebuyNotified = true } : state;
+        var commands = new List<TradingCommand>(2);
+        var events = new List<TradingEvent>(1);
+        if (rebuy)
+        {
+            commands.Add(new NotifyRebuy(state.TraderId, trade.Price));
+        }
+
+        if (stale is not null)
+        {
+            var buy = state.BuyOrder;
+            next = next with { BuyCancelRequestedAt = trade.Time };
+            commands.Add(new CancelOrder(state.TraderId, new OrderRequest(state.Symbol, buy.ClientOrderId, OrderSide.Buy, buy.Price, buy.Quantity)));
+            events.Add(new StaleBuyCanceling(state.TraderId, buy, stale));
+        }
+
+        return new(next, commands, events);
+    }
+
+    /// <summary>
+    /// How long a stale BUY's cancel may go unanswered (market time) before the trader asks again: a cancel
+    /// the exchange refused or never answered must not leave the BUY waiting for ever.
+    /// </summary>
+    public static readonly TimeSpan CancelRetryAfter = TimeSpan.FromSeconds(30);
+
+    // The stale-BUY rule: an acknowledged BUY still open (nothing or part executed) that has waited
+    // MaxBuyWait, or whose market has risen MaxBuyDistance above the price seen when placing it.
+    private static string? StaleBuyReason(TraderState state, in TradeEvent trade)
+    {
+        if (state.BuyOrder is not { IsOpen: true } buy || buy.Status == OrderStatus.PendingNew || state.SellOrder is not null)
+        {
+            return null;
+        }
+
+        if (state.BuyCancelRequestedAt is { } asked && trade.Time - asked < CancelRetryAfter)
+        {
+            return null;
+        }
+
+        var s = state.Settings;
+        if (s.MaxBuyWait is { } wait && state.BuyPlacedAt is { } placedAt && trade.Time - placedAt >= wait)
+        {
+            return $"waited {wait.ToString("c", CultureInfo.InvariantCulture)} unfilled";
+        }
+
+        if (s.MaxBuyDistance is { } distance && state.BuyPlacedMarketPrice > 0 && trade.Price >= state.BuyPlacedMarketPrice * (1 + distance))
+        {
+            return $"price {Format(trade.Price)} is {Format(distance * 100)} % above {Format(state.BuyPlacedMarketPrice)}, the price when it was placed";
+        }
+
+        return null;
     }
 
     /// <summary>An update of one of the trader's orders. Updates for other orders, duplicates and stale updates change nothing.</summary>
@@ -157,11 +209,11 @@ public static class Trader
         return committed;
     }
 
-    private static TraderDecision PlaceBuy(TraderState state, decimal marketPrice)
+    private static TraderDecision PlaceBuy(TraderState state, in TradeEvent trade)
     {
         var s = state.Settings;
         var f = state.Filters;
-        var price = TradingMath.BuyPrice(marketPrice, s.BuyDownInterval, f.TickSize);
+        var price = TradingMath.BuyPrice(trade.Price, s.BuyDownInterval, f.TickSize);
         var quantity = price > 0 ? TradingMath.Quantity(state.Budget, price, f.StepSize) : 0m;
         if (SettingsCheck.CheckBuy(state, price, quantity) is { } refused)
         {
@@ -169,8 +221,16 @@ public static class Trader
             return Finish(state, TraderOutcome.Rejected, refused.Message, [refused]);
         }
 
-        var order = new TrackedOrder(state.TraderId + BuySuffix, OrderSide.Buy, price, quantity);
-        var next = state with { BuyOrder = order, RebuyPrice = TradingMath.RebuyPrice(price, s.RebuyInterval) };
+        var clientOrderId = state.BuyAttempt <= 1 ? state.TraderId + BuySuffix : state.TraderId + BuySuffix + state.BuyAttempt.ToString(CultureInfo.InvariantCulture);
+        var order = new TrackedOrder(clientOrderId, OrderSide.Buy, price, quantity);
+        var next = state with
+        {
+            BuyOrder = order,
+            RebuyPrice = TradingMath.RebuyPrice(price, s.RebuyInterval),
+            BuyPlacedAt = trade.Time,
+            BuyPlacedMarketPrice = trade.Price,
+            BuyCancelRequestedAt = null,
+        };
         return new(next, [new PlaceOrder(state.TraderId, new OrderRequest(f.Symbol, order.ClientOrderId, OrderSide.Buy, price, quantity))], []);
     }
 
@@ -179,6 +239,16 @@ public static class Trader
         if (!buy.Status.IsTerminal())
         {
             return new(state, [], events);
+        }
+
+        if (buy.ExecutedQuantity == 0 && buy.Status == OrderStatus.Canceled && state.BuyCancelRequestedAt is not null)
+        {
+            // The stale-BUY rule's cancel: nothing bought, so the trader starts over with a new BUY at the next trade.
+            events.Add(new StaleBuyCanceled(state.TraderId, buy.ClientOrderId));
+            return new(
+                state with { BuyOrder = null, BuyAttempt = state.BuyAttempt + 1, BuyPlacedAt = null, BuyPlacedMarketPrice = 0m, BuyCancelRequestedAt = null, ReplacedBuyClientOrderId = buy.ClientOrderId },
+                [],
+                events);
         }
 
         if (buy.ExecutedQuantity == 0)

@@ -37,6 +37,26 @@ public sealed record TraderState
     /// </summary>
     public decimal DustTaken { get; init; }
 
+    /// <summary>
+    /// Which BUY this is: 1 for the first, one more each time the stale-BUY rule
+    /// (<see cref="SymbolSettings.MaxBuyWait"/>, <see cref="SymbolSettings.MaxBuyDistance"/>) had the BUY
+    /// canceled and placed again. The first BUY's client order id is <c>{TraderId}-b</c>, later ones
+    /// <c>{TraderId}-b{n}</c>, so every order the trader sends has its own id.
+    /// </summary>
+    public int BuyAttempt { get; init; } = 1;
+
+    /// <summary>Market time of the trade that placed the current BUY (for <see cref="SymbolSettings.MaxBuyWait"/>).</summary>
+    public DateTimeOffset? BuyPlacedAt { get; init; }
+
+    /// <summary>The market price seen when the current BUY was placed (for <see cref="SymbolSettings.MaxBuyDistance"/>).</summary>
+    public decimal BuyPlacedMarketPrice { get; init; }
+
+    /// <summary>Market time at which the trader last asked for its stale BUY to be canceled; null when it has not.</summary>
+    public DateTimeOffset? BuyCancelRequestedAt { get; init; }
+
+    /// <summary>The client order id of the BUY the stale-BUY rule replaced last: late updates of it change nothing.</summary>
+    public string? ReplacedBuyClientOrderId { get; init; }
+
     /// <summary>Set when the trader's life has ended.</summary>
     public TraderOutcome? Outcome { get; init; }
 

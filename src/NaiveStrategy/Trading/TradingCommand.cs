@@ -20,3 +20,8 @@ public sealed record NotifyRebuy(string TraderId, decimal Price) : TradingComman
 
 /// <summary>Ask the exchange for the account's free quote and give it to the Leader (it waits for funds, or an order met -2010).</summary>
 public sealed record CheckFunds : TradingCommand;
+
+/// <summary>Cancel a trader's open order (the stale-BUY rule); the exchange's answer comes back as the order's update.</summary>
+/// <param name="TraderId">The trader.</param>
+/// <param name="Order">The order as it was sent.</param>
+public sealed record CancelOrder(string TraderId, OrderRequest Order) : TradingCommand;

@@ -89,6 +89,17 @@ public sealed record OrderFilled(string TraderId, TrackedOrder Order) : TradingE
 /// <param name="Filter">The exchange filter it breaks (PRICE_FILTER, LOT_SIZE, NOTIONAL or MIN_NOTIONAL).</param>
 public sealed record OrderNotSent(string TraderId, OrderSide Side, decimal Price, decimal Quantity, string Filter) : TradingEvent;
 
+/// <summary>The stale-BUY rule asks for a BUY to be canceled, so it can be placed again under the current price.</summary>
+/// <param name="TraderId">The trader.</param>
+/// <param name="Order">The BUY as the trader knows it.</param>
+/// <param name="Reason">What made it stale, e.g. <c>waited 00:30:00 unfilled</c> or <c>price 0.6300 is 1 % above 0.6237, the price when it was placed</c>.</param>
+public sealed record StaleBuyCanceling(string TraderId, TrackedOrder Order, string Reason) : TradingEvent;
+
+/// <summary>A stale BUY was canceled with nothing executed; the trader places a new BUY at the next trade.</summary>
+/// <param name="TraderId">The trader.</param>
+/// <param name="ClientOrderId">The canceled BUY.</param>
+public sealed record StaleBuyCanceled(string TraderId, string ClientOrderId) : TradingEvent;
+
 /// <summary>
 /// The settings cannot trade: the BUY a trader would send, or the SELL after it (quantity after the fee,
 /// floored to the step, at the profit target), breaks an exchange filter, so no order is sent; the symbol
