@@ -20,12 +20,12 @@ public sealed class NaiveStrategyApiOptions
     public string? Token { get; set; }
 
     /// <summary>True when <see cref="Token"/> was generated at start (neither set nor in the environment).</summary>
-    public bool TokenGenerated { get; set; }
+    public bool TokenGenerated { get; internal set; }
 
     /// <summary>How often <c>/api/events</c> sends a keep-alive comment while nothing happens.</summary>
     public TimeSpan EventsKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The token's type name only: the token itself never appears in logs.</summary>
+    /// <summary>Says whether the token was generated, never the token: options may end up in logs.</summary>
     public override string ToString() => $"NaiveStrategyApiOptions (token {(TokenGenerated ? "generated" : "given")})";
 
     internal static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));

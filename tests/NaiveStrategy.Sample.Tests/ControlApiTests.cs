@@ -82,4 +82,34 @@ public sealed class ControlApiTests
         Regex.Matches(host.Live.Output, "api token: ([0-9a-f]{48}) \\(open http://127\\.0\\.0\\.1:\\d+/#token=\\1\\)\n").Should().ContainSingle();
         host.Live.Output.Should().Contain($"dashboard: {host.Dashboard}\n");
     }
+
+    [Theory]
+    [InlineData("127.0.0.1:0", "127.0.0.1:0")]
+    [InlineData("8080", "127.0.0.1:8080")]
+    [InlineData(":8080", "127.0.0.1:8080")]
+    [InlineData("localhost:9000", "127.0.0.1:9000")]
+    [InlineData("0.0.0.0:80", "0.0.0.0:80")]
+    [InlineData("[::1]:8080", "[::1]:8080")]
+    public void ParseHttp_AddressAndPort_BindsThere(string text, string expected)
+    {
+        ControlApi.Parse(text).ToString().Should().Be(expected);
+    }
+
+    [Fact]
+    public async Task Paper_WithHttpOnSandboxStreams_PrintsTheDashboardAndServesTheApi()
+    {
+        var options = new NaiveStrategy.Binance.Sandbox.SandboxOptions { Port = 0 };
+        options.ApiKeys.Add(new NaiveStrategy.Binance.Sandbox.SandboxApiKey(SampleProcess.Key, SampleProcess.Secret));
+        await using var server = new NaiveStrategy.Binance.Sandbox.BinanceSandboxServer(options);
+        await server.StartAsync();
+        using var paper = SampleProcess.Start(DashboardHost.Environment, "paper", "--symbol", "XRPUSDT", "--stream-url", server.StreamBaseUrl, "--log-level", "Warning", "--http", "127.0.0.1:0");
+        Match? line = null;
+        await SampleProcess.UntilAsync(() => (line = Regex.Match(paper.Output, @"^dashboard: (http://127\.0\.0\.1:\d+/)$", RegexOptions.Multiline)).Success || paper.HasExited, "paper prints its dashboard");
+        await SampleProcess.UntilAsync(() => paper.Output.Contains("paper (fill model: full): trading XRPUSDT", StringComparison.Ordinal) || paper.HasExited, "paper starts trading");
+        paper.HasExited.Should().BeFalse(paper.Error);
+
+        using var symbols = await CtlAsync(DashboardHost.Environment, "--url", line!.Groups[1].Value, "symbols");
+
+        symbols.Output.Should().StartWith("XRPUSDT on: budget 100, chunks 5,");
+    }
 }

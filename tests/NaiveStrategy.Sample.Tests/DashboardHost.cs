@@ -59,16 +59,20 @@ internal sealed partial class DashboardHost : IAsyncDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    // A slow wave around 0.5: BUYs fill in its troughs, SELLs at its peaks, so the page has orders and prices to show.
+    // A wave around 0.5 of period 3 s whose swing grows by a quarter each period: BUYs fill in its troughs,
+    // SELLs at its peaks, and every resting order fills at last (a SELL placed above the last peak is passed by
+    // a later one), so traders keep cycling however slow the machine is and the page always has events to show.
     private async Task FeedAsync(CancellationToken stop)
     {
         long id = 0;
         var clock = Stopwatch.StartNew();
         while (!stop.IsCancellationRequested)
         {
-            var phase = clock.ElapsedMilliseconds / 3000.0 % 1;
+            var periods = clock.ElapsedMilliseconds / 3000.0;
+            var phase = periods % 1;
             var wave = phase < 0.5 ? 1 - (4 * phase) : (4 * phase) - 3; // 1 → -1 → 1
-            _server.PublishTrade(new TradeEvent("XRPUSDT", ++id, Math.Round(0.5m + (0.004m * (decimal)wave), 4), 1_000m, DateTimeOffset.UtcNow));
+            var swing = 0.004 * (1 + (0.25 * Math.Min(periods, 100)));
+            _server.PublishTrade(new TradeEvent("XRPUSDT", ++id, Math.Round(0.5m + (decimal)(swing * wave), 4), 1_000m, DateTimeOffset.UtcNow));
             await Task.Delay(20, CancellationToken.None);
         }
     }

@@ -72,9 +72,10 @@ internal static class SymbolEndpoints
     // The symbol's status once its loop has applied the change (or, if it is busy, as it is after a short wait).
     private static async Task<IResult> StatusAfterAsync(NaiveStrategyEngine engine, string symbol, Func<SymbolStatus, bool> done, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + Settle;
+        // A wall-clock bound on waiting (the engine's TimeProvider may be market time).
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         var status = engine.GetState(symbol)?.Status ?? SymbolStatus.Off;
-        while (!done(status) && DateTime.UtcNow < deadline)
+        while (!done(status) && waited.Elapsed < Settle)
         {
             await Task.Delay(20, cancellationToken);
             status = engine.GetState(symbol)?.Status ?? SymbolStatus.Off;
