@@ -17,6 +17,21 @@ if (args is ["peak", var size])
     return 0;
 }
 
+// "parse FILE [ROUNDS]": a plain Span parse, our reader and Sep on the same file.
+if (args is ["parse", var parseFile, ..])
+{
+    ParseModes.Parse(parseFile, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
+    return 0;
+}
+
+// "replay FILE [THREADS [ROUNDS]]": the backtest of the file, sequential (1 thread) or pipelined (more; default every core).
+if (args is ["replay", var replayFile, ..])
+{
+    var threads = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
+    await ParseModes.ReplayAsync(replayFile, threads, args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1);
+    return 0;
+}
+
 // "latency [N]": tick-to-order latency over N orders (100,000 by default).
 if (args is ["latency", ..])
 {
