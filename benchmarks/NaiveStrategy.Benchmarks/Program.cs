@@ -32,11 +32,13 @@ if (args is ["replay", var replayFile, ..])
     return 0;
 }
 
-// "latency [N]": tick-to-order latency over N orders (100,000 by default).
+// "latency [N [M]]": tick-to-order latency over N orders in process (100,000 by default), then over M orders
+// (default N) through the sandbox and the real Binance adapter on loopback, stopping after 5 minutes.
 if (args is ["latency", ..])
 {
     var orders = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
     Console.WriteLine(await TickToOrder.InProcessAsync(orders));
+    Console.WriteLine(await TickToOrderSandbox.ViaSandboxAsync(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : orders, TimeSpan.FromSeconds(args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 300)));
     return 0;
 }
 
