@@ -2,14 +2,14 @@ using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using NaiveStrategy.Benchmarks;
 
-// "peak N": replay an N-trade file once through the pipeline and print the process's peak working set,
+// "peak N [THREADS]": replay an N-trade file once through the pipeline (pipelined with THREADS > 1) and print the process's peak working set,
 // to show memory does not grow with the file's length. Anything else goes to BenchmarkDotNet.
-if (args is ["peak", var size])
+if (args is ["peak", var size, ..])
 {
     var trades = int.Parse(size, System.Globalization.CultureInfo.InvariantCulture);
     var path = BenchmarkData.File(trades);
     var watch = Stopwatch.StartNew();
-    var result = await Pipeline.RunAsync(path);
+    var result = await Pipeline.RunAsync(path, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
     watch.Stop();
     using var process = Process.GetCurrentProcess();
     process.Refresh();

@@ -55,9 +55,12 @@ internal static class TickToOrderSandbox
         var missed = 0;
         var seen = 0;
         var low = false;
+        var streak = 0;
         while (recorded < orders && clock.Elapsed < limit)
         {
-            var price = low ? 0.8500m : 1.0000m;
+            // After misses, 1.0000 and ever lower prices alternate, so whatever order is open fills (a BUY placed from a low trade included).
+            var price = streak == 0 ? (low ? 0.8500m : 1.0000m)
+                : (streak & 1) == 1 ? 1.0000m : Math.Round(0.8500m * (decimal)Math.Pow(0.98, Math.Min(streak / 2, 100)), 4);
             var trade = new TradeEvent("XRPUSDT", ++id, price, 1_000m, start.AddMilliseconds(id));
             var before = stamps.Count;
             var sent = Stopwatch.GetTimestamp();
@@ -68,14 +71,15 @@ internal static class TickToOrderSandbox
                 // The trader was between states (its replacement starts on the fill report, which may come after
                 // the trade): send the next trade. A placement later than the wait is drained, never counted.
                 missed++;
-                low = false;
+                streak++;
                 await stamps.QuietAsync(Miss);
                 continue;
             }
 
             // Let the engine take the order's answer before the next trade (a trade that meets a pending order places nothing).
             await stamps.QuietAsync(Settle);
-            low = !low;
+            low = price == 1.0000m; // a BUY was placed: the next trade fills it; a SELL: the next at 1.0000 fills it
+            streak = 0;
             seen++;
             if (seen <= WarmUpOrders || stamps.Count - before > 1)
             {
