@@ -2,14 +2,14 @@ using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using NaiveStrategy.Benchmarks;
 
-// "peak N": replay an N-trade file once through the pipeline and print the process's peak working set,
+// "peak N [THREADS]": replay an N-trade file once through the pipeline (pipelined with THREADS > 1) and print the process's peak working set,
 // to show memory does not grow with the file's length. Anything else goes to BenchmarkDotNet.
-if (args is ["peak", var size])
+if (args is ["peak", var size, ..])
 {
     var trades = int.Parse(size, System.Globalization.CultureInfo.InvariantCulture);
     var path = BenchmarkData.File(trades);
     var watch = Stopwatch.StartNew();
-    var result = await Pipeline.RunAsync(path);
+    var result = await Pipeline.RunAsync(path, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
     watch.Stop();
     using var process = Process.GetCurrentProcess();
     process.Refresh();
@@ -17,11 +17,28 @@ if (args is ["peak", var size])
     return 0;
 }
 
-// "latency [N]": tick-to-order latency over N orders (100,000 by default).
+// "parse FILE [ROUNDS]": a plain Span parse, our reader and Sep on the same file.
+if (args is ["parse", var parseFile, ..])
+{
+    ParseModes.Parse(parseFile, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
+    return 0;
+}
+
+// "replay FILE [THREADS [ROUNDS]]": the backtest of the file, sequential (1 thread) or pipelined (more; default every core).
+if (args is ["replay", var replayFile, ..])
+{
+    var threads = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount;
+    await ParseModes.ReplayAsync(replayFile, threads, args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1);
+    return 0;
+}
+
+// "latency [N [M]]": tick-to-order latency over N orders in process (100,000 by default), then over M orders
+// (default N) through the sandbox and the real Binance adapter on loopback, stopping after 5 minutes.
 if (args is ["latency", ..])
 {
     var orders = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
     Console.WriteLine(await TickToOrder.InProcessAsync(orders));
+    Console.WriteLine(await TickToOrderSandbox.ViaSandboxAsync(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : orders, TimeSpan.FromSeconds(args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 300)));
     return 0;
 }
 

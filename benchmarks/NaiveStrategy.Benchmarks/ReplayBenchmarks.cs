@@ -44,7 +44,7 @@ public class ReplayBenchmarks
 /// <summary>The pipeline of benchmark (b), also used by the peak-memory mode.</summary>
 internal static class Pipeline
 {
-    public static async Task<BacktestResult> RunAsync(string path)
+    public static async Task<BacktestResult> RunAsync(string path, int threads = 1)
     {
         var filters = new SymbolFilters { Symbol = "XRPUSDT", BaseAsset = "XRP", QuoteAsset = "USDT", TickSize = 0.0001m, StepSize = 1m, MinNotional = 5m };
         var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { filters }, Balances = { ["USDT"] = 1_000m }, StartTime = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero) });
@@ -53,9 +53,16 @@ internal static class Pipeline
         await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("bench"), exchange.Clock);
         using var session = new BacktestSession(engine, exchange);
         await session.StartAsync();
-        foreach (var trade in TradeFileReader.Open([path]))
+        if (threads > 1)
         {
-            session.Replay(trade);
+            TradePipe.Run(TradeFileReader.Open([path]), batch => session.Replay(batch.Span));
+        }
+        else
+        {
+            foreach (var trade in TradeFileReader.Open([path]))
+            {
+                session.Replay(trade);
+            }
         }
 
         return session.Complete();

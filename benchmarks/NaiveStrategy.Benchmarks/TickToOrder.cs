@@ -63,7 +63,7 @@ internal static class TickToOrder
         return Line("in process", histogram, recorded);
     }
 
-    private static string Line(string path, HistogramBase histogram, int orders)
+    internal static string Line(string path, HistogramBase histogram, int orders)
     {
         static string Us(long ticks) => (ticks * 1_000_000.0 / Stopwatch.Frequency).ToString("F1", CultureInfo.InvariantCulture);
         return $"tick-to-order {path}: p50 {Us(histogram.GetValueAtPercentile(50))} µs, p99 {Us(histogram.GetValueAtPercentile(99))} µs, max {Us(histogram.GetMaxValue())} µs over {orders.ToString(CultureInfo.InvariantCulture)} orders";

@@ -62,6 +62,9 @@ public static class SampleApp
                                canceled and placed again under the current price after a duration of market
                                time (90s, 30m, 2h, 1d) or once the price has risen a distance (1.5%) above where
                                it was placed; off to compare (sweep: off,30m,1%)
+          --threads N          1: read, parse and replay on one thread; more: read and parse on their own
+                               thread while the strategy runs, a sweep's settings on up to N cores at once
+                               (default: every core); the results are the same
         output (backtest):
           --orders-out PATH    write every order as CSV, refused placements included (status REJECTED, the
                                exchange's code in the error column)
@@ -178,7 +181,7 @@ public static class SampleApp
 
     private static async Task<int> BacktestAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("backtest", args, [.. MarketOptions, .. SettingsGrid.Options, "orders-out", "json", "plot", "log-level"], MarketFlags);
+        var cl = new CommandLine("backtest", args, [.. MarketOptions, .. SettingsGrid.Options, "orders-out", "json", "plot", "log-level", "threads"], MarketFlags);
         var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
         if (grid.Count != 1)
@@ -187,13 +190,14 @@ public static class SampleApp
         }
 
         var settings = grid[0];
+        var threads = Threads(cl);
         var level = ParseLevel(cl.String("log-level") ?? "Information");
         var plotPath = cl.String("plot");
         var stopwatch = Stopwatch.StartNew();
         BacktestResult result;
         await using (var simulation = await Simulation.StartAsync(settings, filters, FirstTradeTime(trades), level, plotPath is null ? null : TimeSpan.FromMinutes(1), cl.Has(PartialFillsFlag), cancellationToken))
         {
-            await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, [simulation], progress, cancellationToken));
+            await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, [simulation], threads, progress, cancellationToken));
             result = simulation.Session.Complete();
         }
 
@@ -235,9 +239,10 @@ public static class SampleApp
 
     private static async Task<int> SweepAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("sweep", args, [.. MarketOptions, .. SettingsGrid.Options], MarketFlags);
+        var cl = new CommandLine("sweep", args, [.. MarketOptions, .. SettingsGrid.Options, "threads"], MarketFlags);
         var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
+        var threads = Threads(cl);
         var start = FirstTradeTime(trades);
         var stopwatch = Stopwatch.StartNew();
         var simulations = new List<Simulation>();
@@ -248,13 +253,13 @@ public static class SampleApp
                 simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, cl.Has(PartialFillsFlag), cancellationToken));
             }
 
-            await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, simulations, progress, cancellationToken));
+            await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, simulations, threads, progress, cancellationToken));
             var runs = simulations.Select(s => (s.Settings, s.Session.Complete())).ToList();
             stopwatch.Stop();
             output.WriteLine($"Sweep of {grid.Count.ToString(CultureInfo.InvariantCulture)} settings over {Describe(trades)}, ranked by total PnL:");
             ReportSkipped(output, trades);
             ReportWriter.Sweep(output, runs);
-            WriteSpeed(output, runs.Count == 0 ? 0 : runs[0].Item2.TradesReplayed * runs.Count, stopwatch.Elapsed);
+            WriteSpeed(output, runs.Count == 0 ? 0 : runs[0].Item2.TradesReplayed * runs.Count, stopwatch.Elapsed, "combination-trades/s");
             return ReportCrashes(error, runs.Sum(r => r.Item2.TradersCrashed), runs.Count(r => r.Item2.TradersCrashed > 0));
         }
         finally
@@ -434,11 +439,15 @@ public static class SampleApp
         });
     }
 
-    private static void WriteSpeed(TextWriter output, long events, TimeSpan elapsed)
+    private static void WriteSpeed(TextWriter output, long events, TimeSpan elapsed, string unit = "events/s")
     {
         var seconds = Math.Max(elapsed.TotalSeconds, 1e-9);
-        output.WriteLine($"wall time {seconds.ToString("0.000", CultureInfo.InvariantCulture)} s, {(events / seconds).ToString("N0", CultureInfo.InvariantCulture)} events/s");
+        output.WriteLine($"wall time {seconds.ToString("0.000", CultureInfo.InvariantCulture)} s, {(events / seconds).ToString("N0", CultureInfo.InvariantCulture)} {unit}");
     }
+
+    // --threads N: 1 keeps everything on one thread; more reads on one thread while the strategy runs (and a
+    // sweep's settings replay) on the others. Default: every core.
+    private static int Threads(CommandLine cl) => (int)cl.Whole("threads", Environment.ProcessorCount, 1, 1024);
 
     internal static LogLevel ParseLevel(string text) =>
         Enum.TryParse<LogLevel>(text, ignoreCase: true, out var level) && Enum.IsDefined(level)

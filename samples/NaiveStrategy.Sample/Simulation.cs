@@ -57,49 +57,44 @@ internal sealed class Simulation : IAsyncDisposable
     }
 
     /// <summary>
-    /// Replays the trades into every simulation: one reads the source once; with several, batches are
-    /// replayed into all simulations in parallel on every core, so the data is read once whatever the grid size.
+    /// Replays the trades into every simulation, the data read once whatever the grid size. With
+    /// <paramref name="threads"/> &gt; 1 the file is read and parsed on a reader thread while the simulations
+    /// run (<see cref="TradePipe"/>), and several simulations replay each batch in parallel on up to
+    /// <paramref name="threads"/> cores; with 1, everything runs on this thread, one batch after another.
+    /// Each simulation sees the same trades in the same order either way, so the results are identical.
     /// </summary>
-    public static void ReplayAll(IEnumerable<TradeEvent> trades, IReadOnlyList<Simulation> simulations, Action<long>? progress, CancellationToken cancellationToken)
+    public static void ReplayAll(IEnumerable<TradeEvent> trades, IReadOnlyList<Simulation> simulations, int threads, Action<long>? progress, CancellationToken cancellationToken)
     {
         long count = 0;
-        if (simulations.Count == 1)
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, threads) };
+        void Handle(ReadOnlyMemory<TradeEvent> batch)
         {
-            var session = simulations[0].Session;
-            foreach (var trade in trades)
+            if (simulations.Count == 1 || threads <= 1)
             {
-                session.Replay(trade);
-                if ((++count & 0xFFFF) == 0)
+                foreach (var simulation in simulations)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    progress?.Invoke(count);
+                    simulation.Session.Replay(batch.Span);
                 }
             }
+            else
+            {
+                Parallel.ForEach(simulations, parallel, s => s.Session.Replay(batch.Span));
+            }
 
+            count += batch.Length;
             progress?.Invoke(count);
-            return;
         }
 
-        var batch = new TradeEvent[65_536];
-        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
-        using var e = trades.GetEnumerator();
-        while (true)
+        if (threads > 1)
         {
-            var n = 0;
-            while (n < batch.Length && e.MoveNext())
-            {
-                batch[n++] = e.Current;
-            }
-
-            if (n == 0)
-            {
-                break;
-            }
-
-            Parallel.ForEach(simulations, parallel, s => s.Session.Replay(batch.AsSpan(0, n)));
-            count += n;
-            progress?.Invoke(count);
+            TradePipe.Run(trades, Handle, cancellationToken: cancellationToken);
         }
+        else
+        {
+            TradePipe.RunSequential(trades, Handle, cancellationToken: cancellationToken);
+        }
+
+        progress?.Invoke(count);
     }
 
     public async ValueTask DisposeAsync()
