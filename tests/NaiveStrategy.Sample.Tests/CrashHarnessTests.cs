@@ -27,7 +27,9 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
     private const int MinInFlightKills = 20;
     private const int MinOrders = 200;
     private const int MaxKills = 200;
-    private static readonly TimeSpan KillPhase = TimeSpan.FromMinutes(3.5);
+    // A bound on the kill phase: it ends as soon as the minimums are met (the orders, last, after about three
+    // minutes on two idle cores); a loaded machine gets more time instead of a failure.
+    private static readonly TimeSpan KillPhase = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan LifeLimit = TimeSpan.FromSeconds(20);
     private readonly string _dir = Directory.CreateTempSubdirectory("naive-crash-").FullName;
 

@@ -20,6 +20,10 @@ public sealed class BinanceExchangeContractTests : ExchangeContractTests
 
     protected override int? InsufficientBalanceCode => -2010;
 
+    // A bound, not a measure: the user data stream crosses a WebSocket, and a loaded CI machine may take
+    // more than the in-process default to deliver an update.
+    protected override TimeSpan Patience => TimeSpan.FromSeconds(20);
+
     protected override async Task<IExchange> CreateExchangeAsync() => await _sandbox.StartExchangeAsync();
 
     protected override Task PublishTradeAsync(TradeEvent trade)
