@@ -21,10 +21,10 @@ public sealed class NaiveStrategyOptions
     /// <summary>The longest delay between two retries, queries or stream resubscriptions.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Adds a symbol with the book's defaults changed by <paramref name="configure"/>.</summary>
+    /// <summary>Adds a symbol with the book's defaults (status <see cref="SymbolStatus.On"/>) changed by <paramref name="configure"/>.</summary>
     public NaiveStrategyOptions AddSymbol(string symbol, Func<SymbolSettings, SymbolSettings>? configure = null)
     {
-        var settings = new SymbolSettings { Symbol = symbol, Status = SymbolStatus.On };
+        var settings = new SymbolSettings { Symbol = symbol };
         Symbols.Add(configure is null ? settings : configure(settings));
         return this;
     }
