@@ -31,7 +31,7 @@ public sealed class NaiveStrategyOptions
 }
 
 /// <summary>Validates <see cref="NaiveStrategyOptions"/> once, at start.</summary>
-public sealed class NaiveStrategyOptionsValidator : IValidateOptions<NaiveStrategyOptions>
+internal sealed class NaiveStrategyOptionsValidator : IValidateOptions<NaiveStrategyOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, NaiveStrategyOptions options)
