@@ -194,6 +194,25 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable, IDisposable
         engine.Post(SymbolInput.Control(SymbolInputKind.UpdateSettings, settings));
     }
 
+    /// <summary>
+    /// Completes once no exchange call, retry or balance check the engine started is still running (at once with
+    /// the in-memory exchange, whose calls complete synchronously). For tests and orderly shutdowns.
+    /// </summary>
+    public async Task WaitUntilIdleAsync(CancellationToken cancellationToken = default)
+    {
+        while (!_inflight.IsEmpty)
+        {
+            try
+            {
+                await Task.WhenAll(_inflight.Keys).WaitAsync(cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A failed or canceled call is over too: its outcome went back into its symbol's flow.
+            }
+        }
+    }
+
     /// <summary>The current leader state of a symbol (status, settings, traders), or null when never started.</summary>
     public LeaderState? GetState(string symbol) => _symbols.TryGetValue(symbol, out var engine) ? engine.State : null;
 
