@@ -150,7 +150,7 @@ public sealed class BacktestSession : IDisposable
         var report = BacktestReport.FromJournal(filters, orders, track.Counters, track.Budget);
 
         // What the running traders hold is theirs; the rest of the position is the symbol's dust.
-        var held = _engine.GetState(filters.Symbol)?.Traders.Sum(Trader.HeldQuantity) ?? 0m;
+        var held = _engine.GetState(filters.Symbol)?.Traders.Sum(t => t.HeldQuantity()) ?? 0m;
         return report with
         {
             Dust = report.OpenPosition - held,

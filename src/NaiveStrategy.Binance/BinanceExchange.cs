@@ -18,7 +18,7 @@ namespace NaiveStrategy.Binance;
 /// open orders placed here are queried, so no fill is missed. A placement whose status is unknown is
 /// reported as <see cref="ExchangeErrorKind.Unknown"/>: the engine resolves it (it owns retries).
 /// </summary>
-public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable
+public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, IDisposable
 {
     private readonly BinanceExchangeOptions _options;
     private readonly BinanceRestClient _rest;
@@ -30,6 +30,9 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _open = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
     private readonly IObservable<OrderUpdate> _orderUpdates;
+
+    /// <summary>The name of the <see cref="HttpClient"/> <c>AddBinanceExchange</c> registers with <c>AddHttpClient</c>.</summary>
+    public const string HttpClientName = "NaiveStrategy.Binance";
 
     /// <summary>Creates the adapter.</summary>
     public BinanceExchange(HttpClient http, IOptions<BinanceExchangeOptions> options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
@@ -185,6 +188,13 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable
         // Cancelled, not disposed: stream loops still starting may read its token.
         await _disposing.CancelAsync();
         await _marketData.DisposeAsync();
+    }
+
+    /// <summary>Closes the streams without waiting for them (for <c>using</c> and a service provider disposed synchronously).</summary>
+    public void Dispose()
+    {
+        _disposing.Cancel();
+        _marketData.Dispose();
     }
 
     private async Task<ExchangeResult<OrderUpdate>> SendOrderAsync(OrderRequest request, SymbolFilters filters, CancellationToken cancellationToken)

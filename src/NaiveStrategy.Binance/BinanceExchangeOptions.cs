@@ -54,7 +54,7 @@ public sealed class BinanceExchangeOptions
 }
 
 /// <summary>Validates <see cref="BinanceExchangeOptions"/> at start.</summary>
-public sealed class BinanceExchangeOptionsValidator : IValidateOptions<BinanceExchangeOptions>
+internal sealed class BinanceExchangeOptionsValidator : IValidateOptions<BinanceExchangeOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, BinanceExchangeOptions options)

@@ -22,7 +22,7 @@ public sealed class BinanceMarketDataOptions
 }
 
 /// <summary>Validates <see cref="BinanceMarketDataOptions"/> at start.</summary>
-public sealed class BinanceMarketDataOptionsValidator : IValidateOptions<BinanceMarketDataOptions>
+internal sealed class BinanceMarketDataOptionsValidator : IValidateOptions<BinanceMarketDataOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, BinanceMarketDataOptions options)

@@ -1,3 +1,4 @@
+using NaiveStrategy.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace NaiveStrategy.Sqlite.Tests;
@@ -6,20 +7,8 @@ internal static class TestData
 {
     public static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static SymbolFilters Filters(string symbol = "XRPUSDT", decimal minNotional = 1m) => new()
-    {
-        Symbol = symbol,
-        BaseAsset = symbol[..^4],
-        QuoteAsset = "USDT",
-        TickSize = 0.00010000m,
-        StepSize = 1.00000000m,
-        MinPrice = 0.00010000m,
-        MaxPrice = 1000.00000000m,
-        MinQuantity = 1m,
-        MaxQuantity = 90000000m,
-        MinNotional = minNotional,
-        NotionalFilterName = "MIN_NOTIONAL",
-    };
+    public static SymbolFilters Filters(string symbol = "XRPUSDT", decimal minNotional = 1m) =>
+        SymbolFilterPresets.XrpUsdt with { Symbol = symbol, BaseAsset = symbol[..^4], MinNotional = minNotional };
 
     public static SymbolSettings Settings(string symbol = "XRPUSDT", int chunks = 3, decimal rebuy = 0.02m, decimal profit = 0.001m) => new()
     {

@@ -11,7 +11,7 @@ public sealed class ReadmeTests
     [Fact]
     public void Readme_Example_OverridesEveryAbstractHook()
     {
-        var example = Readme.Split("```csharp")[1].Split("```")[0];
+        var example = Readme.Split("```csharp").Select(b => b.Split("```")[0]).Single(b => b.Contains(": ExchangeContractTests", StringComparison.Ordinal));
         var hooks = typeof(ExchangeContractTests).GetMembers(BindingFlags.Instance | BindingFlags.NonPublic)
             .Where(m => m is MethodInfo { IsAbstract: true, IsSpecialName: false } or PropertyInfo { GetMethod.IsAbstract: true })
             .Select(m => m.Name)

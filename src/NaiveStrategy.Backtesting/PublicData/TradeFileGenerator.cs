@@ -99,9 +99,9 @@ public static class TradeFileGenerator
                 throw new ArgumentException(string.Create(inv, $"The generated price passed {TradeCsvStream.MaxAmount:N0} at trade {i + 1}: lower the drift, the volatility or the count."));
             }
 
-            var price = Math.Max(options.TickSize, TradingMath.FloorTo(options.TickSize, (decimal)level));
+            var price = Math.Max(options.TickSize, FloorTo(options.TickSize, (decimal)level));
             var size = (decimal)((double)options.MedianQuantity / Math.Pow(2, 1 / 1.5) * Math.Pow(1 - random.NextDouble(), -1 / 1.5));
-            var quantity = Math.Max(options.StepSize, TradingMath.FloorTo(options.StepSize, Math.Min(size, 1_000_000_000m)));
+            var quantity = Math.Max(options.StepSize, FloorTo(options.StepSize, Math.Min(size, 1_000_000_000m)));
             var gap = -Math.Log(1 - random.NextDouble()) * options.MeanInterval.Ticks;
             time += (long)gap;
             var buyerMaker = lastReturn < 0 || (lastReturn == 0 && random.Next(2) == 0);
@@ -118,5 +118,12 @@ public static class TradeFileGenerator
         var u1 = 1.0 - random.NextDouble();
         var u2 = random.NextDouble();
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+    }
+
+    // The largest multiple of step that is <= value (the core's arithmetic is internal to it).
+    private static decimal FloorTo(decimal step, decimal value)
+    {
+        var floored = decimal.Floor(value / step) * step;
+        return floored > value ? floored - step : floored;
     }
 }

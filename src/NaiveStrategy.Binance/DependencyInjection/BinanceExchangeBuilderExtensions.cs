@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NaiveStrategy;
@@ -11,20 +13,58 @@ public static class BinanceExchangeBuilderExtensions
 {
     /// <summary>
     /// Trades on Binance: <see cref="BinanceExchange"/> as the engine's <see cref="IExchange"/> and, unless
-    /// market data was added before, as its <see cref="IMarketData"/> too. Options are validated at start.
+    /// market data was added before, as its <see cref="IMarketData"/> too. Options are validated at start
+    /// (the keys are required). The adapter's <see cref="HttpClient"/> is a typed client of
+    /// <c>AddHttpClient</c> named <see cref="BinanceExchange.HttpClientName"/>: add handlers or a proxy with
+    /// <c>services.AddHttpClient(BinanceExchange.HttpClientName).AddHttpMessageHandler(…)</c> or
+    /// <c>ConfigurePrimaryHttpMessageHandler(…)</c>.
     /// </summary>
-    public static NaiveStrategyBuilder AddBinanceExchange(this NaiveStrategyBuilder builder, Action<BinanceExchangeOptions> configure)
+    public static NaiveStrategyBuilder AddBinanceExchange(this NaiveStrategyBuilder builder, Action<BinanceExchangeOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
+        var options = builder.Services.AddOptions<BinanceExchangeOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return AddExchange(builder);
+    }
+
+    /// <summary>
+    /// Trades on Binance with options bound from <paramref name="configuration"/> (e.g.
+    /// <c>builder.Configuration.GetSection("Binance")</c>: <c>ApiKey</c>, <c>SecretKey</c>, <c>UseTestnet</c>,
+    /// <c>RestBaseUrl</c>…), then changed by <paramref name="configure"/>; a key that matches no option is an
+    /// error at start. Keep the keys in environment variables or user secrets (<c>Binance__SecretKey</c>), not in appsettings.json.
+    /// </summary>
+    public static NaiveStrategyBuilder AddBinanceExchange(this NaiveStrategyBuilder builder, IConfiguration configuration, Action<BinanceExchangeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = builder.Services.AddOptions<BinanceExchangeOptions>().Bind(configuration, o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return AddExchange(builder);
+    }
+
+    private static NaiveStrategyBuilder AddExchange(NaiveStrategyBuilder builder)
+    {
         var services = builder.Services;
-        services.AddOptions<BinanceExchangeOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BinanceExchangeOptions>, BinanceExchangeOptionsValidator>());
-        services.TryAddSingleton(sp => new BinanceExchange(
-            new HttpClient(),
-            sp.GetRequiredService<IOptions<BinanceExchangeOptions>>(),
-            sp.GetService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()));
+        if (!services.Any(d => d.ServiceType == typeof(BinanceExchange)))
+        {
+            // One adapter per provider (it holds the streams) whose HttpClient comes from the factory: the
+            // handler lives as long as the adapter, so connections are recycled by the pool instead (DNS changes).
+            services.AddHttpClient<BinanceExchange>(BinanceExchange.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+                .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            services.Replace(ServiceDescriptor.Singleton(static sp => sp.GetRequiredService<ITypedHttpClientFactory<BinanceExchange>>()
+                .CreateClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(BinanceExchange.HttpClientName))));
+        }
+
         services.TryAddSingleton<IExchange>(sp => sp.GetRequiredService<BinanceExchange>());
         services.TryAddSingleton<IMarketData>(sp => sp.GetRequiredService<BinanceExchange>());
         return builder;

@@ -21,17 +21,17 @@ public sealed class NaiveStrategyOptions
     /// <summary>The longest delay between two retries, queries or stream resubscriptions.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Adds a symbol with the book's defaults changed by <paramref name="configure"/>.</summary>
+    /// <summary>Adds a symbol with the book's defaults (status <see cref="SymbolStatus.On"/>) changed by <paramref name="configure"/>.</summary>
     public NaiveStrategyOptions AddSymbol(string symbol, Func<SymbolSettings, SymbolSettings>? configure = null)
     {
-        var settings = new SymbolSettings { Symbol = symbol, Status = SymbolStatus.On };
+        var settings = new SymbolSettings { Symbol = symbol };
         Symbols.Add(configure is null ? settings : configure(settings));
         return this;
     }
 }
 
 /// <summary>Validates <see cref="NaiveStrategyOptions"/> once, at start.</summary>
-public sealed class NaiveStrategyOptionsValidator : IValidateOptions<NaiveStrategyOptions>
+internal sealed class NaiveStrategyOptionsValidator : IValidateOptions<NaiveStrategyOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, NaiveStrategyOptions options)

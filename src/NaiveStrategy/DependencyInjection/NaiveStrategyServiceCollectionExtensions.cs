@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,32 @@ public static class NaiveStrategyServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        return AddCore(services);
+    }
+
+    /// <summary>
+    /// Adds the strategy engine with its options bound from <paramref name="configuration"/> (e.g.
+    /// <c>builder.Configuration.GetSection("NaiveStrategy")</c>: <c>Symbols</c> as an array of
+    /// <see cref="SymbolSettings"/>, <c>MaxRetryDelay</c> as <c>00:00:30</c>…), then changed by
+    /// <paramref name="configure"/>. A key that matches no option is an error, like an invalid value;
+    /// both are reported when the host starts. A symbol's <see cref="SymbolSettings.Status"/> is
+    /// <see cref="SymbolStatus.On"/> unless the configuration says otherwise, as with <see cref="NaiveStrategyOptions.AddSymbol"/>.
+    /// </summary>
+    public static NaiveStrategyBuilder AddNaiveStrategy(this IServiceCollection services, IConfiguration configuration, Action<NaiveStrategyOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = services.AddOptions<NaiveStrategyOptions>().Bind(configuration, o => o.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return AddCore(services);
+    }
+
+    private static NaiveStrategyBuilder AddCore(IServiceCollection services)
+    {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NaiveStrategyOptions>, NaiveStrategyOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new TraderIdGenerator(sp.GetRequiredService<TimeProvider>()));

@@ -39,7 +39,7 @@ public static class OrderStatusExtensions
     /// Progress rank used to drop stale updates: an update whose rank and executed quantity are both
     /// not ahead of what we know is a duplicate or arrived out of order.
     /// </summary>
-    public static int Rank(this OrderStatus status) => status switch
+    internal static int Rank(this OrderStatus status) => status switch
     {
         OrderStatus.PendingNew => 0,
         OrderStatus.New => 1,

@@ -41,8 +41,12 @@ public sealed record SymbolSettings
     /// <summary>True when <see cref="MaxBuyWait"/> or <see cref="MaxBuyDistance"/> is set.</summary>
     public bool RepricesStaleBuys => MaxBuyWait is not null || MaxBuyDistance is not null;
 
-    /// <summary>Status at start: <see cref="SymbolStatus.On"/> symbols are started automatically.</summary>
-    public SymbolStatus Status { get; init; } = SymbolStatus.Off;
+    /// <summary>
+    /// Status at start: <see cref="SymbolStatus.On"/> symbols are started automatically. On by default, whatever
+    /// the source (<c>AddSymbol</c>, <c>new SymbolSettings { … }</c> or configuration): a configured symbol
+    /// trades unless it says <see cref="SymbolStatus.Off"/>.
+    /// </summary>
+    public SymbolStatus Status { get; init; } = SymbolStatus.On;
 
     /// <summary>Each trader's budget.</summary>
     public decimal TraderBudget => Budget / Chunks;

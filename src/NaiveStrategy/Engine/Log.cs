@@ -138,6 +138,12 @@ internal static partial class Log
     [LoggerMessage(35, LogLevel.Critical, "The trader({TraderId}) {Symbol} crashed again: its order {ClientOrderId} is not queried after {Count} crashes; the next reconciliation asks for it")]
     public static partial void NotRequeried(ILogger logger, string traderId, string symbol, string clientOrderId, int count);
 
+    [LoggerMessage(39, LogLevel.Warning, "{Symbol} could not start ({Error}); attempt {Attempt}, trying again in {Delay}")]
+    public static partial void StartRetrying(ILogger logger, string symbol, string error, int attempt, TimeSpan delay);
+
+    [LoggerMessage(40, LogLevel.Information, "{Symbol} started after {Attempt} attempts")]
+    public static partial void StartRecovered(ILogger logger, string symbol, int attempt);
+
     [LoggerMessage(36, LogLevel.Information, "The trader({TraderId}) is canceling its BUY order {ClientOrderId} for {Symbol} @ {Price}: {Reason}")]
     public static partial void StaleBuyCanceling(ILogger logger, string traderId, string symbol, string clientOrderId, decimal price, string reason);
 

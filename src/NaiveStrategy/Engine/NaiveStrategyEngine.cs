@@ -11,7 +11,7 @@ namespace NaiveStrategy;
 /// Runs the strategy for any number of symbols against one <see cref="IExchange"/>: one leader and
 /// one serialized input stream per symbol, fed by the market data's trades and the exchange's order updates.
 /// </summary>
-public sealed class NaiveStrategyEngine : IAsyncDisposable
+public sealed class NaiveStrategyEngine : IAsyncDisposable, IDisposable
 {
     private readonly IExchange _exchange;
     private readonly IMarketData _marketData;
@@ -32,6 +32,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     private readonly EngineContext _context;
     private readonly Polly.ResiliencePipeline<ExchangeResult<SymbolFilters>> _filtersRetry;
     private bool _disposed;
+    private EngineReadiness _readiness = EngineReadiness.NotStarted;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="exchange">The exchange to trade on.</param>
@@ -68,32 +69,56 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
     /// <summary>The symbols the engine has started at least once.</summary>
     public IReadOnlyCollection<string> Symbols => _symbols.Keys.Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>Whether every symbol asked for trades, and why the others do not yet (for a readiness check).</summary>
+    public EngineReadiness Readiness => Volatile.Read(ref _readiness);
+
+    /// <summary>Raised when <see cref="Readiness"/> changes (on the thread that changed it).</summary>
+    public event EventHandler<EngineReadiness>? ReadinessChanged;
+
     /// <summary>
     /// Resumes every symbol saved in the store (traders with the same ids, their open orders
     /// reconciled with the exchange), then starts every other configured symbol whose status is
     /// <see cref="SymbolStatus.On"/> (autostart). Configured settings win over saved ones for new traders.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The exchange could not give a symbol's filters (see <see cref="StartWithRetriesAsync"/> to wait for it instead).</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        var restored = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var saved in _store?.Load() ?? [])
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var steps = PlanStart();
+        var waiting = steps.ToDictionary(s => s.Symbol, _ => "starting", StringComparer.Ordinal);
+        Report(waiting);
+        foreach (var step in steps)
         {
-            if (saved.Status == SymbolStatus.Off && saved.Traders.Count == 0)
+            try
             {
-                continue;
+                await step.Start(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                waiting[step.Symbol] = ex.Message;
+                Report(waiting);
+                throw;
             }
 
-            var settings = _options.Symbols.FirstOrDefault(s => string.Equals(s.Symbol, saved.Settings.Symbol, StringComparison.Ordinal)) ?? saved.Settings;
-            await RestoreAsync(settings, saved, cancellationToken);
-            restored.Add(settings.Symbol);
+            waiting.Remove(step.Symbol);
+            Report(waiting);
         }
+    }
 
-        foreach (var settings in _options.Symbols.Where(s => s.Status == SymbolStatus.On && !restored.Contains(s.Symbol)))
-        {
-            await StartTradingAsync(settings, cancellationToken);
-        }
-
-        _started = true;
+    /// <summary>
+    /// Starts like <see cref="StartAsync"/>, but never fails for the exchange: a symbol it cannot start yet
+    /// (down, unreachable, rate-limited, no filters) is logged, shown in <see cref="Readiness"/> and tried
+    /// again with backoff (<see cref="NaiveStrategyOptions.RetryDelay"/> doubling up to
+    /// <see cref="NaiveStrategyOptions.MaxRetryDelay"/>, on the engine's clock) until it starts, the token
+    /// is canceled or the engine is disposed. The hosted service starts the engine this way. Completes
+    /// synchronously when every symbol starts at once (the in-memory exchange).
+    /// </summary>
+    public Task StartWithRetriesAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var task = KeepStartingAsync(PlanStart(), cancellationToken);
+        Track(task);
+        return task;
     }
 
     /// <summary>The configured symbols and those started since, in order.</summary>
@@ -198,25 +223,34 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         engine.Post(SymbolInput.Control(SymbolInputKind.UpdateSettings, settings));
     }
 
+    /// <summary>
+    /// Completes once no exchange call, retry or balance check the engine started is still running (at once with
+    /// the in-memory exchange, whose calls complete synchronously). For tests and orderly shutdowns.
+    /// </summary>
+    public async Task WaitUntilIdleAsync(CancellationToken cancellationToken = default)
+    {
+        while (!_inflight.IsEmpty)
+        {
+            try
+            {
+                await Task.WhenAll(_inflight.Keys).WaitAsync(cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A failed or canceled call is over too: its outcome went back into its symbol's flow.
+            }
+        }
+    }
+
     /// <summary>The current leader state of a symbol (status, settings, traders), or null when never started.</summary>
     public LeaderState? GetState(string symbol) => _symbols.TryGetValue(symbol, out var engine) ? engine.State : null;
 
-    /// <summary>Unsubscribes from the exchange and cancels retries. Open orders stay on the exchange.</summary>
+    /// <summary>Unsubscribes from the exchange and cancels retries, waiting for them to end. Open orders stay on the exchange.</summary>
     public async ValueTask DisposeAsync()
     {
-        lock (_gate)
+        if (!BeginDispose())
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-        }
-
-        foreach (var symbol in _symbols.Values)
-        {
-            symbol.Dispose();
+            return;
         }
 
         await _stopping.CancelAsync();
@@ -232,6 +266,165 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable
         _stopping.Dispose();
         _metrics.Dispose();
         _events.OnCompleted();
+    }
+
+    /// <summary>
+    /// Unsubscribes from the exchange and cancels retries without waiting for them (for <c>using</c> and
+    /// a service provider disposed synchronously). Open orders stay on the exchange.
+    /// </summary>
+    public void Dispose()
+    {
+        if (!BeginDispose())
+        {
+            return;
+        }
+
+        // In-flight calls observe the cancellation on their own; the source holds no timer, so it is left to them.
+        _stopping.Cancel();
+        _metrics.Dispose();
+        _events.OnCompleted();
+    }
+
+    private bool BeginDispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            _disposed = true;
+        }
+
+        foreach (var symbol in _symbols.Values)
+        {
+            symbol.Dispose();
+        }
+
+        SetStopped();
+        return true;
+    }
+
+    private void SetStopped()
+    {
+        var stopped = new EngineReadiness { Status = EngineReadinessStatus.Stopped };
+        lock (_gate)
+        {
+            _readiness = stopped;
+        }
+
+        ReadinessChanged?.Invoke(this, stopped);
+    }
+
+    // The symbols a start brings up, in order: saved ones first (resumed), then the configured ones that are on.
+    private List<(string Symbol, Func<CancellationToken, Task> Start)> PlanStart()
+    {
+        var steps = new List<(string Symbol, Func<CancellationToken, Task> Start)>();
+        var restored = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var saved in _store?.Load() ?? [])
+        {
+            if (saved.Status == SymbolStatus.Off && saved.Traders.Count == 0)
+            {
+                continue;
+            }
+
+            var settings = _options.Symbols.FirstOrDefault(s => string.Equals(s.Symbol, saved.Settings.Symbol, StringComparison.Ordinal)) ?? saved.Settings;
+            steps.Add((settings.Symbol, ct => RestoreAsync(settings, saved, ct)));
+            restored.Add(settings.Symbol);
+        }
+
+        foreach (var settings in _options.Symbols.Where(s => s.Status == SymbolStatus.On && !restored.Contains(s.Symbol)))
+        {
+            steps.Add((settings.Symbol, ct => StartTradingAsync(settings, ct)));
+        }
+
+        return steps;
+    }
+
+    private async Task KeepStartingAsync(List<(string Symbol, Func<CancellationToken, Task> Start)> pending, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var token = linked.Token;
+        var waiting = pending.ToDictionary(s => s.Symbol, _ => "starting", StringComparer.Ordinal);
+        Report(waiting);
+        for (var attempt = 1; ; attempt++)
+        {
+            var failed = new List<(string Symbol, Func<CancellationToken, Task> Start)>();
+            foreach (var step in pending)
+            {
+                try
+                {
+                    await step.Start(token);
+                    waiting.Remove(step.Symbol);
+                    if (attempt > 1)
+                    {
+                        Log.StartRecovered(_logger, step.Symbol, attempt);
+                    }
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    waiting[step.Symbol] = ex.Message;
+                    failed.Add(step);
+                }
+            }
+
+            Report(waiting);
+            if (failed.Count == 0)
+            {
+                return;
+            }
+
+            var delay = Backoff.Delay(_options, attempt);
+            foreach (var step in failed)
+            {
+                Log.StartRetrying(_logger, step.Symbol, waiting[step.Symbol], attempt, delay);
+            }
+
+            try
+            {
+                await Task.Delay(delay, _time, token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            pending = failed;
+        }
+    }
+
+    private void Report(Dictionary<string, string> waiting)
+    {
+        if (waiting.Count == 0)
+        {
+            _started = true;
+        }
+
+        SetReadiness(new EngineReadiness
+        {
+            Status = waiting.Count == 0 ? EngineReadinessStatus.Ready : EngineReadinessStatus.Starting,
+            Waiting = new Dictionary<string, string>(waiting, StringComparer.Ordinal),
+        });
+    }
+
+    private void SetReadiness(EngineReadiness readiness)
+    {
+        lock (_gate)
+        {
+            if (_readiness.Status == EngineReadinessStatus.Stopped || _readiness == readiness)
+            {
+                return;
+            }
+
+            _readiness = readiness;
+        }
+
+        ReadinessChanged?.Invoke(this, readiness);
     }
 
     // A transient failure (rate limit, connection) is retried with backoff; anything else stops the start.

@@ -4,7 +4,7 @@ namespace NaiveStrategy;
 
 // How the traders' decisions become the leader's: trader lifecycle (replace, stop, wind down) and the
 // symbol's money (free quote, dust, realized PnL, waiting for funds).
-public sealed partial class Leader
+internal sealed partial class Leader
 {
     // Turns the traders' decisions into the leader's, trader by trader in the order they were made:
     // the money each moved first, then what happened to it, then what it asks for (a rebuy starts a

@@ -13,7 +13,7 @@ namespace NaiveStrategy;
 /// otherwise the symbol waits for funds. The same state and input always give the same decision: even
 /// trader ids come from the state (<see cref="LeaderState.NextTraderNumber"/>).
 /// </summary>
-public sealed partial class Leader
+internal sealed partial class Leader
 {
     private readonly Func<TraderState, TraderInput, TraderDecision>? _traderReducer;
 

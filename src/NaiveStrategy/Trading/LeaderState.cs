@@ -132,7 +132,7 @@ public sealed record LeaderState
 /// <param name="State">The new state (the same instance when nothing changed).</param>
 /// <param name="Commands">Orders to send, in order.</param>
 /// <param name="Events">What happened, in order.</param>
-public readonly record struct LeaderDecision(LeaderState State, IReadOnlyList<TradingCommand> Commands, IReadOnlyList<TradingEvent> Events)
+internal readonly record struct LeaderDecision(LeaderState State, IReadOnlyList<TradingCommand> Commands, IReadOnlyList<TradingEvent> Events)
 {
     /// <summary>No change, nothing to do, nothing happened.</summary>
     public static LeaderDecision Unchanged(LeaderState state) => new(state, [], []);

@@ -9,7 +9,7 @@ namespace NaiveStrategy;
 /// is a settings problem, refused with a message naming the symbol, the figure and the filter:
 /// <c>XRPUSDT: budget/chunks 10.5 gives a SELL notional 9.006, below NOTIONAL 10</c>.
 /// </summary>
-public static class SettingsCheck
+internal static class SettingsCheck
 {
     /// <summary>
     /// Null when a BUY of <paramref name="quantity"/> at <paramref name="price"/> and the SELL it leads to

@@ -9,7 +9,7 @@ namespace NaiveStrategy;
 /// level notifies the leader once. Beyond the book: partial fills, cancel / reject / expire for both
 /// sides, duplicate and out-of-order updates, placement failures, and orders that break the filters.
 /// </summary>
-public static class Trader
+internal static class Trader
 {
     /// <summary>Suffix of a trader's buy client order id.</summary>
     public const string BuySuffix = "-b";

@@ -66,6 +66,12 @@ public sealed record TraderState
     /// <summary>The order currently working on the exchange, if any (a trader never has two).</summary>
     public TrackedOrder? OpenOrder => SellOrder is { IsOpen: true } ? SellOrder : BuyOrder is { IsOpen: true } ? BuyOrder : null;
 
+    /// <summary>
+    /// The base the trader holds: what its BUY executed less a commission taken in the base asset, plus what
+    /// its SELL took from the symbol's dust (<see cref="DustTaken"/>), minus what it sold.
+    /// </summary>
+    public decimal HeldQuantity() => Trader.HeldQuantity(this);
+
     /// <summary>A fresh trader: no orders, rebuy not notified, <c>budget / chunks</c> to spend.</summary>
     public static TraderState Fresh(string traderId, SymbolSettings settings, SymbolFilters filters) =>
         Fresh(traderId, settings, filters, (settings ?? throw new ArgumentNullException(nameof(settings))).TraderBudget);

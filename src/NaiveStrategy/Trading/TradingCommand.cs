@@ -6,22 +6,22 @@ namespace NaiveStrategy;
 /// notification to the Leader (carried out by the Leader reducer itself). What
 /// happened is told apart, by <see cref="TradingEvent"/>s.
 /// </summary>
-public abstract record TradingCommand;
+internal abstract record TradingCommand;
 
 /// <summary>Place a limit order for a trader.</summary>
 /// <param name="TraderId">The trader.</param>
 /// <param name="Request">The order.</param>
-public sealed record PlaceOrder(string TraderId, OrderRequest Request) : TradingCommand;
+internal sealed record PlaceOrder(string TraderId, OrderRequest Request) : TradingCommand;
 
 /// <summary>The trader saw the price fall under its rebuy level and asks its Leader for another trader (once).</summary>
 /// <param name="TraderId">The trader.</param>
 /// <param name="Price">The market price that triggered it.</param>
-public sealed record NotifyRebuy(string TraderId, decimal Price) : TradingCommand;
+internal sealed record NotifyRebuy(string TraderId, decimal Price) : TradingCommand;
 
 /// <summary>Ask the exchange for the account's free quote and give it to the Leader (it waits for funds, or an order met -2010).</summary>
-public sealed record CheckFunds : TradingCommand;
+internal sealed record CheckFunds : TradingCommand;
 
 /// <summary>Cancel a trader's open order (the stale-BUY rule); the exchange's answer comes back as the order's update.</summary>
 /// <param name="TraderId">The trader.</param>
 /// <param name="Order">The order as it was sent.</param>
-public sealed record CancelOrder(string TraderId, OrderRequest Order) : TradingCommand;
+internal sealed record CancelOrder(string TraderId, OrderRequest Order) : TradingCommand;

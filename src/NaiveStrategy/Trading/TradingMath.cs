@@ -1,7 +1,7 @@
 namespace NaiveStrategy;
 
 /// <summary>The strategy's arithmetic, all in <see cref="decimal"/> (see STRATEGY.md, "Math").</summary>
-public static class TradingMath
+internal static class TradingMath
 {
     /// <summary>The largest multiple of <paramref name="step"/> that is ≤ <paramref name="value"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is not positive.</exception>

@@ -1,0 +1,24 @@
+namespace NaiveStrategy.Testing;
+
+/// <summary>Symbols as Binance lists them, for tests and backtests that should meet the real filters.</summary>
+public static class SymbolFilterPresets
+{
+    /// <summary>
+    /// XRPUSDT from Binance's exchangeInfo (2021-10-12): PRICE_FILTER tick 0.0001 in [0.0001, 10000], LOT_SIZE step 1
+    /// in [1, 9222449], MIN_NOTIONAL 10, with Binance's decimal scale ("0.00010000"). Change what a test needs with <c>with { MinNotional = 1m }</c>.
+    /// </summary>
+    public static SymbolFilters XrpUsdt { get; } = new()
+    {
+        Symbol = "XRPUSDT",
+        BaseAsset = "XRP",
+        QuoteAsset = "USDT",
+        TickSize = 0.00010000m,
+        StepSize = 1.00000000m,
+        MinPrice = 0.00010000m,
+        MaxPrice = 10000.00000000m,
+        MinQuantity = 1.00000000m,
+        MaxQuantity = 9222449.00000000m,
+        MinNotional = 10.00000000m,
+        NotionalFilterName = "MIN_NOTIONAL",
+    };
+}
