@@ -85,13 +85,15 @@ internal sealed class Simulation : IAsyncDisposable
             progress?.Invoke(count);
         }
 
+        // A sweep's batches are larger: every batch costs one fork and join of the settings over the cores.
+        var (batchSize, depth) = simulations.Count > 1 ? (32_768, 3) : (TradePipe.DefaultBatchSize, TradePipe.DefaultDepth);
         if (threads > 1)
         {
-            TradePipe.Run(trades, Handle, cancellationToken: cancellationToken);
+            TradePipe.Run(trades, Handle, batchSize, depth, cancellationToken);
         }
         else
         {
-            TradePipe.RunSequential(trades, Handle, cancellationToken: cancellationToken);
+            TradePipe.RunSequential(trades, Handle, batchSize, cancellationToken);
         }
 
         progress?.Invoke(count);
