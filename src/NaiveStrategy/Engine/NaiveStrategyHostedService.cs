@@ -5,7 +5,7 @@ namespace NaiveStrategy.Engine;
 // Autostarts symbols whose status is on when the host starts; an exchange that is down is waited for with
 // backoff in the background (the engine's Readiness says so), never a host crash. On host stop, unsubscribes
 // (open orders stay).
-internal sealed class NaiveStrategyHostedService(NaiveStrategyEngine engine) : IHostedService
+internal sealed class NaiveStrategyHostedService(NaiveStrategyEngine engine) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _starting = Task.CompletedTask;
@@ -22,6 +22,7 @@ internal sealed class NaiveStrategyHostedService(NaiveStrategyEngine engine) : I
         await _stopping.CancelAsync();
         await _starting.WaitAsync(cancellationToken);
         await engine.DisposeAsync();
-        _stopping.Dispose();
     }
+
+    public void Dispose() => _stopping.Dispose();
 }
