@@ -159,6 +159,12 @@ internal static class LiveCommands
         using var printer = engine.Events.Subscribe(e => output.WriteLine(Describe(e)));
         await host.StartAsync(cancellationToken);
         ControlApi.PrintAddress(host, output);
+
+        // The hosted service starts the symbols in the background (an exchange that is down is retried,
+        // logged on stderr): the lines below wait until they trade, or until the host stops.
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+        await WhenReadyAsync(engine, waiting.Token);
         foreach (var symbol in engine.Symbols)
         {
             foreach (var trader in engine.GetState(symbol)?.Traders ?? [])
@@ -170,6 +176,35 @@ internal static class LiveCommands
         output.WriteLine($"{mode}: trading {string.Join(", ", engine.Symbols)}; Ctrl+C stops (open orders stay on the exchange)");
         await host.WaitForShutdownAsync(cancellationToken);
         return 0;
+    }
+
+    private static async Task WhenReadyAsync(NaiveStrategyEngine engine, CancellationToken cancellationToken)
+    {
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Changed(object? sender, EngineReadiness readiness)
+        {
+            if (readiness.IsReady)
+            {
+                ready.TrySetResult();
+            }
+        }
+
+        engine.ReadinessChanged += Changed;
+        try
+        {
+            if (!engine.Readiness.IsReady)
+            {
+                await ready.Task.WaitAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped before every symbol started.
+        }
+        finally
+        {
+            engine.ReadinessChanged -= Changed;
+        }
     }
 
     private static string Describe(StrategyEvent e)
