@@ -71,14 +71,14 @@ internal sealed class CommandLine
                 : error.Message);
         }
 
-        var configuration = SampleConfiguration.Current;
+        var configuration = fromConfiguration ? SampleConfiguration.Current : null;
         foreach (var (name, option) in options)
         {
             if (result.GetResult(option) is OptionResult { Implicit: false })
             {
                 _values[name] = option is Option<string[]> many ? [.. result.GetValue(many) ?? []] : [];
             }
-            else if (fromConfiguration)
+            else if (configuration is not null)
             {
                 FromConfiguration(configuration, name, isFlag: option is Option<bool>);
             }
