@@ -6,7 +6,7 @@ namespace NaiveStrategy.Orleans;
 
 /// <summary>
 /// Runs in every silo: every <see cref="NaiveStrategyOrleansOptions.KeepAliveInterval"/> it pings the Leader of each
-/// configured symbol and of each symbol in the directory. A Leader that is active answers at once; one whose silo was
+/// configured symbol and of each symbol in the directory (the first round one interval after the silo started). A Leader that is active answers at once; one whose silo was
 /// lost is activated again on a silo that is up, where it restores its state and reconciles its orders.
 /// </summary>
 internal sealed partial class SymbolKeeper(IGrainFactory grains, IOptions<NaiveStrategyOptions> strategy, IOptions<NaiveStrategyOrleansOptions> options, TimeProvider time, ILogger<SymbolKeeper> logger) : BackgroundService
@@ -15,7 +15,10 @@ internal sealed partial class SymbolKeeper(IGrainFactory grains, IOptions<NaiveS
     {
         var configured = strategy.Value.Symbols.Where(s => s.Status == SymbolStatus.On).Select(s => s.Symbol).ToArray();
         using var timer = new PeriodicTimer(options.Value.KeepAliveInterval, time);
-        do
+
+        // The first round one interval after start: silos that start together are all up by then, so the Leaders
+        // spread over them instead of all landing on the first.
+        while (await Next(timer, stoppingToken))
         {
             try
             {
@@ -27,7 +30,6 @@ internal sealed partial class SymbolKeeper(IGrainFactory grains, IOptions<NaiveS
                 Log.KeeperFailed(logger, ex.Message);
             }
         }
-        while (await Next(timer, stoppingToken));
     }
 
     private static async Task<bool> Next(PeriodicTimer timer, CancellationToken stoppingToken)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Orleans.Storage;
 
 namespace NaiveStrategy.Orleans;
@@ -12,6 +13,7 @@ namespace NaiveStrategy.Orleans;
 /// engine's own continuations must not queue behind grain calls or outlive the activation's scheduler.
 /// </summary>
 [KeepAlive]
+[RandomPlacement]
 internal sealed class SymbolLeaderGrain(
     IExchange exchange,
     IMarketData marketData,

@@ -184,8 +184,8 @@ public sealed class BacktestSessionFailureTests
 
             var entry = result.Journal.Should().ContainSingle().Subject;
             entry.Error.Should().Be(InsufficientBalance);
-            entry.TraderId.Should().Be("bt-1");
-            entry.Order.Should().Be(new OrderUpdate("XRPUSDT", "bt-1-b", 0, OrderSide.Buy, 0.499m, 50.1m, 0m, OrderStatus.Rejected, 0m, null, T0.AddSeconds(5)));
+            entry.TraderId.Should().Be("bt-XRPUSDT-1");
+            entry.Order.Should().Be(new OrderUpdate("XRPUSDT", "bt-XRPUSDT-1-b", 0, OrderSide.Buy, 0.499m, 50.1m, 0m, OrderStatus.Rejected, 0m, null, T0.AddSeconds(5)));
             var report = result.Symbols.Single();
             report.OrdersPlaced.Should().Be(0, "the exchange never accepted it");
             report.OrdersRejected.Should().Be(1, "a refusal is counted once, not again from the journal");

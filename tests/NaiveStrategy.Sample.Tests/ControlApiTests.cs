@@ -21,7 +21,7 @@ public sealed class ControlApiTests
         using var symbols = await CtlAsync(DashboardHost.Environment, "--url", url, "symbols");
         symbols.ExitCode.Should().Be(0, symbols.Error);
         symbols.Output.Should().StartWith("XRPUSDT on: budget 60, chunks 3, buy_down 0.001, profit 0.001, rebuy 0.002; traders 1, open orders ");
-        symbols.Output.Should().MatchRegex(@"\n  trader [a-z0-9]+-1 (waiting|buying): ");
+        symbols.Output.Should().MatchRegex(@"\n  trader [a-z0-9]+-XRPUSDT-1 (waiting|buying): ");
 
         using var stop = await CtlAsync(DashboardHost.Environment, "--url", url, "stop", "xrpusdt");
         stop.Output.Should().Be("XRPUSDT: off\n");

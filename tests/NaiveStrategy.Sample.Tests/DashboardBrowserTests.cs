@@ -83,7 +83,7 @@ public sealed class DashboardBrowserTests
             ids.Add((string)t!["id"]!);
         }
 
-        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(host.Live.Output, @"trader ([a-z0-9]+-\d+)"))
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(host.Live.Output, @"trader ([a-z0-9]+-[A-Z0-9]+-\d+)"))
         {
             ids.Add(m.Groups[1].Value);
         }

@@ -82,8 +82,8 @@ public sealed class EngineTests
         var traderLines = logs.Entries.Where(e => e.Message.Contains("trader(", StringComparison.Ordinal)).ToList();
         traderLines.Should().NotBeEmpty();
         traderLines.Should().OnlyContain(e => e.State.ContainsKey("TraderId") && e.Message.Contains((string)e.State["TraderId"]!, StringComparison.Ordinal));
-        logs.Entries.Should().Contain(e => e.Message.StartsWith("Initializing new trader(t-1) for XRPUSDT", StringComparison.Ordinal));
-        logs.Entries.Should().Contain(e => e.Message == "Rebuy triggered for XRPUSDT by the trader(t-1)");
+        logs.Entries.Should().Contain(e => e.Message.StartsWith("Initializing new trader(t-XRPUSDT-1) for XRPUSDT", StringComparison.Ordinal));
+        logs.Entries.Should().Contain(e => e.Message == "Rebuy triggered for XRPUSDT by the trader(t-XRPUSDT-1)");
         logs.Entries.Should().Contain(e => e.Message == "All traders already started for XRPUSDT" && e.State.ContainsKey("TraderId"));
         logs.Entries.Should().Contain(e => e.Message == "Starting new trader for XRPUSDT" && e.State.ContainsKey("TraderId"));
         logs.Entries.Should().Contain(e => e.Message == "XRPUSDT trader finished trade - restarting");
@@ -142,7 +142,7 @@ public sealed class EngineTests
         exchange.PublishTrade(Trade(1.0m, 1));
         await AdvanceUntil(time, () => engine.GetState("XRPUSDT")!.Traders[0].BuyOrder!.Status == OrderStatus.New);
 
-        exchange.Orders.Should().ContainSingle().Which.ClientOrderId.Should().Be("t-1-b");
+        exchange.Orders.Should().ContainSingle().Which.ClientOrderId.Should().Be("t-XRPUSDT-1-b");
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class EngineTests
         exchange.PublishTrade(Trade(1.0m, 1));
         await AdvanceUntil(time, () => engine.GetState("XRPUSDT")!.Traders[0].BuyOrder!.Status == OrderStatus.New);
 
-        exchange.Orders.Should().ContainSingle().Which.ClientOrderId.Should().Be("t-1-b");
+        exchange.Orders.Should().ContainSingle().Which.ClientOrderId.Should().Be("t-XRPUSDT-1-b");
     }
 
     [Fact]

@@ -167,13 +167,13 @@ public sealed class LogLineTests
 
         var messages = logs.Entries.Select(e => e.Message).ToList();
         messages.Should().Contain("Starting new trader for XRPUSDT")
-            .And.Contain("Initializing new trader(t-1) for XRPUSDT")
-            .And.Contain("The trader(t-1) is placing a BUY order for XRPUSDT @ 0.9900, quantity: 50")
-            .And.Contain("Trader's(t-1 XRPUSDT BUY order got partially filled")
-            .And.Contain("Rebuy triggered for XRPUSDT by the trader(t-1)")
+            .And.Contain("Initializing new trader(t-XRPUSDT-1) for XRPUSDT")
+            .And.Contain("The trader(t-XRPUSDT-1) is placing a BUY order for XRPUSDT @ 0.9900, quantity: 50")
+            .And.Contain("Trader's(t-XRPUSDT-1 XRPUSDT BUY order got partially filled")
+            .And.Contain("Rebuy triggered for XRPUSDT by the trader(t-XRPUSDT-1)")
             .And.Contain("All traders already started for XRPUSDT")
-            .And.Contain("Trader(t-1) finished trade cycle for XRPUSDT")
+            .And.Contain("Trader(t-XRPUSDT-1) finished trade cycle for XRPUSDT")
             .And.Contain("XRPUSDT trader finished trade - restarting");
-        messages.Should().Contain(m => System.Text.RegularExpressions.Regex.IsMatch(m, @"^The trader\(t-1\) is placing a SELL order for XRPUSDT @ \d+\.\d{4}, quantity: \d+\.$"));
+        messages.Should().Contain(m => System.Text.RegularExpressions.Regex.IsMatch(m, @"^The trader\(t-XRPUSDT-1\) is placing a SELL order for XRPUSDT @ \d+\.\d{4}, quantity: \d+\.$"));
     }
 }

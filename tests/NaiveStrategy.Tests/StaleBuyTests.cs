@@ -173,7 +173,7 @@ public sealed class StaleBuyTests
         }
 
         var buys = exchange.Orders.Where(o => o.Side == OrderSide.Buy).ToList();
-        buys.Select(o => o.ClientOrderId).Should().StartWith(["t-1-b", "t-1-b2", "t-1-b3"]);
+        buys.Select(o => o.ClientOrderId).Should().StartWith(["t-XRPUSDT-1-b", "t-XRPUSDT-1-b2", "t-XRPUSDT-1-b3"]);
         buys.Take(buys.Count - 1).Should().OnlyContain(o => o.Status == OrderStatus.Canceled && o.ExecutedQuantity == 0);
         buys.Select(o => o.Price).Should().BeInAscendingOrder("each new BUY goes under the price of its time");
 
@@ -182,6 +182,6 @@ public sealed class StaleBuyTests
         exchange.PublishTrade(new TradeEvent("XRPUSDT", ++id, last.Price - 0.01m, 1000m, T0.AddSeconds(id)));
         exchange.PublishTrade(new TradeEvent("XRPUSDT", ++id, last.Price + 0.05m, 1000m, T0.AddSeconds(id)));
         exchange.Orders.Should().Contain(o => o.Side == OrderSide.Sell && o.Status == OrderStatus.Filled);
-        engine.GetState("XRPUSDT")!.Traders.Should().ContainSingle().Which.TraderId.Should().Be("t-2", "the first trader completed and was replaced");
+        engine.GetState("XRPUSDT")!.Traders.Should().ContainSingle().Which.TraderId.Should().Be("t-XRPUSDT-2", "the first trader completed and was replaced");
     }
 }

@@ -451,7 +451,8 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable, IDisposable
             }
 
             var leader = new Leader { FundsCheckDelay = _options.RetryDelay, MaxFundsCheckDelay = _options.MaxRetryDelay };
-            var pipeline = new SymbolPipeline(LeaderState.Create(settings, _ids.Run), leader, _marketData, _exchange, _context);
+            // The symbol in the prefix: each symbol numbers its own traders, and ids stay unique in a process that runs many.
+            var pipeline = new SymbolPipeline(LeaderState.Create(settings, _ids.PrefixFor(settings.Symbol)), leader, _marketData, _exchange, _context);
             _symbols[settings.Symbol] = pipeline;
             return pipeline;
         }

@@ -16,7 +16,7 @@ public sealed record LeaderState
 
     /// <summary>
     /// The first part of the ids of traders started from now on (<c>{prefix}-{number}</c>): the engine
-    /// sets it to its run's id (start time in base 36), so ids stay unique across runs.
+    /// sets it to its run's id (start time in base 36) and the symbol, so ids stay unique across runs and symbols.
     /// </summary>
     public string TraderIdPrefix { get; init; } = "t";
 

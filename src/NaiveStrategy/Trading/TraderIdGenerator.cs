@@ -1,10 +1,10 @@
 namespace NaiveStrategy;
 
 /// <summary>
-/// The run part of trader ids, unique across restarts: trader ids are <c>{run}-{number}</c>, where run
-/// is the engine's start time in milliseconds in base 36 and number comes from the Leader's state
-/// (<see cref="LeaderState.NextTraderNumber"/>), e.g. <c>m3k9x2ab-7</c>. The book's millisecond ids
-/// collide; a number cannot, and short ids read well in a log line.
+/// The run part of trader ids, unique across restarts: trader ids are <c>{run}-{symbol}-{number}</c>, where run
+/// is the engine's start time in milliseconds in base 36 and number comes from the symbol's Leader state
+/// (<see cref="LeaderState.NextTraderNumber"/>), e.g. <c>m3k9x2ab-XRPUSDT-7</c>: unique in a process that trades many
+/// symbols (each numbers its own traders) and across restarts. The book's millisecond ids collide; a number cannot.
 /// A client order id is the trader id plus <c>-b</c> or <c>-s</c>, within Binance's 36 characters.
 /// </summary>
 public sealed class TraderIdGenerator
@@ -32,6 +32,34 @@ public sealed class TraderIdGenerator
 
     /// <summary>This run's prefix: the first part of every trader id started in it.</summary>
     public string Run => _run;
+
+    /// <summary>
+    /// The prefix of the ids of <paramref name="symbol"/>'s traders in this run: <c>{run}-{symbol}</c>, at most
+    /// <see cref="MaxPrefixLength"/> characters. A longer one keeps the symbol's start and ends in a hash of the
+    /// whole symbol, so a client order id (prefix, <c>-</c>, number up to 6 digits, <c>-b</c> and a retry number up to 3 digits) stays within 36.
+    /// </summary>
+    public string PrefixFor(string symbol)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        var prefix = _run + "-" + symbol;
+        if (prefix.Length <= MaxPrefixLength)
+        {
+            return prefix;
+        }
+
+        // FNV-1a over the symbol: deterministic across processes (string.GetHashCode is not).
+        var hash = 2166136261u;
+        foreach (var c in symbol)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        var tag = ToBase36(hash % 1_679_616); // 4 base-36 digits at most
+        return prefix[..(MaxPrefixLength - tag.Length)] + tag;
+    }
+
+    /// <summary>The longest prefix <see cref="PrefixFor"/> returns.</summary>
+    public const int MaxPrefixLength = 24;
 
     private static string ToBase36(long value)
     {
