@@ -85,12 +85,7 @@ internal static class LiveCommands
         var cl = new CommandLine("live", args, [.. StrategyOptions, "rest-url", "ws-api-url", "stream-url", "state", "log-level", ControlApi.Option], ["production"]);
         var http = cl.String(ControlApi.Option) is { } liveHttp ? ControlApi.Parse(liveHttp) : null;
         var settings = Settings(cl);
-        var apiKey = Environment.GetEnvironmentVariable(ApiKeyVariable);
-        var secretKey = Environment.GetEnvironmentVariable(SecretKeyVariable);
-        if (string.IsNullOrWhiteSpace(apiKey) || string.IsNullOrWhiteSpace(secretKey))
-        {
-            throw new UsageException($"live needs the keys in the environment variables {ApiKeyVariable} and {SecretKeyVariable}.");
-        }
+        var (apiKey, secretKey) = Keys("live");
 
         var state = cl.String("state") ?? "naive-state.db";
         var builder = ControlApi.HostBuilder(http, SampleApp.ParseLevel(cl.String("log-level") ?? "Information"));
@@ -221,10 +216,32 @@ internal static class LiveCommands
         };
     }
 
-    private static SymbolSettings Settings(CommandLine cl)
+    /// <summary>The Binance keys from <see cref="ApiKeyVariable"/> and <see cref="SecretKeyVariable"/>, required by <paramref name="command"/>.</summary>
+    internal static (string ApiKey, string SecretKey) Keys(string command)
     {
-        var symbol = (cl.String("symbol") ?? throw new UsageException("--symbol is required, e.g. --symbol XRPUSDT.")).ToUpperInvariant();
-        var grid = SettingsGrid.Parse(cl, symbol);
-        return grid.Count == 1 ? grid[0] : throw new UsageException("give one value per setting.");
+        var apiKey = Environment.GetEnvironmentVariable(ApiKeyVariable);
+        var secretKey = Environment.GetEnvironmentVariable(SecretKeyVariable);
+        if (string.IsNullOrWhiteSpace(apiKey) || string.IsNullOrWhiteSpace(secretKey))
+        {
+            throw new UsageException($"{command} needs the keys in the environment variables {ApiKeyVariable} and {SecretKeyVariable}.");
+        }
+
+        return (apiKey, secretKey);
+    }
+
+    private static SymbolSettings Settings(CommandLine cl) =>
+        SymbolSettings(cl) is [var one] ? one : throw new UsageException("--symbol: paper and live trade one symbol (a silo cluster trades several).");
+
+    /// <summary><c>--symbol A,B,C</c>: the same settings for each symbol, each named once.</summary>
+    internal static IReadOnlyList<SymbolSettings> SymbolSettings(CommandLine cl)
+    {
+        var text = cl.String("symbol") ?? throw new UsageException("--symbol is required, e.g. --symbol XRPUSDT or --symbol XRPUSDT,BTCUSDT.");
+        var names = text.Split(',', StringSplitOptions.TrimEntries).Select(s => s.ToUpperInvariant()).ToArray();
+        if (names.Any(n => n.Length == 0) || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+        {
+            throw new UsageException($"--symbol '{text}' must name each symbol once, separated by commas.");
+        }
+
+        return [.. names.Select(name => SettingsGrid.Parse(cl, name) is [var one] ? one : throw new UsageException("give one value per setting."))];
     }
 }

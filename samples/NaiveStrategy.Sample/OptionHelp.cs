@@ -11,7 +11,7 @@ internal static partial class OptionHelp
     private static readonly Lazy<(Dictionary<string, string> Commands, Dictionary<string, (string? Hint, string Description)> Options)> Parsed = new(Parse);
 
     /// <summary>The app's one-line description.</summary>
-    public static string DescribeApp() => "The naive trading strategy on Binance or an in-memory exchange: backtest, sweep, sandbox, paper, live, status, generate.";
+    public static string DescribeApp() => "The naive trading strategy on Binance or an in-memory exchange: backtest, sweep, sandbox, paper, live, silo, status, ctl, generate.";
 
     /// <summary>The command's description in the general usage.</summary>
     public static string DescribeCommand(string command) => Parsed.Value.Commands.GetValueOrDefault(command) ?? command;

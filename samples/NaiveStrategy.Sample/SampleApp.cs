@@ -31,6 +31,10 @@ public static class SampleApp
                      [strategy options] [--http ADDRESS:PORT]
           status     print the symbols, traders and open orders of --state PATH (reads only; works while
                      live runs)
+          silo       one silo of an Orleans cluster (membership and state in Redis) trading on Binance like live,
+                     each symbol's Leader on one silo, moved to another when its silo is lost:
+                     --redis HOST:PORT --symbol S[,S…] [--silo-port N --gateway-port N --cluster-id ID]
+                     [--rest-url U --ws-api-url U --stream-url U] [strategy options]
           ctl        drive a running live or paper through its control API, token from NAIVE_API_TOKEN:
                      --url URL symbols | start S | stop S | shutdown S | set S --budget D --chunks N
                      --buy-down D --profit D --rebuy D
@@ -78,15 +82,21 @@ public static class SampleApp
           --api-key K          sandbox: the API key it accepts (or NAIVE_SANDBOX_API_KEY)
           --secret-key S       sandbox: that key's secret (or NAIVE_SANDBOX_SECRET_KEY)
           --faults LIST        sandbox: faults to inject, e.g. delay=200ms,order5xx=1,429=1,duplicate
-          --production         paper, live: the real Binance instead of the testnet
-          --rest-url U         live: REST base URL (e.g. the sandbox's)
-          --ws-api-url U       live: WebSocket API URL (e.g. the sandbox's)
-          --stream-url U       paper, live: market streams URL (e.g. the sandbox's)
+          --production         paper, live, silo: the real Binance instead of the testnet
+          --rest-url U         live, silo: REST base URL (e.g. the sandbox's)
+          --ws-api-url U       live, silo: WebSocket API URL (e.g. the sandbox's)
+          --stream-url U       paper, live, silo: market streams URL (e.g. the sandbox's)
           --state PATH         live, status: the SQLite state file (default naive-state.db)
           --http ADDRESS:PORT  live, paper: serve the control API and the dashboard there (port 0 = any free
                                port; ADDRESS defaults to 127.0.0.1) and print 'dashboard: http://ADDRESS:PORT/';
                                the API token is NAIVE_API_TOKEN, or generated and printed once
           --url URL            ctl: the address live or paper printed as 'dashboard: …'
+        silo:
+          --redis HOST:PORT    the Redis that holds the cluster's membership and the Leaders' state (a
+                               StackExchange.Redis configuration string also works)
+          --silo-port N        this silo's port for the other silos, on 127.0.0.1 (default 11111)
+          --gateway-port N     this silo's port for clients (default 30000)
+          --cluster-id ID      the cluster's name, the same on every silo (default naive-strategy)
         generate:
           --out PATH           the file to write; name it SYMBOL-trades-YYYY-MM-DD.csv
           --count N            trades to write, 1 to 1000000000 (default 100000)
@@ -113,6 +123,7 @@ public static class SampleApp
                 ["paper", .. var rest] => await LiveCommands.PaperAsync(rest, output, cancellationToken),
                 ["live", .. var rest] => await LiveCommands.LiveAsync(rest, output, cancellationToken),
                 ["status", .. var rest] => LiveCommands.Status(rest, output),
+                ["silo", .. var rest] => await SiloCommand.RunAsync(rest, output, cancellationToken),
                 ["ctl", .. var rest] => await ControlClient.RunAsync(rest, output, error, cancellationToken),
                 ["--help" or "-h" or "-?" or "help"] => Help(output),
                 ["help", var command] => await RunAsync([command, "--help"], output, error, cancellationToken),

@@ -23,14 +23,14 @@ internal sealed class GrainStrategyStore : IStrategyStore
     private bool _recordExists;
     private string? _fenced;
 
-    private GrainStrategyStore(IGrainStorage storage, string stateName, GrainId grainId, GrainState<SymbolGrainState> read, NaiveStrategyOrleansOptions options)
+    private GrainStrategyStore(IGrainStorage storage, string stateName, GrainId grainId, GrainState<SymbolStateDocument> read, NaiveStrategyOrleansOptions options)
     {
         _storage = storage;
         _stateName = stateName;
         _grainId = grainId;
         _journalLength = options.JournalLength;
         _timeout = options.StorageTimeout;
-        _state = read.State ?? new SymbolGrainState();
+        _state = read.State?.Read(grainId.Key.ToString()!) ?? new SymbolGrainState();
         _etag = read.ETag;
         _recordExists = read.RecordExists;
     }
@@ -53,7 +53,7 @@ internal sealed class GrainStrategyStore : IStrategyStore
     /// <summary>Reads the symbol's state from grain storage.</summary>
     public static async Task<GrainStrategyStore> ReadAsync(IGrainStorage storage, string stateName, GrainId grainId, NaiveStrategyOrleansOptions options, CancellationToken cancellationToken)
     {
-        var read = new GrainState<SymbolGrainState>(new SymbolGrainState());
+        var read = new GrainState<SymbolStateDocument>(new SymbolStateDocument());
         await storage.ReadStateAsync(stateName, grainId, read, cancellationToken);
         return new GrainStrategyStore(storage, stateName, grainId, read, options);
     }
@@ -92,7 +92,7 @@ internal sealed class GrainStrategyStore : IStrategyStore
                 return;
             }
 
-            var write = new GrainState<SymbolGrainState>(next) { ETag = _etag, RecordExists = _recordExists };
+            var write = new GrainState<SymbolStateDocument>(SymbolStateDocument.Of(next)) { ETag = _etag, RecordExists = _recordExists };
             try
             {
                 // The engine's loop waits: nothing is sent before the state that names it is durable.

@@ -30,6 +30,12 @@ public interface ISymbolLeaderGrain : IGrainWithStringKey
     /// <summary>The symbol's state as its Leader holds it now, and the silo that hosts it.</summary>
     Task<SymbolLeaderStatus> GetStatusAsync();
 
+    /// <summary>
+    /// The intents journal as saved in grain storage: every order this symbol's traders sent or are about to send
+    /// (written before sending), oldest first; orders still open and the newest <see cref="NaiveStrategyOrleansOptions.JournalLength"/> others.
+    /// </summary>
+    Task<IReadOnlyList<OrderIntent>> GetIntentsAsync();
+
     /// <summary>Activates the grain if it is not (restoring it) and returns; the silos' keeper calls it.</summary>
     Task PingAsync();
 }

@@ -20,16 +20,18 @@ internal static class NaiveStrategySerialization
         }
 
         services.AddSingleton<Marker>();
-        var json = new JsonSerializerOptions
-        {
-            IgnoreReadOnlyProperties = true,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-            Converters = { new JsonStringEnumConverter() },
-        };
         var core = typeof(SymbolSettings).Assembly;
-        services.AddSerializer(serializer => serializer.AddJsonSerializer(type => type.Assembly == core, json));
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(type => type.Assembly == core, Json));
     }
+
+    /// <summary>The JSON of the core's records, on the wire and in grain storage (see <see cref="SymbolStateDocument"/>).</summary>
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        IgnoreReadOnlyProperties = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter() },
+    };
 
     private sealed class Marker;
 }

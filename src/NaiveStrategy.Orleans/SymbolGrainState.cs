@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace NaiveStrategy.Orleans;
 
 /// <summary>
@@ -5,12 +7,54 @@ namespace NaiveStrategy.Orleans;
 /// the journal of order intents, each written before its order is sent. The journal keeps every intent whose order a
 /// trader still has open, and the latest <see cref="NaiveStrategyOrleansOptions.JournalLength"/> others.
 /// </summary>
-[GenerateSerializer]
 internal sealed record SymbolGrainState
 {
-    [Id(0)]
     public StoredSymbol? Symbol { get; init; }
 
-    [Id(1)]
     public IReadOnlyList<OrderIntent> Intents { get; init; } = [];
+}
+
+/// <summary>
+/// The record grain storage writes: <see cref="SymbolGrainState"/> as our own JSON (exact decimals, enums by name, an
+/// unknown property refused), wrapped in a type every storage provider's serializer handles as is. Providers serialize
+/// state their own way (Redis, ADO.NET and Azure with Newtonsoft.Json by default), which cannot rebuild the core's
+/// immutable records; a string it can.
+/// </summary>
+[GenerateSerializer]
+internal sealed class SymbolStateDocument
+{
+    /// <summary>The version of <see cref="Json"/>'s layout; a newer one than this build knows is refused.</summary>
+    public const int CurrentVersion = 1;
+
+    [Id(0)]
+    public int Version { get; set; } = CurrentVersion;
+
+    [Id(1)]
+    public string? Json { get; set; }
+
+    public static SymbolStateDocument Of(SymbolGrainState state) => new() { Json = JsonSerializer.Serialize(state, NaiveStrategySerialization.Json) };
+
+    /// <summary>The state this holds (empty for a symbol never saved).</summary>
+    /// <exception cref="InvalidDataException">The record is from a newer version or is not a symbol's state.</exception>
+    public SymbolGrainState Read(string symbol)
+    {
+        if (Version > CurrentVersion)
+        {
+            throw new InvalidDataException($"The saved state of {symbol} is version {Version}, newer than this build reads ({CurrentVersion}); run the newer version.");
+        }
+
+        if (string.IsNullOrEmpty(Json))
+        {
+            return new SymbolGrainState();
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<SymbolGrainState>(Json, NaiveStrategySerialization.Json) ?? new SymbolGrainState();
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"The saved state of {symbol} is not readable ({ex.Message}); it is left as it is.", ex);
+        }
+    }
 }

@@ -104,6 +104,8 @@ internal sealed class SymbolLeaderGrain(
         });
     }
 
+    public Task<IReadOnlyList<OrderIntent>> GetIntentsAsync() => Task.FromResult(_store?.State.Intents ?? []);
+
     public Task PingAsync()
     {
         if (_store?.Fenced is { } fenced)

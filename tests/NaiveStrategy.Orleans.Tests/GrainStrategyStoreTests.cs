@@ -46,6 +46,32 @@ public sealed class GrainStrategyStoreTests : IDisposable
     }
 
     [Fact]
+    public void SymbolStateDocument_ThroughOrleansDefaultJsonStorageSerializer_RestoresTheStateExactly()
+    {
+        // Redis, ADO.NET and Azure storage serialize with this (Newtonsoft.Json) unless told otherwise.
+        var serializer = new global::Orleans.Storage.JsonGrainStorageSerializer(new OrleansJsonSerializer(Microsoft.Extensions.Options.Options.Create(new OrleansJsonSerializerOptions())));
+        var trader = Trader("run1-XRPUSDT-1") with { BuyOrder = new TrackedOrder("run1-XRPUSDT-1-b", OrderSide.Buy, 0.5012m, 39m) { Status = OrderStatus.PartiallyFilled, ExecutedQuantity = 3m } };
+        var state = new SymbolGrainState
+        {
+            Symbol = new StoredSymbol(Settings, SymbolStatus.On, [trader], 2) { Dust = 0.618m, RealizedPnl = -1.2300m },
+            Intents = [Intent("run1-XRPUSDT-1-b")],
+        };
+
+        var back = serializer.Deserialize<SymbolStateDocument>(serializer.Serialize(SymbolStateDocument.Of(state)))!.Read("XRPUSDT");
+
+        back.Should().BeEquivalentTo(state);
+        back.Symbol!.RealizedPnl.ToString(System.Globalization.CultureInfo.InvariantCulture).Should().Be("-1.2300");
+    }
+
+    [Fact]
+    public void Read_DocumentFromANewerVersion_RefusedNamingTheSymbol()
+    {
+        var document = new SymbolStateDocument { Version = SymbolStateDocument.CurrentVersion + 1, Json = "{}" };
+
+        document.Invoking(d => d.Read("XRPUSDT")).Should().Throw<InvalidDataException>().WithMessage("*XRPUSDT*newer*");
+    }
+
+    [Fact]
     public async Task Write_AfterAnotherActivationWrote_IsRefusedAndFencesTheStore()
     {
         var old = await ReadAsync();

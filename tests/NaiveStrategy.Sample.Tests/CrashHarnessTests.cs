@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using NaiveStrategy.Binance.Sandbox;
 using NaiveStrategy.Sqlite;
+using NaiveStrategy.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace NaiveStrategy.Sample.Tests;
@@ -58,10 +59,10 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
         var state = Path.Combine(_dir, "state.db");
 
         using var stopTrades = new CancellationTokenSource();
-        var feeder = Task.Run(() => FeedOscillatingMarketAsync(server, stopTrades.Token));
+        var feeder = Task.Run(() => OscillatingMarket.FeedAsync(server, [Symbol], TimeSpan.FromMilliseconds(5), stopTrades.Token));
         var fills = new FillWatch();
         using var fillSubscription = server.Exchange.OrderUpdates.Subscribe(fills.OnUpdate);
-        placements.Placed = () => OpenTraders(server.Exchange.Orders);
+        placements.Placed = () => OrderAudit.MaxOpenTradersPerSymbol(server.Exchange.Orders);
 
         int kills = 0, inFlightKills = 0, inFlightHits = 0, restarts = 0, maxOpenTraders = 0, timedOut = 0;
         var phase = Stopwatch.StartNew();
@@ -90,7 +91,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
                 inFlightKills++;
             }
 
-            maxOpenTraders = Math.Max(maxOpenTraders, OpenTraders(server.Exchange.Orders));
+            maxOpenTraders = Math.Max(maxOpenTraders, OrderAudit.MaxOpenTradersPerSymbol(server.Exchange.Orders));
         }
 
         // A last, undisturbed run: the market stops once it runs, and it is given until its saved state
@@ -112,15 +113,15 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
         }
 
         var orders = server.Exchange.Orders;
-        maxOpenTraders = Math.Max(maxOpenTraders, Math.Max(OpenTraders(orders), placements.MaxOpenTraders));
+        maxOpenTraders = Math.Max(maxOpenTraders, Math.Max(OrderAudit.MaxOpenTradersPerSymbol(orders), placements.MaxOpenTraders));
         using var store = SqliteStrategyStore.OpenReadOnly(state);
         var intents = store.ReadIntents().Select(i => i.Request.ClientOrderId).ToHashSet(StringComparer.Ordinal);
         var saved = store.Load().SelectMany(s => s.Traders).ToList();
         var journal = store.ReadOrderUpdates().GroupBy(u => u.ClientOrderId).ToDictionary(g => g.Key, g => g.MaxBy(u => u.ExecutedQuantity)!, StringComparer.Ordinal);
-        var duplicates = Duplicates(orders);
+        var duplicates = OrderAudit.Duplicates(orders);
         var unknown = orders.Count(o => !intents.Contains(o.ClientOrderId));
-        var orphans = Orphans(orders, saved);
-        var lost = Lost(orders);
+        var orphans = OrderAudit.Orphans(orders, saved);
+        var lost = OrderAudit.Lost(orders);
         var filled = orders.Count(o => o.ExecutedQuantity > 0);
         var exchangeCash = orders.Sum(Cash);
         var engineCash = orders.Sum(o => journal.TryGetValue(o.ClientOrderId, out var seen) ? Cash(seen) : 0m);
@@ -141,48 +142,6 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
         engineCash.Should().Be(exchangeCash, "PnL from the engine's journal equals PnL from the exchange's records");
     }
 
-    // A triangle wave of period 1.2 s (1.2 % peak to peak at first) whose peaks rise 0.25 % and troughs
-    // fall 0.15 % a period: every resting order fills at last. A BUY (at most 0.1 % under a price seen)
-    // fills at a later trough; a SELL (at most about 0.2 % over a price seen) at a later peak. So traders
-    // keep cycling whenever the process runs, and rebuys keep starting new ones.
-    private static async Task FeedOscillatingMarketAsync(BinanceSandboxServer server, CancellationToken stop)
-    {
-        const double Period = 1200;
-        long id = 0;
-        var clock = Stopwatch.StartNew();
-        while (!stop.IsCancellationRequested)
-        {
-            var periods = clock.ElapsedMilliseconds / Period;
-            var high = 0.503 * Math.Pow(1.0025, periods);
-            var low = 0.497 * Math.Pow(0.9985, periods);
-            var phase = periods % 1;
-            var up = phase < 0.5 ? 1 - (2 * phase) : (2 * phase) - 1; // 1 at a peak, 0 at a trough
-            var price = Math.Round((decimal)(low + ((high - low) * up)), 4);
-            server.PublishTrade(new TradeEvent(Symbol, ++id, price, 1_000m, DateTimeOffset.UtcNow));
-            await Task.Delay(5, CancellationToken.None);
-        }
-    }
-
-    // The same client order id twice, or a trader whose BUY or SELL was sent again under another id: a
-    // trader places one BUY and one SELL in its life.
-    private static int Duplicates(IReadOnlyList<OrderUpdate> orders) =>
-        orders.GroupBy(o => (Trader: TraderOf(o.ClientOrderId), o.Side)).Sum(g => g.Count() - 1);
-
-    // An open order on the exchange that no saved trader holds: nobody would ever manage it.
-    private static int Orphans(IReadOnlyList<OrderUpdate> orders, List<TraderState> saved) =>
-        orders.Count(o => IsOpen(o) && !saved.Any(t => t.BuyOrder?.ClientOrderId == o.ClientOrderId || t.SellOrder?.ClientOrderId == o.ClientOrderId));
-
-    // A filled BUY whose trader never sent its SELL.
-    private static int Lost(IReadOnlyList<OrderUpdate> orders) =>
-        orders.Count(o => o.Side == OrderSide.Buy && o.ExecutedQuantity > 0 && !orders.Any(s => s.Side == OrderSide.Sell && TraderOf(s.ClientOrderId) == TraderOf(o.ClientOrderId)));
-
-    private static int OpenTraders(IReadOnlyList<OrderUpdate> orders) =>
-        orders.Where(IsOpen).Select(o => TraderOf(o.ClientOrderId)).Distinct(StringComparer.Ordinal).Count();
-
-    private static bool IsOpen(OrderUpdate o) => o.Status is OrderStatus.New or OrderStatus.PartiallyFilled;
-
-    private static string TraderOf(string clientOrderId) => clientOrderId[..^2];
-
     private static decimal Cash(OrderUpdate o) => (o.Side == OrderSide.Sell ? 1 : -1) * o.ExecutedQuantity * o.Price;
 
     // The kill landed in flight: the intent was saved before sending, and no answer or update about the
@@ -200,8 +159,8 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
         var seen = store.ReadOrderUpdates().GroupBy(u => u.ClientOrderId).ToDictionary(g => g.Key, g => g.Max(u => u.ExecutedQuantity), StringComparer.Ordinal);
         var saved = store.Load().SelectMany(s => s.Traders).ToList();
         return orders.All(o => o.ExecutedQuantity == 0 || (seen.TryGetValue(o.ClientOrderId, out var executed) && executed == o.ExecutedQuantity))
-            && Lost(orders) == 0
-            && Orphans(orders, saved) == 0;
+            && OrderAudit.Lost(orders) == 0
+            && OrderAudit.Orphans(orders, saved) == 0;
     }
 
     private Process StartLive(string state)

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NaiveStrategy.Orleans;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using StackExchange.Redis;
+
+namespace NaiveStrategy.Sample;
+
+/// <summary>
+/// <c>silo --redis HOST:PORT</c>: one silo of an Orleans cluster whose membership and grain state live in Redis. Every
+/// silo of the cluster is started with the same symbols and settings; each symbol's Leader grain runs on one of them
+/// and moves to another when its silo is lost.
+/// </summary>
+internal static class SiloCommand
+{
+    /// <summary>The cluster's id and service id unless <c>--cluster-id</c> names another.</summary>
+    public const string DefaultClusterId = "naive-strategy";
+
+    private static readonly string[] Options =
+        ["redis", "symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait", "rest-url", "ws-api-url", "stream-url", "silo-port", "gateway-port", "cluster-id", "log-level"];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var cl = new CommandLine("silo", args, Options, ["production"]);
+        var redis = Redis(cl);
+        var symbols = LiveCommands.SymbolSettings(cl);
+        var siloPort = (int)cl.Whole("silo-port", 11111, 1, IPEndPoint.MaxPort);
+        var gatewayPort = (int)cl.Whole("gateway-port", 30000, 1, IPEndPoint.MaxPort);
+        var clusterId = cl.String("cluster-id") ?? DefaultClusterId;
+        var (apiKey, secretKey) = LiveCommands.Keys("silo");
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Logging.ClearProviders().AddSampleConsole(SampleApp.ParseLevel(cl.String("log-level") ?? "Warning"));
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId))
+                .ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort)
+                .UseRedisClustering(o => o.ConfigurationOptions = redis)
+                .AddRedisGrainStorage(NaiveStrategyOrleansOptions.DefaultStorageName, o => o.ConfigurationOptions = redis);
+
+            // How fast a lost silo is declared dead: Orleans' defaults unless the configuration says otherwise
+            // (Orleans__Membership__ProbeTimeout=00:00:01 in the environment, or appsettings.json).
+            silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+            silo.AddNaiveStrategy(o =>
+                {
+                    foreach (var settings in symbols)
+                    {
+                        o.Symbols.Add(settings);
+                    }
+                })
+                .AddBinanceExchange(o =>
+                {
+                    o.ApiKey = apiKey;
+                    o.SecretKey = secretKey;
+                    o.UseTestnet = !cl.Has("production");
+                    o.RestBaseUrl = cl.String("rest-url") is { } rest ? new Uri(rest) : null;
+                    o.WebSocketApiUrl = cl.String("ws-api-url") is { } ws ? new Uri(ws) : null;
+                    o.StreamBaseUrl = cl.String("stream-url") is { } streams ? new Uri(streams) : null;
+                });
+        });
+
+        using var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        var silo = host.Services.GetRequiredService<global::Orleans.Runtime.ILocalSiloDetails>();
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine($"silo {silo.SiloAddress} in cluster {clusterId} on redis {string.Join(",", redis.EndPoints.Select(e => e.ToString()))}, gateway port {gatewayPort.ToString(inv)}: symbols {string.Join(", ", symbols.Select(s => s.Symbol))}; Ctrl+C leaves the cluster");
+        await host.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+
+    /// <summary><c>--redis HOST:PORT</c> (or any StackExchange.Redis configuration string), required.</summary>
+    internal static ConfigurationOptions Redis(CommandLine cl)
+    {
+        var text = cl.String("redis") ?? throw new UsageException("--redis is required, e.g. --redis 127.0.0.1:6379.");
+        try
+        {
+            var options = ConfigurationOptions.Parse(text);
+            if (options.EndPoints.Count == 0)
+            {
+                throw new UsageException("--redis names no server, e.g. --redis 127.0.0.1:6379.");
+            }
+
+            options.AbortOnConnectFail = false; // Redis down at start: retried, not a crash
+            return options;
+        }
+        catch (ArgumentException ex)
+        {
+            // The text is not echoed: a configuration string may carry a password.
+            throw new UsageException($"--redis is not HOST:PORT or a Redis configuration string ({ex.GetType().Name}).");
+        }
+    }
+}

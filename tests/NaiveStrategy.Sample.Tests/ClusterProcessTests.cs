@@ -1,0 +1,261 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NaiveStrategy.Binance.Sandbox;
+using NaiveStrategy.Orleans;
+using NaiveStrategy.Tests.Shared;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Xunit.Abstractions;
+
+namespace NaiveStrategy.Sample.Tests;
+
+/// <summary>Runs only where redis-server is installed; under CI=true it must run (.ci/run installs it), so a missing server fails.</summary>
+public sealed class RedisFactAttribute : FactAttribute
+{
+    public RedisFactAttribute()
+    {
+        if (RedisServer.Path is null && Environment.GetEnvironmentVariable("CI") != "true")
+        {
+            Skip = "redis-server is not installed: apt-get install -y redis-server (.ci/run installs it; under CI=true this test runs).";
+        }
+    }
+}
+
+/// <summary>
+/// The README's deployment as processes: a redis-server, three <c>silo --redis</c> processes of the sample and the
+/// Binance-compatible sandbox. When every symbol trades, the silo process that hosts the most Leaders is SIGKILLed the
+/// moment the sandbox accepts an order of one of them; its symbols must come back on the other two and trade on, and the
+/// exchange's records are checked against what the Leaders saved in Redis: nothing sent twice, nothing unknown, no lost fill.
+/// </summary>
+public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
+{
+    private const string Key = "cluster-key";
+    private const string Secret = "cluster-secret";
+    private const int SymbolCount = 12;
+    private const int Chunks = 3;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+    private readonly List<Process> _processes = [];
+
+    public void Dispose()
+    {
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+
+            process.Dispose();
+        }
+    }
+
+    [RedisFact]
+    public async Task Silos_OneKilledWhileOrdersInFlight_SymbolsResumeOnTheOthersNothingSentTwiceUnknownOrLost()
+    {
+        var symbols = Enumerable.Range(1, SymbolCount).Select(i => $"C{i:00}USDT").ToArray();
+        var redisPort = FreePort();
+        Start(RedisServer.Path ?? "redis-server", ["--port", redisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], "redis", new Dictionary<string, string>());
+        var redis = $"127.0.0.1:{redisPort.ToString(CultureInfo.InvariantCulture)}";
+        await ClusterChecks.UntilAsync("redis-server answers", () => Answers(redisPort), TimeSpan.FromSeconds(20));
+
+        var options = new SandboxOptions { Port = 0 };
+        options.ApiKeys.Add(new SandboxApiKey(Key, Secret));
+        options.Balances["USDT"] = 1_000_000m;
+        foreach (var symbol in symbols)
+        {
+            options.Symbols.Add(SandboxOptions.DefaultSymbol with { Symbol = symbol, BaseAsset = symbol[..3] });
+        }
+
+        var placements = new SandboxPlacements();
+        using var sandboxLogs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(placements));
+        await using var server = new BinanceSandboxServer(options, sandboxLogs);
+        await server.StartAsync();
+
+        var clusterId = "naive-test-" + Guid.NewGuid().ToString("N")[..8];
+        var silos = new Dictionary<int, Process>();
+        var gateways = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (siloPort, gatewayPort) = (FreePort(), FreePort());
+            silos[siloPort] = StartSilo(server, redis, clusterId, symbols, siloPort, gatewayPort);
+            gateways.Add(gatewayPort);
+        }
+
+        await ClusterChecks.UntilAsync("the three silos open their gateways", () => gateways.All(Answers), Patience);
+        using var client = await ClientAsync(redis, clusterId);
+        var grains = client.Services.GetRequiredService<IClusterClient>();
+        using var stopMarket = new CancellationTokenSource();
+        var market = Task.Run(() => OscillatingMarket.FeedAsync(server, symbols, TimeSpan.FromMilliseconds(10), stopMarket.Token));
+        try
+        {
+            // The keepers of the three silos activate every Leader; each symbol trades somewhere in the cluster.
+            await ClusterChecks.UntilAsync("every symbol placed an order", () => symbols.All(s => server.Exchange.Orders.Any(o => o.Symbol == s)), Patience);
+            var where = await ClusterChecks.WhereAsync(grains, symbols);
+            var victimPort = silos.Keys.MaxBy(port => where.Values.Count(silo => PortOf(silo) == port));
+            var victimSilo = where.Values.First(silo => PortOf(silo) == victimPort);
+            var onVictim = symbols.Where(s => where[s] == victimSilo).ToHashSet(StringComparer.Ordinal);
+            log.WriteLine($"symbols per silo: {string.Join(", ", where.GroupBy(w => w.Value).Select(g => $"{g.Key} {g.Count()}"))}");
+
+            // SIGKILL the moment the sandbox accepts one of its orders: the silo has not heard back.
+            var inFlight = await placements.NextAsync(onVictim.Contains).WaitAsync(Patience);
+            silos[victimPort].Kill(entireProcessTree: true);
+            await silos[victimPort].WaitForExitAsync();
+            var ordersAtKill = server.Exchange.Orders.Select(o => o.ClientOrderId).ToHashSet(StringComparer.Ordinal);
+            log.WriteLine($"killed {victimSilo} right after the sandbox accepted {inFlight}; it hosted {onVictim.Count} symbols");
+
+            try
+            {
+                await ClusterChecks.UntilAsync("every symbol of the killed silo ready on another silo, its orders reconciled", async () => (await Task.WhenAll(onVictim.Select(s => ClusterChecks.ResumedAsync(grains, server, s, victimSilo)))).All(r => r), Patience);
+                await ClusterChecks.UntilAsync("every symbol of the killed silo placed an order after the kill", () => onVictim.All(s => server.Exchange.Orders.Any(o => o.Symbol == s && !ordersAtKill.Contains(o.ClientOrderId))), Patience);
+            }
+            catch (TimeoutException)
+            {
+                foreach (var description in await ClusterChecks.DescribeAsync(grains, server, onVictim))
+                {
+                    log.WriteLine(description);
+                }
+
+                throw;
+            }
+
+            // The market stops; what is in flight settles.
+            await stopMarket.CancelAsync();
+            await market;
+            await ClusterChecks.UntilAsync("every filled BUY has its SELL", () => OrderAudit.Lost(server.Exchange.Orders) == 0, TimeSpan.FromSeconds(30), throwOnTimeout: false);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+
+            var orders = server.Exchange.Orders;
+            var journal = (await Task.WhenAll(symbols.Select(s => grains.GetSymbolLeader(s).GetIntentsAsync()))).SelectMany(i => i).Select(i => i.Request.ClientOrderId).ToHashSet(StringComparer.Ordinal);
+            var statuses = await Task.WhenAll(symbols.Select(s => grains.GetSymbolLeader(s).GetStatusAsync()));
+            var traders = statuses.SelectMany(s => s.Traders).ToList();
+            var duplicates = OrderAudit.Duplicates(orders);
+            var unknown = OrderAudit.Unknown(orders, journal);
+            var lost = OrderAudit.Lost(orders);
+            var line = $"orleans cluster (redis, 3 processes): silos 3, killed 1, symbols {SymbolCount}, orders {orders.Count}, duplicates {duplicates}, unknown {unknown}, lost {lost}";
+            log.WriteLine(line);
+            Console.WriteLine(line);
+
+            duplicates.Should().Be(0);
+            unknown.Should().Be(0);
+            lost.Should().Be(0);
+            OrderAudit.Orphans(orders, traders).Should().Be(0, "every open order on the exchange is held by a saved trader");
+            statuses.Should().OnlyContain(s => s.Traders.Count <= Chunks && s.Silo != victimSilo);
+            OrderAudit.MaxOpenTradersPerSymbol(orders).Should().BeLessThanOrEqualTo(Chunks);
+        }
+        finally
+        {
+            await stopMarket.CancelAsync();
+            await market;
+            await client.StopAsync();
+        }
+    }
+
+    private Process StartSilo(BinanceSandboxServer server, string redis, string clusterId, string[] symbols, int siloPort, int gatewayPort)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string[] args =
+        [
+            Path.Combine(AppContext.BaseDirectory, "NaiveStrategy.Sample.dll"), "silo", "--redis", redis, "--cluster-id", clusterId,
+            "--symbol", string.Join(",", symbols), "--chunks", Chunks.ToString(inv), "--budget", "60", "--buy-down", "0.001", "--profit", "0.001", "--rebuy", "0.002",
+            "--silo-port", siloPort.ToString(inv), "--gateway-port", gatewayPort.ToString(inv),
+            "--rest-url", server.RestBaseUrl, "--ws-api-url", server.WebSocketApiUrl, "--stream-url", server.StreamBaseUrl, "--log-level", "Warning",
+        ];
+        var environment = new Dictionary<string, string>
+        {
+            ["NAIVE_BINANCE_API_KEY"] = Key,
+            ["NAIVE_BINANCE_SECRET_KEY"] = Secret,
+
+            // A SIGKILLed silo is declared dead within seconds, not Orleans' production default.
+            ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
+            ["Orleans__Membership__NumMissedProbesLimit"] = "2",
+            ["Orleans__Membership__NumVotesForDeathDeclaration"] = "1",
+        };
+        return Start("dotnet", args, $"silo {siloPort.ToString(inv)}", environment);
+    }
+
+    private Process Start(string file, IEnumerable<string> args, string name, IReadOnlyDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info)!;
+        _processes.Add(process);
+        process.OutputDataReceived += (_, e) => Log(name, e.Data);
+        process.ErrorDataReceived += (_, e) => Log(name, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private void Log(string name, string? line)
+    {
+        if (line is { Length: > 0 } && (line.StartsWith("silo ", StringComparison.Ordinal) || line.Contains("fail", StringComparison.OrdinalIgnoreCase) || line.Contains("error", StringComparison.OrdinalIgnoreCase)))
+        {
+            try
+            {
+                log.WriteLine($"[{name}] {line}");
+            }
+            catch (InvalidOperationException)
+            {
+                // The test has ended; a process still writing is being killed.
+            }
+        }
+    }
+
+    private static async Task<IHost> ClientAsync(string redis, string clusterId)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        builder.UseOrleansClient(client => client
+            .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId))
+            .UseRedisClustering(redis)
+            .AddNaiveStrategy());
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    // "S127.0.0.1:11111:155454881": the silo's port.
+    private static int PortOf(string silo) => int.Parse(silo.Split(':')[1], CultureInfo.InvariantCulture);
+
+    private static bool Answers(int port)
+    {
+        try
+        {
+            using var tcp = new TcpClient();
+            tcp.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Where redis-server is: on PATH or in /usr/bin (Debian's package), or null.</summary>
+internal static class RedisServer
+{
+    public static string? Path { get; } = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
+        ?? (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator).Select(d => System.IO.Path.Combine(d, "redis-server")).FirstOrDefault(File.Exists);
+}

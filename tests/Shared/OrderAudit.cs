@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Logging;
+using NaiveStrategy.Binance.Sandbox;
+
+namespace NaiveStrategy.Tests.Shared;
+
+/// <summary>
+/// The checks of the crash and failover harnesses, on the exchange's own records (the sandbox's orders) against what
+/// the strategy saved. A client order id is <c>{trader}-b</c>, <c>{trader}-b2</c>… (a stale BUY placed again) or <c>{trader}-s</c>.
+/// </summary>
+internal static class OrderAudit
+{
+    /// <summary>The same client order id sent twice, or a trader that sent a second SELL: a trader sells once in its life.</summary>
+    public static int Duplicates(IReadOnlyList<OrderUpdate> orders) =>
+        orders.GroupBy(o => o.ClientOrderId, StringComparer.Ordinal).Sum(g => g.Count() - 1)
+        + orders.Where(o => o.Side == OrderSide.Sell).GroupBy(o => TraderOf(o.ClientOrderId), StringComparer.Ordinal).Sum(g => g.Count() - 1);
+
+    /// <summary>An order on the exchange whose intent the journal does not hold.</summary>
+    public static int Unknown(IReadOnlyList<OrderUpdate> orders, IReadOnlySet<string> journal) => orders.Count(o => !journal.Contains(o.ClientOrderId));
+
+    /// <summary>An open order on the exchange that no saved trader holds: nobody would ever manage it.</summary>
+    public static int Orphans(IReadOnlyList<OrderUpdate> orders, IReadOnlyCollection<TraderState> saved) =>
+        orders.Count(o => IsOpen(o) && !saved.Any(t => t.BuyOrder?.ClientOrderId == o.ClientOrderId || t.SellOrder?.ClientOrderId == o.ClientOrderId));
+
+    /// <summary>A filled BUY whose trader never sent its SELL.</summary>
+    public static int Lost(IReadOnlyList<OrderUpdate> orders)
+    {
+        var selling = orders.Where(o => o.Side == OrderSide.Sell).Select(o => TraderOf(o.ClientOrderId)).ToHashSet(StringComparer.Ordinal);
+        return orders.Count(o => o.Side == OrderSide.Buy && o.ExecutedQuantity > 0 && !selling.Contains(TraderOf(o.ClientOrderId)));
+    }
+
+    /// <summary>Traders with an open order on the exchange, per symbol at most.</summary>
+    public static int MaxOpenTradersPerSymbol(IReadOnlyList<OrderUpdate> orders) =>
+        orders.Where(IsOpen).GroupBy(o => o.Symbol, StringComparer.Ordinal).Select(g => g.Select(o => TraderOf(o.ClientOrderId)).Distinct(StringComparer.Ordinal).Count()).DefaultIfEmpty(0).Max();
+
+    public static bool IsOpen(OrderUpdate o) => o.Status is OrderStatus.New or OrderStatus.PartiallyFilled;
+
+    public static string TraderOf(string clientOrderId) => clientOrderId[..clientOrderId.LastIndexOf('-')];
+}
+
+/// <summary>
+/// A market per symbol for the harnesses: a triangle wave of period 1.2 s (1.2 % peak to peak at first) whose peaks
+/// rise 0.25 % and troughs fall 0.15 % a period, so every resting order fills at last. A BUY (at most 0.1 % under a
+/// price seen) fills at a later trough; a SELL (at most about 0.2 % over a price seen) at a later peak. Symbols are out
+/// of phase, so placements and fills of different symbols interleave.
+/// </summary>
+internal static class OscillatingMarket
+{
+    public static async Task FeedAsync(BinanceSandboxServer server, IReadOnlyList<string> symbols, TimeSpan interval, CancellationToken stop)
+    {
+        const double Period = 1200;
+        long id = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!stop.IsCancellationRequested)
+        {
+            for (var i = 0; i < symbols.Count; i++)
+            {
+                var periods = (clock.ElapsedMilliseconds / Period) + ((double)i / symbols.Count);
+                var high = 0.503 * Math.Pow(1.0025, periods);
+                var low = 0.497 * Math.Pow(0.9985, periods);
+                var phase = periods % 1;
+                var up = phase < 0.5 ? 1 - (2 * phase) : (2 * phase) - 1; // 1 at a peak, 0 at a trough
+                var price = Math.Round((decimal)(low + ((high - low) * up)), 4);
+                server.PublishTrade(new TradeEvent(symbols[i], ++id, price, 1_000m, DateTimeOffset.UtcNow));
+            }
+
+            await Task.Delay(interval, CancellationToken.None);
+        }
+    }
+}
+
+/// <summary>
+/// The sandbox's own log of accepted orders (its event 4, "Order {OrderId} placed for {Symbol} ({ClientOrderId})"):
+/// the moment the exchange holds an order whose answer may still be on its way to the strategy.
+/// </summary>
+internal sealed class SandboxPlacements : ILoggerProvider, ILogger
+{
+    private readonly Lock _gate = new();
+    private (Func<string, bool> Wanted, TaskCompletionSource<string> Accepted)? _waiting;
+
+    /// <summary>The client order id of the next order the sandbox accepts for a symbol <paramref name="wanted"/> says yes to.</summary>
+    public Task<string> NextAsync(Func<string, bool> wanted)
+    {
+        var accepted = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _waiting = (wanted, accepted);
+        }
+
+        return accepted.Task;
+    }
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (eventId.Id != 4 || state is not IReadOnlyList<KeyValuePair<string, object?>> fields
+            || fields.FirstOrDefault(f => f.Key == "Symbol").Value is not string symbol
+            || fields.FirstOrDefault(f => f.Key == "ClientOrderId").Value is not string clientOrderId)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_waiting is { } waiting && waiting.Wanted(symbol))
+            {
+                _waiting = null;
+                waiting.Accepted.TrySetResult(clientOrderId);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+}
