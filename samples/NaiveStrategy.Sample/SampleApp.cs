@@ -17,7 +17,8 @@ public static class SampleApp
     internal const string Usage = """
         usage: NaiveStrategy.Sample <command> [options]
           backtest   replay trades through the strategy on the in-memory exchange and report
-          sweep      run a grid of settings over the same trades (read once) and rank by PnL
+          sweep      run a grid of settings over the same trades (read once) and rank by PnL; with --cluster
+                     --redis HOST:PORT [--cluster-id ID] the combinations are spread over the silos of a cluster
           sandbox    a Binance-compatible server on 127.0.0.1 backed by the in-memory exchange; prints its
                      REST, WebSocket API and streams URLs: --port N --exchange-info PATH --trades PATH
                      --speed X --api-key K --secret-key S --faults delay=200ms,order5xx=1,429=1,duplicate,…
@@ -32,9 +33,9 @@ public static class SampleApp
           status     print the symbols, traders and open orders of --state PATH (reads only; works while
                      live runs)
           silo       one silo of an Orleans cluster (membership and state in Redis) trading on Binance like live,
-                     each symbol's Leader on one silo, moved to another when its silo is lost:
-                     --redis HOST:PORT --symbol S[,S…] [--silo-port N --gateway-port N --cluster-id ID]
-                     [--rest-url U --ws-api-url U --stream-url U] [strategy options]
+                     each symbol's Leader on one silo, moved to another when its silo is lost; it also runs parts
+                     of sweeps: --redis HOST:PORT [--symbol S[,S…]] [--silo-port N --gateway-port N
+                     --cluster-id ID] [--rest-url U --ws-api-url U --stream-url U] [strategy options]
           ctl        drive a running live or paper through its control API, token from NAIVE_API_TOKEN:
                      --url URL symbols | start S | stop S | shutdown S | set S --budget D --chunks N
                      --buy-down D --profit D --rebuy D
@@ -91,7 +92,9 @@ public static class SampleApp
                                port; ADDRESS defaults to 127.0.0.1) and print 'dashboard: http://ADDRESS:PORT/';
                                the API token is NAIVE_API_TOKEN, or generated and printed once
           --url URL            ctl: the address live or paper printed as 'dashboard: …'
-        silo:
+        silo, sweep --cluster:
+          --cluster            sweep: deal the combinations round-robin over the cluster's silos (each reads the
+                               trade files once, at the same path); the ranking is the local sweep's
           --redis HOST:PORT    the Redis that holds the cluster's membership and the Leaders' state (a
                                StackExchange.Redis configuration string also works)
           --silo-port N        this silo's port for the other silos, on 127.0.0.1 (default 11111)
@@ -250,28 +253,43 @@ public static class SampleApp
 
     private static async Task<int> SweepAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("sweep", args, [.. MarketOptions, .. SettingsGrid.Options, "threads"], MarketFlags);
+        var cl = new CommandLine("sweep", args, [.. MarketOptions, .. SettingsGrid.Options, "threads", "redis", "cluster-id"], [.. MarketFlags, "cluster"]);
         var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
         var threads = Threads(cl);
-        var start = FirstTradeTime(trades);
+        if (cl.Has("cluster"))
+        {
+            return await ClusterSweep.RunAsync(cl, trades, filters, grid, threads, output, error, cancellationToken);
+        }
+
+        if (cl.Has("redis") || cl.Has("cluster-id"))
+        {
+            throw new UsageException("--redis and --cluster-id go with --cluster.");
+        }
+
         var stopwatch = Stopwatch.StartNew();
+        var runs = await SimulateAsync(trades, filters, grid, threads, cl.Has(PartialFillsFlag), replay => WithProgressAsync(output, error, trades, replay), cancellationToken);
+        stopwatch.Stop();
+        return WriteSweep(output, error, trades, (trades.Diagnostics.SkippedSummary, trades.Diagnostics.Messages), runs, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// Runs each of <paramref name="grid"/>'s settings over <paramref name="trades"/>, read once for all (on up to
+    /// <paramref name="threads"/> cores); <paramref name="withProgress"/> runs the replay it is given, reporting progress or not.
+    /// </summary>
+    internal static async Task<List<(SymbolSettings Settings, BacktestResult Result)>> SimulateAsync(TradeFileSet trades, IReadOnlyList<SymbolFilters> filters, IReadOnlyList<SymbolSettings> grid, int threads, bool partialFills, Func<Action<Action<long>>, Task> withProgress, CancellationToken cancellationToken)
+    {
+        var start = FirstTradeTime(trades);
         var simulations = new List<Simulation>();
         try
         {
             foreach (var settings in grid)
             {
-                simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, cl.Has(PartialFillsFlag), cancellationToken));
+                simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, partialFills, cancellationToken));
             }
 
-            await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, simulations, threads, progress, cancellationToken));
-            var runs = simulations.Select(s => (s.Settings, s.Session.Complete())).ToList();
-            stopwatch.Stop();
-            output.WriteLine($"Sweep of {grid.Count.ToString(CultureInfo.InvariantCulture)} settings over {Describe(trades)}, ranked by total PnL:");
-            ReportSkipped(output, trades);
-            ReportWriter.Sweep(output, runs);
-            WriteSpeed(output, runs.Count == 0 ? 0 : runs[0].Item2.TradesReplayed * runs.Count, stopwatch.Elapsed, "combination-trades/s");
-            return ReportCrashes(error, runs.Sum(r => r.Item2.TradersCrashed), runs.Count(r => r.Item2.TradersCrashed > 0));
+            await withProgress(progress => Simulation.ReplayAll(trades, simulations, threads, progress, cancellationToken));
+            return [.. simulations.Select(s => (s.Settings, s.Session.Complete()))];
         }
         finally
         {
@@ -280,6 +298,16 @@ public static class SampleApp
                 await simulation.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>A sweep's report: what was read, the ranking, the speed; exit code 1 when a trader crashed.</summary>
+    internal static int WriteSweep(TextWriter output, TextWriter error, TradeFileSet trades, (string? Summary, IReadOnlyList<string> Messages) skipped, IReadOnlyList<(SymbolSettings Settings, BacktestResult Result)> runs, TimeSpan elapsed)
+    {
+        output.WriteLine($"Sweep of {runs.Count.ToString(CultureInfo.InvariantCulture)} settings over {Describe(trades)}, ranked by total PnL:");
+        ReportSkipped(output, skipped.Summary, skipped.Messages);
+        ReportWriter.Sweep(output, runs);
+        WriteSpeed(output, runs.Count == 0 ? 0 : runs[0].Result.TradesReplayed * runs.Count, elapsed, "combination-trades/s");
+        return ReportCrashes(error, runs.Sum(r => r.Result.TradersCrashed), runs.Count(r => r.Result.TradersCrashed > 0));
     }
 
     // A trader that threw lost the input it was handling: the figures are not those of the strategy, so the
@@ -339,7 +367,7 @@ public static class SampleApp
         return 0;
     }
 
-    private static (TradeFileSet Trades, IReadOnlyList<SymbolFilters> Filters) Market(CommandLine cl)
+    internal static (TradeFileSet Trades, IReadOnlyList<SymbolFilters> Filters) Market(CommandLine cl)
     {
         var paths = cl.Strings("trades") is { Count: > 0 } given ? given : [BundledTrades];
         TradeFileSet trades;
@@ -380,11 +408,13 @@ public static class SampleApp
     private static string Describe(TradeFileSet trades) =>
         trades.Files.Count == 1 ? Path.GetFileName(trades.Files[0]) : $"{trades.Files.Count.ToString(CultureInfo.InvariantCulture)} files ({string.Join(", ", trades.Symbols)})";
 
-    private static void ReportSkipped(TextWriter output, TradeFileSet trades)
+    private static void ReportSkipped(TextWriter output, TradeFileSet trades) => ReportSkipped(output, trades.Diagnostics.SkippedSummary, trades.Diagnostics.Messages);
+
+    private static void ReportSkipped(TextWriter output, string? skippedSummary, IReadOnlyList<string> messages)
     {
-        if (trades.Diagnostics.SkippedSummary is { } summary)
+        if (skippedSummary is not null)
         {
-            output.WriteLine($"{summary}; first: {string.Join(" | ", trades.Diagnostics.Messages)}");
+            output.WriteLine($"{skippedSummary}; first: {string.Join(" | ", messages)}");
         }
     }
 

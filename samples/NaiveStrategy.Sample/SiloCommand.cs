@@ -28,7 +28,8 @@ internal static class SiloCommand
     {
         var cl = new CommandLine("silo", args, Options, ["production"]);
         var redis = Redis(cl);
-        var symbols = LiveCommands.SymbolSettings(cl);
+        // Without symbols a silo hosts the Leaders of symbols started by a grain call, and parts of distributed sweeps.
+        IReadOnlyList<SymbolSettings> symbols = cl.Has("symbol") ? LiveCommands.SymbolSettings(cl) : [];
         var siloPort = (int)cl.Whole("silo-port", 11111, 1, IPEndPoint.MaxPort);
         var gatewayPort = (int)cl.Whole("gateway-port", 30000, 1, IPEndPoint.MaxPort);
         var clusterId = cl.String("cluster-id") ?? DefaultClusterId;
@@ -47,6 +48,7 @@ internal static class SiloCommand
             // How fast a lost silo is declared dead: Orleans' defaults unless the configuration says otherwise
             // (Orleans__Membership__ProbeTimeout=00:00:01 in the environment, or appsettings.json).
             silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+            ClusterSweep.AddSerialization(silo.Services);
             silo.AddNaiveStrategy(o =>
                 {
                     foreach (var settings in symbols)
@@ -69,7 +71,7 @@ internal static class SiloCommand
         await host.StartAsync(cancellationToken);
         var silo = host.Services.GetRequiredService<global::Orleans.Runtime.ILocalSiloDetails>();
         var inv = CultureInfo.InvariantCulture;
-        output.WriteLine($"silo {silo.SiloAddress} in cluster {clusterId} on redis {string.Join(",", redis.EndPoints.Select(e => e.ToString()))}, gateway port {gatewayPort.ToString(inv)}: symbols {string.Join(", ", symbols.Select(s => s.Symbol))}; Ctrl+C leaves the cluster");
+        output.WriteLine($"silo {silo.SiloAddress} in cluster {clusterId} on redis {string.Join(",", redis.EndPoints.Select(e => e.ToString()))}, gateway port {gatewayPort.ToString(inv)}: symbols {(symbols.Count == 0 ? "none configured" : string.Join(", ", symbols.Select(s => s.Symbol)))}; Ctrl+C leaves the cluster");
         await host.WaitForShutdownAsync(cancellationToken);
         return 0;
     }

@@ -21,8 +21,15 @@ internal static class NaiveStrategySerialization
 
         services.AddSingleton<Marker>();
         var core = typeof(SymbolSettings).Assembly;
-        services.AddSerializer(serializer => serializer.AddJsonSerializer(type => type.Assembly == core, Json));
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(type => IsDeclaredIn(type, core), Json));
     }
+
+    /// <summary>
+    /// A type of <paramref name="assembly"/> declared in a NaiveStrategy namespace: not the compiler's own types there
+    /// (a collection expression's <c>&lt;&gt;z__ReadOnlyArray&lt;T&gt;</c>, which JSON cannot rebuild; Orleans copies those as lists).
+    /// </summary>
+    public static bool IsDeclaredIn(Type type, System.Reflection.Assembly assembly) =>
+        type.Assembly == assembly && type.Namespace?.StartsWith("NaiveStrategy", StringComparison.Ordinal) == true;
 
     /// <summary>The JSON of the core's records, on the wire and in grain storage (see <see cref="SymbolStateDocument"/>).</summary>
     public static JsonSerializerOptions Json { get; } = new()

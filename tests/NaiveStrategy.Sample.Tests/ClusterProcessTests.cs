@@ -59,10 +59,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
     public async Task Silos_OneKilledWhileOrdersInFlight_SymbolsResumeOnTheOthersNothingSentTwiceUnknownOrLost()
     {
         var symbols = Enumerable.Range(1, SymbolCount).Select(i => $"C{i:00}USDT").ToArray();
-        var redisPort = FreePort();
-        Start(RedisServer.Path ?? "redis-server", ["--port", redisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], "redis", new Dictionary<string, string>());
-        var redis = $"127.0.0.1:{redisPort.ToString(CultureInfo.InvariantCulture)}";
-        await ClusterChecks.UntilAsync("redis-server answers", () => Answers(redisPort), TimeSpan.FromSeconds(20));
+        var redis = await StartRedisAsync();
 
         var options = new SandboxOptions { Port = 0 };
         options.ApiKeys.Add(new SandboxApiKey(Key, Secret));
@@ -78,16 +75,12 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
         await server.StartAsync();
 
         var clusterId = "naive-test-" + Guid.NewGuid().ToString("N")[..8];
-        var silos = new Dictionary<int, Process>();
-        var gateways = new List<int>();
-        for (var i = 0; i < 3; i++)
-        {
-            var (siloPort, gatewayPort) = (FreePort(), FreePort());
-            silos[siloPort] = StartSilo(server, redis, clusterId, symbols, siloPort, gatewayPort);
-            gateways.Add(gatewayPort);
-        }
-
-        await ClusterChecks.UntilAsync("the three silos open their gateways", () => gateways.All(Answers), Patience);
+        var inv = CultureInfo.InvariantCulture;
+        var silos = await StartSilosAsync(redis, clusterId,
+        [
+            "--symbol", string.Join(",", symbols), "--chunks", Chunks.ToString(inv), "--budget", "60", "--buy-down", "0.001", "--profit", "0.001", "--rebuy", "0.002",
+            "--rest-url", server.RestBaseUrl, "--ws-api-url", server.WebSocketApiUrl, "--stream-url", server.StreamBaseUrl,
+        ]);
         using var client = await ClientAsync(redis, clusterId);
         var grains = client.Services.GetRequiredService<IClusterClient>();
         using var stopMarket = new CancellationTokenSource();
@@ -156,27 +149,86 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
         }
     }
 
-    private Process StartSilo(BinanceSandboxServer server, string redis, string clusterId, string[] symbols, int siloPort, int gatewayPort)
+    [RedisFact]
+    public async Task SweepCluster_GridOverThreeSilos_RankingEqualsTheLocalSweep()
+    {
+        var redis = await StartRedisAsync();
+        var clusterId = "naive-test-" + Guid.NewGuid().ToString("N")[..8];
+        await StartSilosAsync(redis, clusterId, ["--rest-url", "http://127.0.0.1:9", "--ws-api-url", "ws://127.0.0.1:9", "--stream-url", "ws://127.0.0.1:9"]);
+        string[] grid = ["--chunks", "1,3,5", "--buy-down", "0.0001,0.0005,0.001", "--profit", "-0.0012,0.001", "--threads", "1"];
+
+        var (localExit, local) = await RunAsync(["sweep", .. grid]);
+        var (clusterExit, cluster) = await RunAsync(["sweep", "--cluster", "--redis", redis, "--cluster-id", clusterId, .. grid]);
+
+        var combinations = Ranking(local).Count(l => l.StartsWith("| ", StringComparison.Ordinal)) - 1;
+        var silos = int.Parse(System.Text.RegularExpressions.Regex.Match(cluster, @"over (\d+) silos").Groups[1].Value, CultureInfo.InvariantCulture);
+        var equal = Ranking(cluster).SequenceEqual(Ranking(local), StringComparer.Ordinal);
+        var line = $"distributed sweep: combinations {combinations}, silos {silos}, equal to local: {(equal ? "yes" : "no")}";
+        log.WriteLine(line);
+        log.WriteLine(cluster);
+        Console.WriteLine(line);
+
+        localExit.Should().Be(0);
+        clusterExit.Should().Be(0);
+        combinations.Should().Be(18);
+        silos.Should().Be(3, "each of the three silos ran a part");
+        equal.Should().BeTrue("the cluster's ranking is the local sweep's, byte for byte");
+    }
+
+    // The sweep's header, fill model and table: everything but the timing lines.
+    private static IReadOnlyList<string> Ranking(string output) =>
+        [.. output.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("Sweep of", StringComparison.Ordinal) || l.StartsWith("fill model", StringComparison.Ordinal) || l.StartsWith('|') || l.StartsWith('+'))];
+
+    private static async Task<(int Exit, string Output)> RunAsync(string[] args)
+    {
+        using var output = new StringWriter(CultureInfo.InvariantCulture);
+        using var error = new StringWriter(CultureInfo.InvariantCulture);
+        var exit = await SampleApp.RunAsync(args, output, error);
+        return (exit, output + error.ToString());
+    }
+
+    private async Task<string> StartRedisAsync()
+    {
+        var port = FreePort();
+        Start(RedisServer.Path ?? "redis-server", ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], "redis", new Dictionary<string, string>());
+        await ClusterChecks.UntilAsync("redis-server answers", () => Answers(port), TimeSpan.FromSeconds(20));
+        return $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    // Three `silo` processes of one cluster, by silo port, once each has opened its gateway.
+    private async Task<Dictionary<int, Process>> StartSilosAsync(string redis, string clusterId, IEnumerable<string> options)
     {
         var inv = CultureInfo.InvariantCulture;
-        string[] args =
-        [
-            Path.Combine(AppContext.BaseDirectory, "NaiveStrategy.Sample.dll"), "silo", "--redis", redis, "--cluster-id", clusterId,
-            "--symbol", string.Join(",", symbols), "--chunks", Chunks.ToString(inv), "--budget", "60", "--buy-down", "0.001", "--profit", "0.001", "--rebuy", "0.002",
-            "--silo-port", siloPort.ToString(inv), "--gateway-port", gatewayPort.ToString(inv),
-            "--rest-url", server.RestBaseUrl, "--ws-api-url", server.WebSocketApiUrl, "--stream-url", server.StreamBaseUrl, "--log-level", "Warning",
-        ];
-        var environment = new Dictionary<string, string>
+        var silos = new Dictionary<int, Process>();
+        var gateways = new List<int>();
+        for (var i = 0; i < 3; i++)
         {
-            ["NAIVE_BINANCE_API_KEY"] = Key,
-            ["NAIVE_BINANCE_SECRET_KEY"] = Secret,
+            var (siloPort, gatewayPort) = (FreePort(), FreePort());
+            string[] args =
+            [
+                Path.Combine(AppContext.BaseDirectory, "NaiveStrategy.Sample.dll"), "silo", "--redis", redis, "--cluster-id", clusterId,
+                "--silo-port", siloPort.ToString(inv), "--gateway-port", gatewayPort.ToString(inv), "--log-level", "Warning", .. options,
+            ];
+            var environment = new Dictionary<string, string>
+            {
+                ["NAIVE_BINANCE_API_KEY"] = Key,
+                ["NAIVE_BINANCE_SECRET_KEY"] = Secret,
 
-            // A SIGKILLed silo is declared dead within seconds, not Orleans' production default.
-            ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
-            ["Orleans__Membership__NumMissedProbesLimit"] = "2",
-            ["Orleans__Membership__NumVotesForDeathDeclaration"] = "1",
-        };
-        return Start("dotnet", args, $"silo {siloPort.ToString(inv)}", environment);
+                // A SIGKILLed silo is declared dead within seconds, not Orleans' production default.
+                ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
+                ["Orleans__Membership__NumMissedProbesLimit"] = "2",
+                ["Orleans__Membership__NumVotesForDeathDeclaration"] = "1",
+            };
+            silos[siloPort] = Start("dotnet", args, $"silo {siloPort.ToString(inv)}", environment);
+            gateways.Add(gatewayPort);
+        }
+
+        await ClusterChecks.UntilAsync("the three silos open their gateways", () => gateways.All(Answers), Patience);
+        using var client = await ClientAsync(redis, clusterId);
+        var management = client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
+        await ClusterChecks.UntilAsync("the three silos are active members", async () => (await management.GetHosts(onlyActive: true)).Count == 3, Patience);
+        await client.StopAsync();
+        return silos;
     }
 
     private Process Start(string file, IEnumerable<string> args, string name, IReadOnlyDictionary<string, string> environment)

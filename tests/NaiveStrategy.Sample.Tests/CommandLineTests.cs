@@ -14,6 +14,8 @@ public sealed class CommandLineTests
     [InlineData("live", "--state", "--rest-url")]
     [InlineData("status", "--state", "--state")]
     [InlineData("generate", "--count", "--drift")]
+    [InlineData("silo", "--redis", "--gateway-port")]
+    [InlineData("sweep", "--cluster", "--cluster-id")]
     public async Task RunAsync_CommandHelp_Exit0WithTheCommandsOwnOptionsEachDescribed(string command, string option, string other)
     {
         var (code, output, error) = await Run(command, "--help");
@@ -54,12 +56,16 @@ public sealed class CommandLineTests
     [InlineData(new[] { "backtest", "--bogus=1" }, "error: unknown option '--bogus'.")]
     [InlineData(new[] { "backtest", "stray" }, "error: unexpected argument 'stray'.")]
     [InlineData(new[] { "frobnicate" }, "error: unknown command 'frobnicate'.")]
+    [InlineData(new[] { "silo", "--symbol", "XRPUSDT" }, "error: --redis is required, e.g. --redis 127.0.0.1:6379.")]
+    [InlineData(new[] { "silo", "--redis", "127.0.0.1:6379,password=hunter2,bogus=1" }, "error: --redis is not HOST:PORT or a Redis configuration string")]
+    [InlineData(new[] { "silo", "--redis", "127.0.0.1:6379", "--symbol", "XRPUSDT,xrpusdt" }, "error: --symbol 'XRPUSDT,xrpusdt' must name each symbol once")]
+    [InlineData(new[] { "sweep", "--redis", "127.0.0.1:6379" }, "error: --redis and --cluster-id go with --cluster.")]
     public async Task RunAsync_UsageError_Exit2NamingTheProblem(string[] args, string expected)
     {
         var (code, _, error) = await Run(args);
 
         code.Should().Be(2);
-        error.Should().StartWith(expected);
+        error.Should().StartWith(expected).And.NotContain("hunter2", "a Redis password is never echoed");
     }
 
     // Logs go to stderr: `backtest > report.txt` keeps only the report.
