@@ -57,7 +57,7 @@ internal static class LiveCommands
         var settings = Settings(cl);
         var filters = cl.String("exchange-info") is { } info
             ? BinanceExchangeInfo.Load(info).GetValueOrDefault(settings.Symbol) ?? throw new UsageException($"{settings.Symbol} is not in {info}.")
-            : SandboxOptions.DefaultSymbol with { Symbol = settings.Symbol };
+            : SymbolFilterPresets.XrpUsdt with { Symbol = settings.Symbol };
 
         // Binance's public trade streams (no keys, no signed call) matched by the in-memory exchange.
         var builder = ControlApi.HostBuilder(http, SampleApp.ParseLevel(cl.String("log-level") ?? "Information"));

@@ -8,7 +8,7 @@ public sealed class InMemoryExchangeContractTests : ExchangeContractTests
 {
     private InMemoryExchange? _exchange;
 
-    protected override SymbolFilters Filters => SandboxOptions.DefaultSymbol;
+    protected override SymbolFilters Filters => SymbolFilterPresets.XrpUsdt;
 
     protected override decimal RestingBuyPrice => 0.5m;
 
@@ -42,7 +42,7 @@ public sealed class InMemoryMarketDataContractTests : MarketDataContractTests
     protected override Task<IMarketData> CreateMarketDataAsync()
     {
         var options = new InMemoryExchangeOptions();
-        options.Symbols.Add(SandboxOptions.DefaultSymbol);
+        options.Symbols.Add(SymbolFilterPresets.XrpUsdt);
         _exchange = new InMemoryExchange(options);
         return Task.FromResult<IMarketData>(_exchange);
     }
