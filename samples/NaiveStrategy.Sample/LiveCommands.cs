@@ -183,7 +183,7 @@ internal static class LiveCommands
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Changed(object? sender, EngineReadiness readiness)
         {
-            if (readiness.IsReady)
+            if (readiness.Status == EngineReadinessStatus.Ready)
             {
                 ready.TrySetResult();
             }
@@ -192,7 +192,7 @@ internal static class LiveCommands
         engine.ReadinessChanged += Changed;
         try
         {
-            if (!engine.Readiness.IsReady)
+            if (engine.Readiness.Status != EngineReadinessStatus.Ready)
             {
                 await ready.Task.WaitAsync(cancellationToken);
             }
