@@ -3,6 +3,7 @@ using System.Globalization;
 using HdrHistogram;
 using Microsoft.Extensions.Options;
 using NaiveStrategy.Mock;
+using NaiveStrategy.Testing;
 
 namespace NaiveStrategy.Benchmarks;
 
@@ -70,7 +71,7 @@ internal static class TickToOrder
     }
 
     // Stamps the moment an order request reaches the exchange interface; everything else passes through.
-    private sealed class TimedExchange(IExchange inner) : IExchange
+    private sealed class TimedExchange(IExchange inner) : DelegatingExchange(inner)
     {
         private bool _armed;
 
@@ -81,9 +82,7 @@ internal static class TickToOrder
 
         public void Arm() => _armed = true;
 
-        public IObservable<OrderUpdate> OrderUpdates => inner.OrderUpdates;
-
-        public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
+        public override ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
         {
             if (_armed)
             {
@@ -92,19 +91,7 @@ internal static class TickToOrder
             }
 
             Placements++;
-            return inner.PlaceLimitOrderAsync(request, cancellationToken);
+            return InnerExchange.PlaceLimitOrderAsync(request, cancellationToken);
         }
-
-        public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetSymbolFiltersAsync(symbol, cancellationToken);
-
-        public ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default) => inner.GetOrderFillsAsync(symbol, orderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
     }
 }

@@ -57,7 +57,7 @@ internal static class LiveCommands
         var settings = Settings(cl);
         var filters = cl.String("exchange-info") is { } info
             ? BinanceExchangeInfo.Load(info).GetValueOrDefault(settings.Symbol) ?? throw new UsageException($"{settings.Symbol} is not in {info}.")
-            : SandboxOptions.DefaultSymbol with { Symbol = settings.Symbol };
+            : SymbolFilterPresets.XrpUsdt with { Symbol = settings.Symbol };
 
         // Binance's public trade streams (no keys, no signed call) matched by the in-memory exchange.
         var builder = ControlApi.HostBuilder(http, SampleApp.ParseLevel(cl.String("log-level") ?? "Information"));
@@ -178,7 +178,7 @@ internal static class LiveCommands
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void Changed(object? sender, EngineReadiness readiness)
         {
-            if (readiness.IsReady)
+            if (readiness.Status == EngineReadinessStatus.Ready)
             {
                 ready.TrySetResult();
             }
@@ -187,7 +187,7 @@ internal static class LiveCommands
         engine.ReadinessChanged += Changed;
         try
         {
-            if (!engine.Readiness.IsReady)
+            if (engine.Readiness.Status != EngineReadinessStatus.Ready)
             {
                 await ready.Task.WaitAsync(cancellationToken);
             }

@@ -15,7 +15,12 @@ internal static class SampleConfiguration
 
     private static readonly AsyncLocal<IConfiguration?> Injected = new();
 
-    /// <summary>The configuration of this run: injected by a test, else read once from the files and the environment.</summary>
+    /// <summary>
+    /// The configuration a test injected with <see cref="WithAsync"/>; otherwise a new one built on every read from
+    /// <c>appsettings.json</c> and <c>appsettings.{DOTNET_ENVIRONMENT}.json</c> in the current directory (both optional)
+    /// and the environment, so each read sees the files as they are then (<see cref="CommandLine"/> reads it once, when it parses a command).
+    /// </summary>
+    /// <exception cref="FormatException">A settings file is not valid JSON; the message names the file and the line.</exception>
     public static IConfiguration Current => Injected.Value ?? Build(Directory.GetCurrentDirectory(), Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT"));
 
     /// <summary>Runs <paramref name="run"/> with <paramref name="configuration"/> as <see cref="Current"/>.</summary>

@@ -65,7 +65,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
 
         if (symbols.Count == 0)
         {
-            symbols[SandboxOptions.DefaultSymbol.Symbol] = SandboxOptions.DefaultSymbol;
+            symbols[SymbolFilterPresets.XrpUsdt.Symbol] = SymbolFilterPresets.XrpUsdt;
         }
 
         Faults = new SandboxFaults(options.Faults, DropWebSockets);

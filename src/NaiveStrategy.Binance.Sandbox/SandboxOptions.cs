@@ -16,7 +16,7 @@ public sealed class SandboxOptions
 
     /// <summary>
     /// Tradable symbols and their filters (added to those of <see cref="ExchangeInfoPath"/>; these win). When neither is set,
-    /// the server trades <see cref="DefaultSymbol"/>.
+    /// the server trades XRPUSDT as Binance lists it (<see cref="SymbolFilterPresets.XrpUsdt"/>).
     /// </summary>
     public IList<SymbolFilters> Symbols { get; } = new List<SymbolFilters>();
 
@@ -65,22 +65,6 @@ public sealed class SandboxOptions
 
     /// <summary>The server clock (timestamps, recvWindow checks, replay pacing); the system clock by default.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
-    /// <summary>XRPUSDT with the filters of Binance's 2021 exchangeInfo: tick 0.0001, step 1, MIN_NOTIONAL 10.</summary>
-    public static SymbolFilters DefaultSymbol { get; } = new()
-    {
-        Symbol = "XRPUSDT",
-        BaseAsset = "XRP",
-        QuoteAsset = "USDT",
-        TickSize = 0.0001m,
-        StepSize = 1m,
-        MinPrice = 0.0001m,
-        MaxPrice = 10_000m,
-        MinQuantity = 1m,
-        MaxQuantity = 9_222_449m,
-        MinNotional = 10m,
-        NotionalFilterName = "MIN_NOTIONAL",
-    };
 
     /// <summary>Throws when the options cannot work.</summary>
     /// <exception cref="ArgumentException">The message names the invalid option and its value.</exception>

@@ -99,7 +99,7 @@ internal sealed class SymbolLeaderGrain(
             Settings = state?.Settings ?? engine.GetSettings(Symbol),
             Traders = state is null ? [] : [.. state.Traders],
             RealizedPnl = state?.RealizedPnl ?? 0m,
-            Ready = engine.Readiness.IsReady,
+            Ready = engine.Readiness.Status == EngineReadinessStatus.Ready,
             StoreError = _store?.Fenced,
         });
     }

@@ -57,7 +57,8 @@ internal sealed class ApiHost : IAsyncDisposable
         Status = status,
     };
 
-    public static async Task<ApiHost> StartAsync(SymbolStatus status = SymbolStatus.On, string? token = Token)
+    /// <param name="listXrp">False: the exchange does not list XRPUSDT, so the engine cannot start it.</param>
+    public static async Task<ApiHost> StartAsync(SymbolStatus status = SymbolStatus.On, string? token = Token, bool listXrp = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -71,7 +72,11 @@ internal sealed class ApiHost : IAsyncDisposable
             o.Symbols.Add(Settings(SymbolStatus.Off) with { Symbol = "ETHUSDT" });
         }).AddMockExchange(o =>
         {
-            o.Symbols.Add(new SymbolFilters { Symbol = "XRPUSDT", BaseAsset = "XRP", QuoteAsset = "USDT", TickSize = 0.0001m, StepSize = 1m, MinNotional = 1m });
+            if (listXrp)
+            {
+                o.Symbols.Add(new SymbolFilters { Symbol = "XRPUSDT", BaseAsset = "XRP", QuoteAsset = "USDT", TickSize = 0.0001m, StepSize = 1m, MinNotional = 1m });
+            }
+
             o.Symbols.Add(new SymbolFilters { Symbol = "ETHUSDT", BaseAsset = "ETH", QuoteAsset = "USDT", TickSize = 0.01m, StepSize = 0.0001m, MinNotional = 1m });
             o.Balances["USDT"] = 1000m;
             o.StartTime = T0;

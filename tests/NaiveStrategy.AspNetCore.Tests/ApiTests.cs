@@ -253,6 +253,17 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task Readyz_SymbolTheExchangeDoesNotList_Is503NamingTheSymbol()
+    {
+        await using var host = await ApiHost.StartAsync(listXrp: false);
+
+        using var response = await host.Anonymous.GetAsync("/readyz");
+
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await JsonAsync(response)).GetProperty("checks").GetProperty("engine").GetProperty("description").GetString().Should().StartWith("starting: XRPUSDT (");
+    }
+
+    [Fact]
     public async Task Metrics_AfterAnOrder_PrometheusTextHasTheEngineInstruments()
     {
         await using var host = await ApiHost.StartAsync();

@@ -57,7 +57,7 @@ public sealed class ApiKeyTests
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new ListLoggerProvider(lines)));
         var options = new SandboxOptions();
         options.ApiKeys.Add(new SandboxApiKey(SandboxHarness.ApiKey, SandboxHarness.SecretKey));
-        options.Symbols.Add(SandboxHarness.XrpUsdt);
+        options.Symbols.Add(SymbolFilterPresets.XrpUsdt);
         await using (var server = new BinanceSandboxServer(options, loggerFactory))
         {
             await server.StartAsync();

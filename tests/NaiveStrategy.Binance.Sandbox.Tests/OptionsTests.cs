@@ -46,7 +46,7 @@ public sealed class OptionsTests
     public void Validate_NoApiKeys_ThrowsNamingTheOption()
     {
         var options = new SandboxOptions();
-        options.Symbols.Add(SandboxHarness.XrpUsdt);
+        options.Symbols.Add(SymbolFilterPresets.XrpUsdt);
 
         var validate = options.Validate;
 
@@ -62,7 +62,7 @@ public sealed class OptionsTests
 
         var filters = await server.Exchange.GetSymbolFiltersAsync("XRPUSDT");
 
-        filters.Value.Should().Be(SandboxOptions.DefaultSymbol);
+        filters.Value.Should().Be(SymbolFilterPresets.XrpUsdt);
     }
 
     [Fact]

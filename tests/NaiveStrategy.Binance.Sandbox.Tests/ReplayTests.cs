@@ -56,7 +56,7 @@ public sealed class ReplayTests
     {
         var options = new SandboxOptions();
         options.ApiKeys.Add(new SandboxApiKey("k", "s"));
-        options.Symbols.Add(SandboxHarness.XrpUsdt);
+        options.Symbols.Add(SymbolFilterPresets.XrpUsdt);
         options.ReplayTrades = [new TradeEvent("XRPUSDT", 1, 0.5m, 10m, Start)];
         options.ReplaySpeed = 0;
         var output = new LinesWriter();

@@ -75,7 +75,7 @@ public sealed class RestBoundsTests
         await using var sandbox = await SandboxHarness.StartAsync(o =>
         {
             o.Symbols.Clear();
-            o.Symbols.Add(SandboxHarness.XrpUsdt with { MaxPrice = 0, MaxQuantity = 0 });
+            o.Symbols.Add(SymbolFilterPresets.XrpUsdt with { MaxPrice = 0, MaxQuantity = 0 });
         });
 
         var (response, json) = await sandbox.PlaceAsync("huge-1", price: price, quantity: quantity);

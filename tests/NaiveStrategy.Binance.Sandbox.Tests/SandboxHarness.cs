@@ -23,13 +23,11 @@ internal sealed class SandboxHarness : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static SymbolFilters XrpUsdt { get; } = SandboxOptions.DefaultSymbol with { MaxQuantity = 9_000_000m };
-
     public static async Task<SandboxHarness> StartAsync(Action<SandboxOptions>? configure = null)
     {
         var options = new SandboxOptions { PingInterval = TimeSpan.FromSeconds(5), PongTimeout = TimeSpan.FromSeconds(5) };
         options.ApiKeys.Add(new SandboxApiKey(ApiKey, SecretKey));
-        options.Symbols.Add(XrpUsdt);
+        options.Symbols.Add(SymbolFilterPresets.XrpUsdt);
         options.Balances["USDT"] = 1000m;
         configure?.Invoke(options);
         var server = new BinanceSandboxServer(options);

@@ -77,6 +77,14 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public void SymbolFilterPresets_XrpUsdt_IsWhatTheFixtureLists()
+    {
+        var all = BinanceExchangeInfo.Load(Path.Combine(AppContext.BaseDirectory, "Fixtures", "exchangeInfo-2021-10-12.json"));
+
+        all["XRPUSDT"].Should().Be(SymbolFilterPresets.XrpUsdt);
+    }
+
+    [Fact]
     public void BinanceExchangeInfo_CurrentNotionalAndMalformed()
     {
         const string json = """{"symbols":[{"symbol":"BTCUSDT","baseAsset":"BTC","quoteAsset":"USDT","filters":[{"filterType":"PRICE_FILTER","minPrice":"0.01","maxPrice":"1000000","tickSize":"0.01"},{"filterType":"LOT_SIZE","minQty":"0.00001","maxQty":"9000","stepSize":"0.00001"},{"filterType":"NOTIONAL","minNotional":"5.00000000","applyMinToMarket":true,"maxNotional":"9000000.00000000"}]}]}""";
@@ -194,7 +202,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddNaiveStrategy()
             .AddBinanceMarketData(o => o.StreamBaseUrl = new Uri(_server.StreamBaseUrl))
-            .AddMockExchange(o => o.Symbols.Add(SandboxOptions.DefaultSymbol));
+            .AddMockExchange(o => o.Symbols.Add(SymbolFilterPresets.XrpUsdt));
         using var provider = services.BuildServiceProvider();
 
         provider.GetRequiredService<IMarketData>().Should().BeOfType<MatchedMarketData>();

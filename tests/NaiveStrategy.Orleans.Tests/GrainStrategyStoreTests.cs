@@ -6,7 +6,7 @@ namespace NaiveStrategy.Orleans.Tests;
 public sealed class GrainStrategyStoreTests : IDisposable
 {
     private static readonly SymbolSettings Settings = new() { Symbol = "XRPUSDT", Chunks = 3, Budget = 60m, MaxBuyWait = TimeSpan.FromMinutes(30) };
-    private static readonly SymbolFilters SandboxFilters = NaiveStrategy.Binance.Sandbox.SandboxOptions.DefaultSymbol;
+    private static readonly SymbolFilters SandboxFilters = SymbolFilterPresets.XrpUsdt;
     private readonly ServiceProvider _services;
     private readonly SharedGrainStorage.Table _table = new();
     private readonly SharedGrainStorage _storage;

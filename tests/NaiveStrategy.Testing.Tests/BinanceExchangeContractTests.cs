@@ -12,7 +12,7 @@ public sealed class BinanceExchangeContractTests : ExchangeContractTests
 {
     private readonly SandboxFixture _sandbox = new();
 
-    protected override SymbolFilters Filters => SandboxOptions.DefaultSymbol;
+    protected override SymbolFilters Filters => SymbolFilterPresets.XrpUsdt;
 
     protected override decimal RestingBuyPrice => 0.5m;
 

@@ -1,14 +1,13 @@
-using NaiveStrategy.Binance.Sandbox;
 using NaiveStrategy.Mock;
 
 namespace NaiveStrategy.Testing.Tests;
 
 /// <summary>The adapter contract against the in-memory exchange, with partial fills so orders fill in several trades.</summary>
-public sealed class InMemoryExchangeContractTests : ExchangeContractTests
+public class InMemoryExchangeContractTests : ExchangeContractTests
 {
     private InMemoryExchange? _exchange;
 
-    protected override SymbolFilters Filters => SandboxOptions.DefaultSymbol;
+    protected override SymbolFilters Filters => SymbolFilterPresets.XrpUsdt;
 
     protected override decimal RestingBuyPrice => 0.5m;
 
@@ -22,14 +21,28 @@ public sealed class InMemoryExchangeContractTests : ExchangeContractTests
         options.Symbols.Add(Filters);
         options.Balances["USDT"] = 1_000m;
         _exchange = new InMemoryExchange(options);
-        return Task.FromResult<IExchange>(_exchange);
+        return Task.FromResult(Wrap(_exchange));
     }
+
+    /// <summary>What the tests talk to: the exchange itself here.</summary>
+    protected virtual IExchange Wrap(InMemoryExchange exchange) => exchange;
 
     protected override Task PublishTradeAsync(TradeEvent trade)
     {
         _exchange!.PublishTrade(trade);
         return Task.CompletedTask;
     }
+}
+
+/// <summary>
+/// The same contract through a <see cref="DelegatingExchange"/> that overrides nothing: it must pass every call and the
+/// order stream to the exchange it wraps.
+/// </summary>
+public sealed class DelegatingExchangeContractTests : InMemoryExchangeContractTests
+{
+    protected override IExchange Wrap(InMemoryExchange exchange) => new PassThrough(exchange);
+
+    private sealed class PassThrough(IExchange inner) : DelegatingExchange(inner);
 }
 
 /// <summary>The market data contract against the in-memory exchange (its own <see cref="IMarketData"/>).</summary>
@@ -42,7 +55,7 @@ public sealed class InMemoryMarketDataContractTests : MarketDataContractTests
     protected override Task<IMarketData> CreateMarketDataAsync()
     {
         var options = new InMemoryExchangeOptions();
-        options.Symbols.Add(SandboxOptions.DefaultSymbol);
+        options.Symbols.Add(SymbolFilterPresets.XrpUsdt);
         _exchange = new InMemoryExchange(options);
         return Task.FromResult<IMarketData>(_exchange);
     }

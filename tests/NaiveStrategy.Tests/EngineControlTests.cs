@@ -19,22 +19,24 @@ public sealed class EngineControlTests
     }
 
     [Fact]
-    public async Task GetHealth_StartedWithWorkingStreamsAndStore_IsReady()
+    public async Task Readiness_StartedWithWorkingStreamsAndStore_IsReady()
     {
         var exchange = Exchange();
         await using var engine = Engine(exchange, Settings(), new InMemoryStrategyStore());
-        engine.GetHealth().IsReady.Should().BeFalse("not started yet");
+        engine.Readiness.IsReady.Should().BeFalse("not started yet");
+        engine.Readiness.ToString().Should().Be("not started");
 
         await engine.StartAsync();
 
-        engine.GetHealth().Started.Should().BeTrue();
-        engine.GetHealth().StoreError.Should().BeNull();
-        engine.GetHealth().StreamsDown.Should().BeEmpty();
-        engine.GetHealth().IsReady.Should().BeTrue();
+        engine.Readiness.Status.Should().Be(EngineReadinessStatus.Ready);
+        engine.Readiness.StoreError.Should().BeNull();
+        engine.Readiness.StreamsDown.Should().BeEmpty();
+        engine.Readiness.IsReady.Should().BeTrue();
+        engine.Readiness.ToString().Should().Be("ready");
     }
 
     [Fact]
-    public async Task GetHealth_StoreThrows_NamesTheErrorUntilAWriteSucceeds()
+    public async Task Readiness_StoreThrows_NamesTheErrorUntilAWriteSucceeds()
     {
         var exchange = Exchange();
         var store = new FailingStore();
@@ -43,16 +45,17 @@ public sealed class EngineControlTests
 
         store.Fail = true;
         exchange.PublishTrade(Trade(1.00m, 1));
-        engine.GetHealth().StoreError.Should().Be("disk full");
-        engine.GetHealth().IsReady.Should().BeFalse();
+        engine.Readiness.StoreError.Should().Be("disk full");
+        engine.Readiness.IsReady.Should().BeFalse();
+        engine.Readiness.ToString().Should().Be("the store cannot write: disk full");
 
         store.Fail = false;
         exchange.PublishTrade(Trade(1.00m, 2));
-        engine.GetHealth().StoreError.Should().BeNull();
+        engine.Readiness.StoreError.Should().BeNull();
     }
 
     [Fact]
-    public async Task GetHealth_MarketStreamFails_ListsItUntilAnItemArrives()
+    public async Task Readiness_MarketStreamFails_ListsItUntilAnItemArrives()
     {
         var exchange = Exchange();
         var time = new FakeTimeProvider(T0);
@@ -62,10 +65,11 @@ public sealed class EngineControlTests
 
         market.Fail(new IOException("connection reset"));
         time.Advance(TimeSpan.FromMinutes(1)); // past the backoff: subscribed again
-        engine.GetHealth().StreamsDown.Should().Equal("XRPUSDT market trades");
+        engine.Readiness.StreamsDown.Should().Equal("XRPUSDT market trades");
+        engine.Readiness.ToString().Should().Be("streams down: XRPUSDT market trades");
 
         market.Publish(Trade(1.00m, 1));
-        engine.GetHealth().StreamsDown.Should().BeEmpty();
+        engine.Readiness.StreamsDown.Should().BeEmpty();
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NaiveStrategy.Mock;
+using NaiveStrategy.Testing;
 using static NaiveStrategy.Tests.TestData;
 
 namespace NaiveStrategy.Tests;
@@ -448,15 +449,15 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
 }
 
 // Delegates to the in-memory exchange; its order stream can be made to fail, losing what happens until it is subscribed again.
-internal sealed class DroppingExchange(InMemoryExchange inner) : IExchange
+internal sealed class DroppingExchange(InMemoryExchange inner) : DelegatingExchange(inner)
 {
     private readonly List<IObserver<OrderUpdate>> _observers = [];
     private volatile bool _down;
 
-    public IObservable<OrderUpdate> OrderUpdates => System.Reactive.Linq.Observable.Create<OrderUpdate>(observer =>
+    public override IObservable<OrderUpdate> OrderUpdates => System.Reactive.Linq.Observable.Create<OrderUpdate>(observer =>
     {
         _down = false;
-        var subscription = inner.OrderUpdates.Subscribe(u =>
+        var subscription = InnerExchange.OrderUpdates.Subscribe(u =>
         {
             if (!_down)
             {
@@ -492,48 +493,22 @@ internal sealed class DroppingExchange(InMemoryExchange inner) : IExchange
             observer.OnError(new IOException("dropped"));
         }
     }
-
-    public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetSymbolFiltersAsync(symbol, cancellationToken);
-
-    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) => inner.PlaceLimitOrderAsync(request, cancellationToken);
-
-    public ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
-
-    public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
-
-    public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default) => inner.GetOrderFillsAsync(symbol, orderId, cancellationToken);
-
-    public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
-
-    public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
 }
 
 // Delegates to the in-memory exchange; the first fill of a BUY on the order stream arrives with an executed
 // quantity no trader can size a SELL from (its notional overflows), so the trader crashes on it.
 // With `always`, every answer about such a fill is corrupt, order queries included.
-internal sealed class CorruptFillExchange(InMemoryExchange inner, bool always = false) : IExchange
+internal sealed class CorruptFillExchange(InMemoryExchange inner, bool always = false) : DelegatingExchange(inner)
 {
     private int _corrupted;
 
-    public IObservable<OrderUpdate> OrderUpdates => System.Reactive.Linq.Observable.Select(inner.OrderUpdates, Corrupt);
+    public override IObservable<OrderUpdate> OrderUpdates => System.Reactive.Linq.Observable.Select(InnerExchange.OrderUpdates, Corrupt);
 
-    public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetSymbolFiltersAsync(symbol, cancellationToken);
-
-    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) => inner.PlaceLimitOrderAsync(request, cancellationToken);
-
-    public async ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default)
+    public override async ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default)
     {
-        var found = await inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
+        var found = await InnerExchange.GetOrderAsync(symbol, clientOrderId, cancellationToken);
         return always && found.IsSuccess ? Corrupt(found.Value) : found;
     }
-
-    public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
-
-    public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default) => inner.GetOrderFillsAsync(symbol, orderId, cancellationToken);
-
-    public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
-
-    public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
 
     private OrderUpdate Corrupt(OrderUpdate update) =>
         update is { Side: OrderSide.Buy, Status: OrderStatus.Filled } && (always || Interlocked.Exchange(ref _corrupted, 1) == 0) ? update with { ExecutedQuantity = decimal.MaxValue } : update;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using NaiveStrategy.Engine;
 using NaiveStrategy.Mock;
+using NaiveStrategy.Testing;
 using static NaiveStrategy.Tests.TestData;
 
 namespace NaiveStrategy.Tests;
@@ -105,7 +106,7 @@ public sealed class FillCommissionTests
 
     // An exchange whose order answers carry no commission (as Binance's REST order endpoints), and
     // whose trade history fails a number of times first.
-    private sealed class ForgetfulExchange(InMemoryExchange inner, int failFills) : IExchange
+    private sealed class ForgetfulExchange(InMemoryExchange inner, int failFills) : DelegatingExchange(inner)
     {
         private int _fillQueries;
 
@@ -115,27 +116,19 @@ public sealed class FillCommissionTests
 
         public int FillQueries => Volatile.Read(ref _fillQueries);
 
-        public IObservable<OrderUpdate> OrderUpdates => StripStream ? new StrippedUpdates(inner.OrderUpdates) : inner.OrderUpdates;
+        public override IObservable<OrderUpdate> OrderUpdates => StripStream ? new StrippedUpdates(InnerExchange.OrderUpdates) : InnerExchange.OrderUpdates;
 
-        public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetSymbolFiltersAsync(symbol, cancellationToken);
+        public override async ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) => Strip(await InnerExchange.PlaceLimitOrderAsync(request, cancellationToken));
 
-        public async ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) => Strip(await inner.PlaceLimitOrderAsync(request, cancellationToken));
+        public override async ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => Strip(await InnerExchange.GetOrderAsync(symbol, clientOrderId, cancellationToken));
 
-        public async ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => Strip(await inner.GetOrderAsync(symbol, clientOrderId, cancellationToken));
-
-        public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default)
+        public override ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default)
         {
             var query = Interlocked.Increment(ref _fillQueries);
             return query <= FailFills
                 ? new(new ExchangeError(ExchangeErrorKind.Transient, -1003, "Too many requests."))
-                : inner.GetOrderFillsAsync(symbol, orderId, cancellationToken);
+                : InnerExchange.GetOrderFillsAsync(symbol, orderId, cancellationToken);
         }
-
-        public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
 
         private static ExchangeResult<OrderUpdate> Strip(ExchangeResult<OrderUpdate> result) => result.IsSuccess ? Strip(result.Value) : result;
 

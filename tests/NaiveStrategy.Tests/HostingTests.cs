@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NaiveStrategy.Mock;
+using NaiveStrategy.Testing;
 using static NaiveStrategy.Tests.TestData;
 
 namespace NaiveStrategy.Tests;
@@ -145,31 +146,17 @@ public sealed class HostingTests
         engine.Readiness.Waiting.Should().ContainKey("XRPUSDT");
     }
 
-    private sealed class FlakyExchange(InMemoryExchange inner, int failures) : IExchange
+    private sealed class FlakyExchange(InMemoryExchange inner, int failures) : DelegatingExchange(inner)
     {
         private int _calls;
 
-        public InMemoryExchange Inner => inner;
+        public InMemoryExchange Inner { get; } = inner;
 
         public int FilterCalls => _calls;
 
-        public IObservable<OrderUpdate> OrderUpdates => inner.OrderUpdates;
-
-        public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) =>
+        public override ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) =>
             Interlocked.Increment(ref _calls) <= failures
                 ? ValueTask.FromResult(ExchangeResult<SymbolFilters>.Failure(new ExchangeError(ExchangeErrorKind.Unknown, 0, "exchange down")))
-                : inner.GetSymbolFiltersAsync(symbol, cancellationToken);
-
-        public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) => inner.PlaceLimitOrderAsync(request, cancellationToken);
-
-        public ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default) => inner.GetOrderFillsAsync(symbol, orderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
+                : InnerExchange.GetSymbolFiltersAsync(symbol, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using NaiveStrategy.Mock;
+using NaiveStrategy.Testing;
 using static NaiveStrategy.Tests.TestData;
 
 namespace NaiveStrategy.Tests;
@@ -148,23 +149,9 @@ public sealed class MetricsTests
     }
 
     // Refuses every order for good (a filter failure the runner does not retry).
-    private sealed class RefusingExchange(InMemoryExchange inner) : IExchange
+    private sealed class RefusingExchange(InMemoryExchange inner) : DelegatingExchange(inner)
     {
-        public IObservable<OrderUpdate> OrderUpdates => inner.OrderUpdates;
-
-        public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) =>
+        public override ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(ExchangeResult<OrderUpdate>.Failure(new ExchangeError(ExchangeErrorKind.Rejected, -1013, "Filter failure: PRICE_FILTER")));
-
-        public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetSymbolFiltersAsync(symbol, cancellationToken);
-
-        public ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default) => inner.GetOrderFillsAsync(symbol, orderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
     }
 }

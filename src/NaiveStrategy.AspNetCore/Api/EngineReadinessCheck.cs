@@ -2,32 +2,19 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace NaiveStrategy.AspNetCore;
 
-/// <summary>Ready when the engine has started, its input streams are connected and its store takes writes.</summary>
+/// <summary>
+/// Ready when the engine trades every symbol, its input streams are connected and its store takes writes; otherwise
+/// unhealthy with what is wrong (<see cref="EngineReadiness.ToString"/>: the symbols that wait and why, the streams down, the store's error).
+/// </summary>
 internal sealed class EngineReadinessCheck(NaiveStrategyEngine engine) : IHealthCheck
 {
     public const string Tag = "ready";
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var health = engine.GetHealth();
-        var problems = new List<string>();
-        if (!health.Started)
-        {
-            problems.Add("the engine has not started yet");
-        }
-
-        if (health.StreamsDown.Count > 0)
-        {
-            problems.Add("streams down: " + string.Join(", ", health.StreamsDown));
-        }
-
-        if (health.StoreError is { } error)
-        {
-            problems.Add("the store cannot write: " + error);
-        }
-
-        return Task.FromResult(problems.Count == 0
+        var readiness = engine.Readiness;
+        return Task.FromResult(readiness.IsReady
             ? HealthCheckResult.Healthy("started, streams connected, store writable")
-            : HealthCheckResult.Unhealthy(string.Join("; ", problems)));
+            : HealthCheckResult.Unhealthy(readiness.ToString()));
     }
 }

@@ -26,7 +26,6 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable, IDisposable
     private readonly EventLog _eventLog;
     private readonly EngineMetrics _metrics;
     private readonly StoreHealth _storeHealth = new();
-    private volatile bool _started;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly EngineContext _context;
@@ -69,10 +68,16 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable, IDisposable
     /// <summary>The symbols the engine has started at least once.</summary>
     public IReadOnlyCollection<string> Symbols => _symbols.Keys.Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Whether every symbol asked for trades, and why the others do not yet (for a readiness check).</summary>
-    public EngineReadiness Readiness => Volatile.Read(ref _readiness);
+    /// <summary>
+    /// Whether the engine is ready (every symbol asked for trades, input streams up, store writable), and why not:
+    /// what a readiness check reports. The streams and the store are read now.
+    /// </summary>
+    public EngineReadiness Readiness => WithHealth(Volatile.Read(ref _readiness));
 
-    /// <summary>Raised when <see cref="Readiness"/> changes (on the thread that changed it).</summary>
+    /// <summary>
+    /// Raised when <see cref="EngineReadiness.Status"/> or <see cref="EngineReadiness.Waiting"/> changes (on the thread
+    /// that changed it); a stream or the store failing or recovering does not raise it.
+    /// </summary>
     public event EventHandler<EngineReadiness>? ReadinessChanged;
 
     /// <summary>
@@ -127,23 +132,6 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable, IDisposable
     /// <summary>The settings a symbol runs with, or, never started, those configured; null when unknown.</summary>
     public SymbolSettings? GetSettings(string symbol) =>
         GetState(symbol)?.Settings ?? _options.Symbols.FirstOrDefault(s => string.Equals(s.Symbol, symbol, StringComparison.Ordinal));
-
-    /// <summary>Started, streams up, store writable: what a readiness check reports.</summary>
-    public EngineHealthReport GetHealth()
-    {
-        var now = _time.GetUtcNow();
-        var grace = (_options.MaxRetryDelay * 2) + TimeSpan.FromSeconds(10);
-        var down = new List<string>();
-        foreach (var pipeline in _symbols.Values.OrderBy(p => p.Symbol, StringComparer.Ordinal))
-        {
-            foreach (var stream in pipeline.StreamsDown(now, grace))
-            {
-                down.Add($"{pipeline.Symbol} {(stream == StrategyStream.MarketTrades ? "market trades" : "order updates")}");
-            }
-        }
-
-        return new EngineHealthReport(_started, down, _storeHealth.Error);
-    }
 
     /// <summary>start_trading for a configured symbol (with the settings it last ran with, when it ran).</summary>
     /// <exception cref="ArgumentException">The symbol is not configured.</exception>
@@ -314,7 +302,7 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable, IDisposable
             _readiness = stopped;
         }
 
-        ReadinessChanged?.Invoke(this, stopped);
+        ReadinessChanged?.Invoke(this, WithHealth(stopped));
     }
 
     // The symbols a start brings up, in order: saved ones first (resumed), then the configured ones that are on.
@@ -400,11 +388,6 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable, IDisposable
 
     private void Report(Dictionary<string, string> waiting)
     {
-        if (waiting.Count == 0)
-        {
-            _started = true;
-        }
-
         SetReadiness(new EngineReadiness
         {
             Status = waiting.Count == 0 ? EngineReadinessStatus.Ready : EngineReadinessStatus.Starting,
@@ -424,7 +407,25 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable, IDisposable
             _readiness = readiness;
         }
 
-        ReadinessChanged?.Invoke(this, readiness);
+        ReadinessChanged?.Invoke(this, WithHealth(readiness));
+    }
+
+    // The start's readiness with the streams that are down and the store's last failure, as they are now.
+    private EngineReadiness WithHealth(EngineReadiness readiness)
+    {
+        var now = _time.GetUtcNow();
+        var grace = (_options.MaxRetryDelay * 2) + TimeSpan.FromSeconds(10);
+        var down = new List<string>();
+        foreach (var pipeline in _symbols.Values.OrderBy(p => p.Symbol, StringComparer.Ordinal))
+        {
+            foreach (var stream in pipeline.StreamsDown(now, grace))
+            {
+                down.Add($"{pipeline.Symbol} {(stream == StrategyStream.MarketTrades ? "market trades" : "order updates")}");
+            }
+        }
+
+        var storeError = _storeHealth.Error;
+        return down.Count == 0 && storeError is null ? readiness : readiness with { StreamsDown = down, StoreError = storeError };
     }
 
     // A transient failure (rate limit, connection) is retried with backoff; anything else stops the start.

@@ -1,6 +1,9 @@
-namespace NaiveStrategy.Testing;
+namespace NaiveStrategy;
 
-/// <summary>Symbols as Binance lists them, for tests and backtests that should meet the real filters.</summary>
+/// <summary>
+/// Symbols as Binance lists them, for the in-memory exchange, the sandbox, backtests and tests that should meet the
+/// real filters. A live engine asks its exchange (<see cref="IExchange.GetSymbolFiltersAsync"/>) instead.
+/// </summary>
 public static class SymbolFilterPresets
 {
     /// <summary>
