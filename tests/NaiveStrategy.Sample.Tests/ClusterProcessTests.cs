@@ -66,7 +66,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
         options.Balances["USDT"] = 1_000_000m;
         foreach (var symbol in symbols)
         {
-            options.Symbols.Add(SandboxOptions.DefaultSymbol with { Symbol = symbol, BaseAsset = symbol[..3] });
+            options.Symbols.Add(SymbolFilterPresets.XrpUsdt with { Symbol = symbol, BaseAsset = symbol[..3] });
         }
 
         var placements = new SandboxPlacements();
