@@ -91,15 +91,7 @@ internal static class LiveCommands
         var builder = ControlApi.HostBuilder(http, SampleApp.ParseLevel(cl.String("log-level") ?? "Information"));
         builder.Services.AddNaiveStrategy(o => o.Symbols.Add(settings))
             .AddSqliteStore(state)
-            .AddBinanceExchange(o =>
-            {
-                o.ApiKey = apiKey;
-                o.SecretKey = secretKey;
-                o.UseTestnet = !cl.Has("production");
-                o.RestBaseUrl = cl.String("rest-url") is { } rest ? new Uri(rest) : null;
-                o.WebSocketApiUrl = cl.String("ws-api-url") is { } ws ? new Uri(ws) : null;
-                o.StreamBaseUrl = cl.String("stream-url") is { } streams ? new Uri(streams) : null;
-            });
+            .AddBinanceExchange(o => Binance(o, cl, (apiKey, secretKey)));
         await using var host = ControlApi.Build(builder);
 
         // The state file first: a second live on it (or a file it cannot write) stops here, before
@@ -202,18 +194,30 @@ internal static class LiveCommands
         }
     }
 
+    // One line per trader change; amounts without the exchange's trailing zeros (Binance lists 0.49500000).
     private static string Describe(StrategyEvent e)
     {
-        var inv = CultureInfo.InvariantCulture;
-        var time = e.Time.ToString("HH:mm:ss.fff", inv);
+        var time = e.Time.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
         return e.Event switch
         {
-            OrderPlaced p => $"{time} {e.Symbol} trader {p.TraderId}: {p.Request.Side} {p.Request.Quantity.ToString(inv)} @ {p.Request.Price.ToString(inv)} placing",
-            OrderFilled f => $"{time} {e.Symbol} trader {f.TraderId}: {f.Order.Side} {f.Order.ExecutedQuantity.ToString(inv)}/{f.Order.Quantity.ToString(inv)} @ {f.Order.Price.ToString(inv)} {f.Order.Status}",
-            TraderStarted s => $"{time} {e.Symbol} trader {s.TraderId}: started ({s.Reason}, budget {s.Budget.ToString(inv)})",
+            OrderPlaced p => $"{time} {e.Symbol} trader {p.TraderId}: {p.Request.Side} {Plain(p.Request.Quantity)} @ {Plain(p.Request.Price)} placing",
+            OrderFilled f => $"{time} {e.Symbol} trader {f.TraderId}: {f.Order.Side} {Plain(f.Order.ExecutedQuantity)}/{Plain(f.Order.Quantity)} @ {Plain(f.Order.Price)} {f.Order.Status}",
+            TraderStarted s => $"{time} {e.Symbol} trader {s.TraderId}: started ({s.Reason}, budget {Plain(s.Budget)})",
             TraderFinished f => $"{time} {e.Symbol} trader {f.TraderId}: finished {f.Outcome} ({f.Detail})",
             _ => $"{time} {e.Symbol} {e.Event}",
         };
+    }
+
+    private static string Plain(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
+
+    /// <summary>The adapter's options of live and silo: the keys, testnet unless --production, and the URLs given (e.g. the sandbox's).</summary>
+    internal static void Binance(BinanceExchangeOptions o, CommandLine cl, (string ApiKey, string SecretKey) keys)
+    {
+        (o.ApiKey, o.SecretKey) = keys;
+        o.UseTestnet = !cl.Has("production");
+        o.RestBaseUrl = cl.String("rest-url") is { } rest ? new Uri(rest) : null;
+        o.WebSocketApiUrl = cl.String("ws-api-url") is { } ws ? new Uri(ws) : null;
+        o.StreamBaseUrl = cl.String("stream-url") is { } streams ? new Uri(streams) : null;
     }
 
     /// <summary>The Binance keys from <see cref="ApiKeyVariable"/> and <see cref="SecretKeyVariable"/>, required by <paramref name="command"/>.</summary>

@@ -33,7 +33,7 @@ internal static class SiloCommand
         var siloPort = (int)cl.Whole("silo-port", 11111, 1, IPEndPoint.MaxPort);
         var gatewayPort = (int)cl.Whole("gateway-port", 30000, 1, IPEndPoint.MaxPort);
         var clusterId = cl.String("cluster-id") ?? DefaultClusterId;
-        var (apiKey, secretKey) = LiveCommands.Keys("silo");
+        var keys = LiveCommands.Keys("silo");
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Logging.ClearProviders().AddSampleConsole(SampleApp.ParseLevel(cl.String("log-level") ?? "Warning"));
@@ -56,15 +56,7 @@ internal static class SiloCommand
                         o.Symbols.Add(settings);
                     }
                 })
-                .AddBinanceExchange(o =>
-                {
-                    o.ApiKey = apiKey;
-                    o.SecretKey = secretKey;
-                    o.UseTestnet = !cl.Has("production");
-                    o.RestBaseUrl = cl.String("rest-url") is { } rest ? new Uri(rest) : null;
-                    o.WebSocketApiUrl = cl.String("ws-api-url") is { } ws ? new Uri(ws) : null;
-                    o.StreamBaseUrl = cl.String("stream-url") is { } streams ? new Uri(streams) : null;
-                });
+                .AddBinanceExchange(o => LiveCommands.Binance(o, cl, keys));
         });
 
         using var host = builder.Build();

@@ -25,18 +25,8 @@ public sealed class FailoverTests(ITestOutputHelper log)
     public async Task Cluster_SiloKilledWhileOrdersInFlight_EverySymbolResumesNothingSentTwiceUnknownOrLost()
     {
         var symbols = Enumerable.Range(1, SymbolCount).Select(i => $"S{i:00}USDT").ToArray();
-        var options = new SandboxOptions { Port = 0 };
-        options.ApiKeys.Add(new SandboxApiKey(TestEnvironment.ApiKey, TestEnvironment.SecretKey));
-        options.Balances["USDT"] = 1_000_000m;
-        foreach (var symbol in symbols)
-        {
-            options.Symbols.Add(SymbolFilterPresets.XrpUsdt with { Symbol = symbol, BaseAsset = symbol[..3] });
-        }
-
-        var placements = new SandboxPlacements();
-        using var sandboxLogs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(placements));
-        await using var server = new BinanceSandboxServer(options, sandboxLogs);
-        await server.StartAsync();
+        await using var sandbox = await SymbolsSandbox.StartAsync(symbols, TestEnvironment.ApiKey, TestEnvironment.SecretKey);
+        var (server, placements) = (sandbox.Server, sandbox.Placements);
         var settings = symbols.Select(s => new SymbolSettings { Symbol = s, Chunks = Chunks, Budget = 60m, BuyDownInterval = 0.001m, ProfitInterval = 0.001m, RebuyInterval = 0.002m }).ToArray();
         var environment = new TestEnvironment(server.RestBaseUrl, server.WebSocketApiUrl, server.StreamBaseUrl, new SharedGrainStorage.Table(), settings);
         await using var cluster = TestEnvironment.Build(environment, silos: 3);
@@ -74,47 +64,23 @@ public sealed class FailoverTests(ITestOutputHelper log)
 
             // Every symbol of the lost silo is back on a silo that is up, ready, its orders reconciled with the
             // exchange's, and places orders again (the market fills every resting order at last).
-            try
-            {
-                await UntilAsync("every symbol of the lost silo ready on another silo, its orders reconciled", async () => (await Task.WhenAll(onVictim.Select(s => ClusterChecks.ResumedAsync(cluster.Client, server, s, victim.SiloAddress.ToString())))).All(r => r));
-                await UntilAsync("every symbol of the lost silo placed an order after the failover", () => onVictim.All(s => server.Exchange.Orders.Any(o => o.Symbol == s && !ordersAtKill.Contains(o.ClientOrderId))));
-            }
-            catch (TimeoutException)
-            {
-                foreach (var description in await ClusterChecks.DescribeAsync(cluster.Client, server, onVictim))
-                {
-                    log.WriteLine(description);
-                }
-
-                throw;
-            }
+            await ClusterChecks.ResumedAsync(cluster.Client, server, onVictim, victim.SiloAddress.ToString(), ordersAtKill, Patience, log.WriteLine);
 
             // The market stops; what is in flight settles.
             await stopMarket.CancelAsync();
             await market;
-            await UntilAsync("every filled BUY has its SELL", () => OrderAudit.Lost(server.Exchange.Orders) == 0, TimeSpan.FromSeconds(30), throwOnTimeout: false);
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            await sandbox.SettleAsync();
 
             var orders = server.Exchange.Orders;
             var serializer = cluster.ServiceProvider.GetRequiredService<Serializer>();
-            var saved = symbols.ToDictionary(s => s, s => environment.Table.Read<SymbolStateDocument>(serializer, "naive-leader", cluster.Client.GetSymbolLeader(s).GetGrainId())!.Read(s), StringComparer.Ordinal);
-            var journal = saved.Values.SelectMany(s => s.Intents).Select(i => i.Request.ClientOrderId).ToHashSet(StringComparer.Ordinal);
-            var traders = saved.Values.SelectMany(s => s.Symbol!.Traders).ToList();
-
-            var duplicates = OrderAudit.Duplicates(orders);
-            var unknown = OrderAudit.Unknown(orders, journal);
-            var lost = OrderAudit.Lost(orders);
-            var orphans = OrderAudit.Orphans(orders, traders);
-            var line = $"orleans failover: silos 3, killed 1, symbols {SymbolCount}, orders {orders.Count}, duplicates {duplicates}, unknown {unknown}, lost {lost}";
+            var saved = symbols.Select(s => environment.Table.Read<SymbolStateDocument>(serializer, "naive-leader", cluster.Client.GetSymbolLeader(s).GetGrainId())!.Read(s)).ToList();
+            var journal = saved.SelectMany(s => s.Intents).Select(i => i.Request.ClientOrderId).ToHashSet(StringComparer.Ordinal);
+            var audit = AuditResult.Of(orders, journal, [.. saved.Select(s => s.Symbol!.Traders)]);
+            var line = $"orleans failover: silos 3, killed 1, symbols {SymbolCount}, {audit.Figures}";
             log.WriteLine(line);
             Console.WriteLine(line);
 
-            duplicates.Should().Be(0);
-            unknown.Should().Be(0);
-            lost.Should().Be(0);
-            orphans.Should().Be(0, "every open order on the exchange is held by a saved trader");
-            saved.Values.Should().OnlyContain(s => s.Symbol!.Traders.Count <= Chunks);
-            OrderAudit.MaxOpenTradersPerSymbol(orders).Should().BeLessThanOrEqualTo(Chunks);
+            audit.ShouldBeClean(Chunks);
             orders.Count.Should().BeGreaterThan(ordersAtKill.Count);
         }
         finally

@@ -61,18 +61,8 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
         var symbols = Enumerable.Range(1, SymbolCount).Select(i => $"C{i:00}USDT").ToArray();
         var redis = await StartRedisAsync();
 
-        var options = new SandboxOptions { Port = 0 };
-        options.ApiKeys.Add(new SandboxApiKey(Key, Secret));
-        options.Balances["USDT"] = 1_000_000m;
-        foreach (var symbol in symbols)
-        {
-            options.Symbols.Add(SymbolFilterPresets.XrpUsdt with { Symbol = symbol, BaseAsset = symbol[..3] });
-        }
-
-        var placements = new SandboxPlacements();
-        using var sandboxLogs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(placements));
-        await using var server = new BinanceSandboxServer(options, sandboxLogs);
-        await server.StartAsync();
+        await using var sandbox = await SymbolsSandbox.StartAsync(symbols, Key, Secret);
+        var (server, placements) = (sandbox.Server, sandbox.Placements);
 
         var clusterId = "naive-test-" + Guid.NewGuid().ToString("N")[..8];
         var inv = CultureInfo.InvariantCulture;
@@ -102,44 +92,23 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
             var ordersAtKill = server.Exchange.Orders.Select(o => o.ClientOrderId).ToHashSet(StringComparer.Ordinal);
             log.WriteLine($"killed {victimSilo} right after the sandbox accepted {inFlight}; it hosted {onVictim.Count} symbols");
 
-            try
-            {
-                await ClusterChecks.UntilAsync("every symbol of the killed silo ready on another silo, its orders reconciled", async () => (await Task.WhenAll(onVictim.Select(s => ClusterChecks.ResumedAsync(grains, server, s, victimSilo)))).All(r => r), Patience);
-                await ClusterChecks.UntilAsync("every symbol of the killed silo placed an order after the kill", () => onVictim.All(s => server.Exchange.Orders.Any(o => o.Symbol == s && !ordersAtKill.Contains(o.ClientOrderId))), Patience);
-            }
-            catch (TimeoutException)
-            {
-                foreach (var description in await ClusterChecks.DescribeAsync(grains, server, onVictim))
-                {
-                    log.WriteLine(description);
-                }
-
-                throw;
-            }
+            await ClusterChecks.ResumedAsync(grains, server, onVictim, victimSilo, ordersAtKill, Patience, log.WriteLine);
 
             // The market stops; what is in flight settles.
             await stopMarket.CancelAsync();
             await market;
-            await ClusterChecks.UntilAsync("every filled BUY has its SELL", () => OrderAudit.Lost(server.Exchange.Orders) == 0, TimeSpan.FromSeconds(30), throwOnTimeout: false);
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            await sandbox.SettleAsync();
 
             var orders = server.Exchange.Orders;
             var journal = (await Task.WhenAll(symbols.Select(s => grains.GetSymbolLeader(s).GetIntentsAsync()))).SelectMany(i => i).Select(i => i.Request.ClientOrderId).ToHashSet(StringComparer.Ordinal);
             var statuses = await Task.WhenAll(symbols.Select(s => grains.GetSymbolLeader(s).GetStatusAsync()));
-            var traders = statuses.SelectMany(s => s.Traders).ToList();
-            var duplicates = OrderAudit.Duplicates(orders);
-            var unknown = OrderAudit.Unknown(orders, journal);
-            var lost = OrderAudit.Lost(orders);
-            var line = $"orleans cluster (redis, 3 processes): silos 3, killed 1, symbols {SymbolCount}, orders {orders.Count}, duplicates {duplicates}, unknown {unknown}, lost {lost}";
+            var audit = AuditResult.Of(orders, journal, [.. statuses.Select(s => s.Traders)]);
+            var line = $"orleans cluster (redis, 3 processes): silos 3, killed 1, symbols {SymbolCount}, {audit.Figures}";
             log.WriteLine(line);
             Console.WriteLine(line);
 
-            duplicates.Should().Be(0);
-            unknown.Should().Be(0);
-            lost.Should().Be(0);
-            OrderAudit.Orphans(orders, traders).Should().Be(0, "every open order on the exchange is held by a saved trader");
-            statuses.Should().OnlyContain(s => s.Traders.Count <= Chunks && s.Silo != victimSilo);
-            OrderAudit.MaxOpenTradersPerSymbol(orders).Should().BeLessThanOrEqualTo(Chunks);
+            audit.ShouldBeClean(Chunks);
+            statuses.Should().OnlyContain(s => s.Silo != victimSilo);
         }
         finally
         {

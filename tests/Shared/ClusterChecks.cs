@@ -23,6 +23,29 @@ internal static class ClusterChecks
         return status.Ready && status.Silo != lostSilo && open.SetEquals(held);
     }
 
+    /// <summary>
+    /// After a silo was lost: every symbol it hosted is back on a silo that is up, ready, its orders reconciled with the
+    /// exchange's, and places an order again (the market fills every resting order at last). On a timeout each of those
+    /// Leaders is described to <paramref name="log"/>.
+    /// </summary>
+    public static async Task ResumedAsync(IGrainFactory grains, BinanceSandboxServer server, IReadOnlyCollection<string> moved, string lostSilo, IReadOnlySet<string> ordersBefore, TimeSpan patience, Action<string> log)
+    {
+        try
+        {
+            await UntilAsync("every symbol of the lost silo ready on another silo, its orders reconciled", async () => (await Task.WhenAll(moved.Select(s => ResumedAsync(grains, server, s, lostSilo)))).All(r => r), patience);
+            await UntilAsync("every symbol of the lost silo placed an order after the loss", () => moved.All(s => server.Exchange.Orders.Any(o => o.Symbol == s && !ordersBefore.Contains(o.ClientOrderId))), patience);
+        }
+        catch (TimeoutException)
+        {
+            foreach (var description in await DescribeAsync(grains, server, moved))
+            {
+                log(description);
+            }
+
+            throw;
+        }
+    }
+
     /// <summary>Each symbol's Leader as it reports itself, beside the symbol's orders on the exchange: what a failed wait prints.</summary>
     public static async Task<IEnumerable<string>> DescribeAsync(IGrainFactory grains, BinanceSandboxServer server, IEnumerable<string> symbols)
     {

@@ -1,3 +1,4 @@
+using FluentAssertions;
 using Microsoft.Extensions.Logging;
 using NaiveStrategy.Binance.Sandbox;
 
@@ -117,5 +118,70 @@ internal sealed class SandboxPlacements : ILoggerProvider, ILogger
 
     public void Dispose()
     {
+    }
+}
+
+/// <summary>The sandbox of the cluster harnesses: one server listing many symbols (each like XRPUSDT), a key, a deep USDT balance, its placements watched.</summary>
+internal sealed class SymbolsSandbox : IAsyncDisposable
+{
+    private readonly ILoggerFactory _logs;
+
+    private SymbolsSandbox(BinanceSandboxServer server, SandboxPlacements placements, ILoggerFactory logs) => (Server, Placements, _logs) = (server, placements, logs);
+
+    public BinanceSandboxServer Server { get; }
+
+    public SandboxPlacements Placements { get; }
+
+    public static async Task<SymbolsSandbox> StartAsync(IEnumerable<string> symbols, string apiKey, string secretKey)
+    {
+        var options = new SandboxOptions { Port = 0 };
+        options.ApiKeys.Add(new SandboxApiKey(apiKey, secretKey));
+        options.Balances["USDT"] = 1_000_000m;
+        foreach (var symbol in symbols)
+        {
+            options.Symbols.Add(SymbolFilterPresets.XrpUsdt with { Symbol = symbol, BaseAsset = symbol[..3] });
+        }
+
+        var placements = new SandboxPlacements();
+        var logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(placements));
+        var server = new BinanceSandboxServer(options, logs);
+        await server.StartAsync();
+        return new SymbolsSandbox(server, placements, logs);
+    }
+
+    /// <summary>The market has stopped: waits (30 s at most) until every filled BUY has its SELL, then 2 s for answers in flight.</summary>
+    public async Task SettleAsync()
+    {
+        await ClusterChecks.UntilAsync("every filled BUY has its SELL", () => OrderAudit.Lost(Server.Exchange.Orders) == 0, TimeSpan.FromSeconds(30), throwOnTimeout: false);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        _logs.Dispose();
+    }
+}
+
+/// <summary>The exchange's orders checked against what the Leaders saved: the figures the harnesses print, and the checks.</summary>
+internal sealed record AuditResult(int Orders, int Duplicates, int Unknown, int Lost, int Orphans, int MaxOpenTraders, int MaxSavedTraders)
+{
+    public static AuditResult Of(IReadOnlyList<OrderUpdate> orders, IReadOnlySet<string> journal, IReadOnlyCollection<IReadOnlyCollection<TraderState>> savedBySymbol)
+    {
+        var saved = savedBySymbol.SelectMany(t => t).ToList();
+        return new(orders.Count, OrderAudit.Duplicates(orders), OrderAudit.Unknown(orders, journal), OrderAudit.Lost(orders), OrderAudit.Orphans(orders, saved), OrderAudit.MaxOpenTradersPerSymbol(orders), savedBySymbol.Select(t => t.Count).DefaultIfEmpty(0).Max());
+    }
+
+    /// <summary><c>orders N, duplicates N, unknown N, lost N</c>.</summary>
+    public string Figures => $"orders {Orders}, duplicates {Duplicates}, unknown {Unknown}, lost {Lost}";
+
+    public void ShouldBeClean(int chunks)
+    {
+        Duplicates.Should().Be(0, "no intent is sent twice");
+        Unknown.Should().Be(0, "every exchange order is in a journal");
+        Lost.Should().Be(0, "every filled BUY has its SELL");
+        Orphans.Should().Be(0, "every open order on the exchange is held by a saved trader");
+        MaxOpenTraders.Should().BeLessThanOrEqualTo(chunks);
+        MaxSavedTraders.Should().BeLessThanOrEqualTo(chunks);
     }
 }
