@@ -34,7 +34,7 @@ public sealed class FailoverTests(ITestOutputHelper log)
         await cluster.WaitForLivenessToStabilizeAsync(); // all three silos are members before a Leader is placed
         await WhereAsync(cluster, symbols); // activates every Leader, spread over the three silos
         using var stopMarket = new CancellationTokenSource();
-        var market = Task.Run(() => OscillatingMarket.FeedAsync(server, symbols, TimeSpan.FromMilliseconds(10), stopMarket.Token));
+        var market = Task.Run(() => OscillatingMarket.FeedAsync(server, symbols, TimeSpan.FromMilliseconds(25), stopMarket.Token));
         try
         {
             // Every symbol trades somewhere in the cluster.

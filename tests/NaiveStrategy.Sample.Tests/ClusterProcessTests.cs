@@ -74,7 +74,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
         using var client = await ClientAsync(redis, clusterId);
         var grains = client.Services.GetRequiredService<IClusterClient>();
         using var stopMarket = new CancellationTokenSource();
-        var market = Task.Run(() => OscillatingMarket.FeedAsync(server, symbols, TimeSpan.FromMilliseconds(10), stopMarket.Token));
+        var market = Task.Run(() => OscillatingMarket.FeedAsync(server, symbols, TimeSpan.FromMilliseconds(25), stopMarket.Token));
         try
         {
             // The keepers of the three silos activate every Leader; each symbol trades somewhere in the cluster.
