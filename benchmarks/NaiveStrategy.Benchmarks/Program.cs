@@ -35,6 +35,18 @@ if (args is ["replay", var replayFile, ..])
 // "latency [N [M [SECONDS [SYMBOLS]]]]": tick-to-order latency over N orders in process (100,000 by default), then over
 // M orders (default N) through the sandbox and the real Binance adapter on loopback, SYMBOLS symbols side by side
 // (default 1), stopping after SECONDS (default 300). N = 0 skips the in-process part.
+if (args is ["alloc", ..])
+{
+    using var profile = new AllocProfile();
+    Console.WriteLine(await TickToOrder.InProcessAsync(100_000));
+    foreach (var (type, n) in profile.Types.OrderByDescending(t => t.Value).Take(40))
+    {
+        Console.WriteLine($"{n,6} {type}");
+    }
+
+    return 0;
+}
+
 if (args is ["latency", ..])
 {
     var orders = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;

@@ -33,6 +33,10 @@ internal static class TickToOrder
         var histogram = new LongHistogram(60 * Stopwatch.Frequency, 3); // up to a minute (a pause must not throw), 3 significant digits
         long id = 0;
         var recorded = 0;
+        long allocatedAtStart = 0;
+        var buys = new LongHistogram(60 * Stopwatch.Frequency, 3);
+        var sells = new LongHistogram(60 * Stopwatch.Frequency, 3);
+        var gcAtStart = 0;
         while (recorded < orders)
         {
             if (id > 10L * (orders + WarmUpOrders))
@@ -56,11 +60,22 @@ internal static class TickToOrder
                 continue; // warm-up (tiered JIT), or a trade that placed two orders: only single hand-offs count
             }
 
+            if (recorded == 0)
+            {
+                allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
+                gcAtStart = GC.CollectionCount(0);
+            }
+
             histogram.RecordValue(timed.FirstPlacementAt - sent);
+            if (timed.FirstSide == OrderSide.Buy) { buys.RecordValue(timed.FirstPlacementAt - sent); } else { sells.RecordValue(timed.FirstPlacementAt - sent); }
             recorded++;
         }
 
-        return Line("in process", histogram, recorded);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedAtStart;
+        static string Us(double ticks) => (ticks * 1_000_000.0 / Stopwatch.Frequency).ToString("F1", CultureInfo.InvariantCulture);
+        return Line("in process", histogram, recorded) + Environment.NewLine + string.Create(
+            CultureInfo.InvariantCulture,
+            $"  (p90 {Us(histogram.GetValueAtPercentile(90))} µs, p99.9 {Us(histogram.GetValueAtPercentile(99.9))} µs; {allocated / (double)recorded:F0} bytes allocated per order, all work of the order's cycle included; {GC.CollectionCount(0) - gcAtStart} gen-0 collections)") + Environment.NewLine + Line("buys", buys, (int)buys.TotalCount) + Environment.NewLine + Line("sells", sells, (int)sells.TotalCount);
     }
 
     internal static string Line(string path, HistogramBase histogram, int orders)
@@ -81,6 +96,8 @@ internal static class TickToOrder
 
         public void Arm() => _armed = true;
 
+        public OrderSide FirstSide { get; private set; }
+
         public IObservable<OrderUpdate> OrderUpdates => inner.OrderUpdates;
 
         public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
@@ -88,6 +105,7 @@ internal static class TickToOrder
             if (_armed)
             {
                 FirstPlacementAt = Stopwatch.GetTimestamp();
+                FirstSide = request.Side;
                 _armed = false;
             }
 

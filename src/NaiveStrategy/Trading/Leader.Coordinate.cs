@@ -24,8 +24,11 @@ internal sealed partial class Leader
                 tally.Account(before, after);
             }
 
-            foreach (var e in decision.Events)
+            // Indexed: a foreach over IReadOnlyList would box the list's enumerator for every step.
+            var events = decision.Events;
+            for (var i = 0; i < events.Count; i++)
             {
+                var e = events[i];
                 tally.Events.Add(e);
                 switch (e)
                 {
@@ -38,8 +41,10 @@ internal sealed partial class Leader
                 }
             }
 
-            foreach (var command in decision.Commands)
+            var commands = decision.Commands;
+            for (var i = 0; i < commands.Count; i++)
             {
+                var command = commands[i];
                 if (command is NotifyRebuy rebuy)
                 {
                     tally.Rebuy(rebuy);
