@@ -9,7 +9,8 @@ internal sealed partial class Leader
     // Turns the traders' decisions into the leader's, trader by trader in the order they were made:
     // the money each moved first, then what happened to it, then what it asks for (a rebuy starts a
     // trader, an order passes on). Traders the symbol waits funds for start as soon as they are covered.
-    private static LeaderDecision Coordinate(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<Step> decisions, List<TradingEvent>? leading, bool checkFunds = false)
+    // A span, so the one step of an order update or a rebuy is passed on the stack, not in a list.
+    private static LeaderDecision Coordinate(LeaderState state, ImmutableArray<TraderState>.Builder traders, ReadOnlySpan<Step> decisions, List<TradingEvent>? leading, bool checkFunds = false)
     {
         var tally = new LeaderTally(state, traders, leading);
         if (checkFunds)

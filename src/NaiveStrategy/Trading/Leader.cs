@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace NaiveStrategy;
 
@@ -210,7 +211,7 @@ internal sealed partial class Leader
             return LeaderDecision.Unchanged(state);
         }
 
-        return Coordinate(state, changed ?? traders.ToBuilder(), decisions ?? [], crashes, checkFunds);
+        return Coordinate(state, changed ?? traders.ToBuilder(), CollectionsMarshal.AsSpan(decisions), crashes, checkFunds);
     }
 
     /// <summary>An update of one of our orders, routed to its trader by client order id.</summary>
