@@ -32,13 +32,37 @@ if (args is ["replay", var replayFile, ..])
     return 0;
 }
 
-// "latency [N [M]]": tick-to-order latency over N orders in process (100,000 by default), then over M orders
-// (default N) through the sandbox and the real Binance adapter on loopback, stopping after 5 minutes.
+// "latency [N [M [SECONDS [SYMBOLS]]]]": tick-to-order latency over N orders in process (100,000 by default), then over
+// M orders (default N) through the sandbox and the real Binance adapter on loopback, SYMBOLS symbols side by side
+// (default 1), stopping after SECONDS (default 300). N = 0 skips the in-process part.
+if (args is ["alloc", ..])
+{
+    using var profile = new AllocProfile();
+    Console.WriteLine(await TickToOrder.InProcessAsync(100_000));
+    foreach (var (type, n) in profile.Types.OrderByDescending(t => t.Value).Take(40))
+    {
+        Console.WriteLine($"{n,6} {type}");
+    }
+
+    return 0;
+}
+
 if (args is ["latency", ..])
 {
     var orders = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
-    Console.WriteLine(await TickToOrder.InProcessAsync(orders));
-    Console.WriteLine(await TickToOrderSandbox.ViaSandboxAsync(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : orders, TimeSpan.FromSeconds(args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 300)));
+    if (orders > 0)
+    {
+        Console.WriteLine(await TickToOrder.InProcessAsync(orders));
+    }
+
+    var viaSandbox = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : orders;
+    if (viaSandbox > 0)
+    {
+        Console.WriteLine(await TickToOrderSandbox.ViaSandboxAsync(
+            viaSandbox,
+            TimeSpan.FromSeconds(args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 300),
+            args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 1));
+    }
     return 0;
 }
 

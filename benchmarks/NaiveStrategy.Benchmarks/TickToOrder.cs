@@ -34,6 +34,10 @@ internal static class TickToOrder
         var histogram = new LongHistogram(60 * Stopwatch.Frequency, 3); // up to a minute (a pause must not throw), 3 significant digits
         long id = 0;
         var recorded = 0;
+        long allocatedAtStart = 0;
+        var buys = new LongHistogram(60 * Stopwatch.Frequency, 3);
+        var sells = new LongHistogram(60 * Stopwatch.Frequency, 3);
+        var gcAtStart = 0;
         while (recorded < orders)
         {
             if (id > 10L * (orders + WarmUpOrders))
@@ -57,11 +61,67 @@ internal static class TickToOrder
                 continue; // warm-up (tiered JIT), or a trade that placed two orders: only single hand-offs count
             }
 
+            if (recorded == 0)
+            {
+                allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
+                gcAtStart = GC.CollectionCount(0);
+            }
+
             histogram.RecordValue(timed.FirstPlacementAt - sent);
+            if (timed.FirstSide == OrderSide.Buy) { buys.RecordValue(timed.FirstPlacementAt - sent); } else { sells.RecordValue(timed.FirstPlacementAt - sent); }
             recorded++;
         }
 
-        return Line("in process", histogram, recorded);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedAtStart;
+        static string Us(double ticks) => (ticks * 1_000_000.0 / Stopwatch.Frequency).ToString("F1", CultureInfo.InvariantCulture);
+        return Line("in process", histogram, recorded) + Environment.NewLine + string.Create(
+            CultureInfo.InvariantCulture,
+            $"  (p90 {Us(histogram.GetValueAtPercentile(90))} µs, p99.9 {Us(histogram.GetValueAtPercentile(99.9))} µs; {allocated / (double)recorded:F0} bytes allocated per order, all work of the order's cycle included; {GC.CollectionCount(0) - gcAtStart} gen-0 collections)") + Environment.NewLine + Line("buys", buys, (int)buys.TotalCount) + Environment.NewLine + Line("sells", sells, (int)sells.TotalCount)
+            + Environment.NewLine + Control(orders, histogram.GetValueAtPercentile(50));
+    }
+
+    // The machine's noise floor: a fixed piece of work as long as the median order, allocation-free, timed the same
+    // way as often. Its p99 is what preemption and cold caches alone add on this machine at this moment.
+    private static string Control(int count, long medianTicks)
+    {
+        var step = 1.0001m;
+        var rounds = 1;
+        while (Fastest(rounds, step) < medianTicks && rounds < 1 << 20)
+        {
+            rounds *= 2;
+        }
+
+        var histogram = new LongHistogram(60 * Stopwatch.Frequency, 3);
+        for (var i = 0; i < count; i++)
+        {
+            histogram.RecordValue(Time(rounds, step));
+        }
+
+        return Line("control (fixed work, no engine)", histogram, count);
+
+        static long Fastest(int rounds, decimal step)
+        {
+            var fastest = long.MaxValue;
+            for (var i = 0; i < 200; i++)
+            {
+                fastest = Math.Min(fastest, Time(rounds, step));
+            }
+
+            return fastest;
+        }
+
+        static long Time(int rounds, decimal step)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var x = 1m;
+            for (var r = 0; r < rounds; r++)
+            {
+                x = (x * step) % 7m;
+            }
+
+            var ticks = Stopwatch.GetTimestamp() - start;
+            return x == -1m ? 0 : ticks; // keeps the work
+        }
     }
 
     internal static string Line(string path, HistogramBase histogram, int orders)
@@ -82,11 +142,14 @@ internal static class TickToOrder
 
         public void Arm() => _armed = true;
 
+        public OrderSide FirstSide { get; private set; }
+
         public override ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
         {
             if (_armed)
             {
                 FirstPlacementAt = Stopwatch.GetTimestamp();
+                FirstSide = request.Side;
                 _armed = false;
             }
 

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Threading.Channels;
 using HdrHistogram;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,32 +12,65 @@ namespace NaiveStrategy.Benchmarks;
 
 /// <summary>
 /// Tick-to-order latency over loopback: the sandbox (<see cref="BinanceSandboxServer"/> on 127.0.0.1) publishes a
-/// trade on its market stream; the real Binance adapter (streams and WebSocket API) carries it to the engine and
-/// the engine's order back; the clock stops when the sandbox has placed the order (its <c>OrderPlaced</c> log
-/// event, written right after the in-memory exchange accepted it). The market and the settings are those of the
-/// in-process figure (<see cref="TickToOrder"/>): every trade makes the trader place one order.
+/// trade on its market stream; the real Binance adapter (streams, REST) carries it to the engine and the engine's
+/// order back; the clock stops when the sandbox has placed the order (its <c>OrderPlaced</c> log event, written
+/// right after its in-memory exchange accepted it). The adapter's own pacing to Binance's limits is lifted.
+/// <para>
+/// One loop per symbol (one by default; more run side by side), each waiting on events, never on a timer: one trader
+/// per symbol (chunks 1, buy_down 1 %, profit 0.1 %) and a cycle of three prices. A trade at 1.0000 makes the fresh
+/// trader place its BUY (0.9900); a trade at 0.9800 fills it and the fill report makes it place its SELL (about
+/// 0.9930); a trade at 1.0050 fills the SELL, the trader completes and the engine starts its replacement (its
+/// <see cref="TraderStarted"/> event). The fill report (user data stream) and the trade (market stream) come on two
+/// sockets, so the replacement sees that trade or not: if it does, it places its BUY at 0.9949, else the loop's next
+/// trade at 1.0000 makes it place at 0.9900 (and a BUY at 0.9949 rests under 1.0000). The BUY's price says which
+/// trade made it, so every order is timed from the trade that caused it. Before the trade that fills a SELL, the loop
+/// waits until the engine has handled every trade sent so far (its <c>naive.trades.processed</c> counter): a fill
+/// report can overtake its trade, and a late 0.9800 would otherwise make the replacement buy where 0.9800 never fills.
+/// </para>
 /// </summary>
 internal static class TickToOrderSandbox
 {
     private const string Key = "bench-key";
     private const string Secret = "bench-secret";
-    private const int WarmUpOrders = 200;
-    private static readonly TimeSpan Miss = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(3);
+    private const int WarmUpOrdersPerSymbol = 50;
+    private const decimal Place = 1.0000m;
+    private const decimal FillBuy = 0.9800m;
+    private const decimal FillSell = 1.0050m;
+    private const decimal BuyOnPlace = 0.9900m;    // 1.0000 less buy_down 1 %
+    private const decimal BuyOnFillSell = 0.9949m; // 1.0050 less buy_down 1 %, floored to the tick
+    private const string BuySuffix = "-b";
+    private const string SellSuffix = "-s";
+    private static readonly TimeSpan Stall = TimeSpan.FromSeconds(10);
 
-    public static async Task<string> ViaSandboxAsync(int orders, TimeSpan limit)
+    public static async Task<string> ViaSandboxAsync(int orders, TimeSpan limit, int symbolCount)
     {
-        var stamps = new PlacementStamps();
+        var symbols = Enumerable.Range(1, symbolCount).Select(i => new SymbolFilters
+        {
+            Symbol = $"X{i:D2}USDT", BaseAsset = $"X{i:D2}", QuoteAsset = "USDT", TickSize = 0.0001m, StepSize = 1m, MinNotional = 5m,
+        }).ToArray();
+        var loops = symbols.ToDictionary(s => s.Symbol, s => new SymbolLoop(s.Symbol), StringComparer.Ordinal);
+        var stamps = new PlacementStamps(loops);
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(stamps));
         var sandboxOptions = new SandboxOptions { Port = 0, RequestWeightPerMinute = int.MaxValue, MaxQueuedMessagesPerConnection = 1_000_000 };
         sandboxOptions.ApiKeys.Add(new SandboxApiKey(Key, Secret));
         sandboxOptions.Balances["USDT"] = 1_000_000_000m;
+        foreach (var s in symbols)
+        {
+            sandboxOptions.Symbols.Add(s);
+        }
+
         await using var server = new BinanceSandboxServer(sandboxOptions, loggerFactory);
         await server.StartAsync();
 
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(Environment.GetEnvironmentVariable("BENCH_LOG") == "1" ? LogLevel.Debug : LogLevel.None).AddConsole());
-        services.AddNaiveStrategy(o => o.AddSymbol("XRPUSDT", s => s with { Chunks = 1, Budget = 100m, BuyDownInterval = 0.01m, ProfitInterval = 0.001m, RebuyInterval = 0.5m }))
+        services.AddNaiveStrategy(o =>
+            {
+                foreach (var s in symbols)
+                {
+                    o.AddSymbol(s.Symbol, x => x with { Chunks = 1, Budget = 100m, BuyDownInterval = 0.01m, ProfitInterval = 0.001m, RebuyInterval = 0.5m });
+                }
+            })
             .AddBinanceExchange(o =>
             {
                 o.ApiKey = Key;
@@ -41,72 +78,236 @@ internal static class TickToOrderSandbox
                 o.RestBaseUrl = new Uri(server.RestBaseUrl);
                 o.WebSocketApiUrl = new Uri(server.WebSocketApiUrl);
                 o.StreamBaseUrl = new Uri(server.StreamBaseUrl);
+                o.RequestWeightPerMinute = int.MaxValue; // the adapter would pace itself to Binance's limits (100 orders per 10 s):
+                o.OrdersPer10Seconds = int.MaxValue;     // the sandbox enforces none here, and the wait is not the engine's latency
             });
         await using var provider = services.BuildServiceProvider();
         var engine = provider.GetRequiredService<NaiveStrategyEngine>();
+        using var replacements = engine.Events.Subscribe(e =>
+        {
+            if (e.Event is TraderStarted { Reason: TraderStartReason.Replacement } && loops.TryGetValue(e.Symbol, out var loop))
+            {
+                loop.Replaced.Writer.TryWrite(true);
+            }
+        });
         await engine.StartAsync();
-
         await Task.Delay(500); // streams connected
+
+        var wall = Stopwatch.StartNew();
+        var recorded = new Counter();
+        using var processed = new TradesProcessed();
+        using var stop = new CancellationTokenSource(limit);
+        await Task.WhenAll(loops.Values.Select(loop => Task.Run(() => loop.RunAsync(server, engine, processed, recorded, orders, stop.Token))));
+        wall.Stop();
+
         var histogram = new LongHistogram(60 * Stopwatch.Frequency, 3);
-        var start = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var clock = Stopwatch.StartNew();
-        long id = 0;
-        var recorded = 0;
-        var missed = 0;
-        var seen = 0;
-        var low = false;
-        var streak = 0;
-        while (recorded < orders && clock.Elapsed < limit)
+        foreach (var loop in loops.Values)
         {
-            // After misses, 1.0000 and ever lower prices alternate, so whatever order is open fills (a BUY placed from a low trade included).
-            var price = streak == 0 ? (low ? 0.8500m : 1.0000m)
-                : (streak & 1) == 1 ? 1.0000m : Math.Round(0.8500m * (decimal)Math.Pow(0.98, Math.Min(streak / 2, 100)), 4);
-            var trade = new TradeEvent("XRPUSDT", ++id, price, 1_000m, start.AddMilliseconds(id));
-            var before = stamps.Count;
-            var sent = Stopwatch.GetTimestamp();
-            server.PublishTrade(trade);
-            var placed = await stamps.WaitBeyondAsync(before, Miss);
-            if (placed is not { } at)
-            {
-                // The trader was between states (its replacement starts on the fill report, which may come after
-                // the trade): send the next trade. A placement later than the wait is drained, never counted.
-                missed++;
-                streak++;
-                await stamps.QuietAsync(Miss);
-                continue;
-            }
-
-            // Let the engine take the order's answer before the next trade (a trade that meets a pending order places nothing).
-            await stamps.QuietAsync(Settle);
-            low = price == 1.0000m; // a BUY was placed: the next trade fills it; a SELL: the next at 1.0000 fills it
-            streak = 0;
-            seen++;
-            if (seen <= WarmUpOrders || stamps.Count - before > 1)
-            {
-                continue; // warm-up (tiered JIT, connections), or a trade that placed two orders: only single hand-offs count
-            }
-
-            histogram.RecordValue(at - sent);
-            recorded++;
+            histogram.Add(loop.Histogram);
         }
 
-        if (recorded == 0)
+        var total = (int)histogram.TotalCount;
+        if (total == 0)
         {
-            throw new InvalidOperationException($"No order reached the sandbox within {limit.TotalSeconds:F0} s ({missed} trades placed nothing within {Miss.TotalMilliseconds:F0} ms, {stamps.Count} placements in all).");
+            throw new InvalidOperationException($"No order reached the sandbox within {limit.TotalSeconds:F0} s.");
         }
 
-        return TickToOrder.Line("via sandbox", histogram, recorded) + $" ({missed} trades placed nothing within {Miss.TotalMilliseconds:F0} ms)";
+        var byTrigger = string.Join(", ", loops.Values.Aggregate(new long[3], (sum, l) => [sum[0] + l.ByTrade, sum[1] + l.ByFill, sum[2] + l.ByReplacementTrade]).Select((n, i) => $"{n} {(i == 0 ? "BUYs on a trade" : i == 1 ? "SELLs on a fill report" : "BUYs on the trade that filled the SELL")}"));
+        return TickToOrder.Line("via sandbox", histogram, total) + Environment.NewLine
+            + string.Create(CultureInfo.InvariantCulture, $"  ({symbolCount} symbols side by side, {wall.Elapsed.TotalSeconds:F1} s, {total / wall.Elapsed.TotalSeconds:F0} orders/s; {byTrigger}; {WarmUpOrdersPerSymbol} warm-up orders per symbol not counted)");
     }
 
-    // Stamps the sandbox's OrderPlaced log events (event 4 of NaiveStrategy.Binance.Sandbox); everything else is dropped.
-    private sealed class PlacementStamps : ILoggerProvider, ILogger
+    // The engine's count of market trades handled per symbol (its naive.trades.processed counter), read on demand.
+    private sealed class TradesProcessed : IDisposable
     {
-        private readonly SemaphoreSlim _signal = new(0);
-        private long _count;
-        private long _last;
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
 
-        public int Count => (int)Interlocked.Read(ref _count);
+        public TradesProcessed()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == NaiveStrategyMetrics.MeterName && instrument.Name == NaiveStrategyMetrics.TradesProcessed)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == NaiveStrategyMetrics.SymbolTag && tag.Value is string symbol)
+                    {
+                        _counts[symbol] = value;
+                    }
+                }
+            });
+            _listener.Start();
+        }
 
+        // Until the engine has handled `count` trades of `symbol` (most often at once: the trade came before its fill report).
+        public async Task UntilAsync(string symbol, long count, CancellationToken stop)
+        {
+            var deadline = Stopwatch.GetTimestamp() + (long)(Stall.TotalSeconds * Stopwatch.Frequency);
+            while (true)
+            {
+                lock (_listener)
+                {
+                    _listener.RecordObservableInstruments();
+                }
+
+                if (_counts.GetValueOrDefault(symbol) >= count)
+                {
+                    return;
+                }
+
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    throw new InvalidOperationException($"{symbol}: the engine handled {_counts.GetValueOrDefault(symbol)} of {count} trades within {Stall.TotalSeconds:F0} s.");
+                }
+
+                await Task.Delay(1, stop);
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+
+    private sealed class Counter
+    {
+        private int _value;
+
+        public int Value => Volatile.Read(ref _value);
+
+        public int Increment() => Interlocked.Increment(ref _value);
+    }
+
+    // One symbol's cycle: the trade that places the BUY, the trade that fills it (the SELL follows its fill report),
+    // the trade that fills the SELL (the replacement may place on it), then, if it did not, the trade that places.
+    private sealed class SymbolLoop(string symbol)
+    {
+        private long _id;
+        private int _seen;
+
+        public Channel<(long At, string ClientOrderId)> Placed { get; } = Channel.CreateUnbounded<(long, string)>(new UnboundedChannelOptions { SingleReader = true });
+
+        public Channel<bool> Replaced { get; } = Channel.CreateUnbounded<bool>(new UnboundedChannelOptions { SingleReader = true });
+
+        public LongHistogram Histogram { get; } = new(60 * Stopwatch.Frequency, 3);
+
+        public long ByTrade { get; private set; }
+
+        public long ByFill { get; private set; }
+
+        public long ByReplacementTrade { get; private set; }
+
+        public async Task RunAsync(BinanceSandboxServer server, NaiveStrategyEngine engine, TradesProcessed processed, Counter recorded, int orders, CancellationToken stop)
+        {
+            try
+            {
+                var buyPending = true; // the initial trader is fresh: the first trade places its BUY
+                while (recorded.Value < orders && !stop.IsCancellationRequested)
+                {
+                    if (buyPending)
+                    {
+                        var sent = Send(server, Place);
+                        var (at, cid) = await NextAsync(Placed, stop);
+                        Expect(cid, BuySuffix);
+                        Record(at - sent, recorded);
+                        ByTrade++;
+                    }
+
+                    var fillSent = Send(server, FillBuy);
+                    var (sellAt, sellCid) = await NextAsync(Placed, stop);
+                    Expect(sellCid, SellSuffix);
+                    Record(sellAt - fillSent, recorded);
+                    ByFill++;
+
+                    // The fill report may overtake the trade: wait until the trade has reached the engine, so no trade of
+                    // this cycle can meet the replacement (a BUY at 0.9702 would never fill at 0.9800).
+                    await processed.UntilAsync(symbol, _id, stop);
+                    var sellFillSent = Send(server, FillSell);
+                    await NextAsync(Replaced, stop);
+                    await processed.UntilAsync(symbol, _id, stop);
+                    var placeSent = 0L;
+                    if (engine.GetState(symbol)?.Traders is not [{ BuyOrder: not null }])
+                    {
+                        placeSent = Send(server, Place); // the replacement handled the trade before it existed: it places on this one
+                    }
+
+                    // Which trade placed the BUY (its state may not have been applied when read above): its price says.
+                    var (buyAt, buyCid) = await NextAsync(Placed, stop);
+                    Expect(buyCid, BuySuffix);
+                    var found = await server.Exchange.GetOrderAsync(symbol, buyCid, stop);
+                    var price = found.IsSuccess ? found.Value.Price : 0m;
+                    if (price == BuyOnPlace && placeSent != 0)
+                    {
+                        Record(buyAt - placeSent, recorded);
+                        ByTrade++;
+                    }
+                    else if (price == BuyOnFillSell)
+                    {
+                        Record(buyAt - sellFillSent, recorded);
+                        ByReplacementTrade++;
+                    }
+                    else
+                    {
+                        throw new InvalidOperationException($"{symbol}: BUY {buyCid} at {price} follows no trade of the cycle.");
+                    }
+
+                    buyPending = false;
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Out of time: what was recorded stands.
+            }
+        }
+
+        private long Send(BinanceSandboxServer server, decimal price)
+        {
+            var id = ++_id;
+            var trade = new TradeEvent(symbol, id, price, 1_000m, new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(id));
+            var sent = Stopwatch.GetTimestamp();
+            server.PublishTrade(trade);
+            return sent;
+        }
+
+        private void Record(long ticks, Counter recorded)
+        {
+            if (++_seen > WarmUpOrdersPerSymbol)
+            {
+                Histogram.RecordValue(ticks);
+                recorded.Increment();
+            }
+        }
+
+        private void Expect(string clientOrderId, string suffix)
+        {
+            if (!clientOrderId.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"{symbol}: expected an order ending {suffix}, the sandbox placed {clientOrderId}.");
+            }
+        }
+
+        private async Task<T> NextAsync<T>(Channel<T> channel, CancellationToken stop)
+        {
+            using var stalled = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            stalled.CancelAfter(Stall);
+            try
+            {
+                return await channel.Reader.ReadAsync(stalled.Token);
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                throw new InvalidOperationException($"{symbol}: nothing came for {Stall.TotalSeconds:F0} s after trade {_id}: the engine stalled.");
+            }
+        }
+    }
+
+    // Stamps the sandbox's OrderPlaced log events (event 4 of NaiveStrategy.Binance.Sandbox) and hands each to its symbol's loop.
+    private sealed class PlacementStamps(Dictionary<string, SymbolLoop> loops) : ILoggerProvider, ILogger
+    {
         public ILogger CreateLogger(string categoryName) => categoryName.StartsWith("NaiveStrategy.Binance.Sandbox", StringComparison.Ordinal) ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
         public IDisposable? BeginScope<TState>(TState state)
@@ -116,38 +317,28 @@ internal static class TickToOrderSandbox
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (eventId.Id == 4)
+            if (eventId.Id != 4)
             {
-                Volatile.Write(ref _last, Stopwatch.GetTimestamp());
-                Interlocked.Increment(ref _count);
-                _signal.Release();
+                return;
+            }
+
+            var at = Stopwatch.GetTimestamp();
+            string? symbol = null;
+            string? cid = null;
+            foreach (var field in state as IReadOnlyList<KeyValuePair<string, object?>> ?? [])
+            {
+                symbol = field.Key == "Symbol" ? field.Value as string : symbol;
+                cid = field.Key == "ClientOrderId" ? field.Value as string : cid;
+            }
+
+            if (symbol is not null && cid is not null && loops.TryGetValue(symbol, out var loop))
+            {
+                loop.Placed.Writer.TryWrite((at, cid));
             }
         }
 
-        // The stamp of the first placement after `before` placements, or null after `timeout`.
-        public async Task<long?> WaitBeyondAsync(int before, TimeSpan timeout)
+        public void Dispose()
         {
-            var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-            while (Count <= before)
-            {
-                var left = deadline - Stopwatch.GetTimestamp();
-                if (left <= 0 || !await _signal.WaitAsync(TimeSpan.FromSeconds((double)left / Stopwatch.Frequency)))
-                {
-                    return null;
-                }
-            }
-
-            return Volatile.Read(ref _last);
         }
-
-        // Waits until no placement came for `quiet`, draining the signals.
-        public async Task QuietAsync(TimeSpan quiet)
-        {
-            while (await _signal.WaitAsync(quiet))
-            {
-            }
-        }
-
-        public void Dispose() => _signal.Dispose();
     }
 }

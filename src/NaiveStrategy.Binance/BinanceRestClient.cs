@@ -219,7 +219,7 @@ internal sealed class BinanceRestClient
         }
 
         var limit = _options.RequestWeightPerMinute;
-        if (UsedWeight + weight <= limit * 9 / 10)
+        if (UsedWeight + weight <= limit * 9L / 10) // in long: a limit set high (int.MaxValue) must not overflow into a wait
         {
             return;
         }
@@ -233,7 +233,7 @@ internal sealed class BinanceRestClient
     // Same for orders: when the next order would pass 90 % of the 10-second allowance, wait for the next window.
     private async Task ThrottleOrdersAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Read(ref _orderWindow) != CurrentWindow(10_000) || OrderCount10Seconds + 1 <= _options.OrdersPer10Seconds * 9 / 10)
+        if (Interlocked.Read(ref _orderWindow) != CurrentWindow(10_000) || OrderCount10Seconds + 1 <= _options.OrdersPer10Seconds * 9L / 10)
         {
             return;
         }

@@ -113,6 +113,27 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PlaceLimitOrderAsync_LimitsSetVeryHigh_NeverThrottled()
+    {
+        await using var unlimited = new BinanceExchange(new HttpClient(), Options.Create(new BinanceExchangeOptions
+        {
+            ApiKey = Key,
+            SecretKey = Secret,
+            RestBaseUrl = new Uri(_server.RestBaseUrl),
+            WebSocketApiUrl = new Uri(_server.WebSocketApiUrl),
+            StreamBaseUrl = new Uri(_server.StreamBaseUrl),
+            RequestWeightPerMinute = 300_000_000,
+            OrdersPer10Seconds = 300_000_000,
+        }));
+        (await unlimited.PlaceLimitOrderAsync(Buy("m1-b"))).IsSuccess.Should().BeTrue();
+
+        // The second order and query see the counts of the first: 90 % of a limit above int.MaxValue / 9 once overflowed into a wait of the window's rest.
+        var second = unlimited.PlaceLimitOrderAsync(Buy("m2-b")).AsTask();
+        (await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(5)))).Should().BeSameAs(second);
+        (await second).IsSuccess.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task PlaceLimitOrderAsync_Headers_TrackWeightAndOrderCount()
     {
         (await _exchange.PlaceLimitOrderAsync(Buy("w1-b"))).IsSuccess.Should().BeTrue();

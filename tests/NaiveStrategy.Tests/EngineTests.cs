@@ -232,6 +232,41 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public async Task Run_FillsArriveBeforePlacementAnswers_TraderCompletesAndIsReplaced()
+    {
+        var inner = Exchange();
+        var held = new HeldAnswerExchange(inner);
+        var options = new NaiveStrategyOptions();
+        options.Symbols.Add(Settings(chunks: 1, budget: 20m));
+        await using var engine = new NaiveStrategyEngine(held, inner, Options.Create(options), new TraderIdGenerator("t"), inner.Clock);
+        var events = new List<StrategyEvent>();
+        using var _ = engine.Events.Subscribe(e => { lock (events) { events.Add(e); } });
+        await engine.StartAsync();
+
+        inner.PublishTrade(Trade(1.0m, 1));   // BUY sent; the exchange has it, its answer is held
+        inner.PublishTrade(Trade(0.97m, 2));  // the BUY fills: its report comes before the answer
+        var trader = engine.GetState("XRPUSDT")!.Traders.Should().ContainSingle().Subject;
+        trader.BuyOrder!.Status.Should().Be(OrderStatus.Filled);
+        trader.SellOrder.Should().NotBeNull("the fill report alone makes the trader sell");
+
+        inner.PublishTrade(Trade(1.1m, 3));   // the SELL fills (answer held too); the replacement's BUY follows the same trade
+        held.Release();                       // the late answers (NEW) of orders that have filled
+        await engine.WaitUntilIdleAsync();
+
+        lock (events)
+        {
+            events.Select(e => e.Event).OfType<TraderFinished>().Should().ContainSingle().Which.Outcome.Should().Be(TraderOutcome.Completed);
+            events.Select(e => e.Event).OfType<TraderStarted>().Select(s => s.Reason).Should().Equal(TraderStartReason.Initial, TraderStartReason.Replacement);
+        }
+
+        var replacement = engine.GetState("XRPUSDT")!.Traders.Should().ContainSingle().Subject;
+        replacement.TraderId.Should().Be("t-XRPUSDT-2");
+        replacement.BuyOrder!.Status.Should().Be(OrderStatus.New, "its own answer, released, was applied");
+        inner.Orders.Select(o => o.Side).Should().Equal(OrderSide.Buy, OrderSide.Sell, OrderSide.Buy);
+        held.Held.Should().Be(3);
+    }
+
+    [Fact]
     public async Task Run_TransientFailure_RetriedThenPlaced()
     {
         var exchange = Exchange();
@@ -512,4 +547,55 @@ internal sealed class CorruptFillExchange(InMemoryExchange inner, bool always = 
 
     private OrderUpdate Corrupt(OrderUpdate update) =>
         update is { Side: OrderSide.Buy, Status: OrderStatus.Filled } && (always || Interlocked.Exchange(ref _corrupted, 1) == 0) ? update with { ExecutedQuantity = decimal.MaxValue } : update;
+}
+
+// Delegates to the in-memory exchange; a placement reaches the exchange at once, but its answer is held until
+// Release, as when the user data stream reports a fill before the WebSocket API answers the placement.
+internal sealed class HeldAnswerExchange(InMemoryExchange inner) : IExchange
+{
+    private readonly List<(TaskCompletionSource<ExchangeResult<OrderUpdate>> Answer, ExchangeResult<OrderUpdate> Result)> _held = [];
+
+    public int Held { get; private set; }
+
+    public IObservable<OrderUpdate> OrderUpdates => inner.OrderUpdates;
+
+    public void Release()
+    {
+        (TaskCompletionSource<ExchangeResult<OrderUpdate>> Answer, ExchangeResult<OrderUpdate> Result)[] held;
+        lock (_held)
+        {
+            held = [.. _held];
+            _held.Clear();
+        }
+
+        foreach (var (answer, result) in held)
+        {
+            answer.SetResult(result);
+        }
+    }
+
+    public async ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
+    {
+        var result = await inner.PlaceLimitOrderAsync(request, cancellationToken);
+        var answer = new TaskCompletionSource<ExchangeResult<OrderUpdate>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_held)
+        {
+            _held.Add((answer, result));
+            Held++;
+        }
+
+        return await answer.Task;
+    }
+
+    public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetSymbolFiltersAsync(symbol, cancellationToken);
+
+    public ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
+
+    public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
+
+    public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default) => inner.GetOrderFillsAsync(symbol, orderId, cancellationToken);
+
+    public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => inner.GetOpenOrdersAsync(symbol, cancellationToken);
+
+    public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => inner.GetBalancesAsync(cancellationToken);
 }

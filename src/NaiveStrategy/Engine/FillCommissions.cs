@@ -1,4 +1,3 @@
-using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -25,7 +24,7 @@ internal sealed class FillCommissions
         _stopping = stopping;
         _retry = Resilience.Retry<IReadOnlyList<OrderFill>>(options, time, int.MaxValue, static _ => true, (context, error, attempt, delay) =>
         {
-            if (context.Properties.TryGetValue(Resilience.Order, out var order))
+            if (Resilience.TryGetOrder(context, out var order))
             {
                 Log.FillsNotKnown(logger, order.TraderId, order.Symbol, order.ClientOrderId, error, attempt, delay);
             }
@@ -33,18 +32,18 @@ internal sealed class FillCommissions
     }
 
     /// <summary>
-    /// The update as a trader may see it: at once when its commission is known (or it adds no fill to
-    /// what the trader knows); else after the exchange's trade history gave the commission.
+    /// Null when the update may go to its trader as it is: its commission is known, or it adds no fill to what the
+    /// trader knows. Otherwise the trader and base asset to complete it for with <see cref="CompleteAsync"/>.
+    /// Allocates nothing on the first path, the one every update of a working order stream takes.
     /// </summary>
-    public IObservable<OrderUpdate> Complete(OrderUpdate update, LeaderState state)
+    public static (string TraderId, string? BaseAsset)? Incomplete(OrderUpdate update, LeaderState state)
     {
         if (update.CommissionKnown || update.ExecutedQuantity == 0 || FindOrder(state, update.ClientOrderId) is not ({ } traderId, { } known) || known.ExecutedQuantity >= update.ExecutedQuantity)
         {
-            return Observable.Return(update);
+            return null;
         }
 
-        var baseAsset = state.Filters?.BaseAsset;
-        return Observable.FromAsync(() => CompleteAsync(update, traderId, baseAsset)).Where(static u => u is not null)!;
+        return (traderId, state.Filters?.BaseAsset);
     }
 
     private static (string TraderId, TrackedOrder Order)? FindOrder(LeaderState state, string clientOrderId)

@@ -55,7 +55,7 @@ internal sealed class PlacementRunner
         _firstQueryDelay = options.RetryDelay;
         _send = Resilience.Retry<OrderUpdate>(options, time, options.MaxPlacementAttempts, e => e.Kind == ExchangeErrorKind.Transient, (context, error, attempt, delay) =>
         {
-            if (context.Properties.TryGetValue(Resilience.Order, out var order))
+            if (Resilience.TryGetOrder(context, out var order))
             {
                 Log.PlacementRetry(logger, order.TraderId, order.Symbol, order.ClientOrderId, error, attempt, delay);
             }

@@ -11,15 +11,32 @@ namespace NaiveStrategy.Engine;
 /// </summary>
 internal static class Resilience
 {
-    /// <summary>The order a pipeline execution is about (for retry logs).</summary>
-    public static readonly ResiliencePropertyKey<(string TraderId, string Symbol, string ClientOrderId)> Order = new("NaiveStrategy.Order");
+    // The order a pipeline execution is about (for retry logs): three references, so setting them boxes nothing.
+    private static readonly ResiliencePropertyKey<string> TraderId = new("NaiveStrategy.TraderId");
+    private static readonly ResiliencePropertyKey<string> Symbol = new("NaiveStrategy.Symbol");
+    private static readonly ResiliencePropertyKey<string> ClientOrderId = new("NaiveStrategy.ClientOrderId");
 
     /// <summary>A context from Polly's pool naming the order a call is about; return it with <see cref="ResilienceContextPool.Return"/>.</summary>
     public static ResilienceContext Context(string traderId, string symbol, string clientOrderId, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(Order, (traderId, symbol, clientOrderId));
+        context.Properties.Set(TraderId, traderId);
+        context.Properties.Set(Symbol, symbol);
+        context.Properties.Set(ClientOrderId, clientOrderId);
         return context;
+    }
+
+    /// <summary>The order named by <see cref="Context"/>, if the context names one.</summary>
+    public static bool TryGetOrder(ResilienceContext context, out (string TraderId, string Symbol, string ClientOrderId) order)
+    {
+        if (context.Properties.TryGetValue(TraderId, out var traderId) && context.Properties.TryGetValue(Symbol, out var symbol) && context.Properties.TryGetValue(ClientOrderId, out var clientOrderId))
+        {
+            order = (traderId, symbol, clientOrderId);
+            return true;
+        }
+
+        order = default;
+        return false;
     }
 
     /// <summary>Retries an exchange call while its result is an error <paramref name="retryOn"/> accepts.</summary>

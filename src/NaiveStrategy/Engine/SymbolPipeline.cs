@@ -9,7 +9,7 @@ namespace NaiveStrategy.Engine;
 /// <code>
 /// market trades ──────────────────────────────┐
 /// order updates + call answers ─ fees known ──┼─ MergeSerialized ─ Reduce(Decide: Leader) ─ Apply (effects)
-/// control inputs, placement failures, events ─┘
+/// control inputs, placement failures, events ─┘  (and updates whose fees had to be asked for)
 /// </code>
 /// Inputs are merged and handled one at a time (<see cref="StrategyObservable.MergeSerialized{T}"/>);
 /// the pure Leader reducer turns each into a decision; <see cref="Apply"/> — the one home of effects —
@@ -86,7 +86,17 @@ internal sealed class SymbolPipeline : IDisposable
                 Post(SymbolInput.Control(SymbolInputKind.Reconcile)); // whatever happened while we were not listening
             }, _time)
             .Merge(_orders.Answers)
-            .SelectMany(update => _commissions.Complete(update, State))
+            .Where(update =>
+            {
+                if (FillCommissions.Incomplete(update, State) is not var (traderId, baseAsset))
+                {
+                    return true;
+                }
+
+                // Its fills' commission is asked for off the stream; the completed update comes back as a control input.
+                context.Track(CompleteAsync(update, traderId, baseAsset));
+                return false;
+            })
             .Select(update => SymbolInput.ForUpdate(update, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0));
 
         _subscription = StrategyObservable.MergeSerialized(trades, updates, _control.AsObservable())
@@ -224,14 +234,18 @@ internal sealed class SymbolPipeline : IDisposable
 
         Volatile.Write(ref _state, decision.State);
         var now = _time.GetUtcNow();
-        foreach (var e in decision.Events)
+
+        // Indexed, not foreach: over IReadOnlyList a foreach boxes the list's enumerator on every input.
+        var events = decision.Events;
+        for (var i = 0; i < events.Count; i++)
         {
-            _publish(new StrategyEvent(Symbol, now, e));
+            _publish(new StrategyEvent(Symbol, now, events[i]));
         }
 
-        foreach (var command in decision.Commands)
+        var commands = decision.Commands;
+        for (var i = 0; i < commands.Count; i++)
         {
-            switch (command)
+            switch (commands[i])
             {
                 case PlaceOrder order:
                     _orders.Place(order, step.Input.ReceivedAt);
@@ -251,13 +265,21 @@ internal sealed class SymbolPipeline : IDisposable
             _orders.Reconcile(decision.State.Traders);
         }
 
-        foreach (var e in decision.Events)
+        for (var i = 0; i < events.Count; i++)
         {
-            if (e is TraderCrashed crashed)
+            if (events[i] is TraderCrashed crashed)
             {
                 // The input it crashed on was dropped: if it was a fill, the order's state brings it back.
                 _orders.RequeryAfterCrash(crashed.TraderId, decision.State.Traders);
             }
+        }
+    }
+
+    private async Task CompleteAsync(OrderUpdate update, string traderId, string? baseAsset)
+    {
+        if (await _commissions.CompleteAsync(update, traderId, baseAsset) is { } completed)
+        {
+            Post(SymbolInput.ForUpdate(completed, 0));
         }
     }
 

@@ -9,7 +9,8 @@ internal sealed partial class Leader
     // Turns the traders' decisions into the leader's, trader by trader in the order they were made:
     // the money each moved first, then what happened to it, then what it asks for (a rebuy starts a
     // trader, an order passes on). Traders the symbol waits funds for start as soon as they are covered.
-    private static LeaderDecision Coordinate(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<Step> decisions, List<TradingEvent>? leading, bool checkFunds = false)
+    // A span, so the one step of an order update or a rebuy is passed on the stack, not in a list.
+    private static LeaderDecision Coordinate(LeaderState state, ImmutableArray<TraderState>.Builder traders, ReadOnlySpan<Step> decisions, List<TradingEvent>? leading, bool checkFunds = false)
     {
         var tally = new LeaderTally(state, traders, leading);
         if (checkFunds)
@@ -24,8 +25,11 @@ internal sealed partial class Leader
                 tally.Account(before, after);
             }
 
-            foreach (var e in decision.Events)
+            // Indexed: a foreach over IReadOnlyList would box the list's enumerator for every step.
+            var events = decision.Events;
+            for (var i = 0; i < events.Count; i++)
             {
+                var e = events[i];
                 tally.Events.Add(e);
                 switch (e)
                 {
@@ -38,8 +42,10 @@ internal sealed partial class Leader
                 }
             }
 
-            foreach (var command in decision.Commands)
+            var commands = decision.Commands;
+            for (var i = 0; i < commands.Count; i++)
             {
+                var command = commands[i];
                 if (command is NotifyRebuy rebuy)
                 {
                     tally.Rebuy(rebuy);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace NaiveStrategy;
 
@@ -210,7 +211,7 @@ internal sealed partial class Leader
             return LeaderDecision.Unchanged(state);
         }
 
-        return Coordinate(state, changed ?? traders.ToBuilder(), decisions ?? [], crashes, checkFunds);
+        return Coordinate(state, changed ?? traders.ToBuilder(), CollectionsMarshal.AsSpan(decisions), crashes, checkFunds);
     }
 
     /// <summary>An update of one of our orders, routed to its trader by client order id.</summary>
@@ -218,7 +219,7 @@ internal sealed partial class Leader
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(update);
-        return Route(state, update.ClientOrderId, new OrderUpdateInput(update) { Dust = state.Dust }, new UnknownOrderUpdate(update));
+        return Route(state, update.ClientOrderId, new OrderUpdateInput(update) { Dust = state.Dust }, update);
     }
 
     /// <summary>
@@ -277,7 +278,8 @@ internal sealed partial class Leader
         return decision with { State = decision.State with { FundsCheckAt = time + delay, FundsCheckAttempt = attempt + 1 } };
     }
 
-    private LeaderDecision Route(LeaderState state, string clientOrderId, TraderInput input, TradingEvent? unknown, bool fundsShort = false)
+    // An update no trader owns (`unknown`, null for other inputs) is reported as UnknownOrderUpdate.
+    private LeaderDecision Route(LeaderState state, string clientOrderId, TraderInput input, OrderUpdate? unknown, bool fundsShort = false)
     {
         ArgumentNullException.ThrowIfNull(state);
         var traders = state.Traders;
@@ -309,7 +311,7 @@ internal sealed partial class Leader
             return Coordinate(state, builder, [new Step(trader, decision.State, decision.Events, decision.Commands, fundsShort)], null);
         }
 
-        return unknown is null ? LeaderDecision.Unchanged(state) : LeaderDecision.Happened(state, unknown);
+        return unknown is null ? LeaderDecision.Unchanged(state) : LeaderDecision.Happened(state, new UnknownOrderUpdate(unknown));
     }
 
     private static bool Owns(TraderState trader, string clientOrderId) =>
