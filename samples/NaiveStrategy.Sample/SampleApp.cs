@@ -34,8 +34,9 @@ public static class SampleApp
                      live runs)
           silo       one silo of an Orleans cluster (membership and state in Redis) trading on Binance like live,
                      each symbol's Leader on one silo, moved to another when its silo is lost; it also runs parts
-                     of sweeps: --redis HOST:PORT [--symbol S[,S…]] [--silo-port N --gateway-port N
-                     --cluster-id ID] [--rest-url U --ws-api-url U --stream-url U] [strategy options]
+                     of sweeps: --redis HOST:PORT [--symbol S[,S…]] [--address IP --silo-port N
+                     --gateway-port N --cluster-id ID] [--rest-url U --ws-api-url U --stream-url U]
+                     [strategy options]
           ctl        drive a running live or paper through its control API, token from NAIVE_API_TOKEN:
                      --url URL symbols | start S | stop S | shutdown S | set S --budget D --chunks N
                      --buy-down D --profit D --rebuy D
@@ -97,7 +98,9 @@ public static class SampleApp
                                trade files once, at the same path); the ranking is the local sweep's
           --redis HOST:PORT    the Redis that holds the cluster's membership and the Leaders' state (a
                                StackExchange.Redis configuration string also works)
-          --silo-port N        this silo's port for the other silos, on 127.0.0.1 (default 11111)
+          --address IP         the address this silo listens on and advertises to the others (default
+                               127.0.0.1: every silo on this machine)
+          --silo-port N        this silo's port for the other silos (default 11111)
           --gateway-port N     this silo's port for clients (default 30000)
           --cluster-id ID      the cluster's name, the same on every silo (default naive-strategy)
         generate:

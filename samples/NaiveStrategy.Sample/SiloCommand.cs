@@ -22,7 +22,7 @@ internal static class SiloCommand
     public const string DefaultClusterId = "naive-strategy";
 
     private static readonly string[] Options =
-        ["redis", "symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait", "rest-url", "ws-api-url", "stream-url", "silo-port", "gateway-port", "cluster-id", "log-level"];
+        ["redis", "symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait", "rest-url", "ws-api-url", "stream-url", "silo-port", "gateway-port", "address", "cluster-id", "log-level"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -32,6 +32,9 @@ internal static class SiloCommand
         IReadOnlyList<SymbolSettings> symbols = cl.Has("symbol") ? LiveCommands.SymbolSettings(cl) : [];
         var siloPort = (int)cl.Whole("silo-port", 11111, 1, IPEndPoint.MaxPort);
         var gatewayPort = (int)cl.Whole("gateway-port", 30000, 1, IPEndPoint.MaxPort);
+        var address = cl.String("address") is { } given
+            ? IPAddress.TryParse(given, out var parsed) ? parsed : throw new UsageException($"--address '{given}' is not an IP address, e.g. 10.0.0.5.")
+            : IPAddress.Loopback;
         var clusterId = cl.String("cluster-id") ?? DefaultClusterId;
         var keys = LiveCommands.Keys("silo");
 
@@ -41,7 +44,7 @@ internal static class SiloCommand
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId))
-                .ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort)
+                .ConfigureEndpoints(address, siloPort, gatewayPort)
                 .UseRedisClustering(o => o.ConfigurationOptions = redis)
                 .AddRedisGrainStorage(NaiveStrategyOrleansOptions.DefaultStorageName, o => o.ConfigurationOptions = redis);
 
@@ -60,7 +63,16 @@ internal static class SiloCommand
         });
 
         using var host = builder.Build();
-        await host.StartAsync(cancellationToken);
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or OutOfMemoryException))
+        {
+            // A port in use, Redis unreachable past Orleans' join time, invalid options: one line, no stack trace.
+            throw new InvalidOperationException($"the silo could not start: {ex.GetType().Name}: {ex.Message}", ex);
+        }
+
         var silo = host.Services.GetRequiredService<global::Orleans.Runtime.ILocalSiloDetails>();
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine($"silo {silo.SiloAddress} in cluster {clusterId} on redis {string.Join(",", redis.EndPoints.Select(e => e.ToString()))}, gateway port {gatewayPort.ToString(inv)}: symbols {(symbols.Count == 0 ? "none configured" : string.Join(", ", symbols.Select(s => s.Symbol)))}; Ctrl+C leaves the cluster");

@@ -60,6 +60,7 @@ public sealed class CommandLineTests
     [InlineData(new[] { "silo", "--redis", "127.0.0.1:6379,password=hunter2,bogus=1" }, "error: --redis is not HOST:PORT or a Redis configuration string")]
     [InlineData(new[] { "silo", "--redis", "127.0.0.1:6379", "--symbol", "XRPUSDT,xrpusdt" }, "error: --symbol 'XRPUSDT,xrpusdt' must name each symbol once")]
     [InlineData(new[] { "sweep", "--redis", "127.0.0.1:6379" }, "error: --redis and --cluster-id go with --cluster.")]
+    [InlineData(new[] { "silo", "--redis", "127.0.0.1:6379", "--address", "my-host" }, "error: --address 'my-host' is not an IP address")]
     public async Task RunAsync_UsageError_Exit2NamingTheProblem(string[] args, string expected)
     {
         var (code, _, error) = await Run(args);
