@@ -14,9 +14,11 @@ namespace NaiveStrategy.Binance;
 /// Binance spot behind <see cref="IExchange"/> and <see cref="IMarketData"/>: signed REST for orders and
 /// account, the <c>&lt;symbol&gt;@trade</c> market streams (<see cref="BinanceMarketData"/>), and our order updates from the WebSocket API user data
 /// stream (<c>userDataStream.subscribe.signature</c>, <c>executionReport</c>). Streams reconnect with
-/// backoff (and before Binance's 24 h limit); after every (re)connection of the user data stream the
-/// open orders placed here are queried, so no fill is missed. A placement whose status is unknown is
-/// reported as <see cref="ExchangeErrorKind.Unknown"/>: the engine resolves it (it owns retries).
+/// backoff (and before Binance's 24 h limit); once every (re)subscription of the user data stream is
+/// confirmed, every order placed here whose end the stream has not reported (even one a cancel's answer
+/// already ended) is queried and emitted, so no fill or cancel is missed across a reconnection. A placement
+/// whose status is unknown is reported as <see cref="ExchangeErrorKind.Unknown"/>: the engine resolves it
+/// (it owns retries).
 /// </summary>
 public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, IDisposable
 {
@@ -223,7 +225,21 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
         return fees?.Covers(update.ExecutedQuantity) ?? update.ExecutedQuantity == 0 ? update : update with { CommissionKnown = false };
     }
 
+    // A call's answer: an order still open is watched until the stream (or a resync) has reported its end. A terminal
+    // answer does not end the watch: the subscriber may not have seen that end yet (the stream was down when it
+    // happened), and only the stream's own report or the next resync after a reconnection delivers it.
     private OrderUpdate Track(OrderUpdate update)
+    {
+        if (!update.Status.IsTerminal())
+        {
+            _open[update.ClientOrderId] = update.Symbol;
+        }
+
+        return update;
+    }
+
+    // An update handed to the subscriber: a terminal one ends the watch.
+    private OrderUpdate Delivered(OrderUpdate update)
     {
         if (update.Status.IsTerminal())
         {
@@ -237,30 +253,23 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
         return update;
     }
 
-    private Task RunUserDataStreamAsync(IObserver<OrderUpdate> observer, CancellationToken cancellationToken) =>
-        new BinanceSocket("user data", _options.WebSocketApi, _options.ReconnectEvery, _time, _logger).RunAsync(async socket =>
+    private Task RunUserDataStreamAsync(IObserver<OrderUpdate> observer, CancellationToken cancellationToken)
+    {
+        string? subscribeId = null;
+        return new BinanceSocket("user data", _options.WebSocketApi, _options.ReconnectEvery, _time, _logger).RunAsync(async socket =>
         {
             var timestamp = (_time.GetUtcNow().ToUnixTimeMilliseconds() + _rest.OffsetMilliseconds).ToString(CultureInfo.InvariantCulture);
             var signed = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["apiKey"] = _options.ApiKey!, ["timestamp"] = timestamp };
             var signature = BinanceRequestSigner.Sign(_options.SecretKey!, string.Join('&', signed.Select(p => p.Key + "=" + p.Value)));
+            subscribeId = Guid.NewGuid().ToString("N");
             var subscribe = JsonSerializer.Serialize(new
             {
-                id = Guid.NewGuid().ToString("N"),
+                id = subscribeId,
                 method = "userDataStream.subscribe.signature",
                 @params = new { apiKey = _options.ApiKey, timestamp = long.Parse(timestamp, CultureInfo.InvariantCulture), signature },
             });
             await socket.SendAsync(Encoding.UTF8.GetBytes(subscribe), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-
-            // Anything that happened while we were not listening: ask for every order placed here that was still open.
-            foreach (var (cid, symbol) in _open.ToArray())
-            {
-                var current = await GetOrderAsync(symbol, cid, cancellationToken);
-                if (current.IsSuccess)
-                {
-                    observer.OnNext(current.Value);
-                }
-            }
-        }, message =>
+        }, async message =>
         {
             var root = message.RootElement;
             if (root.TryGetProperty("status", out var status) && status.GetInt32() != 200)
@@ -269,14 +278,36 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
                 throw new InvalidOperationException("user data subscription refused: " + error);
             }
 
+            if (root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() == subscribeId)
+            {
+                // Subscribed: from here on every event reaches this connection. Whatever happened before (while we
+                // were connecting, or away) is asked for now, not earlier: an order that changed between an earlier
+                // query and the subscription would be reported by neither.
+                Log.Subscribed(_logger, _open.Count);
+                await ResyncAsync(observer, cancellationToken);
+                return;
+            }
+
             var report = root.TryGetProperty("event", out var ev) ? ev : root;
             if (report.TryGetProperty("e", out var type) && type.GetString() == "executionReport")
             {
-                observer.OnNext(Track(ExecutionReport(report)));
+                observer.OnNext(Delivered(ExecutionReport(report)));
             }
-
-            return Task.CompletedTask;
         }, cancellationToken, _disposing.Token);
+    }
+
+    // Every order placed here whose end the subscriber has not seen, as the exchange has it now.
+    private async Task ResyncAsync(IObserver<OrderUpdate> observer, CancellationToken cancellationToken)
+    {
+        foreach (var (cid, symbol) in _open.ToArray())
+        {
+            var current = await GetOrderAsync(symbol, cid, cancellationToken);
+            if (current.IsSuccess)
+            {
+                observer.OnNext(Delivered(current.Value));
+            }
+        }
+    }
 
     // executionReport → cumulative OrderUpdate. Commission ('n') and quantity ('l') are per fill: summed
     // once per trade id, so a duplicated report does not count a fee twice, and the commission is known

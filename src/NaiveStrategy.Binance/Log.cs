@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(107, LogLevel.Information, "Binance {Stream} stream connected")]
     public static partial void Connected(ILogger logger, string stream);
 
+    [LoggerMessage(109, LogLevel.Debug, "Binance user data stream subscribed; querying {Count} order(s) whose end it has not reported")]
+    public static partial void Subscribed(ILogger logger, int count);
+
     [LoggerMessage(108, LogLevel.Warning, "Binance {Stream} message ignored: {Reason}")]
     public static partial void BadMessage(ILogger logger, string stream, string reason);
 }

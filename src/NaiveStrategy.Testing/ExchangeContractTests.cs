@@ -651,6 +651,9 @@ public abstract class ExchangeContractTests : IAsyncLifetime
 
     // A fill the stream delivers proves it live: what happens afterwards reaches the subscriber. The probe
     // rests one tick above RestingBuyPrice and fills on a trade AT RestingBuyPrice, which crosses nothing else.
+    // The fill may come from the adapter's resync query rather than an event: that proves the stream live only
+    // because the contract has the adapter resync after its subscription is confirmed, not when its socket opens
+    // (one that queries first can pass this and then miss the next order's events, which a loaded machine shows).
     private async Task UntilOrderUpdatesLiveAsync(OrderUpdateRecorder updates)
     {
         var probe = Buy(RestingBuyPrice + Filters.TickSize);

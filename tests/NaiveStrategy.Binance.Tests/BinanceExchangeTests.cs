@@ -279,6 +279,23 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         filled.ExecutedQuantity.Should().Be(40m);
     }
 
+    // A cancel answered while the user data stream is down ends the order in the call's answer only; the
+    // subscriber must still see it: the adapter queries it after the next subscription, as it does a missed fill.
+    [Fact]
+    public async Task OrderUpdates_CanceledWhileStreamDown_DeliversCanceledAfterReconnect()
+    {
+        var updates = new List<OrderUpdate>();
+        using var subscription = _exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
+        (await _exchange.PlaceLimitOrderAsync(Buy("t11-b"))).IsSuccess.Should().BeTrue();
+        await Eventually(() => { lock (updates) { return Task.FromResult(updates.LastOrDefault(u => u.ClientOrderId == "t11-b")); } });
+
+        _server.Faults.DropWebSockets(SandboxSocketKinds.WebSocketApi);
+        (await _exchange.CancelOrderAsync("XRPUSDT", "t11-b")).Value.Status.Should().Be(OrderStatus.Canceled);
+
+        var canceled = await Eventually(() => { lock (updates) { return Task.FromResult(updates.LastOrDefault(u => u.ClientOrderId == "t11-b" && u.Status == OrderStatus.Canceled)); } });
+        canceled.ExecutedQuantity.Should().Be(0m);
+    }
+
     [Theory]
     [InlineData("order5xx")]
     [InlineData("429")]
