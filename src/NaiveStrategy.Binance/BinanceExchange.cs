@@ -30,6 +30,9 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
     private readonly BinanceMarketData _marketData;
     private readonly ConcurrentDictionary<string, Fees> _fees = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _open = new(StringComparer.Ordinal);
+
+    // The executed quantity last handed to the subscriber, per order still open.
+    private readonly ConcurrentDictionary<string, decimal> _executed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
     private readonly IObservable<OrderUpdate> _orderUpdates;
 
@@ -238,19 +241,26 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
         return update;
     }
 
-    // An update handed to the subscriber: a terminal one ends the watch.
-    private OrderUpdate Delivered(OrderUpdate update)
+    // An update for the subscriber: false for one older than what it has already seen (a resync's answer and the
+    // stream race each other, and the exchange's fills only grow); a terminal one ends the watch.
+    private bool Deliverable(OrderUpdate update)
     {
+        var cid = update.ClientOrderId;
         if (update.Status.IsTerminal())
         {
-            _open.TryRemove(update.ClientOrderId, out _);
-        }
-        else
-        {
-            _open[update.ClientOrderId] = update.Symbol;
+            _open.TryRemove(cid, out _);
+            _executed.TryRemove(cid, out _);
+            return true;
         }
 
-        return update;
+        if (_executed.TryGetValue(cid, out var seen) && update.ExecutedQuantity < seen)
+        {
+            return false;
+        }
+
+        _open[cid] = update.Symbol;
+        _executed[cid] = update.ExecutedQuantity;
+        return true;
     }
 
     private Task RunUserDataStreamAsync(IObserver<OrderUpdate> observer, CancellationToken cancellationToken)
@@ -291,7 +301,11 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
             var report = root.TryGetProperty("event", out var ev) ? ev : root;
             if (report.TryGetProperty("e", out var type) && type.GetString() == "executionReport")
             {
-                observer.OnNext(Delivered(ExecutionReport(report)));
+                var update = ExecutionReport(report);
+                if (Deliverable(update))
+                {
+                    observer.OnNext(update);
+                }
             }
         }, cancellationToken, _disposing.Token);
     }
@@ -302,9 +316,9 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
         foreach (var (cid, symbol) in _open.ToArray())
         {
             var current = await GetOrderAsync(symbol, cid, cancellationToken);
-            if (current.IsSuccess)
+            if (current.IsSuccess && Deliverable(current.Value))
             {
-                observer.OnNext(Delivered(current.Value));
+                observer.OnNext(current.Value);
             }
         }
     }
