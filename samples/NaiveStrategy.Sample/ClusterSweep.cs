@@ -52,53 +52,51 @@ internal static class ClusterSweep
 
     private static async Task<int> SweepAsync(IClusterClient grains, string clusterId, CommandLine cl, TradeFileSet trades, IReadOnlyList<SymbolFilters> filters, IReadOnlyList<SymbolSettings> grid, int threads, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        var silos = (await grains.GetGrain<IManagementGrain>(0).GetHosts(true, cancellationToken)).Keys.OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
+        if (silos.Length == 0)
         {
-            var silos = (await grains.GetGrain<IManagementGrain>(0).GetHosts(true, cancellationToken)).Keys.OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
-            if (silos.Length == 0)
-            {
-                throw new InvalidOperationException($"cluster {clusterId} has no active silo: start some with `silo --redis …`.");
-            }
-
-            var request = new SweepPart
-            {
-                Paths = [.. trades.Files.Select(Path.GetFullPath)],
-                Symbol = cl.String("symbol")?.ToUpperInvariant(),
-                SkipBadLines = cl.Has("skip-bad-lines"),
-                PartialFills = cl.Has(SampleApp.PartialFillsFlag),
-                Filters = filters,
-                Threads = threads,
-            };
-            var stopwatch = Stopwatch.StartNew();
-            var sweep = Guid.NewGuid().ToString("N");
-            var pending = new List<Task<SweepPartResult>>();
-            for (var k = 0; k < silos.Length && k < grid.Count; k++)
-            {
-                var part = request with { Indexes = [.. Enumerable.Range(0, grid.Count).Where(i => i % silos.Length == k)] };
-                part = part with { Settings = [.. part.Indexes.Select(i => grid[i])] };
-
-                // A new grain per part, placed on its silo by the placement hint.
-                RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[k]);
-                pending.Add(grains.GetGrain<ISweepWorkerGrain>($"{sweep}/{k.ToString(CultureInfo.InvariantCulture)}").RunAsync(part));
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
-
-            var parts = await Task.WhenAll(pending).WaitAsync(cancellationToken);
-            stopwatch.Stop();
-            var runs = new (SymbolSettings Settings, BacktestResult Result)[grid.Count];
-            foreach (var part in parts)
-            {
-                foreach (var run in part.Runs)
-                {
-                    runs[run.Index] = (grid[run.Index], new BacktestResult(run.Symbols, [], new Dictionary<string, IReadOnlyList<EquityPoint>>()) { FillModel = run.FillModel });
-                }
-            }
-
-            var first = parts[0];
-            var exit = SampleApp.WriteSweep(output, error, trades, (first.SkippedSummary, first.SkippedMessages), runs, stopwatch.Elapsed);
-            var used = parts.Select(p => p.Silo).Distinct(StringComparer.Ordinal).Count();
-            output.WriteLine($"distributed: {grid.Count.ToString(CultureInfo.InvariantCulture)} combinations over {used.ToString(CultureInfo.InvariantCulture)} silos ({string.Join(", ", parts.Select(p => $"{p.Silo} {p.Runs.Count.ToString(CultureInfo.InvariantCulture)}"))}) of cluster {clusterId}");
-            return exit;
+            throw new InvalidOperationException($"cluster {clusterId} has no active silo: start some with `silo --redis …`.");
         }
+
+        var request = new SweepPart
+        {
+            Paths = [.. trades.Files.Select(Path.GetFullPath)],
+            Symbol = cl.String("symbol")?.ToUpperInvariant(),
+            SkipBadLines = cl.Has("skip-bad-lines"),
+            PartialFills = cl.Has(SampleApp.PartialFillsFlag),
+            Filters = filters,
+            Threads = threads,
+        };
+        var stopwatch = Stopwatch.StartNew();
+        var sweep = Guid.NewGuid().ToString("N");
+        var pending = new List<Task<SweepPartResult>>();
+        for (var k = 0; k < silos.Length && k < grid.Count; k++)
+        {
+            var part = request with { Indexes = [.. Enumerable.Range(0, grid.Count).Where(i => i % silos.Length == k)] };
+            part = part with { Settings = [.. part.Indexes.Select(i => grid[i])] };
+
+            // A new grain per part, placed on its silo by the placement hint.
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[k]);
+            pending.Add(grains.GetGrain<ISweepWorkerGrain>($"{sweep}/{k.ToString(CultureInfo.InvariantCulture)}").RunAsync(part));
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        var parts = await Task.WhenAll(pending).WaitAsync(cancellationToken);
+        stopwatch.Stop();
+        var runs = new (SymbolSettings Settings, BacktestResult Result)[grid.Count];
+        foreach (var part in parts)
+        {
+            foreach (var run in part.Runs)
+            {
+                runs[run.Index] = (grid[run.Index], new BacktestResult(run.Symbols, [], new Dictionary<string, IReadOnlyList<EquityPoint>>()) { FillModel = run.FillModel });
+            }
+        }
+
+        var first = parts[0];
+        var exit = SampleApp.WriteSweep(output, error, trades, (first.SkippedSummary, first.SkippedMessages), runs, stopwatch.Elapsed);
+        var used = parts.Select(p => p.Silo).Distinct(StringComparer.Ordinal).Count();
+        output.WriteLine($"distributed: {grid.Count.ToString(CultureInfo.InvariantCulture)} combinations over {used.ToString(CultureInfo.InvariantCulture)} silos ({string.Join(", ", parts.Select(p => $"{p.Silo} {p.Runs.Count.ToString(CultureInfo.InvariantCulture)}"))}) of cluster {clusterId}");
+        return exit;
     }
 
     /// <summary>
