@@ -119,7 +119,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
         var saved = store.Load().SelectMany(s => s.Traders).ToList();
         var journal = store.ReadOrderUpdates().GroupBy(u => u.ClientOrderId).ToDictionary(g => g.Key, g => g.MaxBy(u => u.ExecutedQuantity)!, StringComparer.Ordinal);
         var duplicates = OrderAudit.Duplicates(orders);
-        var unknown = orders.Count(o => !intents.Contains(o.ClientOrderId));
+        var unknown = OrderAudit.Unknown(orders, intents);
         var orphans = OrderAudit.Orphans(orders, saved);
         var lost = OrderAudit.Lost(orders);
         var filled = orders.Count(o => o.ExecutedQuantity > 0);
@@ -280,8 +280,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (eventId.Id == 4 && state is IReadOnlyList<KeyValuePair<string, object?>> fields
-                && fields.FirstOrDefault(f => f.Key == "ClientOrderId").Value is string clientOrderId)
+            if (SandboxPlacements.IsPlacement(eventId, state, out _, out var clientOrderId))
             {
                 Happened(clientOrderId);
                 if (Placed?.Invoke() is { } open && open > Volatile.Read(ref _maxOpenTraders))

@@ -10,10 +10,15 @@ namespace NaiveStrategy.Tests.Shared;
 /// </summary>
 internal static class OrderAudit
 {
-    /// <summary>The same client order id sent twice, or a trader that sent a second SELL: a trader sells once in its life.</summary>
+    /// <summary>
+    /// The same client order id sent twice, or a trader whose BUY or SELL was sent again under another id: a trader sells
+    /// once in its life, and buys again only after its previous BUY was canceled with nothing executed (a stale BUY
+    /// placed again). <paramref name="orders"/> are in placement order, as the sandbox lists them.
+    /// </summary>
     public static int Duplicates(IReadOnlyList<OrderUpdate> orders) =>
         orders.GroupBy(o => o.ClientOrderId, StringComparer.Ordinal).Sum(g => g.Count() - 1)
-        + orders.Where(o => o.Side == OrderSide.Sell).GroupBy(o => TraderOf(o.ClientOrderId), StringComparer.Ordinal).Sum(g => g.Count() - 1);
+        + orders.GroupBy(o => (Trader: TraderOf(o.ClientOrderId), o.Side)).Sum(g => g.Zip(g.Skip(1)).Count(pair => pair.First.ClientOrderId != pair.Second.ClientOrderId
+            && (pair.First.Side == OrderSide.Sell || pair.First.Status != OrderStatus.Canceled || pair.First.ExecutedQuantity > 0)));
 
     /// <summary>An order on the exchange whose intent the journal does not hold.</summary>
     public static int Unknown(IReadOnlyList<OrderUpdate> orders, IReadOnlySet<string> journal) => orders.Count(o => !journal.Contains(o.ClientOrderId));
@@ -97,11 +102,24 @@ internal sealed class SandboxPlacements : ILoggerProvider, ILogger
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
+    /// <summary>Whether a log entry of the sandbox is its event 4, an accepted order, and which.</summary>
+    public static bool IsPlacement<TState>(EventId eventId, TState state, out string symbol, out string clientOrderId)
+    {
+        (symbol, clientOrderId) = ("", "");
+        if (eventId.Id != 4 || state is not IReadOnlyList<KeyValuePair<string, object?>> fields
+            || fields.FirstOrDefault(f => f.Key == "Symbol").Value is not string s
+            || fields.FirstOrDefault(f => f.Key == "ClientOrderId").Value is not string c)
+        {
+            return false;
+        }
+
+        (symbol, clientOrderId) = (s, c);
+        return true;
+    }
+
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (eventId.Id != 4 || state is not IReadOnlyList<KeyValuePair<string, object?>> fields
-            || fields.FirstOrDefault(f => f.Key == "Symbol").Value is not string symbol
-            || fields.FirstOrDefault(f => f.Key == "ClientOrderId").Value is not string clientOrderId)
+        if (!IsPlacement(eventId, state, out var symbol, out var clientOrderId))
         {
             return;
         }
