@@ -73,6 +73,7 @@ internal static class LiveCommands
                 o.Balances[filters.QuoteAsset] = settings.Budget;
                 o.FeeRate = settings.FeeRate;
                 o.PartialFills = cl.Has(SampleApp.PartialFillsFlag);
+                o.FinishedOrdersKept = 10_000; // runs for weeks: memory stays flat
             });
         await using var host = ControlApi.Build(builder);
         var model = host.Services.GetRequiredService<InMemoryExchange>().PartialFills ? NaiveStrategy.Backtesting.FillModel.Partial : NaiveStrategy.Backtesting.FillModel.Full;

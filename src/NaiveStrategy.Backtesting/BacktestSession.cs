@@ -26,10 +26,15 @@ public sealed class BacktestSession : IDisposable
     /// <param name="engine">The engine; its configured symbols are started by <see cref="StartAsync"/>.</param>
     /// <param name="exchange">The exchange the engine trades on.</param>
     /// <param name="equitySampling">When set, an equity curve point is kept every such interval of market time.</param>
+    /// <exception cref="ArgumentException">The exchange forgets finished orders (<see cref="InMemoryExchangeOptions.FinishedOrdersKept"/>).</exception>
     public BacktestSession(NaiveStrategyEngine engine, InMemoryExchange exchange, TimeSpan? equitySampling = null)
     {
         _engine = engine ?? throw new ArgumentNullException(nameof(engine));
         _exchange = exchange ?? throw new ArgumentNullException(nameof(exchange));
+        if (exchange.FinishedOrdersKept is { } kept)
+        {
+            throw new ArgumentException($"The exchange forgets finished orders beyond {kept} (InMemoryExchangeOptions.FinishedOrdersKept): a backtest's journal needs every order; leave it unset.", nameof(exchange));
+        }
         if (equitySampling is { } s && s <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(equitySampling), s, "The equity sampling interval must be > 0.");

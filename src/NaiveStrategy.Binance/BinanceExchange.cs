@@ -29,12 +29,22 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
     private readonly ConcurrentDictionary<string, SymbolFilters> _filters = new(StringComparer.Ordinal);
     private readonly BinanceMarketData _marketData;
     private readonly ConcurrentDictionary<string, Fees> _fees = new(StringComparer.Ordinal);
+
+    // The orders whose end was delivered, oldest first: their fees are kept a while (a late answer or a duplicated
+    // report still finds them), then forgotten, so a bot that runs for weeks does not grow with every order.
+    private readonly ConcurrentQueue<string> _ended = new();
     private readonly ConcurrentDictionary<string, string> _open = new(StringComparer.Ordinal);
 
     // The executed quantity last handed to the subscriber, per order still open.
     private readonly ConcurrentDictionary<string, decimal> _executed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
     private readonly IObservable<OrderUpdate> _orderUpdates;
+
+    /// <summary>How many ended orders keep their fees (tests lower it).</summary>
+    internal int EndedFeesKept { get; init; } = 1_024;
+
+    /// <summary>Orders whose fees are tracked now.</summary>
+    internal int TrackedFees => _fees.Count;
 
     /// <summary>The name of the <see cref="HttpClient"/> <c>AddBinanceExchange</c> registers with <c>AddHttpClient</c>.</summary>
     public const string HttpClientName = "NaiveStrategy.Binance";
@@ -250,6 +260,12 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
         {
             _open.TryRemove(cid, out _);
             _executed.TryRemove(cid, out _);
+            _ended.Enqueue(cid);
+            while (_ended.Count > EndedFeesKept && _ended.TryDequeue(out var oldest))
+            {
+                _fees.TryRemove(oldest, out _);
+            }
+
             return true;
         }
 

@@ -20,6 +20,8 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     private readonly Dictionary<string, List<MockOrder>> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Symbol, string ClientOrderId), MockOrder> _byClientId = [];
     private readonly List<MockOrder> _all = [];
+    private readonly Queue<MockOrder> _finished = new();
+    private int _forgotten;
     private readonly ConcurrentDictionary<string, ObserverSet<TradeEvent>> _trades = new(StringComparer.Ordinal);
     private readonly ObserverSet<OrderUpdate> _updates = new();
     private readonly Queue<PlacementFault> _faults = new();
@@ -61,14 +63,20 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     /// <inheritdoc />
     public IObservable<OrderUpdate> OrderUpdates => _updates.AsObservable();
 
-    /// <summary>Every order ever accepted, in placement order, at its current state.</summary>
+    /// <summary>How many finished orders are kept (<see cref="InMemoryExchangeOptions.FinishedOrdersKept"/>); null: every order.</summary>
+    public int? FinishedOrdersKept => _options.FinishedOrdersKept;
+
+    /// <summary>
+    /// Every order accepted, in placement order, at its current state (less the finished orders forgotten
+    /// beyond <see cref="InMemoryExchangeOptions.FinishedOrdersKept"/>, when set).
+    /// </summary>
     public IReadOnlyList<OrderUpdate> Orders
     {
         get
         {
             lock (_gate)
             {
-                return _all.Select(o => o.ToUpdate()).ToArray();
+                return _all.Where(o => !o.Forgotten).Select(o => o.ToUpdate()).ToArray();
             }
         }
     }
@@ -196,6 +204,7 @@ public sealed class InMemoryExchange : IExchange, IMarketData
             _open[symbol].Remove(order);
             RouteOf(symbol).Refresh();
             update = order.ToUpdate();
+            Finished(order);
         }
 
         _updates.OnNext(update);
@@ -212,7 +221,7 @@ public sealed class InMemoryExchange : IExchange, IMarketData
                 return new(InvalidSymbol());
             }
 
-            var order = _all.Find(o => o.OrderId == orderId && string.Equals(o.Request.Symbol, symbol, StringComparison.Ordinal));
+            var order = _all.Find(o => o.OrderId == orderId && !o.Forgotten && string.Equals(o.Request.Symbol, symbol, StringComparison.Ordinal));
             return order is null
                 ? new(new ExchangeError(ExchangeErrorKind.NotFound, -2013, "Order does not exist."))
                 : new(ExchangeResult<IReadOnlyList<OrderFill>>.Success(order.Fills?.ToArray() ?? []));
@@ -362,12 +371,12 @@ public sealed class InMemoryExchange : IExchange, IMarketData
 
             available -= quantity;
             Fill(order, quantity, trade.Time);
+            updates.Add(order.ToUpdate());
             if (order.Status == OrderStatus.Filled)
             {
                 open.Remove(order);
+                Finished(order);
             }
-
-            updates.Add(order.ToUpdate());
         }
 
         return updates.Count == 0 ? null : updates;
@@ -426,6 +435,34 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         order.LockedRemaining = 0;
     }
 
+    // A filled or canceled order: beyond the bound, the oldest finished order is forgotten (its client order id
+    // may be used again, as on Binance). The list is compacted in bulk, so forgetting costs O(1) per order.
+    private void Finished(MockOrder order)
+    {
+        if (_options.FinishedOrdersKept is not { } kept)
+        {
+            return;
+        }
+
+        _finished.Enqueue(order);
+        while (_finished.Count > kept)
+        {
+            var old = _finished.Dequeue();
+            old.Forgotten = true;
+            var key = (old.Request.Symbol, old.Request.ClientOrderId);
+            if (_byClientId.TryGetValue(key, out var current) && ReferenceEquals(current, old))
+            {
+                _byClientId.Remove(key);
+            }
+
+            if (++_forgotten > Math.Max(kept, 1_024))
+            {
+                _all.RemoveAll(static o => o.Forgotten);
+                _forgotten = 0;
+            }
+        }
+    }
+
     private void Credit(string asset, decimal amount) => _free[asset] = _free.GetValueOrDefault(asset) + amount;
 
     private sealed record PlacementFault(ExchangeError Error, bool AcceptOrder);
@@ -459,6 +496,8 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         public DateTimeOffset Time { get; set; }
 
         public List<OrderFill>? Fills { get; set; }
+
+        public bool Forgotten { get; set; }
 
         public OrderUpdate ToUpdate() => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time);
     }

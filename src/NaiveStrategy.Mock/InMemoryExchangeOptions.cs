@@ -31,6 +31,14 @@ public sealed class InMemoryExchangeOptions
     /// </summary>
     public bool PartialFills { get; set; }
 
+    /// <summary>
+    /// How many finished (filled or canceled) orders the exchange keeps for <see cref="InMemoryExchange.Orders"/>
+    /// and for queries; older ones are forgotten first, open orders are always kept. Null (the default) keeps
+    /// every order, which a backtest's journal needs; a paper run that lasts weeks sets a bound, so its
+    /// memory stays flat (Binance, too, answers "order does not exist" for old finished orders).
+    /// </summary>
+    public int? FinishedOrdersKept { get; set; }
+
     /// <summary>The exchange clock's time before the first market trade.</summary>
     public DateTimeOffset StartTime { get; set; } = DateTimeOffset.UnixEpoch;
 
@@ -41,6 +49,11 @@ public sealed class InMemoryExchangeOptions
         if (FeeRate < 0 || FeeRate >= 1)
         {
             throw new ArgumentException($"InMemoryExchangeOptions.FeeRate must be in [0, 1), got {FeeRate}.");
+        }
+
+        if (FinishedOrdersKept < 0)
+        {
+            throw new ArgumentException($"InMemoryExchangeOptions.FinishedOrdersKept must be >= 0 (or null: keep every order), got {FinishedOrdersKept}.");
         }
 
         foreach (var (asset, amount) in Balances)

@@ -72,6 +72,17 @@ public sealed class BacktestSessionTests
     }
 
     [Fact]
+    public async Task Constructor_ExchangeForgetsFinishedOrders_ThrowsNamingOption()
+    {
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp }, Balances = { ["USDT"] = 100m }, FinishedOrdersKept = 100 });
+        await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(new NaiveStrategyOptions()), new TraderIdGenerator("bt"), exchange.Clock);
+
+        var act = () => new BacktestSession(engine, exchange);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*forgets finished orders beyond 100*FinishedOrdersKept*");
+    }
+
+    [Fact]
     public async Task Complete_SettingsRefused_ReportedWithTheMessageAndNoOrder()
     {
         var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp with { MinNotional = 10m } }, Balances = { ["USDT"] = 100m }, StartTime = T0 });

@@ -30,7 +30,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private BinanceExchange Create(string key, string secret) => new(new HttpClient(), Options.Create(new BinanceExchangeOptions
+    private BinanceExchange Create(string key, string secret, int endedFeesKept = 1_024) => new(new HttpClient(), Options.Create(new BinanceExchangeOptions
     {
         ApiKey = key,
         SecretKey = secret,
@@ -38,7 +38,8 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         WebSocketApiUrl = new Uri(_server.WebSocketApiUrl),
         StreamBaseUrl = new Uri(_server.StreamBaseUrl),
         RequestTimeout = TimeSpan.FromSeconds(5),
-    }));
+    }))
+    { EndedFeesKept = endedFeesKept };
 
     private static OrderRequest Buy(string id, decimal price = 0.5m, decimal qty = 40m) => new("XRPUSDT", id, OrderSide.Buy, price, qty);
 
@@ -250,6 +251,24 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         filled.ExecutedQuantity.Should().Be(40m);
         filled.Commission.Should().Be(0.04m);
         filled.CommissionAsset.Should().Be("XRP");
+    }
+
+    [Fact]
+    public async Task OrderUpdates_ManyOrdersEnded_FeesOfOnlyTheLastEndedKept()
+    {
+        await using var exchange = Create(Key, Secret, endedFeesKept: 2);
+        var filled = new HashSet<string>();
+        using var subscription = exchange.OrderUpdates.Subscribe(u => { lock (filled) { if (u.Status == OrderStatus.Filled) { filled.Add(u.ClientOrderId); } } });
+        await Task.Delay(300);
+        foreach (var id in new[] { "f1-b", "f2-b", "f3-b", "f4-b" })
+        {
+            (await exchange.PlaceLimitOrderAsync(Buy(id))).IsSuccess.Should().BeTrue();
+        }
+
+        _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, T0));
+        await Eventually(() => { lock (filled) { return Task.FromResult(filled.Count == 4 ? filled : null); } });
+
+        exchange.TrackedFees.Should().Be(2, "the fees of ended orders beyond the bound are forgotten");
     }
 
     [Fact]

@@ -189,6 +189,51 @@ public sealed class InMemoryExchangeTests
     }
 
     [Fact]
+    public async Task FinishedOrdersKept_FilledAndCanceledBeyondBound_OldestForgottenOpenKept()
+    {
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp }, Balances = { ["USDT"] = 100m }, FinishedOrdersKept = 2 });
+        foreach (var id in new[] { "a-b", "b-b", "c-b" })
+        {
+            await exchange.PlaceLimitOrderAsync(Buy(id, qty: 20m));
+        }
+
+        await exchange.PlaceLimitOrderAsync(Buy("d-b", price: 0.3m, qty: 40m));
+        exchange.PublishTrade(Trade(0.4m)); // fills a, b, c: a is the third finished order, one beyond the bound
+        await exchange.CancelOrderAsync("XRPUSDT", "d-b"); // d finishes too: b goes
+
+        exchange.Orders.Select(o => o.ClientOrderId).Should().Equal("c-b", "d-b");
+        (await exchange.GetOrderAsync("XRPUSDT", "a-b")).Error!.Code.Should().Be(-2013);
+        (await exchange.GetOrderFillsAsync("XRPUSDT", 1)).Error!.Code.Should().Be(-2013);
+        (await exchange.GetOrderAsync("XRPUSDT", "c-b")).Value.Status.Should().Be(OrderStatus.Filled);
+        (await exchange.PlaceLimitOrderAsync(Buy("a-b", qty: 20m))).Value.OrderId.Should().Be(5, "a forgotten client order id may be used again");
+    }
+
+    [Fact]
+    public async Task FinishedOrdersKept_ManyCycles_KeepsTheLastFinishedInPlacementOrder()
+    {
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp }, Balances = { ["USDT"] = 100_000m }, FinishedOrdersKept = 10 });
+        for (var i = 1; i <= 3_000; i++)
+        {
+            await exchange.PlaceLimitOrderAsync(Buy($"o{i}-b", qty: 20m));
+            exchange.PublishTrade(Trade(0.4m, id: i));
+        }
+
+        await exchange.PlaceLimitOrderAsync(Buy("open-b", price: 0.3m, qty: 40m));
+
+        exchange.Orders.Select(o => o.OrderId).Should().Equal(Enumerable.Range(2_991, 11).Select(i => (long)i));
+        exchange.Orders[^1].Status.Should().Be(OrderStatus.New);
+        (await exchange.GetOrderAsync("XRPUSDT", "o2990-b")).Error!.Code.Should().Be(-2013);
+        (await exchange.GetOrderFillsAsync("XRPUSDT", 2_991)).Value.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void Constructor_NegativeFinishedOrdersKept_ThrowsNamingOption()
+    {
+        var act = () => new InMemoryExchange(new InMemoryExchangeOptions { FinishedOrdersKept = -1 });
+        act.Should().Throw<ArgumentException>().WithMessage("*FinishedOrdersKept*-1*");
+    }
+
+    [Fact]
     public void Constructor_NegativeFee_ThrowsNamingOption()
     {
         var act = () => new InMemoryExchange(new InMemoryExchangeOptions { FeeRate = -0.1m });
