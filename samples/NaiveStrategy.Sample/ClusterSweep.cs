@@ -24,6 +24,7 @@ internal static class ClusterSweep
     {
         var redis = SiloCommand.Redis(cl);
         var clusterId = cl.String("cluster-id") ?? SiloCommand.DefaultClusterId;
+        await SiloCommand.WaitForRedisAsync(redis, SiloCommand.RedisWait(cl), cancellationToken);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.UseOrleansClient(client =>
         {

@@ -98,6 +98,8 @@ public static class SampleApp
                                trade files once, at the same path); the ranking is the local sweep's
           --redis HOST:PORT    the Redis that holds the cluster's membership and the Leaders' state (a
                                StackExchange.Redis configuration string also works)
+          --redis-wait SECONDS how long to wait for that Redis to answer at start before giving up with
+                               an error (default 30)
           --address IP         the address this silo listens on and advertises to the others (default
                                127.0.0.1: every silo on this machine)
           --silo-port N        this silo's port for the other silos (default 11111)
@@ -256,7 +258,7 @@ public static class SampleApp
 
     private static async Task<int> SweepAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("sweep", args, [.. MarketOptions, .. SettingsGrid.Options, "threads", "redis", "cluster-id"], [.. MarketFlags, "cluster"]);
+        var cl = new CommandLine("sweep", args, [.. MarketOptions, .. SettingsGrid.Options, "threads", "redis", "redis-wait", "cluster-id"], [.. MarketFlags, "cluster"]);
         var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
         var threads = Threads(cl);
@@ -265,9 +267,9 @@ public static class SampleApp
             return await ClusterSweep.RunAsync(cl, trades, filters, grid, threads, output, error, cancellationToken);
         }
 
-        if (cl.Has("redis") || cl.Has("cluster-id"))
+        if (cl.Has("redis") || cl.Has("redis-wait") || cl.Has("cluster-id"))
         {
-            throw new UsageException("--redis and --cluster-id go with --cluster.");
+            throw new UsageException("--redis, --redis-wait and --cluster-id go with --cluster.");
         }
 
         var stopwatch = Stopwatch.StartNew();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
@@ -22,7 +23,7 @@ internal static class SiloCommand
     public const string DefaultClusterId = "naive-strategy";
 
     private static readonly string[] Options =
-        ["redis", "symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait", "rest-url", "ws-api-url", "stream-url", "silo-port", "gateway-port", "address", "cluster-id", "log-level"];
+        ["redis", "redis-wait", "symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait", "rest-url", "ws-api-url", "stream-url", "silo-port", "gateway-port", "address", "cluster-id", "log-level"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -37,6 +38,7 @@ internal static class SiloCommand
             : IPAddress.Loopback;
         var clusterId = cl.String("cluster-id") ?? DefaultClusterId;
         var keys = LiveCommands.Keys("silo");
+        await WaitForRedisAsync(redis, RedisWait(cl), cancellationToken);
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Logging.ClearProviders().AddSampleConsole(SampleApp.ParseLevel(cl.String("log-level") ?? "Warning"));
@@ -78,6 +80,47 @@ internal static class SiloCommand
         output.WriteLine($"silo {silo.SiloAddress} in cluster {clusterId} on redis {string.Join(",", redis.EndPoints.Select(e => e.ToString()))}, gateway port {gatewayPort.ToString(inv)}: symbols {(symbols.Count == 0 ? "none configured" : string.Join(", ", symbols.Select(s => s.Symbol)))}; Ctrl+C leaves the cluster");
         await host.WaitForShutdownAsync(cancellationToken);
         return 0;
+    }
+
+    /// <summary><c>--redis-wait SECONDS</c>: how long a silo or a cluster sweep waits for Redis at start (default 30 s).</summary>
+    internal static TimeSpan RedisWait(CommandLine cl) => TimeSpan.FromSeconds(cl.Whole("redis-wait", 30, 1, 3_600));
+
+    /// <summary>
+    /// Waits until Redis answers a PING, for at most <paramref name="wait"/>. Orleans would wait its whole join
+    /// time (minutes) for a Redis it cannot reach and then fail with a long trace; this says it in one line.
+    /// The message names the servers, never the configuration string (it may carry a password).
+    /// </summary>
+    internal static async Task WaitForRedisAsync(ConfigurationOptions redis, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var probe = redis.Clone();
+        probe.AbortOnConnectFail = true;
+        probe.ConnectRetry = 1;
+        probe.ConnectTimeout = (int)Math.Min(wait.TotalMilliseconds, 5_000);
+        var clock = Stopwatch.StartNew();
+        string failure;
+        while (true)
+        {
+            try
+            {
+                await using var connection = await ConnectionMultiplexer.ConnectAsync(probe);
+                await connection.GetDatabase().PingAsync();
+                return;
+            }
+            catch (RedisException ex)
+            {
+                failure = ex is RedisConnectionException connection ? connection.FailureType.ToString() : ex.GetType().Name;
+            }
+
+            if (clock.Elapsed >= wait)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+
+        var servers = string.Join(",", redis.EndPoints.Select(e => e.ToString()));
+        throw new InvalidOperationException($"Redis at {servers} did not answer for {wait.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({failure}): is it running, and is --redis right?");
     }
 
     /// <summary><c>--redis HOST:PORT</c> (or any StackExchange.Redis configuration string), required.</summary>

@@ -59,7 +59,7 @@ public sealed class CommandLineTests
     [InlineData(new[] { "silo", "--symbol", "XRPUSDT" }, "error: --redis is required, e.g. --redis 127.0.0.1:6379.")]
     [InlineData(new[] { "silo", "--redis", "127.0.0.1:6379,password=hunter2,bogus=1" }, "error: --redis is not HOST:PORT or a Redis configuration string")]
     [InlineData(new[] { "silo", "--redis", "127.0.0.1:6379", "--symbol", "XRPUSDT,xrpusdt" }, "error: --symbol 'XRPUSDT,xrpusdt' must name each symbol once")]
-    [InlineData(new[] { "sweep", "--redis", "127.0.0.1:6379" }, "error: --redis and --cluster-id go with --cluster.")]
+    [InlineData(new[] { "sweep", "--redis", "127.0.0.1:6379" }, "error: --redis, --redis-wait and --cluster-id go with --cluster.")]
     [InlineData(new[] { "silo", "--redis", "127.0.0.1:6379", "--address", "my-host" }, "error: --address 'my-host' is not an IP address")]
     public async Task RunAsync_UsageError_Exit2NamingTheProblem(string[] args, string expected)
     {
@@ -67,6 +67,21 @@ public sealed class CommandLineTests
 
         code.Should().Be(2);
         error.Should().StartWith(expected).And.NotContain("hunter2", "a Redis password is never echoed");
+    }
+
+    // Orleans alone would wait its join time (minutes) for a Redis nobody runs, then fail with a trace.
+    [Fact]
+    public async Task SweepCluster_RedisNotRunning_Exit1NamingTheServerAfterTheWait()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // a port nobody listens on: connections are refused
+
+        var (code, _, error) = await Run("sweep", "--cluster", "--redis", $"127.0.0.1:{port},password=hunter2", "--redis-wait", "1", "--chunks", "1,2");
+
+        code.Should().Be(1);
+        error.Should().StartWith($"error: Redis at 127.0.0.1:{port} did not answer for 1 s (").And.Contain("is it running").And.NotContain("hunter2");
     }
 
     // Logs go to stderr: `backtest > report.txt` keeps only the report.
