@@ -35,6 +35,9 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
     private readonly ConcurrentQueue<string> _ended = new();
     private readonly ConcurrentDictionary<string, string> _open = new(StringComparer.Ordinal);
 
+    // Placements under way: an order the exchange does not know yet may still be on its way to it.
+    private readonly ConcurrentDictionary<string, byte> _sending = new(StringComparer.Ordinal);
+
     // The executed quantity last handed to the subscriber, per order still open.
     private readonly ConcurrentDictionary<string, decimal> _executed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
@@ -42,6 +45,9 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
 
     /// <summary>How many ended orders keep their fees (tests lower it).</summary>
     internal int EndedFeesKept { get; init; } = 1_024;
+
+    /// <summary>Orders whose end the subscriber has not seen yet (asked for after each reconnection).</summary>
+    internal int WatchedOrders => _open.Count;
 
     /// <summary>Orders whose fees are tracked now.</summary>
     internal int TrackedFees => _fees.Count;
@@ -126,13 +132,21 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
         // One send: a "maybe placed" answer (timeout, 5xx, -1007) comes back as ExchangeErrorKind.Unknown
         // and the engine's placement runner, the one owner of retries, resolves it.
         _open[request.ClientOrderId] = request.Symbol;
-        var placed = await SendOrderAsync(request, filters.Value, cancellationToken);
-        if (!placed.IsSuccess && placed.Error.Kind is not (ExchangeErrorKind.Unknown or ExchangeErrorKind.Duplicate))
+        _sending[request.ClientOrderId] = 0;
+        try
         {
-            _open.TryRemove(request.ClientOrderId, out _);
-        }
+            var placed = await SendOrderAsync(request, filters.Value, cancellationToken);
+            if (!placed.IsSuccess && placed.Error.Kind is not (ExchangeErrorKind.Unknown or ExchangeErrorKind.Duplicate))
+            {
+                _open.TryRemove(request.ClientOrderId, out _);
+            }
 
-        return placed;
+            return placed;
+        }
+        finally
+        {
+            _sending.TryRemove(request.ClientOrderId, out _);
+        }
     }
 
     /// <inheritdoc />
@@ -335,6 +349,13 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
             if (current.IsSuccess && Deliverable(current.Value))
             {
                 observer.OnNext(current.Value);
+            }
+            else if (!current.IsSuccess && current.Error.Kind == ExchangeErrorKind.NotFound && !_sending.ContainsKey(cid))
+            {
+                // A "maybe placed" order that never got there (the engine resolves it, and resends under its own
+                // watch): asking again at every reconnection would never end.
+                _open.TryRemove(cid, out _);
+                Log.OrderNotWatched(_logger, cid, symbol);
             }
         }
     }

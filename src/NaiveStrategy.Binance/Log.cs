@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(109, LogLevel.Debug, "Binance user data stream subscribed; querying {Count} order(s) whose end it has not reported")]
     public static partial void Subscribed(ILogger logger, int count);
 
+    [LoggerMessage(110, LogLevel.Information, "Binance has no order {ClientOrderId} on {Symbol}: no longer watched for the user data stream")]
+    public static partial void OrderNotWatched(ILogger logger, string clientOrderId, string symbol);
+
     [LoggerMessage(108, LogLevel.Warning, "Binance {Stream} message ignored: {Reason}")]
     public static partial void BadMessage(ILogger logger, string stream, string reason);
 }

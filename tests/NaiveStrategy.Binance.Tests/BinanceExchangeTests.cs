@@ -298,6 +298,32 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         filled.ExecutedQuantity.Should().Be(40m);
     }
 
+    // A placement that never reached the exchange (here: canceled before it was sent) stays "maybe placed" until a
+    // resync finds the exchange has no such order; then it is no longer asked for at every reconnection.
+    [Fact]
+    public async Task OrderUpdates_OrderTheExchangeNeverGot_NotWatchedAfterTheNextReconnect()
+    {
+        using var subscription = _exchange.OrderUpdates.Subscribe(_ => { });
+        await Task.Delay(300);
+        (await _exchange.GetSymbolFiltersAsync("XRPUSDT")).IsSuccess.Should().BeTrue();
+        using var canceled = new CancellationTokenSource();
+        await canceled.CancelAsync();
+        try
+        {
+            await _exchange.PlaceLimitOrderAsync(Buy("t12-b"), canceled.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _exchange.WatchedOrders.Should().Be(1);
+        _server.Exchange.Orders.Should().NotContain(o => o.ClientOrderId == "t12-b");
+
+        _server.Faults.DropWebSockets(SandboxSocketKinds.All);
+
+        await Eventually(() => Task.FromResult(_exchange.WatchedOrders == 0 ? "" : null));
+    }
+
     // A cancel answered while the user data stream is down ends the order in the call's answer only; the
     // subscriber must still see it: the adapter queries it after the next subscription, as it does a missed fill.
     [Fact]
