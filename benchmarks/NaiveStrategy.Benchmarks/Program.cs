@@ -32,6 +32,13 @@ if (args is ["replay", var replayFile, ..])
     return 0;
 }
 
+// "symbols THREADS ROUNDS FILE…": several USDT symbols' files in memory, one engine on one thread against one engine per symbol in parallel.
+if (args is ["symbols", var symbolThreads, var symbolRounds, .. var symbolFiles] && symbolFiles.Length > 0)
+{
+    await SymbolEngines.RunAsync(int.Parse(symbolThreads, System.Globalization.CultureInfo.InvariantCulture), int.Parse(symbolRounds, System.Globalization.CultureInfo.InvariantCulture), symbolFiles);
+    return 0;
+}
+
 // "latency [N [M [SECONDS [SYMBOLS]]]]": tick-to-order latency over N orders in process (100,000 by default), then over
 // M orders (default N) through the sandbox and the real Binance adapter on loopback, SYMBOLS symbols side by side
 // (default 1), stopping after SECONDS (default 300). N = 0 skips the in-process part.

@@ -69,8 +69,9 @@ public static class SampleApp
                                time (90s, 30m, 2h, 1d) or once the price has risen a distance (1.5%) above where
                                it was placed; off to compare (sweep: off,30m,1%)
           --threads N          1: read, parse and replay on one thread; more: read and parse on their own
-                               thread while the strategy runs, a sweep's settings on up to N cores at once
-                               (default: every core); the results are the same
+                               thread while the strategy runs, a backtest's symbols (each with its own engine)
+                               or a sweep's settings on up to N cores at once (default: every core); the
+                               results are the same
         output (backtest):
           --orders-out PATH    write every order as CSV, refused placements included (status REJECTED, the
                                exchange's code in the error column)
@@ -213,11 +214,30 @@ public static class SampleApp
         var level = ParseLevel(cl.String("log-level") ?? "Information");
         var plotPath = cl.String("plot");
         var stopwatch = Stopwatch.StartNew();
+        var start = FirstTradeTime(trades);
+        var sampling = plotPath is null ? (TimeSpan?)null : TimeSpan.FromMinutes(1);
+
+        // Several symbols on several threads: one engine and exchange per symbol, replaying the batches in parallel;
+        // each account is funded as the shared one, so funds never bind and the combined result is the shared run's.
+        IReadOnlyList<SymbolFilters?> runs = threads > 1 && filters.Count > 1 ? [.. filters] : [null];
+        var simulations = new List<Simulation>();
         BacktestResult result;
-        await using (var simulation = await Simulation.StartAsync(settings, filters, FirstTradeTime(trades), level, plotPath is null ? null : TimeSpan.FromMinutes(1), cl.Has(PartialFillsFlag), cancellationToken))
+        try
         {
-            await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, [simulation], threads, progress, cancellationToken));
-            result = simulation.Session.Complete();
+            foreach (var only in runs)
+            {
+                simulations.Add(await Simulation.StartAsync(settings, filters, start, level, sampling, cl.Has(PartialFillsFlag), only, cancellationToken));
+            }
+
+            await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, simulations, threads, progress, cancellationToken));
+            result = simulations.Count == 1 ? simulations[0].Session.Complete() : BacktestResult.Combine(simulations.Select(s => s.Session.Complete()));
+        }
+        finally
+        {
+            foreach (var simulation in simulations)
+            {
+                await simulation.DisposeAsync();
+            }
         }
 
         stopwatch.Stop();
@@ -290,7 +310,7 @@ public static class SampleApp
         {
             foreach (var settings in grid)
             {
-                simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, partialFills, cancellationToken));
+                simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, partialFills, null, cancellationToken));
             }
 
             await withProgress(progress => Simulation.ReplayAll(trades, simulations, threads, progress, cancellationToken));

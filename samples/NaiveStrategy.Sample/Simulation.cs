@@ -22,16 +22,21 @@ internal sealed class Simulation : IAsyncDisposable
     public SymbolSettings Settings { get; }
 
     /// <summary>
-    /// Builds a run trading <paramref name="settings"/> on every symbol of <paramref name="filters"/>, each with its own budget;
-    /// with <paramref name="partialFills"/> each market trade fills crossing orders only up to its own quantity.
+    /// Builds a run trading <paramref name="settings"/> on every symbol of <paramref name="filters"/>, each with its own budget,
+    /// on one account funded with the sum of the budgets per quote asset; with <paramref name="partialFills"/> each market
+    /// trade fills crossing orders only up to its own quantity. With <paramref name="only"/>, the run trades that symbol
+    /// alone (its own engine and exchange, its session skipping the other symbols' trades) on an account funded as the
+    /// shared one: funds never bind (a symbol commits at most its budget), so the runs of the symbols combined
+    /// (<see cref="BacktestResult.Combine"/>) are the shared run.
     /// </summary>
-    public static async Task<Simulation> StartAsync(SymbolSettings settings, IReadOnlyList<SymbolFilters> filters, DateTimeOffset start, LogLevel logLevel, TimeSpan? equitySampling, bool partialFills, CancellationToken cancellationToken)
+    public static async Task<Simulation> StartAsync(SymbolSettings settings, IReadOnlyList<SymbolFilters> filters, DateTimeOffset start, LogLevel logLevel, TimeSpan? equitySampling, bool partialFills, SymbolFilters? only, CancellationToken cancellationToken)
     {
+        IReadOnlyList<SymbolFilters> traded = only is null ? filters : [only];
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddSampleConsole(logLevel));
         services.AddNaiveStrategy(o =>
             {
-                foreach (var f in filters)
+                foreach (var f in traded)
                 {
                     o.Symbols.Add(settings with { Symbol = f.Symbol });
                 }
@@ -39,9 +44,13 @@ internal sealed class Simulation : IAsyncDisposable
             .AddMockExchange(
                 o =>
                 {
-                    foreach (var f in filters)
+                    foreach (var f in traded)
                     {
                         o.Symbols.Add(f);
+                    }
+
+                    foreach (var f in filters)
+                    {
                         o.Balances[f.QuoteAsset] = o.Balances.TryGetValue(f.QuoteAsset, out var b) ? b + settings.Budget : settings.Budget;
                     }
 
@@ -51,7 +60,7 @@ internal sealed class Simulation : IAsyncDisposable
                 },
                 useMarketClock: true);
         var provider = services.BuildServiceProvider();
-        var session = new BacktestSession(provider.GetRequiredService<NaiveStrategyEngine>(), provider.GetRequiredService<InMemoryExchange>(), equitySampling);
+        var session = new BacktestSession(provider.GetRequiredService<NaiveStrategyEngine>(), provider.GetRequiredService<InMemoryExchange>(), equitySampling, only?.Symbol);
         await session.StartAsync(cancellationToken);
         return new Simulation(provider, session, settings);
     }
@@ -60,8 +69,9 @@ internal sealed class Simulation : IAsyncDisposable
     /// Replays the trades into every simulation, the data read once whatever the grid size. With
     /// <paramref name="threads"/> &gt; 1 the file is read and parsed on a reader thread while the simulations
     /// run (<see cref="TradePipe"/>), and several simulations replay each batch in parallel on up to
-    /// <paramref name="threads"/> cores; with 1, everything runs on this thread, one batch after another.
-    /// Each simulation sees the same trades in the same order either way, so the results are identical.
+    /// <paramref name="threads"/> cores (a sweep's settings, or a backtest's symbols each with its own engine); with 1,
+    /// everything runs on this thread, one batch after another. Each simulation sees the same trades in the same order
+    /// either way, so the results are identical.
     /// </summary>
     public static void ReplayAll(IEnumerable<TradeEvent> trades, IReadOnlyList<Simulation> simulations, int threads, Action<long>? progress, CancellationToken cancellationToken)
     {
@@ -85,7 +95,7 @@ internal sealed class Simulation : IAsyncDisposable
             progress?.Invoke(count);
         }
 
-        // A sweep's batches are larger: every batch costs one fork and join of the settings over the cores.
+        // Several simulations' batches are larger: every batch costs one fork and join of the simulations over the cores.
         var (batchSize, depth) = simulations.Count > 1 ? (32_768, 3) : (TradePipe.DefaultBatchSize, TradePipe.DefaultDepth);
         if (threads > 1)
         {

@@ -16,6 +16,14 @@ public sealed record JournalEntry(OrderUpdate Order, string TraderId)
 {
     /// <summary>The exchange's answer to a refused placement (e.g. -2010 insufficient balance); null for an order the exchange accepted.</summary>
     public ExchangeError? Error { get; init; }
+
+    /// <summary>
+    /// The number of the market trade during which the order was placed, counting every trade the session was given
+    /// from 1 (other symbols' trades too, also those a session limited to one symbol skipped); 0 before the first trade.
+    /// Orders the engine did not announce carry the number of trades given by the end. <see cref="BacktestResult.Combine"/>
+    /// orders the journals of per-symbol sessions by it.
+    /// </summary>
+    public long AtTrade { get; init; }
 }
 
 /// <summary>How the exchange filled orders during a backtest; the same strategy can be measured under both.</summary>
@@ -161,4 +169,51 @@ public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOn
 
     /// <summary>The fill model (<c>"full"</c> or <c>"partial"</c>) and the per-symbol figures as indented JSON (no timing, so it is reproducible).</summary>
     public string ToJson() => JsonSerializer.Serialize(new { fillModel = FillModel, symbols = Symbols }, Json);
+
+    /// <summary>
+    /// Joins the results of sessions that replayed the same trades, each limited to its own symbols (e.g. one
+    /// <see cref="BacktestSession"/> per symbol, each with its own engine and exchange): the reports ordered by
+    /// symbol, the journals merged in the order one shared session would have placed them (by
+    /// <see cref="JournalEntry.AtTrade"/>, then the order of <paramref name="results"/>, then each result's own order),
+    /// the equity curves united.
+    /// </summary>
+    /// <remarks>
+    /// The combined result equals the result of one session trading every symbol on one shared account only when
+    /// no symbol's run depends on the others: each per-symbol exchange must hold the balance the shared account
+    /// would hold (the same free quote at the start, so every Leader starts from the same state), and each quote
+    /// asset's balance must be at least the sum of the budgets of the symbols quoted in it, so funds never bind
+    /// (a symbol never commits more than its budget). With less, the symbols of a shared account compete for the
+    /// quote and the runs differ. The caller is responsible for that condition; it is not checked here.
+    /// </remarks>
+    /// <exception cref="ArgumentException">No result, results of different fill models, or a symbol in two results.</exception>
+    public static BacktestResult Combine(IEnumerable<BacktestResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var all = results.ToArray();
+        if (all.Length == 0)
+        {
+            throw new ArgumentException("Combine needs at least one result.", nameof(results));
+        }
+
+        if (all.Select(r => r.FillModel).Distinct().Skip(1).Any())
+        {
+            throw new ArgumentException($"Cannot combine results of different fill models ({string.Join(", ", all.Select(r => r.FillModel).Distinct())}).", nameof(results));
+        }
+
+        var reports = all.SelectMany(r => r.Symbols).ToArray();
+        if (reports.GroupBy(s => s.Symbol, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"{twice.Key} is reported by more than one result.", nameof(results));
+        }
+
+        var curves = new SortedDictionary<string, IReadOnlyList<EquityPoint>>(StringComparer.Ordinal);
+        foreach (var (symbol, curve) in all.SelectMany(r => r.EquityCurves))
+        {
+            curves.Add(symbol, curve);
+        }
+
+        // OrderBy is stable: entries placed during the same trade keep each result's order, then the results' order.
+        var journal = all.SelectMany(r => r.Journal).OrderBy(j => j.AtTrade).ToArray();
+        return new BacktestResult([.. reports.OrderBy(s => s.Symbol, StringComparer.Ordinal)], journal, curves) { FillModel = all[0].FillModel };
+    }
 }

@@ -7,27 +7,39 @@ namespace NaiveStrategy.Backtesting;
 /// caller's thread (the exchange is synchronous) and keeps the figures of a report: the same Trader
 /// and Leader code runs as in live trading; only the exchange differs. Equity is marked at every
 /// trade without allocating; orders and fills are tracked from the exchange's order updates.
+/// A session limited to one symbol replays only that symbol's trades out of a mixed stream, so several
+/// symbols' sessions (each with its own engine and exchange) can replay the same batches in parallel;
+/// <see cref="BacktestResult.Combine"/> joins their results.
 /// </summary>
 public sealed class BacktestSession : IDisposable
 {
     private readonly NaiveStrategyEngine _engine;
     private readonly InMemoryExchange _exchange;
     private readonly TimeSpan? _equitySampling;
+    private readonly string? _only;
     private readonly Dictionary<string, Track> _tracks = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, (decimal Executed, decimal Commission)> _fills = [];
-    private readonly Dictionary<string, (string TraderId, OrderRequest Request)> _placed = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Symbol, long OrderId), (decimal Executed, decimal Commission)> _fills = [];
+    private readonly Dictionary<string, (string TraderId, OrderRequest Request, long AtTrade)> _placed = new(StringComparer.Ordinal);
     private readonly List<string> _placementOrder = [];
     private readonly Dictionary<string, JournalEntry> _rejected = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _subscriptions = [];
     private Track? _last;
     private string? _lastSymbol;
+    private string? _lastSkipped;
+    private long _given;
 
     /// <summary>Creates a session over an engine and the in-memory exchange it trades on.</summary>
     /// <param name="engine">The engine; its configured symbols are started by <see cref="StartAsync"/>.</param>
     /// <param name="exchange">The exchange the engine trades on.</param>
     /// <param name="equitySampling">When set, an equity curve point is kept every such interval of market time.</param>
-    /// <exception cref="ArgumentException">The exchange forgets finished orders (<see cref="InMemoryExchangeOptions.FinishedOrdersKept"/>).</exception>
-    public BacktestSession(NaiveStrategyEngine engine, InMemoryExchange exchange, TimeSpan? equitySampling = null)
+    /// <param name="symbol">
+    /// When set, the session replays only this symbol's trades and reports only this symbol; the trades of
+    /// other symbols it is given are skipped but counted, so its journal's <see cref="JournalEntry.AtTrade"/>
+    /// numbers the same trades as a session given the same stream without a symbol. The engine and the
+    /// exchange should trade this symbol only (one engine and exchange per symbol).
+    /// </param>
+    /// <exception cref="ArgumentException"><paramref name="symbol"/> is not listed by <paramref name="exchange"/>, or the exchange forgets finished orders (<see cref="InMemoryExchangeOptions.FinishedOrdersKept"/>).</exception>
+    public BacktestSession(NaiveStrategyEngine engine, InMemoryExchange exchange, TimeSpan? equitySampling = null, string? symbol = null)
     {
         _engine = engine ?? throw new ArgumentNullException(nameof(engine));
         _exchange = exchange ?? throw new ArgumentNullException(nameof(exchange));
@@ -35,15 +47,22 @@ public sealed class BacktestSession : IDisposable
         {
             throw new ArgumentException($"The exchange forgets finished orders beyond {kept} (InMemoryExchangeOptions.FinishedOrdersKept): a backtest's journal needs every order; leave it unset.", nameof(exchange));
         }
+
         if (equitySampling is { } s && s <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(equitySampling), s, "The equity sampling interval must be > 0.");
         }
 
+        if (symbol is not null && exchange.FindSymbol(symbol) is null)
+        {
+            throw new ArgumentException($"The session's symbol '{symbol}' is not listed by the in-memory exchange.", nameof(symbol));
+        }
+
         _equitySampling = equitySampling;
+        _only = symbol;
     }
 
-    /// <summary>Market trades replayed so far.</summary>
+    /// <summary>Market trades replayed so far (of the session's symbol only, when it has one).</summary>
     public long TradesReplayed { get; private set; }
 
     /// <summary>Subscribes to the engine and the exchange, then starts the engine's configured symbols.</summary>
@@ -54,13 +73,23 @@ public sealed class BacktestSession : IDisposable
         await _engine.StartAsync(cancellationToken);
     }
 
-    /// <summary>One market trade: the exchange matches, the strategy reacts, equity is marked. Allocates nothing when no order is placed or filled.</summary>
+    /// <summary>
+    /// One market trade: the exchange matches, the strategy reacts, equity is marked (a trade of another symbol
+    /// than the session's is only counted). Allocates nothing when no order is placed or filled.
+    /// </summary>
     /// <exception cref="BacktestOverflowException">The trade's values make the backtest's decimal arithmetic overflow.</exception>
     public void Replay(in TradeEvent trade)
     {
+        _given++;
+
         // Readers hand out one symbol string per file: compare references, hash only when it changes.
         if (!ReferenceEquals(trade.Symbol, _lastSymbol) || _last is null)
         {
+            if (_only is not null && !IsOwn(trade.Symbol))
+            {
+                return;
+            }
+
             _last = TrackOf(trade.Symbol);
             _lastSymbol = trade.Symbol;
         }
@@ -96,7 +125,7 @@ public sealed class BacktestSession : IDisposable
         var journal = Journal();
         var reports = new List<SymbolReport>();
         var curves = new SortedDictionary<string, IReadOnlyList<EquityPoint>>(StringComparer.Ordinal);
-        foreach (var symbol in _engine.Symbols.Union(_tracks.Keys).Order(StringComparer.Ordinal))
+        foreach (var symbol in _only is not null ? [_only] : (IEnumerable<string>)_engine.Symbols.Union(_tracks.Keys).Order(StringComparer.Ordinal))
         {
             var filters = _exchange.FindSymbol(symbol)
                 ?? throw new InvalidOperationException($"The trades replayed include {symbol}, which the in-memory exchange does not list.");
@@ -122,6 +151,24 @@ public sealed class BacktestSession : IDisposable
         return new BacktestResult(reports, journal, curves) { FillModel = _exchange.PartialFills ? FillModel.Partial : FillModel.Full };
     }
 
+    // Whether a trade of a symbol other than the last replayed one is the session's (a limited session only):
+    // the last skipped symbol is remembered by reference, as the replayed one is.
+    private bool IsOwn(string symbol)
+    {
+        if (ReferenceEquals(symbol, _lastSkipped))
+        {
+            return false;
+        }
+
+        if (string.Equals(symbol, _only, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        _lastSkipped = symbol;
+        return false;
+    }
+
     // The exchange's orders at their final state and the placements it refused, in placement order.
     private JournalEntry[] Journal()
     {
@@ -137,7 +184,8 @@ public sealed class BacktestSession : IDisposable
         {
             if (byClientId.Remove(clientOrderId, out var order))
             {
-                journal.Add(new JournalEntry(order, _placed[clientOrderId].TraderId));
+                var placed = _placed[clientOrderId];
+                journal.Add(new JournalEntry(order, placed.TraderId) { AtTrade = placed.AtTrade });
             }
             else if (_rejected.TryGetValue(clientOrderId, out var rejected))
             {
@@ -146,7 +194,7 @@ public sealed class BacktestSession : IDisposable
         }
 
         // Orders the engine did not announce (none in a backtest), in the exchange's order.
-        journal.AddRange(accepted.Where(o => byClientId.ContainsKey(o.ClientOrderId)).Select(o => new JournalEntry(o, "")));
+        journal.AddRange(accepted.Where(o => byClientId.ContainsKey(o.ClientOrderId)).Select(o => new JournalEntry(o, "") { AtTrade = _given }));
         return [.. journal];
     }
 
@@ -205,7 +253,7 @@ public sealed class BacktestSession : IDisposable
         switch (e.Event)
         {
             case OrderPlaced p:
-                if (_placed.TryAdd(p.Request.ClientOrderId, (p.TraderId, p.Request)))
+                if (_placed.TryAdd(p.Request.ClientOrderId, (p.TraderId, p.Request, _given)))
                 {
                     _placementOrder.Add(p.Request.ClientOrderId);
                 }
@@ -232,7 +280,7 @@ public sealed class BacktestSession : IDisposable
                 {
                     // Nothing executed and the exchange gave it no id; the time is the market time of the refusal.
                     var q = placed.Request;
-                    _rejected[r.ClientOrderId] = new JournalEntry(new OrderUpdate(q.Symbol, q.ClientOrderId, 0, q.Side, q.Price, q.Quantity, 0m, OrderStatus.Rejected, 0m, null, e.Time), placed.TraderId) { Error = r.Error };
+                    _rejected[r.ClientOrderId] = new JournalEntry(new OrderUpdate(q.Symbol, q.ClientOrderId, 0, q.Side, q.Price, q.Quantity, 0m, OrderStatus.Rejected, 0m, null, e.Time), placed.TraderId) { Error = r.Error, AtTrade = placed.AtTrade };
                 }
 
                 break;
@@ -251,7 +299,8 @@ public sealed class BacktestSession : IDisposable
     // Cash and position move by what each update adds to the order's cumulative fill and commission.
     private void OnOrderUpdate(OrderUpdate update)
     {
-        var before = _fills.GetValueOrDefault(update.OrderId);
+        var key = (update.Symbol, update.OrderId);
+        var before = _fills.GetValueOrDefault(key);
         var quantity = update.ExecutedQuantity - before.Executed;
         var commission = update.Commission - before.Commission;
         if (quantity == 0 && commission == 0)
@@ -259,7 +308,7 @@ public sealed class BacktestSession : IDisposable
             return;
         }
 
-        _fills[update.OrderId] = (update.ExecutedQuantity, update.Commission);
+        _fills[key] = (update.ExecutedQuantity, update.Commission);
         var track = TrackOf(update.Symbol);
         track.FillVersion++;
         var notional = quantity * update.Price;

@@ -6,7 +6,8 @@ namespace NaiveStrategy.Mock;
 /// <summary>
 /// An in-memory exchange with the book's matching (a BUY fills when a market trade is strictly below
 /// its price, a SELL strictly above), plus fees, balances, Binance's filter checks and error codes,
-/// cancel and queries, optional partial fills, and deterministic order ids. Every call completes
+/// cancel and queries, optional partial fills, and deterministic ids: orders and their fills are numbered per
+/// symbol from 1, as Binance numbers them, so one symbol's ids do not depend on other symbols' orders. Every call completes
 /// synchronously. Market trades enter through <see cref="PublishTrade"/>: orders are matched first,
 /// then order updates and the trade are published, outside the exchange's lock.
 /// </summary>
@@ -18,6 +19,7 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     private readonly Dictionary<string, decimal> _free = new(StringComparer.Ordinal);
     private readonly Dictionary<string, decimal> _locked = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<MockOrder>> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IdSequences> _ids = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Symbol, string ClientOrderId), MockOrder> _byClientId = [];
     private readonly List<MockOrder> _all = [];
     private readonly Queue<MockOrder> _finished = new();
@@ -25,8 +27,6 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     private readonly ConcurrentDictionary<string, ObserverSet<TradeEvent>> _trades = new(StringComparer.Ordinal);
     private readonly ObserverSet<OrderUpdate> _updates = new();
     private readonly Queue<PlacementFault> _faults = new();
-    private long _nextOrderId = 1;
-    private long _nextTradeId = 1;
     private readonly ConcurrentDictionary<string, Route> _routes = new(StringComparer.Ordinal);
     private RouteCache? _lastRoute;
 
@@ -41,6 +41,7 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         {
             _symbols[filters.Symbol] = filters;
             _open[filters.Symbol] = [];
+            _ids[filters.Symbol] = new IdSequences();
         }
 
         foreach (var (asset, amount) in options.Balances)
@@ -331,7 +332,7 @@ public sealed class InMemoryExchange : IExchange, IMarketData
 
         _free[asset] = _free.GetValueOrDefault(asset) - amount;
         _locked[asset] = _locked.GetValueOrDefault(asset) + amount;
-        var order = new MockOrder(_nextOrderId++, request, filters, asset, amount) { Time = Clock.GetUtcNow() };
+        var order = new MockOrder(_ids[request.Symbol].NextOrderId++, request, filters, asset, amount) { Time = Clock.GetUtcNow() };
         _byClientId[(request.Symbol, request.ClientOrderId)] = order;
         _all.Add(order);
         _open[request.Symbol].Add(order);
@@ -417,7 +418,7 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     {
         order.Commission += fee;
         order.CommissionAsset = feeAsset;
-        (order.Fills ??= []).Add(new OrderFill(order.Request.Symbol, _nextTradeId++, order.OrderId, order.Price, quantity, fee, feeAsset, time));
+        (order.Fills ??= []).Add(new OrderFill(order.Request.Symbol, _ids[order.Request.Symbol].NextTradeId++, order.OrderId, order.Price, quantity, fee, feeAsset, time));
     }
 
     // Takes a filled amount out of the order's lock.
@@ -464,6 +465,14 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     }
 
     private void Credit(string asset, decimal amount) => _free[asset] = _free.GetValueOrDefault(asset) + amount;
+
+    // One symbol's next order id and next fill (trade) id.
+    private sealed class IdSequences
+    {
+        public long NextOrderId { get; set; } = 1;
+
+        public long NextTradeId { get; set; } = 1;
+    }
 
     private sealed record PlacementFault(ExchangeError Error, bool AcceptOrder);
 

@@ -186,6 +186,23 @@ public sealed class RestTests
     }
 
     [Fact]
+    public async Task QueryOrder_TwoSymbolsSameOrderId_EachSymbolFindsItsOwn()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync(o => o.Symbols.Add(SymbolFilterPresets.XrpUsdt with { Symbol = "ADAUSDT", BaseAsset = "ADA" }));
+        var (_, xrp) = await sandbox.PlaceAsync("xrp-1");
+        var (_, ada) = await sandbox.SignedJsonAsync(HttpMethod.Post, "/api/v3/order", "symbol=ADAUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=100&price=0.4000&newClientOrderId=ada-1");
+
+        var (_, xrpFound) = await sandbox.SignedJsonAsync(HttpMethod.Get, "/api/v3/order", "symbol=XRPUSDT&orderId=1");
+        var (_, adaFound) = await sandbox.SignedJsonAsync(HttpMethod.Get, "/api/v3/order", "symbol=ADAUSDT&orderId=1");
+        var (_, open) = await sandbox.SignedJsonAsync(HttpMethod.Get, "/api/v3/openOrders", "");
+
+        (xrp.GetProperty("orderId").GetInt64(), ada.GetProperty("orderId").GetInt64()).Should().Be((1L, 1L), "orders are numbered per symbol, as Binance does");
+        xrpFound.GetProperty("clientOrderId").GetString().Should().Be("xrp-1");
+        adaFound.GetProperty("clientOrderId").GetString().Should().Be("ada-1");
+        open.EnumerateArray().Select(o => o.GetProperty("clientOrderId").GetString()).Should().BeEquivalentTo("xrp-1", "ada-1");
+    }
+
+    [Fact]
     public async Task QueryOrder_Unknown_Returns2013()
     {
         await using var sandbox = await SandboxHarness.StartAsync();

@@ -33,6 +33,25 @@ public sealed class InMemoryExchangeTests
         exchange.GetBalance("USDT").Should().Be(new Balance("USDT", 70m, 30m));
     }
 
+    [Fact]
+    public async Task PlaceLimitOrderAsync_TwoSymbols_OrderAndFillIdsNumberedPerSymbol()
+    {
+        var ada = Xrp with { Symbol = "ADAUSDT", BaseAsset = "ADA" };
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp, ada }, Balances = { ["USDT"] = 100m } });
+        var xrp1 = await exchange.PlaceLimitOrderAsync(Buy("x1-b", qty: 20m));
+        var ada1 = await exchange.PlaceLimitOrderAsync(new OrderRequest("ADAUSDT", "a1-b", OrderSide.Buy, 0.5m, 20m));
+        var xrp2 = await exchange.PlaceLimitOrderAsync(Buy("x2-b", qty: 20m));
+        var ada2 = await exchange.PlaceLimitOrderAsync(new OrderRequest("ADAUSDT", "a2-b", OrderSide.Buy, 0.5m, 20m));
+        exchange.PublishTrade(new TradeEvent("ADAUSDT", 1, 0.49m, 1000m, T0.AddSeconds(1)));
+        exchange.PublishTrade(Trade(0.49m, id: 2));
+
+        (xrp1.Value.OrderId, xrp2.Value.OrderId, ada1.Value.OrderId, ada2.Value.OrderId).Should().Be((1L, 2L, 1L, 2L));
+        var xrpFills = (await exchange.GetOrderFillsAsync("XRPUSDT", 2)).Value;
+        var adaFills = (await exchange.GetOrderFillsAsync("ADAUSDT", 2)).Value;
+        xrpFills.Should().ContainSingle().Which.Should().Match<OrderFill>(f => f.Symbol == "XRPUSDT" && f.OrderId == 2 && f.TradeId == 2);
+        adaFills.Should().ContainSingle().Which.Should().Match<OrderFill>(f => f.Symbol == "ADAUSDT" && f.OrderId == 2 && f.TradeId == 2);
+    }
+
     [Theory]
     [InlineData("0.50001", "40", "Filter failure: PRICE_FILTER")]
     [InlineData("0.5", "40.5", "Filter failure: LOT_SIZE")]

@@ -47,19 +47,41 @@ public sealed class ThreadsTests : IDisposable
         one.Orders.Length.Should().BeGreaterThan(1_000, "the run places orders");
     }
 
-    [Fact]
-    public async Task Backtest_SeveralSymbolsPipelined_ByteIdenticalToOneThread()
+    // --threads 1 runs one engine on one account for every symbol; more runs one engine and exchange per symbol in parallel.
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task Backtest_SeveralSymbolsPipelined_ByteIdenticalToOneThread(int threads)
     {
         var files = await GenerateSymbols();
         string[] trades = [.. files.SelectMany(f => new[] { "--trades", f })];
 
         var one = await Backtest(1, trades);
-        var four = await Backtest(4, trades);
+        var many = await Backtest(threads, trades);
 
-        four.Report.Should().Be(one.Report);
-        four.Orders.Should().Equal(one.Orders);
-        four.Json.Should().Equal(one.Json);
+        many.Report.Should().Be(one.Report);
+        many.Orders.Should().Equal(one.Orders);
+        many.Json.Should().Equal(one.Json);
         one.Report.Should().Contain("ADAUSDT").And.Contain("DOGEUSDT").And.Contain("XRPUSDT");
+        one.Orders.Length.Should().BeGreaterThan(1_000, "the run places orders");
+    }
+
+    [Fact]
+    public async Task Backtest_SymbolWithoutTrades_ByteIdenticalToOneThread()
+    {
+        var files = await GenerateSymbols();
+        // Its only line is skipped: the symbol is traded (its engine starts) but never sees a trade.
+        var empty = Path.Combine(_dir, "BNBUSDT-trades-2024-01-01.csv");
+        await File.WriteAllTextAsync(empty, "1,not-a-price,1,1,1704067200000,true,true\n");
+        string[] trades = ["--skip-bad-lines", .. files.Append(empty).SelectMany(f => new[] { "--trades", f })];
+
+        var one = await Backtest(1, trades);
+        var two = await Backtest(2, trades);
+
+        two.Report.Should().Be(one.Report);
+        two.Orders.Should().Equal(one.Orders);
+        two.Json.Should().Equal(one.Json);
+        one.Report.Should().Contain("BNBUSDT").And.Contain("skipped");
     }
 
     [Fact]

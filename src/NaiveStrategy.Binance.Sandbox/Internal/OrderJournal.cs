@@ -43,7 +43,8 @@ internal sealed record ExecutionDelta(string ExecutionType, decimal LastQuantity
 /// </summary>
 internal sealed class OrderJournal
 {
-    private readonly Dictionary<long, OrderRecord> _orders = [];
+    // Keyed by symbol and order id: the exchange numbers orders per symbol, as Binance does.
+    private readonly Dictionary<(string Symbol, long OrderId), OrderRecord> _orders = [];
     private readonly Dictionary<(string Symbol, string ClientOrderId), OrderRecord> _byClientId = [];
     private readonly List<OwnTrade> _trades = [];
     private long _nextTradeId = 1;
@@ -52,7 +53,7 @@ internal sealed class OrderJournal
     public OrderRecord Add(OrderUpdate placed, long nowMs)
     {
         var order = new OrderRecord(placed, nowMs);
-        _orders[order.OrderId] = order;
+        _orders[(order.Symbol, order.OrderId)] = order;
         _byClientId[(order.Symbol, order.ClientOrderId)] = order;
         return order;
     }
@@ -63,14 +64,14 @@ internal sealed class OrderJournal
     {
         if (orderId is { } id)
         {
-            return _orders.TryGetValue(id, out var byId) && byId.Symbol == symbol && (clientOrderId is null || byId.ClientOrderId == clientOrderId) ? byId : null;
+            return _orders.TryGetValue((symbol, id), out var byId) && (clientOrderId is null || byId.ClientOrderId == clientOrderId) ? byId : null;
         }
 
         return clientOrderId is not null ? _byClientId.GetValueOrDefault((symbol, clientOrderId)) : null;
     }
 
     public IEnumerable<OrderRecord> Open(string? symbol) =>
-        _orders.Values.Where(o => !o.Status.IsTerminal() && (symbol is null || o.Symbol == symbol)).OrderBy(o => o.OrderId);
+        _orders.Values.Where(o => !o.Status.IsTerminal() && (symbol is null || o.Symbol == symbol)).OrderBy(o => o.OrderId).ThenBy(o => o.Symbol, StringComparer.Ordinal);
 
     public IEnumerable<OwnTrade> Trades(string symbol, long? orderId) =>
         _trades.Where(t => t.Symbol == symbol && (orderId is null || t.OrderId == orderId));
@@ -78,7 +79,7 @@ internal sealed class OrderJournal
     /// <summary>Applies an exchange update; returns the order and its delta, or null for an order we never placed.</summary>
     public (OrderRecord Order, ExecutionDelta Delta)? Apply(OrderUpdate update, long nowMs)
     {
-        if (!_orders.TryGetValue(update.OrderId, out var order))
+        if (!_orders.TryGetValue((update.Symbol, update.OrderId), out var order))
         {
             return null;
         }
