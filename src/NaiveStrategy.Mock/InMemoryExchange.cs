@@ -21,9 +21,11 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     private readonly Dictionary<string, List<MockOrder>> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IdSequences> _ids = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Symbol, string ClientOrderId), MockOrder> _byClientId = [];
+    // Every order, in placement order, when the exchange keeps them all; with FinishedOrdersKept, the finished
+    // orders kept, oldest first (the open ones are in _open).
     private readonly List<MockOrder> _all = [];
     private readonly Queue<MockOrder> _finished = new();
-    private int _forgotten;
+    private long _placed;
     private readonly ConcurrentDictionary<string, ObserverSet<TradeEvent>> _trades = new(StringComparer.Ordinal);
     private readonly ObserverSet<OrderUpdate> _updates = new();
     private readonly Queue<PlacementFault> _faults = new();
@@ -77,7 +79,8 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         {
             lock (_gate)
             {
-                return _all.Where(o => !o.Forgotten).Select(o => o.ToUpdate()).ToArray();
+                IEnumerable<MockOrder> orders = _options.FinishedOrdersKept is null ? _all : _finished.Concat(_open.Values.SelectMany(o => o)).OrderBy(o => o.Placed);
+                return orders.Select(o => o.ToUpdate()).ToArray();
             }
         }
     }
@@ -222,7 +225,8 @@ public sealed class InMemoryExchange : IExchange, IMarketData
                 return new(InvalidSymbol());
             }
 
-            var order = _all.Find(o => o.OrderId == orderId && !o.Forgotten && string.Equals(o.Request.Symbol, symbol, StringComparison.Ordinal));
+            IEnumerable<MockOrder> orders = _options.FinishedOrdersKept is null ? _all : _finished.Concat(_open[symbol]);
+            var order = orders.FirstOrDefault(o => o.OrderId == orderId && string.Equals(o.Request.Symbol, symbol, StringComparison.Ordinal));
             return order is null
                 ? new(new ExchangeError(ExchangeErrorKind.NotFound, -2013, "Order does not exist."))
                 : new(ExchangeResult<IReadOnlyList<OrderFill>>.Success(order.Fills?.ToArray() ?? []));
@@ -332,9 +336,13 @@ public sealed class InMemoryExchange : IExchange, IMarketData
 
         _free[asset] = _free.GetValueOrDefault(asset) - amount;
         _locked[asset] = _locked.GetValueOrDefault(asset) + amount;
-        var order = new MockOrder(_ids[request.Symbol].NextOrderId++, request, filters, asset, amount) { Time = Clock.GetUtcNow() };
+        var order = new MockOrder(_ids[request.Symbol].NextOrderId++, request, filters, asset, amount) { Time = Clock.GetUtcNow(), Placed = ++_placed };
         _byClientId[(request.Symbol, request.ClientOrderId)] = order;
-        _all.Add(order);
+        if (_options.FinishedOrdersKept is null)
+        {
+            _all.Add(order);
+        }
+
         _open[request.Symbol].Add(order);
         RouteOf(request.Symbol).Refresh();
         return order.ToUpdate();
@@ -437,7 +445,7 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     }
 
     // A filled or canceled order: beyond the bound, the oldest finished order is forgotten (its client order id
-    // may be used again, as on Binance). The list is compacted in bulk, so forgetting costs O(1) per order.
+    // may be used again, as on Binance). O(1) per order: nothing is searched or compacted.
     private void Finished(MockOrder order)
     {
         if (_options.FinishedOrdersKept is not { } kept)
@@ -449,17 +457,10 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         while (_finished.Count > kept)
         {
             var old = _finished.Dequeue();
-            old.Forgotten = true;
             var key = (old.Request.Symbol, old.Request.ClientOrderId);
             if (_byClientId.TryGetValue(key, out var current) && ReferenceEquals(current, old))
             {
                 _byClientId.Remove(key);
-            }
-
-            if (++_forgotten > Math.Max(kept, 1_024))
-            {
-                _all.RemoveAll(static o => o.Forgotten);
-                _forgotten = 0;
             }
         }
     }
@@ -506,7 +507,8 @@ public sealed class InMemoryExchange : IExchange, IMarketData
 
         public List<OrderFill>? Fills { get; set; }
 
-        public bool Forgotten { get; set; }
+        /// <summary>The exchange's placement sequence, over every symbol (the order of <see cref="Orders"/>).</summary>
+        public long Placed { get; init; }
 
         public OrderUpdate ToUpdate() => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time);
     }

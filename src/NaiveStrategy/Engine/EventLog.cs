@@ -15,6 +15,11 @@ internal sealed class EventLog(ILogger logger, Func<string, SymbolFilters?> filt
         switch (value.Event)
         {
             case OrderPlaced { Request: var r } placed:
+                if (!logger.IsEnabled(LogLevel.Information))
+                {
+                    break; // the line is not written: its price and quantity are not formatted either
+                }
+
                 var filters = filtersOf(symbol);
                 var price = filters?.FormatPrice(r.Price) ?? r.Price.ToString(CultureInfo.InvariantCulture);
                 var quantity = filters?.FormatQuantity(r.Quantity) ?? r.Quantity.ToString(CultureInfo.InvariantCulture);
