@@ -109,13 +109,19 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     {
         List<OrderUpdate>? fills = null;
         var route = RouteOf(trade.Symbol);
-        lock (_gate)
+        Clock.AdvanceTo(trade.Time);
+
+        // Most trades cross nothing: decided from the route's published best bid and ask, without the lock. A
+        // placement that publishes its price after this read is, for this trade, an order placed after it.
+        if (route.Crosses(trade.Price))
         {
-            Clock.AdvanceTo(trade.Time);
-            if (route.Open is { Count: > 0 } open && route.Crosses(trade.Price))
+            lock (_gate)
             {
-                fills = Match(open, trade);
-                route.Refresh();
+                if (route.Open is { Count: > 0 } open && route.Crosses(trade.Price))
+                {
+                    fills = Match(open, trade);
+                    route.Refresh();
+                }
             }
         }
 
@@ -279,31 +285,42 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     // so a trade that crosses nothing costs two comparisons. Refreshed whenever the open orders change.
     private sealed class Route(List<MockOrder>? open, ObserverSet<TradeEvent> observers)
     {
-        private decimal _bestBid = decimal.MinValue;
-        private decimal _bestAsk = decimal.MaxValue;
+        private static readonly Book Empty = new(decimal.MinValue, decimal.MaxValue);
+
+        // Replaced whole, never changed in place: a reader without the lock sees one consistent pair.
+        private Book _book = Empty;
 
         public List<MockOrder>? Open { get; } = open;
 
         public ObserverSet<TradeEvent> Observers { get; } = observers;
 
         // Strict cross: a BUY fills under its price, a SELL over it.
-        public bool Crosses(decimal price) => price < _bestBid || price > _bestAsk;
+        public bool Crosses(decimal price)
+        {
+            var book = Volatile.Read(ref _book);
+            return price < book.BestBid || price > book.BestAsk;
+        }
 
+        // Under the exchange's lock, whenever the open orders change.
         public void Refresh()
         {
-            (_bestBid, _bestAsk) = (decimal.MinValue, decimal.MaxValue);
+            var (bid, ask) = (decimal.MinValue, decimal.MaxValue);
             foreach (var order in Open ?? [])
             {
                 if (order.Side == OrderSide.Buy)
                 {
-                    _bestBid = Math.Max(_bestBid, order.Price);
+                    bid = Math.Max(bid, order.Price);
                 }
                 else
                 {
-                    _bestAsk = Math.Min(_bestAsk, order.Price);
+                    ask = Math.Min(ask, order.Price);
                 }
             }
+
+            Volatile.Write(ref _book, bid == decimal.MinValue && ask == decimal.MaxValue ? Empty : new Book(bid, ask));
         }
+
+        private sealed record Book(decimal BestBid, decimal BestAsk);
     }
 
     private static ExchangeError InvalidSymbol() => new(ExchangeErrorKind.Rejected, -1121, "Invalid symbol.");
