@@ -148,13 +148,6 @@ public sealed record SymbolReport
 /// <param name="EquityCurves">Equity curve per symbol when sampling was on, else empty.</param>
 public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOnlyList<JournalEntry> Journal, IReadOnlyDictionary<string, IReadOnlyList<EquityPoint>> EquityCurves)
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     /// <summary>How the exchange filled orders during the run.</summary>
     public FillModel FillModel { get; init; }
 
@@ -168,7 +161,7 @@ public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOn
     public IReadOnlyList<string> Refusals => Symbols.Select(s => s.Refusal).OfType<string>().ToArray();
 
     /// <summary>The fill model (<c>"full"</c> or <c>"partial"</c>) and the per-symbol figures as indented JSON (no timing, so it is reproducible).</summary>
-    public string ToJson() => JsonSerializer.Serialize(new { fillModel = FillModel, symbols = Symbols }, Json);
+    public string ToJson() => JsonSerializer.Serialize(new ReportDocument(FillModel, Symbols), ReportJson.Default.ReportDocument);
 
     /// <summary>
     /// Joins the results of sessions that replayed the same trades, each limited to its own symbols (e.g. one
@@ -217,3 +210,13 @@ public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOn
         return new BacktestResult([.. reports.OrderBy(s => s.Symbol, StringComparer.Ordinal)], journal, curves) { FillModel = all[0].FillModel };
     }
 }
+
+// The report's JSON, generated at build time: no reflection, so the package works trimmed and compiled native (AOT).
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, Converters = [typeof(CamelCaseEnumConverter<FillModel>)])]
+[JsonSerializable(typeof(ReportDocument))]
+internal sealed partial class ReportJson : JsonSerializerContext;
+
+internal sealed record ReportDocument(FillModel FillModel, IReadOnlyList<SymbolReport> Symbols);
+
+internal sealed class CamelCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase)
+    where T : struct, Enum;

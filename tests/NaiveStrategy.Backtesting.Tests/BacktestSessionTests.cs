@@ -9,7 +9,7 @@ public sealed class BacktestSessionTests
 {
     private static readonly DateTimeOffset T0 = TestData.T0;
 
-    private static readonly SymbolFilters Xrp = TestData.Xrp with { StepSize = 0.1m, MinQuantity = 0.1m, MinNotional = 5m, NotionalFilterName = "NOTIONAL" };
+    private static readonly SymbolFilters Xrp = SessionData.Xrp;
 
     private static async Task<BacktestResult> Run(IEnumerable<decimal> prices, bool partial = false, FeeAsset fee = FeeAsset.Received)
     {
@@ -160,7 +160,7 @@ public sealed class BacktestSessionFailureTests
 {
     private static readonly DateTimeOffset T0 = TestData.T0;
 
-    private static readonly SymbolFilters Xrp = TestData.Xrp with { StepSize = 0.1m, MinQuantity = 0.1m, MinNotional = 5m, NotionalFilterName = "NOTIONAL" };
+    private static readonly SymbolFilters Xrp = SessionData.Xrp;
 
     private static async Task<(BacktestSession Session, NaiveStrategyEngine Engine)> Start(SymbolFilters filters, bool partial = false)
     {

@@ -10,7 +10,7 @@ public sealed class PerSymbolSessionTests
 {
     private static readonly DateTimeOffset T0 = TestData.T0;
 
-    private static readonly SymbolFilters Xrp = TestData.Xrp with { StepSize = 0.1m, MinQuantity = 0.1m, MinNotional = 5m, NotionalFilterName = "NOTIONAL" };
+    private static readonly SymbolFilters Xrp = SessionData.Xrp;
 
     private static readonly SymbolFilters[] Filters =
     [

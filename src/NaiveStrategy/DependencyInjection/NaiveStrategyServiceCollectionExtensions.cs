@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -35,6 +36,9 @@ public static class NaiveStrategyServiceCollectionExtensions
     /// both are reported when the host starts. A symbol's <see cref="SymbolSettings.Status"/> is
     /// <see cref="SymbolStatus.On"/> unless the configuration says otherwise, as with <see cref="NaiveStrategyOptions.AddSymbol"/>.
     /// </summary>
+    /// <remarks>Binding reads the options' properties by reflection: in a trimmed or native (AOT) application, configure the options in code instead.</remarks>
+    [RequiresUnreferencedCode(ReflectionBinding)]
+    [RequiresDynamicCode(ReflectionBinding)]
     public static NaiveStrategyBuilder AddNaiveStrategy(this IServiceCollection services, IConfiguration configuration, Action<NaiveStrategyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -47,6 +51,8 @@ public static class NaiveStrategyServiceCollectionExtensions
 
         return AddCore(services);
     }
+
+    private const string ReflectionBinding = "Binds NaiveStrategyOptions from configuration by reflection, which trimming and native AOT cannot keep; use AddNaiveStrategy(configure) there.";
 
     private static NaiveStrategyBuilder AddCore(IServiceCollection services)
     {

@@ -1,0 +1,9 @@
+using NaiveStrategy.Mock.Tests;
+
+namespace NaiveStrategy.Backtesting.Tests;
+
+internal static class SessionData
+{
+    // XRPUSDT with fractional quantities and a 5 USDT NOTIONAL: small budgets trade, and partial fills leave dust.
+    public static readonly SymbolFilters Xrp = TestData.Xrp with { StepSize = 0.1m, MinQuantity = 0.1m, MinNotional = 5m, NotionalFilterName = "NOTIONAL" };
+}
