@@ -1,16 +1,12 @@
 using Microsoft.Extensions.Options;
 
 using NaiveStrategy.Mock;
-using NaiveStrategy.Mock.Tests;
+using static NaiveStrategy.Backtesting.Tests.SessionData;
 
 namespace NaiveStrategy.Backtesting.Tests;
 
 public sealed class BacktestSessionTests
 {
-    private static readonly DateTimeOffset T0 = TestData.T0;
-
-    private static readonly SymbolFilters Xrp = SessionData.Xrp;
-
     private static async Task<BacktestResult> Run(IEnumerable<decimal> prices, bool partial = false, FeeAsset fee = FeeAsset.Received)
     {
         var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp }, Balances = { ["USDT"] = 100m }, PartialFills = partial, FeeAsset = fee, StartTime = T0 });
@@ -158,10 +154,6 @@ public sealed class BacktestSessionTests
 
 public sealed class BacktestSessionFailureTests
 {
-    private static readonly DateTimeOffset T0 = TestData.T0;
-
-    private static readonly SymbolFilters Xrp = SessionData.Xrp;
-
     private static async Task<(BacktestSession Session, NaiveStrategyEngine Engine)> Start(SymbolFilters filters, bool partial = false)
     {
         var (session, engine, _) = await StartOn(filters, partial);

@@ -1,17 +1,13 @@
 using Microsoft.Extensions.Options;
 
 using NaiveStrategy.Mock;
-using NaiveStrategy.Mock.Tests;
+using static NaiveStrategy.Backtesting.Tests.SessionData;
 
 namespace NaiveStrategy.Backtesting.Tests;
 
 /// <summary>Sessions limited to one symbol, each with its own engine and exchange, combined: the shared session's result.</summary>
 public sealed class PerSymbolSessionTests
 {
-    private static readonly DateTimeOffset T0 = TestData.T0;
-
-    private static readonly SymbolFilters Xrp = SessionData.Xrp;
-
     private static readonly SymbolFilters[] Filters =
     [
         Xrp,
