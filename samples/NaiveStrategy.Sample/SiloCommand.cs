@@ -106,7 +106,7 @@ internal static class SiloCommand
                 await connection.GetDatabase().PingAsync();
                 return;
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 failure = ex is RedisConnectionException connection ? connection.FailureType.ToString() : ex.GetType().Name;
             }
