@@ -9,7 +9,7 @@ using NaiveStrategy.Binance;
 using NaiveStrategy.Mock;
 
 // A backtest compiled native (AOT): the same engine, exchange and session as the sample's `backtest`, without
-// the JIT's start-up and tier-up (about a second per process), so a day of trades takes its parse time.
+// the JIT's start-up and tier-up (about a second per process): a short backtest does not wait for the runtime.
 var defaults = new SymbolSettings { Symbol = "DEFAULT" };
 var trades = new Option<string[]>("--trades") { Description = "Binance public trade files (csv or zip), directories or globs; several symbols merge by time", Required = true, AllowMultipleArgumentsPerToken = true };
 var exchangeInfo = new Option<string?>("--exchange-info") { Description = "symbol filters from a Binance exchangeInfo JSON file (default: XRPUSDT's preset, for XRPUSDT only)" };

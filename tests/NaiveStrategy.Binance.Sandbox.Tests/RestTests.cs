@@ -203,6 +203,22 @@ public sealed class RestTests
     }
 
     [Fact]
+    public async Task MyTrades_TwoSymbolsFilled_EachNumbersItsTradesFromOne()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync(o => o.Symbols.Add(SymbolFilterPresets.XrpUsdt with { Symbol = "ADAUSDT", BaseAsset = "ADA" }));
+        await sandbox.PlaceAsync("xrp-1", price: "0.5000", quantity: "100");
+        await sandbox.SignedJsonAsync(HttpMethod.Post, "/api/v3/order", "symbol=ADAUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=100&price=0.4000&newClientOrderId=ada-1");
+        sandbox.Trade(0.4999m, 500m);
+        sandbox.Server.PublishTrade(new TradeEvent("ADAUSDT", 1, 0.3999m, 500m, DateTimeOffset.UtcNow));
+
+        var (_, xrp) = await sandbox.SignedJsonAsync(HttpMethod.Get, "/api/v3/myTrades", "symbol=XRPUSDT");
+        var (_, ada) = await sandbox.SignedJsonAsync(HttpMethod.Get, "/api/v3/myTrades", "symbol=ADAUSDT");
+
+        xrp.EnumerateArray().Should().ContainSingle().Which.GetProperty("id").GetInt64().Should().Be(1, "Binance numbers trades per symbol");
+        ada.EnumerateArray().Should().ContainSingle().Which.GetProperty("id").GetInt64().Should().Be(1);
+    }
+
+    [Fact]
     public async Task QueryOrder_Unknown_Returns2013()
     {
         await using var sandbox = await SandboxHarness.StartAsync();

@@ -47,7 +47,8 @@ internal sealed class OrderJournal
     private readonly Dictionary<(string Symbol, long OrderId), OrderRecord> _orders = [];
     private readonly Dictionary<(string Symbol, string ClientOrderId), OrderRecord> _byClientId = [];
     private readonly List<OwnTrade> _trades = [];
-    private long _nextTradeId = 1;
+    // Trade ids per symbol, as Binance numbers them (and as the in-memory exchange numbers its fills).
+    private readonly Dictionary<string, long> _lastTradeId = new(StringComparer.Ordinal);
     private long _nextEventId = 1;
 
     public OrderRecord Add(OrderUpdate placed, long nowMs)
@@ -91,7 +92,7 @@ internal sealed class OrderJournal
         if (lastQuantity > 0)
         {
             type = "TRADE";
-            tradeId = _nextTradeId++;
+            tradeId = _lastTradeId[order.Symbol] = _lastTradeId.GetValueOrDefault(order.Symbol) + 1;
             order.CumulativeQuote += lastQuantity * update.Price;
             _trades.Add(new OwnTrade(order.Symbol, tradeId, order.OrderId, update.Price, lastQuantity, lastCommission, update.CommissionAsset ?? string.Empty, nowMs, order.Side == OrderSide.Buy));
         }
