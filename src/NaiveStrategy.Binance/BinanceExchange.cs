@@ -272,8 +272,7 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
         var cid = update.ClientOrderId;
         if (update.Status.IsTerminal())
         {
-            _open.TryRemove(cid, out _);
-            _executed.TryRemove(cid, out _);
+            Unwatch(cid);
             _ended.Enqueue(cid);
             while (_ended.Count > EndedFeesKept && _ended.TryDequeue(out var oldest))
             {
@@ -291,6 +290,13 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
         _open[cid] = update.Symbol;
         _executed[cid] = update.ExecutedQuantity;
         return true;
+    }
+
+    // The order is no longer asked for after a reconnection, and what was delivered of it is forgotten.
+    private void Unwatch(string cid)
+    {
+        _open.TryRemove(cid, out _);
+        _executed.TryRemove(cid, out _);
     }
 
     private Task RunUserDataStreamAsync(IObserver<OrderUpdate> observer, CancellationToken cancellationToken)
@@ -354,7 +360,7 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
             {
                 // A "maybe placed" order that never got there (the engine resolves it, and resends under its own
                 // watch): asking again at every reconnection would never end.
-                _open.TryRemove(cid, out _);
+                Unwatch(cid);
                 Log.OrderNotWatched(_logger, cid, symbol);
             }
         }
