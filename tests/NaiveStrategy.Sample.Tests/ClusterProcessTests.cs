@@ -99,6 +99,9 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
             await market;
             await sandbox.SettleAsync();
 
+            // Audit a cluster at rest: every Leader ready on a live silo (a loaded machine can make membership move one
+            // more Leader, which answers with no traders until it has restored them).
+            await ClusterChecks.UntilAsync("every Leader ready on a live silo", async () => (await Task.WhenAll(symbols.Select(s => grains.GetSymbolLeader(s).GetStatusAsync()))).All(s => s.Ready && s.Silo != victimSilo), Patience);
             var orders = server.Exchange.Orders;
             var journal = (await Task.WhenAll(symbols.Select(s => grains.GetSymbolLeader(s).GetIntentsAsync()))).SelectMany(i => i).Select(i => i.Request.ClientOrderId).ToHashSet(StringComparer.Ordinal);
             var statuses = await Task.WhenAll(symbols.Select(s => grains.GetSymbolLeader(s).GetStatusAsync()));
@@ -106,6 +109,13 @@ public sealed class ClusterProcessTests(ITestOutputHelper log) : IDisposable
             var line = $"orleans cluster (redis, 3 processes): silos 3, killed 1, symbols {SymbolCount}, {audit.Figures}";
             log.WriteLine(line);
             Console.WriteLine(line);
+            if (audit.Orphans > 0)
+            {
+                foreach (var description in await ClusterChecks.DescribeAsync(grains, server, symbols))
+                {
+                    log.WriteLine(description);
+                }
+            }
 
             audit.ShouldBeClean(Chunks);
             statuses.Should().OnlyContain(s => s.Silo != victimSilo);
