@@ -171,7 +171,7 @@ internal sealed class BinanceRestClient
 
     private static ExchangeErrorKind Kind(int code, string message) => code switch
     {
-        -2010 when message.Contains("Duplicate order", StringComparison.OrdinalIgnoreCase) => ExchangeErrorKind.Duplicate,
+        -2010 => BinanceOrderRejection.Kind(message),
         -2013 => ExchangeErrorKind.NotFound,
         -1007 => ExchangeErrorKind.Unknown,
         -1003 or -1015 => ExchangeErrorKind.Transient,

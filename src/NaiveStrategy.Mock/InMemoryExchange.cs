@@ -348,7 +348,7 @@ public sealed class InMemoryExchange : IExchange, IMarketData
             : (filters.BaseAsset, request.Quantity);
         if (_free.GetValueOrDefault(asset) < amount)
         {
-            return new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action.");
+            return new ExchangeError(ExchangeErrorKind.InsufficientFunds, -2010, "Account has insufficient balance for requested action.");
         }
 
         _free[asset] = _free.GetValueOrDefault(asset) - amount;

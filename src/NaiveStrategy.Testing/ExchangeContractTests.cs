@@ -164,13 +164,13 @@ public abstract class ExchangeContractTests : IAsyncLifetime
 
         var result = await Exchange.PlaceLimitOrderAsync(request);
 
-        AssertRejected(result, FilterFailureCode);
+        AssertRejected(result, ExchangeErrorKind.Rejected, FilterFailureCode);
         await AssertNeverPlacedAsync(request.ClientOrderId);
     }
 
     /// <summary>
     /// An order the account cannot pay for is an <see cref="ExchangeError"/> value of kind
-    /// <see cref="ExchangeErrorKind.Rejected"/>, never an exception; nothing is placed or locked.
+    /// <see cref="ExchangeErrorKind.InsufficientFunds"/>, never an exception; nothing is placed or locked.
     /// </summary>
     [Fact]
     public async Task PlaceLimitOrderAsync_MoreThanTheAccountCanPay_RejectedAsValueAndNothingPlaced()
@@ -186,7 +186,7 @@ public abstract class ExchangeContractTests : IAsyncLifetime
 
         var result = await Exchange.PlaceLimitOrderAsync(request);
 
-        AssertRejected(result, InsufficientBalanceCode);
+        AssertRejected(result, ExchangeErrorKind.InsufficientFunds, InsufficientBalanceCode);
         await AssertNeverPlacedAsync(request.ClientOrderId);
         Assert.Equal(before, await QuoteBalanceAsync());
     }
@@ -719,10 +719,10 @@ public abstract class ExchangeContractTests : IAsyncLifetime
         Assert.DoesNotContain(open, o => o.ClientOrderId == clientOrderId);
     }
 
-    private static void AssertRejected(ExchangeResult<OrderUpdate> result, int? code)
+    private static void AssertRejected(ExchangeResult<OrderUpdate> result, ExchangeErrorKind kind, int? code)
     {
         Assert.False(result.IsSuccess, $"The placement was accepted: {result}.");
-        Assert.Equal(ExchangeErrorKind.Rejected, result.Error.Kind);
+        Assert.Equal(kind, result.Error.Kind);
         Assert.False(string.IsNullOrWhiteSpace(result.Error.Message), "A rejection says why in its message.");
         if (code is { } expected)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NaiveStrategy.Binance;
 using NaiveStrategy.Mock;
 
 namespace NaiveStrategy.Testing;

@@ -171,7 +171,7 @@ public sealed class BacktestSessionFailureTests
         return (session, engine, exchange);
     }
 
-    private static readonly ExchangeError InsufficientBalance = new(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action.");
+    private static readonly ExchangeError InsufficientBalance = new(ExchangeErrorKind.InsufficientFunds, -2010, "Account has insufficient balance for requested action.");
 
     [Fact]
     public async Task Complete_PlacementRefused_JournalHoldsItWithTheCodeAndMarketTime()

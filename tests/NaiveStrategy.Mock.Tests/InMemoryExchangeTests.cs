@@ -67,7 +67,7 @@ public sealed class InMemoryExchangeTests
     public async Task PlaceLimitOrderAsync_CannotFund_Rejected2010()
     {
         var result = await Create(usdt: 10m).PlaceLimitOrderAsync(Buy());
-        result.Error.Should().Be(new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action."));
+        result.Error.Should().Be(new ExchangeError(ExchangeErrorKind.InsufficientFunds, -2010, "Account has insufficient balance for requested action."));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using NaiveStrategy.Binance;
 using Orleans.Serialization;
 
 namespace NaiveStrategy.Orleans.Tests;

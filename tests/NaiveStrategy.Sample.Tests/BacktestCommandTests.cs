@@ -159,7 +159,7 @@ public sealed class BacktestCommandTests : IDisposable
         var filters = new SymbolFilters { Symbol = "XRPUSDT", BaseAsset = "XRP", QuoteAsset = "USDT", TickSize = 0.0001m, StepSize = 0.1m };
         var refused = new NaiveStrategy.Backtesting.JournalEntry(
             new OrderUpdate("XRPUSDT", "bt-3-b", 0, OrderSide.Buy, 0.499m, 50.1m, 0m, OrderStatus.Rejected, 0m, null, new DateTimeOffset(2024, 1, 1, 0, 0, 5, 250, TimeSpan.Zero)),
-            "bt-3") { Error = new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action.") };
+            "bt-3") { Error = new ExchangeError(ExchangeErrorKind.InsufficientFunds, -2010, "Account has insufficient balance for requested action.") };
         var filled = new NaiveStrategy.Backtesting.JournalEntry(
             new OrderUpdate("XRPUSDT", "bt-1-s", 7, OrderSide.Sell, 0.5012m, 50m, 50m, OrderStatus.Filled, 0.02506m, "USDT", new DateTimeOffset(2024, 1, 1, 0, 1, 2, TimeSpan.Zero)),
             "bt-1");

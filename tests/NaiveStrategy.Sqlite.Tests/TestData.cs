@@ -1,3 +1,4 @@
+using NaiveStrategy.Binance;
 using NaiveStrategy.Testing;
 using Microsoft.Data.Sqlite;
 

@@ -1,3 +1,4 @@
+using NaiveStrategy.Binance;
 using NaiveStrategy.Mock;
 
 namespace NaiveStrategy.Testing.Tests;

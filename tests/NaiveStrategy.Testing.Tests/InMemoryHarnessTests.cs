@@ -1,3 +1,5 @@
+using NaiveStrategy.Binance;
+
 namespace NaiveStrategy.Testing.Tests;
 
 public sealed class InMemoryHarnessTests

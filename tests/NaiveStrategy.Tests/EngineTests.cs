@@ -318,7 +318,7 @@ public sealed class EngineTests
         var events = new List<StrategyEvent>();
         using var _ = engine.Events.Subscribe(events.Add);
         await engine.StartAsync();
-        exchange.InjectPlacementFault(new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action."), acceptOrder: false);
+        exchange.InjectPlacementFault(new ExchangeError(ExchangeErrorKind.InsufficientFunds, -2010, "Account has insufficient balance for requested action."), acceptOrder: false);
 
         exchange.PublishTrade(Trade(1.0m, 1));
         exchange.PublishTrade(Trade(1.0m, 2));

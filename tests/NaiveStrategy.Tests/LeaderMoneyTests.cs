@@ -6,7 +6,7 @@ namespace NaiveStrategy.Tests;
 // ceiling, shutdown.
 public sealed class LeaderMoneyTests
 {
-    private static readonly ExchangeError NoFunds = new(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action.");
+    private static readonly ExchangeError NoFunds = new(ExchangeErrorKind.InsufficientFunds, -2010, "Account has insufficient balance for requested action.");
 
     private readonly Leader _leader = new();
 
@@ -133,6 +133,20 @@ public sealed class LeaderMoneyTests
 
         d.State.WaitingForFunds.Should().BeTrue();
         d.State.FreeQuote.Should().Be(0m);
+    }
+
+    [Fact]
+    public void OnPlacementFailed_MarketClosed_RefusedLikeAnyRejectionNotReadAsLackOfFunds()
+    {
+        var state = Trade(Start(Settings(chunks: 3), 1000m), 1.0m);
+
+        var d = _leader.OnPlacementFailed(state, "run-1-b", new ExchangeError(ExchangeErrorKind.MarketClosed, -2010, "Market is closed."));
+
+        d.State.WaitingForFunds.Should().BeFalse();
+        d.Events.OfType<WaitingForFunds>().Should().BeEmpty();
+        d.Commands.Should().NotContain(new CheckFunds());
+        var stopped = d.Events[^1].Should().BeOfType<SymbolStopped>().Subject;
+        (stopped.Reason, stopped.LastOutcome).Should().Be((SymbolStopReason.NoTraderLeft, TraderOutcome.Rejected));
     }
 
     [Fact]

@@ -303,7 +303,7 @@ public sealed class TraderTests
     public void OnPlacementFailed_Buy_FinishesRejected()
     {
         var (state, buy) = WithBuy();
-        var d = Trader.OnPlacementFailed(state, buy.ClientOrderId, new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action."));
+        var d = Trader.OnPlacementFailed(state, buy.ClientOrderId, new ExchangeError(ExchangeErrorKind.InsufficientFunds, -2010, "Account has insufficient balance for requested action."));
         var finished = d.Events.Should().ContainSingle().Which.Should().BeOfType<TraderFinished>().Subject;
         finished.Outcome.Should().Be(TraderOutcome.Rejected);
         finished.Detail.Should().Contain("-2010");

@@ -1,5 +1,6 @@
 using FluentAssertions;
 using Microsoft.Extensions.Logging;
+using NaiveStrategy.Binance;
 using NaiveStrategy.Binance.Sandbox;
 
 namespace NaiveStrategy.Tests.Shared;

@@ -23,7 +23,7 @@ internal readonly record struct PlacementOutcome(PlacementResult Result, OrderUp
 
 /// <summary>
 /// Sends an order and finds out what became of it: the one owner of placement retries. A transient
-/// failure (not executed) is retried with backoff; a "maybe placed" answer (timeout, 5xx, -1007) is
+/// failure (not executed) is retried with backoff; a "maybe placed" answer (timeout, server error) is
 /// resolved by querying the order by client order id; the order is sent again, with the same client
 /// order id, only when the exchange says it has no such order, and at most once per resolution; an
 /// answer that the id already exists means the first send got through, so it is queried, never resent.

@@ -224,12 +224,13 @@ internal sealed partial class Leader
 
     /// <summary>
     /// A placement failed for good, routed to its trader by client order id. A refusal for lack of funds
-    /// (-2010) ends the trader but never the symbol: it waits for funds and asks for the balance.
+    /// (<see cref="ExchangeErrorKind.InsufficientFunds"/>) ends the trader but never the symbol: it waits for
+    /// funds and asks for the balance.
     /// </summary>
     public LeaderDecision OnPlacementFailed(LeaderState state, string clientOrderId, ExchangeError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return Route(state, clientOrderId, new PlacementFailedInput(clientOrderId, error), null, fundsShort: error.IsInsufficientBalance);
+        return Route(state, clientOrderId, new PlacementFailedInput(clientOrderId, error), null, fundsShort: error.Kind == ExchangeErrorKind.InsufficientFunds);
     }
 
     /// <summary>rebuy_triggered from a trader: start another trader while fewer than chunks run and the symbol is on.</summary>

@@ -18,7 +18,7 @@ internal sealed record PlaceOrder(string TraderId, OrderRequest Request) : Tradi
 /// <param name="Price">The market price that triggered it.</param>
 internal sealed record NotifyRebuy(string TraderId, decimal Price) : TradingCommand;
 
-/// <summary>Ask the exchange for the account's free quote and give it to the Leader (it waits for funds, or an order met -2010).</summary>
+/// <summary>Ask the exchange for the account's free quote and give it to the Leader (it waits for funds, or an order was refused for lack of them).</summary>
 internal sealed record CheckFunds : TradingCommand;
 
 /// <summary>Cancel a trader's open order (the stale-BUY rule); the exchange's answer comes back as the order's update.</summary>

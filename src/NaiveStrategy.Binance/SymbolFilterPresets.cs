@@ -1,4 +1,4 @@
-namespace NaiveStrategy;
+namespace NaiveStrategy.Binance;
 
 /// <summary>
 /// Symbols as Binance lists them, for the in-memory exchange, the sandbox, backtests and tests that should meet the
