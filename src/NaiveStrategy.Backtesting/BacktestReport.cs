@@ -7,7 +7,7 @@ public static class BacktestReport
     /// Order counts, fees (valued in quote; base-asset fees at their fill price) and realized PnL at
     /// average cost (fees included) of one symbol's orders.
     /// </summary>
-    public static SymbolReport FromJournal(SymbolFilters filters, IReadOnlyList<OrderUpdate> orders, SymbolCounters counters, decimal budget)
+    internal static SymbolReport FromJournal(SymbolFilters filters, IReadOnlyList<OrderUpdate> orders, SymbolCounters counters, decimal budget)
     {
         ArgumentNullException.ThrowIfNull(filters);
         ArgumentNullException.ThrowIfNull(orders);

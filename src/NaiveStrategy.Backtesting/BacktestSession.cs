@@ -412,7 +412,7 @@ public sealed class BacktestSession : IDisposable
 }
 
 /// <summary>Counts kept from the engine's events during a backtest.</summary>
-public sealed class SymbolCounters
+internal sealed class SymbolCounters
 {
     /// <summary>Traders started.</summary>
     public int TradersStarted { get; set; }

@@ -30,8 +30,8 @@ public sealed class NaiveStrategyOptions
     }
 }
 
-/// <summary>Validates <see cref="NaiveStrategyOptions"/> once, at start (registered by <c>AddNaiveStrategy</c>; hosts that bind the options themselves register it too).</summary>
-public sealed class NaiveStrategyOptionsValidator : IValidateOptions<NaiveStrategyOptions>
+/// <summary>Validates <see cref="NaiveStrategyOptions"/> once, at start (registered by both <c>AddNaiveStrategy</c>, the host's and the Orleans silo's).</summary>
+internal sealed class NaiveStrategyOptionsValidator : IValidateOptions<NaiveStrategyOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, NaiveStrategyOptions options)

@@ -10,7 +10,7 @@ namespace NaiveStrategy.Reactive;
 /// Not a subject: it cannot be completed by a subscriber and never appears in a public interface.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class ObserverSet<T>
+internal sealed class ObserverSet<T>
 {
     private IObserver<T>[] _observers = [];
     private readonly IObservable<T> _observable;

@@ -3,9 +3,9 @@ namespace NaiveStrategy.Reactive;
 /// <summary>A function of an item taken by reference.</summary>
 /// <typeparam name="TSource">The item type.</typeparam>
 /// <typeparam name="TResult">The result type.</typeparam>
-public delegate TResult InFunc<TSource, out TResult>(in TSource item);
+internal delegate TResult InFunc<TSource, out TResult>(in TSource item);
 
-public static partial class StrategyObservable
+internal static partial class StrategyObservable
 {
     /// <summary>Maps each item; the selector takes it by reference, so a large value-type item is not copied on the way.</summary>
     /// <typeparam name="TSource">The item type.</typeparam>

@@ -1,6 +1,6 @@
 namespace NaiveStrategy.Reactive;
 
-public static partial class StrategyObservable
+internal static partial class StrategyObservable
 {
     /// <summary>
     /// A Scan-like step for reducers whose state lives with the caller: applies <paramref name="decide"/> to

@@ -2,7 +2,7 @@ using System.Reactive.Disposables;
 
 namespace NaiveStrategy.Reactive;
 
-public static partial class StrategyObservable
+internal static partial class StrategyObservable
 {
     /// <summary>
     /// Subscribes to <paramref name="source"/> again whenever it fails or completes, after a delay that

@@ -5,7 +5,7 @@ using System.Runtime.ExceptionServices;
 namespace NaiveStrategy.Reactive;
 
 /// <summary>Rx operators of the engine's per-symbol flow.</summary>
-public static partial class StrategyObservable
+internal static partial class StrategyObservable
 {
     /// <summary>
     /// Merges <paramref name="sources"/> and delivers their items strictly one at a time. An item that
