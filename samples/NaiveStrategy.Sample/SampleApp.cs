@@ -40,6 +40,11 @@ public static class SampleApp
           ctl        drive a running live or paper through its control API, token from NAIVE_API_TOKEN:
                      --url URL symbols | start S | stop S | shutdown S | set S --budget D --chunks N
                      --buy-down D --profit D --rebuy D
+          download   fetch Binance's public spot trade files, verified against their .CHECKSUM (SHA-256):
+                     --symbol S[,S…] --from DATE --to DATE [--kind trades|aggTrades] [--out DIR]
+                     [--base-url URL] (whole published months as monthly files, other days daily)
+          catalog    catalog import --trades PATH --out DIR: convert trade files (csv or zip) into a
+                     Parquet catalog (one file per symbol and day) that --trades DIR replays directly
           generate   write a seeded synthetic trades file in Binance's public-data format:
                        --out PATH --count N --seed N --start-price D --tick-size D --step-size D
                        --start 2024-01-01T00:00:00Z --volatility D --drift D[,D…] (per equal segment)
@@ -48,6 +53,8 @@ public static class SampleApp
           --trades PATH        Binance public-data trades: .csv or .zip files, a directory or a glob; repeat
                                for more (several symbols are merged by time); default: the bundled sample
           --symbol S           symbol when file names do not carry it (SYMBOL-trades-YYYY-MM-DD.csv)
+          --from DATE          first UTC day to replay (YYYY-MM-DD): files and catalog days before it are not read
+          --to DATE            last UTC day to replay (inclusive)
           --skip-bad-lines     count malformed lines by reason instead of stopping at the first
           --partial-fills      fill model (also paper and sandbox): a market trade fills crossing orders only
                                up to its own quantity; default: a crossing order fills fully (the book's mock).
@@ -128,6 +135,8 @@ public static class SampleApp
                 ["backtest", .. var rest] => await BacktestAsync(rest, output, error, cancellationToken),
                 ["sweep", .. var rest] => await SweepAsync(rest, output, error, cancellationToken),
                 ["generate", .. var rest] => Generate(rest, output),
+                ["download", .. var rest] => await DataCommands.DownloadAsync(rest, output, error, cancellationToken),
+                ["catalog", .. var rest] => await DataCommands.CatalogAsync(rest, output, cancellationToken),
                 ["sandbox", .. var rest] => await LiveCommands.SandboxAsync(rest, output, cancellationToken),
                 ["paper", .. var rest] => await LiveCommands.PaperAsync(rest, output, cancellationToken),
                 ["live", .. var rest] => await LiveCommands.LiveAsync(rest, output, cancellationToken),
@@ -193,7 +202,7 @@ public static class SampleApp
     private static readonly CommandLine.Bounds DriftRange = new(-0.01m, true, 0.01m);
     private const long MaxGeneratedTrades = 1_000_000_000;
 
-    private static readonly string[] MarketOptions = ["trades", "symbol", "exchange-info", "tick-size", "step-size", "min-notional"];
+    private static readonly string[] MarketOptions = ["trades", "symbol", "exchange-info", "tick-size", "step-size", "min-notional", "from", "to"];
     private static readonly string[] MarketFlags = ["skip-bad-lines", PartialFillsFlag];
 
     /// <summary>The fill model's flag, shared by backtest, sweep, paper and sandbox.</summary>
@@ -398,7 +407,8 @@ public static class SampleApp
         TradeFileSet trades;
         try
         {
-            trades = TradeFileReader.Open(paths, new TradeFileReaderOptions { Symbol = cl.String("symbol")?.ToUpperInvariant(), SkipBadLines = cl.Has("skip-bad-lines") });
+            var (from, to) = DataCommands.Days(cl);
+            trades = TradeFileReader.Open(paths, new TradeFileReaderOptions { Symbol = cl.String("symbol")?.ToUpperInvariant(), SkipBadLines = cl.Has("skip-bad-lines"), From = from, To = to });
         }
         catch (FileNotFoundException ex)
         {
@@ -431,7 +441,8 @@ public static class SampleApp
     }
 
     private static string Describe(TradeFileSet trades) =>
-        trades.Files.Count == 1 ? Path.GetFileName(trades.Files[0]) : $"{trades.Files.Count.ToString(CultureInfo.InvariantCulture)} files ({string.Join(", ", trades.Symbols)})";
+        (trades.Files.Count == 1 ? DataCommands.FileName(trades.Files[0]) : $"{trades.Files.Count.ToString(CultureInfo.InvariantCulture)} files ({string.Join(", ", trades.Symbols)})")
+        + (trades.Kinds.Contains(TradeFileKind.AggTrades) ? $" ({string.Join(" and ", trades.Kinds.Select(DataCommands.KindName))})" : "");
 
     private static void ReportSkipped(TextWriter output, TradeFileSet trades) => ReportSkipped(output, trades.Diagnostics.SkippedSummary, trades.Diagnostics.Messages);
 

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
+using NaiveStrategy.Backtesting.Catalog;
 
 namespace NaiveStrategy.Backtesting.PublicData;
 
@@ -29,7 +30,8 @@ public static partial class TradeFileReader
         options ??= new TradeFileReaderOptions();
         var files = Resolve(paths);
         var sources = files
-            .Select(f => new Source(f, options.Symbol ?? SymbolFromFileName(f) ?? PeekBookSymbol(f, options)))
+            .Where(f => InRange(f, options))
+            .Select(f => new Source(f, options.Symbol ?? SymbolFromFileName(f) ?? PeekBookSymbol(f, options), KindFromFileName(f)))
             .GroupBy(s => s.Symbol, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => g.OrderBy(s => Path.GetFileName(s.Path), StringComparer.Ordinal).ToArray())
@@ -41,7 +43,7 @@ public static partial class TradeFileReader
     public static IEnumerable<TradeEvent> ReadStream(Stream stream, string name, string? symbol, TradeFileReaderOptions? options = null, TradeFileDiagnostics? diagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var reader = new TradeCsvStream(stream, name, symbol, options ?? new TradeFileReaderOptions(), diagnostics ?? new TradeFileDiagnostics());
+        var reader = new TradeCsvStream(stream, name, symbol, options ?? new TradeFileReaderOptions(), diagnostics ?? new TradeFileDiagnostics(), KindFromFileName(name) == TradeFileKind.AggTrades);
         using (reader)
         {
             while (reader.TryRead(out var trade))
@@ -51,16 +53,68 @@ public static partial class TradeFileReader
         }
     }
 
-    /// <summary>The symbol in a public-data file name (<c>XRPUSDT-trades-2024-01-01.zip</c> → XRPUSDT), or null.</summary>
+    /// <summary>The symbol in a public-data file name (<c>XRPUSDT-trades-2024-01-01.zip</c>, <c>XRPUSDT-aggTrades-2024-01.zip</c> → XRPUSDT) or a catalog path (<c>…/symbol=XRPUSDT/…</c>), or null.</summary>
     public static string? SymbolFromFileName(string path)
     {
+        if (TradeCatalog.PartOf(path) is { } part)
+        {
+            return part.Symbol;
+        }
+
         var match = FileNamePattern().Match(Path.GetFileName(path));
         return match.Success ? match.Groups[1].Value : null;
     }
 
+    /// <summary>What a file holds by its name: aggregate trades for <c>SYMBOL-aggTrades-…</c> (and catalog parts under <c>aggTrades/</c>), else trades.</summary>
+    public static TradeFileKind KindFromFileName(string path)
+    {
+        if (TradeCatalog.PartOf(path) is { } part)
+        {
+            return part.Kind;
+        }
+
+        var match = FileNamePattern().Match(Path.GetFileName(path));
+        return match.Success && match.Groups[2].Value.Equals("aggTrades", StringComparison.OrdinalIgnoreCase) ? TradeFileKind.AggTrades : TradeFileKind.Trades;
+    }
+
+    // --from/--to: a daily or monthly file (or a catalog day) outside the range is not opened at all; trades
+    // of the files kept are filtered by time as they are read.
+    private static bool InRange(string path, TradeFileReaderOptions options)
+    {
+        if (options.From is null && options.To is null)
+        {
+            return true;
+        }
+
+        DateOnly first, last;
+        if (TradeCatalog.PartOf(path) is { } part)
+        {
+            (first, last) = (part.Day, part.Day);
+        }
+        else if (FileNamePattern().Match(Path.GetFileName(path)) is { Success: true } match)
+        {
+            var date = match.Groups[3].Value;
+            if (date.Length == 10)
+            {
+                first = last = DateOnly.ParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                first = DateOnly.ParseExact(date + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                last = first.AddMonths(1).AddDays(-1);
+            }
+        }
+        else
+        {
+            return true;
+        }
+
+        return (options.From is not { } from || last >= from) && (options.To is not { } to || first <= to);
+    }
+
     internal static IEnumerable<TradeEvent> ReadFile(string path, string symbol, TradeFileReaderOptions options, TradeFileDiagnostics diagnostics)
     {
-        using var files = new FileSequence([new Source(path, symbol)], options, diagnostics);
+        using var files = new FileSequence([new Source(path, symbol, KindFromFileName(path))], options, diagnostics);
         while (files.MoveNext())
         {
             yield return files.Current;
@@ -126,7 +180,11 @@ public static partial class TradeFileReader
         var files = new List<string>();
         foreach (var path in paths)
         {
-            if (Directory.Exists(path))
+            if (Directory.Exists(path) && TradeCatalog.IsCatalog(path))
+            {
+                files.AddRange(TradeCatalog.Parts(path));
+            }
+            else if (Directory.Exists(path))
             {
                 files.AddRange(Directory.EnumerateFiles(path).Where(IsTradeFile).Order(StringComparer.Ordinal));
             }
@@ -148,10 +206,10 @@ public static partial class TradeFileReader
     private static bool IsTradeFile(string path) =>
         path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
-    [GeneratedRegex(@"^([A-Z0-9]+)-trades-\d{4}-\d{2}(-\d{2})?\.(csv|zip)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^([A-Z0-9]+)-(trades|aggTrades)-(\d{4}-\d{2}(?:-\d{2})?)\.(csv|zip)$", RegexOptions.IgnoreCase)]
     private static partial Regex FileNamePattern();
 
-    internal sealed record Source(string Path, string Symbol);
+    internal sealed record Source(string Path, string Symbol, TradeFileKind Kind);
 }
 
 /// <summary>The trades of a set of files, replayed in time order; enumerate it once or several times.</summary>
@@ -166,6 +224,11 @@ public sealed class TradeFileSet : IEnumerable<TradeEvent>
         _options = options;
         Symbols = bySymbol.Select(s => s[0].Symbol).ToArray();
         Files = bySymbol.SelectMany(s => s).Select(s => s.Path).ToArray();
+        Kinds = bySymbol.SelectMany(s => s).Select(s => s.Kind).Distinct().Order().ToArray();
+        foreach (var files in bySymbol.Where(f => f.Select(s => s.Kind).Distinct().Count() > 1))
+        {
+            throw new TradeFileFormatException(files[0].Path, 0, $"{files[0].Symbol} has both trades and aggTrades files: give one kind per symbol", "mixed kinds");
+        }
         TotalBytes = Files.Sum(UncompressedLength);
     }
 
@@ -174,6 +237,12 @@ public sealed class TradeFileSet : IEnumerable<TradeEvent>
 
     /// <summary>Files that will be read.</summary>
     public IReadOnlyList<string> Files { get; }
+
+    /// <summary>What the files hold (trades, aggregate trades), each once, in enum order.</summary>
+    public IReadOnlyList<TradeFileKind> Kinds { get; }
+
+    /// <summary>The files of each symbol, in replay order (the catalog importer reads them symbol by symbol).</summary>
+    internal IReadOnlyList<TradeFileReader.Source[]> BySymbol => _bySymbol;
 
     /// <summary>Total bytes of trade data (uncompressed), for progress against <see cref="TradeFileDiagnostics.BytesRead"/>.</summary>
     public long TotalBytes { get; }
@@ -225,7 +294,7 @@ public sealed class TradeFileSet : IEnumerable<TradeEvent>
 
     private static long UncompressedLength(string path)
     {
-        if (!path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+        if (!path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || path.EndsWith(TradeCatalog.PartExtension, StringComparison.Ordinal))
         {
             return new FileInfo(path).Length;
         }
@@ -265,8 +334,10 @@ internal sealed class FileSequence(TradeFileReader.Source[] files, TradeFileRead
     private ZipArchive? _zip;
     private ZipArchiveEntry[] _entries = [];
     private int _entry;
-    private TradeCsvStream? _stream;
+    private ITradeStream? _stream;
     private TradeEvent _current;
+    private readonly long _fromTicks = options.From is { } from ? from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks : long.MinValue;
+    private readonly long _toTicks = options.To is { } to ? to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks : long.MaxValue;
 
     public TradeEvent Current => _current;
 
@@ -276,9 +347,13 @@ internal sealed class FileSequence(TradeFileReader.Source[] files, TradeFileRead
     {
         while (true)
         {
-            if (_stream is not null && _stream.TryRead(out _current))
+            while (_stream is not null && _stream.TryRead(out _current))
             {
-                return true;
+                var ticks = _current.Time.UtcTicks;
+                if (ticks >= _fromTicks && ticks < _toTicks)
+                {
+                    return true;
+                }
             }
 
             _stream?.Dispose();
@@ -306,7 +381,7 @@ internal sealed class FileSequence(TradeFileReader.Source[] files, TradeFileRead
         {
             var entry = _entries[_entry++];
             var name = $"{files[_file].Path}!{entry.FullName}";
-            _stream = new TradeCsvStream(TradeFileReader.OpenEntry(entry, name), name, files[_file].Symbol, options, diagnostics);
+            _stream = new TradeCsvStream(TradeFileReader.OpenEntry(entry, name), name, files[_file].Symbol, options, diagnostics, files[_file].Kind == TradeFileKind.AggTrades);
             return true;
         }
 
@@ -318,6 +393,12 @@ internal sealed class FileSequence(TradeFileReader.Source[] files, TradeFileRead
         }
 
         var (path, symbol) = (files[_file].Path, files[_file].Symbol);
+        if (path.EndsWith(TradeCatalog.PartExtension, StringComparison.Ordinal))
+        {
+            _stream = new CatalogTradeStream(path, symbol, diagnostics);
+            return true;
+        }
+
         if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
         {
             _zip = TradeFileReader.OpenZip(path);
@@ -326,7 +407,7 @@ internal sealed class FileSequence(TradeFileReader.Source[] files, TradeFileRead
             return OpenNext();
         }
 
-        _stream = new TradeCsvStream(File.OpenRead(path), path, symbol, options, diagnostics);
+        _stream = new TradeCsvStream(File.OpenRead(path), path, symbol, options, diagnostics, files[_file].Kind == TradeFileKind.AggTrades);
         return true;
     }
 }

@@ -11,8 +11,24 @@ public sealed class TradeFileReaderOptions
     /// <summary>Count and report malformed lines instead of stopping at the first.</summary>
     public bool SkipBadLines { get; set; }
 
+    /// <summary>The first UTC day to replay: earlier daily files, monthly files and catalog days are not opened, earlier trades are skipped.</summary>
+    public DateOnly? From { get; set; }
+
+    /// <summary>The last UTC day to replay (inclusive): later files and catalog days are not opened, later trades are skipped.</summary>
+    public DateOnly? To { get; set; }
+
     /// <summary>How many bad-line messages <see cref="TradeFileDiagnostics.Messages"/> keeps.</summary>
     public int MaxMessages { get; set; } = 10;
+}
+
+/// <summary>What a trade file holds.</summary>
+public enum TradeFileKind
+{
+    /// <summary>Every trade (<c>SYMBOL-trades-…</c>: id, price, qty, quoteQty, time, isBuyerMaker, isBestMatch).</summary>
+    Trades,
+
+    /// <summary>Aggregate trades (<c>SYMBOL-aggTrades-…</c>: the trades of one taker order at one price summed into one row).</summary>
+    AggTrades,
 }
 
 /// <summary>What a read met besides trades: files read, lines skipped and why.</summary>
