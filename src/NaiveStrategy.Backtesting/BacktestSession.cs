@@ -118,6 +118,97 @@ public sealed class BacktestSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Replays the trades of <paramref name="index"/> in order, jumping over the ones that would change nothing:
+    /// after each trade it replays, the session asks the engine for its quiet band and next deadline
+    /// (<see cref="NaiveStrategyEngine.GetQuietBand"/>), narrows it to the prices where the exchange's open orders
+    /// cross nothing (<see cref="InMemoryExchange.GetBestBidAsk"/>) and where the equity's peak and drawdown
+    /// cannot move (and to the next equity sample's time), and jumps to the first trade outside it
+    /// (<see cref="TradeIndex.FindExit"/>). The trades jumped over are counted and marked as the full replay would
+    /// mark them (count, times, last price, equity), so the result is the same to the byte as
+    /// <see cref="Replay(ReadOnlySpan{TradeEvent})"/>'s; the engine decides every trade it sees.
+    /// </summary>
+    /// <exception cref="BacktestOverflowException">A trade's values make the backtest's decimal arithmetic overflow.</exception>
+    public void Replay(TradeIndex index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        var trades = index.Trades.Span;
+        var i = 0;
+        while (i < trades.Length)
+        {
+            ref readonly var trade = ref trades[i];
+            Replay(trade);
+            i++;
+            if (i < trades.Length && QuietBand(trade) is var (low, high, until) && low <= high)
+            {
+                var exit = index.FindExit(i, trade.Symbol, low, high, until);
+                if (exit > i)
+                {
+                    Skip(trades[i..exit]);
+                    i = exit;
+                }
+            }
+        }
+    }
+
+    /// <summary>Trades jumped over by <see cref="Replay(TradeIndex)"/> (included in <see cref="TradesReplayed"/>).</summary>
+    public long TradesSkipped { get; private set; }
+
+    /// <summary>Jumps made by <see cref="Replay(TradeIndex)"/>: runs of trades skipped at once.</summary>
+    public long Jumps { get; private set; }
+
+    // The prices and the time limit within which the trades after the one just replayed change nothing: not the
+    // engine (its quiet band), not the exchange (no open order crossed), not the report (equity within its peak
+    // and drawdown, no equity sample due). Null when the next trade must be replayed.
+    private (decimal Low, decimal High, long Until)? QuietBand(in TradeEvent trade)
+    {
+        var track = _last;
+        if (track is null || !ReferenceEquals(trade.Symbol, _lastSymbol) || (_only is not null && !string.Equals(trade.Symbol, _only, StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        if (_engine.GetQuietBand(trade.Symbol) is not { } engine)
+        {
+            return null;
+        }
+
+        var (bid, ask) = _exchange.GetBestBidAsk(trade.Symbol);
+        var low = Math.Max(engine.Low, bid);
+        var high = Math.Min(engine.High, ask);
+        var until = engine.Until?.UtcTicks ?? long.MaxValue;
+        if (_equitySampling is { } sampling)
+        {
+            until = Math.Min(until, track.NextSampleTicks(sampling));
+        }
+
+        if (low > trade.Price || high < trade.Price || !track.EquityBand(ref low, ref high))
+        {
+            return null;
+        }
+
+        return (low, high, until);
+    }
+
+    // Trades of the last replayed symbol that change nothing: counted and marked without the engine or the exchange.
+    private void Skip(ReadOnlySpan<TradeEvent> trades)
+    {
+        ref readonly var last = ref trades[^1];
+        _given += trades.Length;
+        TradesReplayed += trades.Length;
+        TradesSkipped += trades.Length;
+        Jumps++;
+        try
+        {
+            _exchange.Clock.AdvanceTo(last.Time);
+            _last!.Skip(trades.Length, last);
+        }
+        catch (OverflowException ex)
+        {
+            throw BacktestOverflowException.At(last, ex);
+        }
+    }
+
     /// <summary>Stops listening and computes the result.</summary>
     public BacktestResult Complete()
     {
@@ -395,6 +486,77 @@ public sealed class BacktestSession : IDisposable
 
             Sample(trade, sampling);
         }
+
+        // The first time of the next equity sample: trades before it add no point to the curve.
+        public long NextSampleTicks(TimeSpan sampling) => _bucket == long.MinValue ? long.MinValue : (_bucket + 1) * sampling.Ticks;
+
+        /// <summary>
+        /// Narrows [low, high] to prices at which marking changes neither the equity's peak nor its drawdown
+        /// (equity is monotonic in the price while the holdings stay): false when no skip is safe.
+        /// </summary>
+        public bool EquityBand(ref decimal low, ref decimal high)
+        {
+            if (FillVersion != _markedVersion || Position < 0)
+            {
+                return false;
+            }
+
+            if (Position == 0)
+            {
+                return true;
+            }
+
+            try
+            {
+                // The largest price keeping equity <= peak and the smallest keeping peak - equity <= drawdown, each
+                // checked with the very expression Mark uses: a quotient rounded the wrong way is pulled inward.
+                var top = (_peak - Budget - Cash) / Position;
+                var bottom = (_peak - MaxDrawdown - Budget - Cash) / Position;
+                for (var tries = 0; EquityAt(top) > _peak; tries++)
+                {
+                    if (tries == 4)
+                    {
+                        return false;
+                    }
+
+                    top -= Hair(top);
+                }
+
+                for (var tries = 0; _peak - EquityAt(bottom) > MaxDrawdown; tries++)
+                {
+                    if (tries == 4)
+                    {
+                        return false;
+                    }
+
+                    bottom += Hair(bottom);
+                }
+
+                high = Math.Min(high, top);
+                low = Math.Max(low, bottom);
+                return low <= LastPrice && LastPrice <= high;
+            }
+            catch (OverflowException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>Trades that crossed nothing and changed nothing: counted, the last one marked (same holdings).</summary>
+        public void Skip(int count, in TradeEvent last)
+        {
+            Count += count;
+            LastTime = last.Time;
+            if (last.Price != LastPrice)
+            {
+                LastPrice = last.Price;
+                Equity = EquityAt(last.Price);
+            }
+        }
+
+        private static decimal Hair(decimal price) => Math.Max(Math.Abs(price) * 0.000000000001m, 0.0000000000000000000001m);
+
+        private decimal EquityAt(decimal price) => Budget + Cash + (Position * price);
 
         private void Sample(in TradeEvent trade, TimeSpan? sampling)
         {

@@ -136,6 +136,13 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         route.Observers.OnNext(trade);
     }
 
+    /// <summary>
+    /// The best bid and ask among <paramref name="symbol"/>'s open orders, as matching reads them: a trade priced
+    /// within [bid, ask] (both included) crosses nothing. <see cref="decimal.MinValue"/> / <see cref="decimal.MaxValue"/>
+    /// when there is no open BUY / SELL.
+    /// </summary>
+    public (decimal BestBid, decimal BestAsk) GetBestBidAsk(string symbol) => RouteOf(symbol).BestBidAsk;
+
     /// <summary>The free and locked amounts of an asset.</summary>
     public Balance GetBalance(string asset)
     {
@@ -299,6 +306,15 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         {
             var book = Volatile.Read(ref _book);
             return price < book.BestBid || price > book.BestAsk;
+        }
+
+        public (decimal BestBid, decimal BestAsk) BestBidAsk
+        {
+            get
+            {
+                var book = Volatile.Read(ref _book);
+                return (book.BestBid, book.BestAsk);
+            }
         }
 
         // Under the exchange's lock, whenever the open orders change.

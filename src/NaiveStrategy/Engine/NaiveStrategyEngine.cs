@@ -233,6 +233,14 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable, IDisposable
     /// <summary>The current leader state of a symbol (status, settings, traders), or null when never started.</summary>
     public LeaderState? GetState(string symbol) => _symbols.TryGetValue(symbol, out var engine) ? engine.State : null;
 
+    /// <summary>
+    /// The band of market trades that would change nothing in <paramref name="symbol"/>'s Leader as it stands
+    /// (prices within it, times before its deadline), or null when the next trade may change something, or the
+    /// symbol was never started. Read between trades (a backtest replaying on one thread), it lets a replay
+    /// skip trades that the engine would handle as no-ops.
+    /// </summary>
+    public QuietBand? GetQuietBand(string symbol) => _symbols.TryGetValue(symbol, out var engine) ? engine.QuietBand : null;
+
     /// <summary>Unsubscribes from the exchange and cancels retries, waiting for them to end. Open orders stay on the exchange.</summary>
     public async ValueTask DisposeAsync()
     {

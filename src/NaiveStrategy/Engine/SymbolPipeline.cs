@@ -108,6 +108,9 @@ internal sealed class SymbolPipeline : IDisposable
 
     public LeaderState State => Volatile.Read(ref _state);
 
+    /// <summary>The band of trades that change nothing in the current state (<see cref="Leader.QuietBand"/>).</summary>
+    public QuietBand? QuietBand => _leader.QuietBand(State);
+
     /// <summary>Market trades handled so far (read by the metrics when they are collected).</summary>
     public long TradesProcessed => Volatile.Read(ref _tradesProcessed);
 

@@ -1,0 +1,153 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Microsoft.Extensions.Options;
+
+using NaiveStrategy.Mock;
+using static NaiveStrategy.Backtesting.Tests.SessionData;
+
+namespace NaiveStrategy.Backtesting.Tests;
+
+/// <summary>Replaying through a <see cref="TradeIndex"/> (skipping quiet trades) gives the full replay's result to the byte.</summary>
+public sealed class SkippingPropertyTests
+{
+    // Small walks: 500 cases of two replays each stay within seconds.
+    private const int Cases = 500;
+
+    /// <summary>One generated backtest: the market and everything that decides how it is traded.</summary>
+    public sealed record Case(int Seed, int Length, int Symbols, int Chunks, decimal BuyDown, decimal Profit, decimal Rebuy, decimal Fee, int StaleRule, decimal FundsShare, bool Partial, bool Sampling, int BatchSize)
+    {
+        public override string ToString() =>
+            $"seed {Seed}, {Length} trades, {Symbols} symbol(s), chunks {Chunks}, buy-down {BuyDown}, profit {Profit}, rebuy {Rebuy}, fee {Fee}, stale {StaleRule}, funds {FundsShare}, partial {Partial}, sampling {Sampling}, batch {BatchSize}";
+    }
+
+    public static class CaseGenerator
+    {
+        public static Arbitrary<Case> Case() => Gen.Choose(0, int.MaxValue - 1).Select(seed =>
+        {
+            var r = new Random(seed);
+            decimal Pick(params decimal[] values) => values[r.Next(values.Length)];
+            return new Case(
+                seed,
+                r.Next(50, 1200),
+                r.Next(4) == 0 ? 2 : 1,
+                r.Next(1, 6),
+                Pick(0m, 0.0005m, 0.001m, 0.003m),
+                Pick(-0.0012m, 0m, 0.001m, 0.004m),
+                Pick(0.0005m, 0.001m, 0.003m, 0.01m),
+                Pick(0m, 0.001m, 0.0075m),
+                r.Next(4),
+                Pick(0.3m, 0.6m, 1m, 2m),
+                r.Next(2) == 0,
+                r.Next(3) == 0,
+                new[] { 1, 7, 33, 100, 1024, 4096 }[r.Next(6)]);
+        }).ToArbitrary();
+    }
+
+    [Property(MaxTest = Cases, Arbitrary = [typeof(CaseGenerator)])]
+    public async Task Replay_Indexed_EqualsFullReplay(Case c)
+    {
+        var trades = Market(c);
+        var full = await Run(c, trades, indexed: false);
+        var skipped = await Run(c, trades, indexed: true);
+
+        skipped.Result.ToJson().Should().Be(full.Result.ToJson(), c.ToString());
+        skipped.Result.Journal.Should().Equal(full.Result.Journal, c.ToString());
+        skipped.Result.FillModel.Should().Be(full.Result.FillModel);
+        skipped.Result.EquityCurves.Keys.Should().Equal(full.Result.EquityCurves.Keys);
+        foreach (var (symbol, curve) in full.Result.EquityCurves)
+        {
+            skipped.Result.EquityCurves[symbol].Should().Equal(curve, c.ToString());
+        }
+
+        skipped.Replayed.Should().Be(full.Replayed);
+    }
+
+    [Fact]
+    public async Task Replay_QuietMarket_SkipsMostTrades()
+    {
+        var c = new Case(7, 20_000, 1, 3, 0.003m, 0.004m, 0.01m, 0.001m, 0, 1m, false, false, 4096);
+        var trades = Market(c);
+        var full = await Run(c, trades, indexed: false);
+        var skipped = await Run(c, trades, indexed: true);
+
+        skipped.Result.ToJson().Should().Be(full.Result.ToJson());
+        skipped.Skipped.Should().BeGreaterThan(trades.Length / 2);
+        full.Skipped.Should().Be(0);
+    }
+
+    private static readonly string[] Names = ["XRPUSDT", "ADAUSDT"];
+
+    // A random walk per symbol with flat runs, jumps and pauses, interleaved in time order.
+    private static TradeEvent[] Market(Case c)
+    {
+        var r = new Random(c.Seed);
+        var prices = new decimal[c.Symbols];
+        Array.Fill(prices, 0.5m);
+        var time = T0;
+        var trades = new TradeEvent[c.Length];
+        var volatility = new[] { 0.0005m, 0.002m, 0.006m }[r.Next(3)];
+        for (var i = 0; i < trades.Length; i++)
+        {
+            var s = r.Next(c.Symbols);
+            if (r.Next(3) != 0)
+            {
+                var step = ((decimal)r.NextDouble() - 0.5m) * volatility;
+                prices[s] = Math.Max(0.01m, Math.Round(prices[s] * (1 + step), 4));
+            }
+
+            time = time.AddMilliseconds(r.Next(20) == 0 ? r.Next(60_000, 900_000) : r.Next(0, 2_000));
+            trades[i] = new TradeEvent(Names[s], i + 1, prices[s], 1m + r.Next(40), time);
+        }
+
+        return trades;
+    }
+
+    private static async Task<(BacktestResult Result, long Replayed, long Skipped)> Run(Case c, TradeEvent[] trades, bool indexed)
+    {
+        const decimal budget = 50m;
+        var options = new InMemoryExchangeOptions { StartTime = T0, PartialFills = c.Partial, FeeRate = c.Fee };
+        options.Balances["USDT"] = budget * c.Symbols * c.FundsShare;
+        var strategy = new NaiveStrategyOptions();
+        (TimeSpan? Wait, decimal? Distance) stale = c.StaleRule switch
+        {
+            1 => (TimeSpan.FromMinutes(2), null),
+            2 => (null, 0.004m),
+            _ => (null, null),
+        };
+        foreach (var symbol in Names.Take(c.Symbols))
+        {
+            options.Symbols.Add(Xrp with { Symbol = symbol, BaseAsset = symbol[..^4] });
+            strategy.AddSymbol(symbol, s => s with
+            {
+                Chunks = c.Chunks,
+                Budget = budget,
+                BuyDownInterval = c.BuyDown,
+                ProfitInterval = c.Profit,
+                RebuyInterval = c.Rebuy,
+                FeeRate = c.Fee,
+                MaxBuyWait = stale.Wait,
+                MaxBuyDistance = stale.Distance,
+            });
+        }
+
+        var exchange = new InMemoryExchange(options);
+        await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(strategy), new TraderIdGenerator("bt"), exchange.Clock);
+        using var session = new BacktestSession(engine, exchange, c.Sampling ? TimeSpan.FromMinutes(5) : null);
+        await session.StartAsync();
+        for (var from = 0; from < trades.Length; from += c.BatchSize)
+        {
+            var batch = trades.AsMemory(from, Math.Min(c.BatchSize, trades.Length - from));
+            if (indexed)
+            {
+                session.Replay(new TradeIndex(batch));
+            }
+            else
+            {
+                session.Replay(batch.Span);
+            }
+        }
+
+        return (session.Complete(), session.TradesReplayed, session.TradesSkipped);
+    }
+}
