@@ -31,7 +31,7 @@ internal static class LiveCommands
     /// <summary>The sandbox command's options (nothing started, no file read yet): what <c>sandbox</c> would serve.</summary>
     internal static (SandboxOptions Options, CommandLine CommandLine) SandboxOptionsOf(string[] args)
     {
-        var cl = new CommandLine("sandbox", args, ["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "faults", "log-level"], [SampleApp.PartialFillsFlag]);
+        var cl = new CommandLine("sandbox", args, ["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "public-key-file", "faults", "log-level"], [SampleApp.PartialFillsFlag]);
         var options = new SandboxOptions
         {
             Port = (int)cl.Decimal("port", 0),
@@ -40,7 +40,21 @@ internal static class LiveCommands
             Faults = SandboxFaultOptions.Parse(cl.String("faults")),
             PartialFills = cl.Has(SampleApp.PartialFillsFlag),
         };
-        options.ApiKeys.Add(SandboxApiKey.FromCommandLineOrEnvironment(cl.String("api-key"), cl.String("secret-key"), new SandboxApiKey("sandbox-api-key", "sandbox-secret-key")));
+        var key = SandboxApiKey.FromCommandLineOrEnvironment(cl.String("api-key"), cl.String("secret-key"), new SandboxApiKey("sandbox-api-key", "sandbox-secret-key"));
+        if (cl.String("public-key-file") is { } publicKeyFile)
+        {
+            // An Ed25519 or RSA key: its requests are verified with the public key, not a secret.
+            try
+            {
+                key = SandboxApiKey.FromPublicKeyFile(key.ApiKey, publicKeyFile);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException("--public-key-file: " + ex.Message.Split(" (Parameter", 2)[0]);
+            }
+        }
+
+        options.ApiKeys.Add(key);
         if (cl.Strings("trades") is { Count: > 0 } paths)
         {
             options.ReplayTrades = TradeFileReader.Open(paths);
@@ -212,26 +226,33 @@ internal static class LiveCommands
     private static string Plain(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
 
     /// <summary>The adapter's options of live and silo: the keys, testnet unless --production, and the URLs given (e.g. the sandbox's).</summary>
-    internal static void Binance(BinanceExchangeOptions o, CommandLine cl, (string ApiKey, string SecretKey) keys)
+    internal static void Binance(BinanceExchangeOptions o, CommandLine cl, (string ApiKey, string? SecretKey) keys)
     {
         (o.ApiKey, o.SecretKey) = keys;
+
+        // Without a secret the private key comes from NAIVE_BINANCE_PRIVATE_KEY_FILE (the adapter reads it).
         o.UseTestnet = !cl.Has("production");
         o.RestBaseUrl = cl.String("rest-url") is { } rest ? new Uri(rest) : null;
         o.WebSocketApiUrl = cl.String("ws-api-url") is { } ws ? new Uri(ws) : null;
         o.StreamBaseUrl = cl.String("stream-url") is { } streams ? new Uri(streams) : null;
     }
 
-    /// <summary>The Binance keys from <see cref="ApiKeyVariable"/> and <see cref="SecretKeyVariable"/>, required by <paramref name="command"/>.</summary>
-    internal static (string ApiKey, string SecretKey) Keys(string command)
+    /// <summary>
+    /// The Binance keys required by <paramref name="command"/>: the API key from <see cref="ApiKeyVariable"/>, and either the
+    /// HMAC secret from <see cref="SecretKeyVariable"/> or an Ed25519/RSA PEM file named by
+    /// <see cref="BinanceExchangeOptions.PrivateKeyFileVariable"/> (then the secret is null).
+    /// </summary>
+    internal static (string ApiKey, string? SecretKey) Keys(string command)
     {
         var apiKey = Environment.GetEnvironmentVariable(ApiKeyVariable);
         var secretKey = Environment.GetEnvironmentVariable(SecretKeyVariable);
-        if (string.IsNullOrWhiteSpace(apiKey) || string.IsNullOrWhiteSpace(secretKey))
+        var privateKeyFile = Environment.GetEnvironmentVariable(BinanceExchangeOptions.PrivateKeyFileVariable);
+        if (string.IsNullOrWhiteSpace(apiKey) || (string.IsNullOrWhiteSpace(secretKey) && string.IsNullOrWhiteSpace(privateKeyFile)))
         {
-            throw new UsageException($"{command} needs the keys in the environment variables {ApiKeyVariable} and {SecretKeyVariable}.");
+            throw new UsageException($"{command} needs the keys in the environment variables {ApiKeyVariable} and {SecretKeyVariable} (or {BinanceExchangeOptions.PrivateKeyFileVariable} for an Ed25519 or RSA key).");
         }
 
-        return (apiKey, secretKey);
+        return (apiKey, string.IsNullOrWhiteSpace(secretKey) ? null : secretKey);
     }
 
     private static SymbolSettings Settings(CommandLine cl) =>

@@ -91,6 +91,7 @@ public static class SampleApp
           --speed X            sandbox: replay speed of --trades (default 1: the trades' own pace)
           --api-key K          sandbox: the API key it accepts (or NAIVE_SANDBOX_API_KEY)
           --secret-key S       sandbox: that key's secret (or NAIVE_SANDBOX_SECRET_KEY)
+          --public-key-file F  sandbox: that key is Ed25519 or RSA, verified with this PEM public key
           --faults LIST        sandbox: faults to inject, e.g. delay=200ms,order5xx=1,429=1,duplicate
           --production         paper, live, silo: the real Binance instead of the testnet
           --rest-url U         live, silo: REST base URL (e.g. the sandbox's)

@@ -37,6 +37,8 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
     private string? _restBaseUrl;
+    private long _webSocketApiAccepted;
+    private long _marketStreamsAccepted;
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
     /// <param name="options">Validated here.</param>
@@ -94,6 +96,11 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
 
     /// <summary>The shared pipeline (in-process tests build sessions on it).</summary>
     internal SandboxEngine Engine => _engine;
+
+    /// <summary>WebSocket connections of <paramref name="kind"/> accepted since the start (both kinds for <see cref="SandboxSocketKinds.All"/>).</summary>
+    public long ConnectionsAccepted(SandboxSocketKinds kind) =>
+        (kind.HasFlag(SandboxSocketKinds.WebSocketApi) ? Interlocked.Read(ref _webSocketApiAccepted) : 0)
+        + (kind.HasFlag(SandboxSocketKinds.MarketStreams) ? Interlocked.Read(ref _marketStreamsAccepted) : 0);
 
     /// <summary>The port listened on (after <see cref="StartAsync"/>).</summary>
     public int Port { get; private set; }
@@ -319,6 +326,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         var connection = new SocketConnection(socket, kind, outbox, Diagnostics, _logger);
         _sockets[connection] = 0;
         Diagnostics.ConnectionOpened();
+        Interlocked.Increment(ref kind == SandboxSocketKinds.WebSocketApi ? ref _webSocketApiAccepted : ref _marketStreamsAccepted);
         Log.SocketOpened(_logger, kind);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, context.RequestAborted);
         try

@@ -1,10 +1,44 @@
 namespace NaiveStrategy.Binance.Sandbox;
 
-/// <summary>An API key the sandbox accepts, with the secret that signs its requests (HMAC-SHA256).</summary>
+/// <summary>
+/// An API key the sandbox accepts, with the secret that signs its requests (HMAC-SHA256), or, for an Ed25519 or RSA
+/// key, the public key that verifies them (<see cref="PublicKeyPem"/>, with an empty <see cref="SecretKey"/>).
+/// </summary>
 /// <param name="ApiKey">The value clients send in <c>X-MBX-APIKEY</c> (REST) or <c>apiKey</c> (WebSocket API).</param>
 /// <param name="SecretKey">The HMAC secret. Never logged and never printed by <see cref="ToString"/>.</param>
 public sealed record SandboxApiKey(string ApiKey, string SecretKey)
 {
+    /// <summary>The PEM public key (<c>-----BEGIN PUBLIC KEY-----</c>) of an Ed25519 or RSA API key; null for an HMAC key.</summary>
+    public string? PublicKeyPem { get; init; }
+
+    /// <summary>An Ed25519 or RSA API key verified with the PEM public key in <paramref name="path"/>.</summary>
+    /// <exception cref="ArgumentException">The file cannot be read or holds no Ed25519 or RSA public key (the message names the file).</exception>
+    public static SandboxApiKey FromPublicKeyFile(string apiKey, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string pem;
+        try
+        {
+            pem = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"public key file '{path}' cannot be read: {ex.Message}", nameof(path));
+        }
+
+        try
+        {
+            Internal.KeyVerifier.FromPublicKeyPem(pem);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"public key file '{path}': {ex.Message.Split(" (Parameter", 2)[0]}", nameof(path));
+        }
+
+        return new SandboxApiKey(apiKey, string.Empty) { PublicKeyPem = pem };
+    }
+
     /// <summary>The environment variable a command line reads the API key from when no flag gives it.</summary>
     public const string ApiKeyVariable = "NAIVE_SANDBOX_API_KEY";
 
@@ -30,7 +64,7 @@ public sealed record SandboxApiKey(string ApiKey, string SecretKey)
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"SandboxApiKey {{ ApiKey = {ApiKey}, SecretKey = *** }}";
+    public override string ToString() => PublicKeyPem is null ? $"SandboxApiKey {{ ApiKey = {ApiKey}, SecretKey = *** }}" : $"SandboxApiKey {{ ApiKey = {ApiKey}, PublicKey }}";
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -82,9 +82,21 @@ public sealed class SandboxOptions
 
         foreach (var key in ApiKeys)
         {
-            if (string.IsNullOrWhiteSpace(key.ApiKey) || string.IsNullOrEmpty(key.SecretKey))
+            if (string.IsNullOrWhiteSpace(key.ApiKey) || (string.IsNullOrEmpty(key.SecretKey) && string.IsNullOrEmpty(key.PublicKeyPem)))
             {
-                throw new ArgumentException("SandboxOptions.ApiKeys: every entry needs a non-empty API key and secret key.", nameof(ApiKeys));
+                throw new ArgumentException("SandboxOptions.ApiKeys: every entry needs a non-empty API key and a secret key or public key.", nameof(ApiKeys));
+            }
+
+            if (!string.IsNullOrEmpty(key.PublicKeyPem))
+            {
+                try
+                {
+                    Internal.KeyVerifier.FromPublicKeyPem(key.PublicKeyPem);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new ArgumentException($"SandboxOptions.ApiKeys: the key of '{key.ApiKey}': {ex.Message.Split(" (Parameter", 2)[0]}", nameof(ApiKeys));
+                }
             }
         }
 

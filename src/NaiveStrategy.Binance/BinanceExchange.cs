@@ -24,6 +24,7 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
 {
     private readonly BinanceExchangeOptions _options;
     private readonly BinanceRestClient _rest;
+    private readonly BinanceSigner _signer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, SymbolFilters> _filters = new(StringComparer.Ordinal);
@@ -68,7 +69,8 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
 
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("NaiveStrategy.Binance");
-        _rest = new BinanceRestClient(http, _options, _time, _logger);
+        _signer = BinanceSigner.Create(_options);
+        _rest = new BinanceRestClient(http, _options, _signer, _time, _logger);
         _orderUpdates = Observable.Create<OrderUpdate>(RunUserDataStreamAsync).Publish().RefCount();
         _marketData = new BinanceMarketData(
             Options.Create(new BinanceMarketDataOptions { UseTestnet = _options.UseTestnet, StreamBaseUrl = _options.StreamBaseUrl, ReconnectEvery = _options.ReconnectEvery }),
@@ -301,34 +303,56 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
 
     private Task RunUserDataStreamAsync(IObserver<OrderUpdate> observer, CancellationToken cancellationToken)
     {
+        string? logonId = null;
         string? subscribeId = null;
-        return new BinanceSocket("user data", _options.WebSocketApi, _options.ReconnectEvery, _time, _logger).RunAsync(async socket =>
+        ClientWebSocket? current = null;
+        var socket = new BinanceSocket("user data", _options.WebSocketApi, _options.ReconnectEvery, _time, _logger, healthyOnConnect: false);
+        return socket.RunAsync(async ws =>
         {
-            var timestamp = (_time.GetUtcNow().ToUnixTimeMilliseconds() + _rest.OffsetMilliseconds).ToString(CultureInfo.InvariantCulture);
-            var signed = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["apiKey"] = _options.ApiKey!, ["timestamp"] = timestamp };
-            var signature = BinanceRequestSigner.Sign(_options.SecretKey!, string.Join('&', signed.Select(p => p.Key + "=" + p.Value)));
-            subscribeId = Guid.NewGuid().ToString("N");
-            var subscribe = JsonSerializer.Serialize(new
+            current = ws;
+            if (_signer.KeyType == BinanceKeyType.Ed25519)
             {
-                id = subscribeId,
-                method = "userDataStream.subscribe.signature",
-                @params = new { apiKey = _options.ApiKey, timestamp = long.Parse(timestamp, CultureInfo.InvariantCulture), signature },
-            });
-            await socket.SendAsync(Encoding.UTF8.GetBytes(subscribe), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+                // An Ed25519 key logs the session on once; the subscription (and any later request) goes unsigned.
+                logonId = Guid.NewGuid().ToString("N");
+                subscribeId = null;
+                await SendAsync(ws, new { id = logonId, method = "session.logon", @params = SignedParameters() }, cancellationToken);
+            }
+            else
+            {
+                logonId = null;
+                subscribeId = Guid.NewGuid().ToString("N");
+                await SendAsync(ws, new { id = subscribeId, method = "userDataStream.subscribe.signature", @params = SignedParameters() }, cancellationToken);
+            }
         }, async message =>
         {
             var root = message.RootElement;
             if (root.TryGetProperty("status", out var status) && status.GetInt32() != 200)
             {
-                var error = root.TryGetProperty("error", out var e) ? e.GetRawText() : root.GetRawText();
-                throw new InvalidOperationException("user data subscription refused: " + error);
+                var code = root.TryGetProperty("error", out var e) && e.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : 0;
+                if (code == -1021)
+                {
+                    // The clock drifted from Binance's (or was never synced): the next attempt signs with a fresh offset.
+                    await _rest.SyncTimeAsync(cancellationToken);
+                }
+
+                var error = root.TryGetProperty("error", out var detail) ? detail.GetRawText() : root.GetRawText();
+                throw new InvalidOperationException((logonId is not null && subscribeId is null ? "session logon refused: " : "user data subscription refused: ") + error);
             }
 
-            if (root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() == subscribeId)
+            var id = root.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
+            if (id is not null && id == logonId && subscribeId is null)
+            {
+                subscribeId = Guid.NewGuid().ToString("N");
+                await SendAsync(current!, new { id = subscribeId, method = "userDataStream.subscribe" }, cancellationToken);
+                return;
+            }
+
+            if (id is not null && id == subscribeId)
             {
                 // Subscribed: from here on every event reaches this connection. Whatever happened before (while we
                 // were connecting, or away) is asked for now, not earlier: an order that changed between an earlier
                 // query and the subscription would be reported by neither.
+                socket.MarkHealthy();
                 Log.Subscribed(_logger, _open.Count);
                 await ResyncAsync(observer, cancellationToken);
                 return;
@@ -345,6 +369,22 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
             }
         }, cancellationToken, _disposing.Token);
     }
+
+    // apiKey, timestamp and the signature of both sorted by name, as the WebSocket API signs.
+    private SortedDictionary<string, object> SignedParameters()
+    {
+        var timestamp = _time.GetUtcNow().ToUnixTimeMilliseconds() + _rest.OffsetMilliseconds;
+        var payload = "apiKey=" + _options.ApiKey + "&timestamp=" + timestamp.ToString(CultureInfo.InvariantCulture);
+        return new SortedDictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["apiKey"] = _options.ApiKey!,
+            ["signature"] = _signer.Sign(payload),
+            ["timestamp"] = timestamp,
+        };
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, object request, CancellationToken cancellationToken) =>
+        socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(request), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
 
     // Every order placed here whose end the subscriber has not seen, as the exchange has it now.
     private async Task ResyncAsync(IObserver<OrderUpdate> observer, CancellationToken cancellationToken)

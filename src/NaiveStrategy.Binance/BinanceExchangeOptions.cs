@@ -9,8 +9,26 @@ public sealed class BinanceExchangeOptions
     /// <summary>API key, sent in the <c>X-MBX-APIKEY</c> header.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>Secret key: signs requests; never logged.</summary>
+    /// <summary>Secret key of an HMAC API key: signs requests; never logged. Leave it empty with an Ed25519 or RSA key.</summary>
     public string? SecretKey { get; set; }
+
+    /// <summary>
+    /// The private key of an Ed25519 or RSA API key, as PEM text (PKCS#8, encrypted PKCS#8, or PKCS#1 for RSA); never
+    /// logged. With an Ed25519 key the WebSocket API session logs on once (<c>session.logon</c>).
+    /// </summary>
+    public string? PrivateKey { get; set; }
+
+    /// <summary>A PEM file holding the private key (see <see cref="PrivateKey"/>); by default <c>NAIVE_BINANCE_PRIVATE_KEY_FILE</c> when no key is set.</summary>
+    public string? PrivateKeyFile { get; set; }
+
+    /// <summary>The passphrase of an encrypted PEM private key; by default <c>NAIVE_BINANCE_PRIVATE_KEY_PASSPHRASE</c>. Never logged.</summary>
+    public string? PrivateKeyPassphrase { get; set; }
+
+    /// <summary>The environment variable naming the PEM file of an Ed25519 or RSA private key, read when no key is configured.</summary>
+    public const string PrivateKeyFileVariable = "NAIVE_BINANCE_PRIVATE_KEY_FILE";
+
+    /// <summary>The environment variable holding the passphrase of an encrypted PEM private key, read when none is configured.</summary>
+    public const string PrivateKeyPassphraseVariable = "NAIVE_BINANCE_PRIVATE_KEY_PASSPHRASE";
 
     /// <summary>Use Binance's spot testnet (the default); production needs this set to false explicitly.</summary>
     public bool UseTestnet { get; set; } = true;
@@ -50,7 +68,27 @@ public sealed class BinanceExchangeOptions
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"Binance {(UseTestnet ? "testnet" : "production")} {Rest} api key {(string.IsNullOrEmpty(ApiKey) ? "(none)" : ApiKey[..Math.Min(4, ApiKey.Length)] + "…")} secret {(string.IsNullOrEmpty(SecretKey) ? "(none)" : "***")}";
+        $"Binance {(UseTestnet ? "testnet" : "production")} {Rest} api key {(string.IsNullOrEmpty(ApiKey) ? "(none)" : ApiKey[..Math.Min(4, ApiKey.Length)] + "…")} {KeyDescription}";
+
+    private string KeyDescription =>
+        !string.IsNullOrEmpty(PrivateKey) ? "private key ***"
+        : !string.IsNullOrEmpty(PrivateKeyFile) ? $"private key file {PrivateKeyFile}"
+        : $"secret {(string.IsNullOrEmpty(SecretKey) ? "(none)" : "***")}";
+
+    /// <summary>Fills the private key file and passphrase from the environment when no key is configured.</summary>
+    internal void ApplyEnvironment(Func<string, string?> environment)
+    {
+        if (string.IsNullOrEmpty(SecretKey) && string.IsNullOrEmpty(PrivateKey) && string.IsNullOrEmpty(PrivateKeyFile)
+            && environment(PrivateKeyFileVariable) is { Length: > 0 } file)
+        {
+            PrivateKeyFile = file;
+        }
+
+        if (string.IsNullOrEmpty(PrivateKeyPassphrase) && environment(PrivateKeyPassphraseVariable) is { Length: > 0 } passphrase)
+        {
+            PrivateKeyPassphrase = passphrase;
+        }
+    }
 }
 
 /// <summary>Validates <see cref="BinanceExchangeOptions"/> at start.</summary>
@@ -66,9 +104,25 @@ internal sealed class BinanceExchangeOptionsValidator : IValidateOptions<Binance
             errors.Add("ApiKey is required.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.SecretKey))
+        var keys = new[] { options.SecretKey, options.PrivateKey, options.PrivateKeyFile }.Count(k => !string.IsNullOrEmpty(k));
+        if (keys == 0)
         {
-            errors.Add("SecretKey is required.");
+            errors.Add($"A key is required: SecretKey (HMAC), PrivateKey or PrivateKeyFile (Ed25519 or RSA PEM; or {BinanceExchangeOptions.PrivateKeyFileVariable}).");
+        }
+        else if (keys > 1)
+        {
+            errors.Add("Set only one of SecretKey, PrivateKey and PrivateKeyFile.");
+        }
+        else if (string.IsNullOrEmpty(options.SecretKey))
+        {
+            try
+            {
+                BinanceSigner.Create(options).Dispose();
+            }
+            catch (ArgumentException ex)
+            {
+                errors.Add(ex.Message.Split(" (Parameter", 2)[0]);
+            }
         }
 
         if (options.RecvWindow is < 1 or > 60000)

@@ -17,6 +17,7 @@ internal sealed class BinanceRestClient
     private readonly BinanceExchangeOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly BinanceSigner _signer;
     private long _offsetMs;
     private bool _synced;
     private long _bannedUntilTicks;
@@ -25,8 +26,9 @@ internal sealed class BinanceRestClient
     private int _orderCount;
     private long _orderWindow;
 
-    public BinanceRestClient(HttpClient http, BinanceExchangeOptions options, TimeProvider time, ILogger logger)
+    public BinanceRestClient(HttpClient http, BinanceExchangeOptions options, BinanceSigner signer, TimeProvider time, ILogger logger)
     {
+        _signer = signer;
         _http = http;
         _options = options;
         _time = time;
@@ -107,7 +109,8 @@ internal sealed class BinanceRestClient
         var payload = BinanceRequestSigner.Encode(query);
         if (signed)
         {
-            payload += "&signature=" + BinanceRequestSigner.Sign(_options.SecretKey!, payload);
+            // Ed25519 and RSA signatures are base64 ('+', '/', '='): percent-encoded like every other value.
+            payload += "&signature=" + Uri.EscapeDataString(_signer.Sign(payload));
         }
 
         using var request = new HttpRequestMessage(method, new Uri(_options.Rest, path + (payload.Length > 0 ? "?" + payload : "")));

@@ -6,11 +6,19 @@ namespace NaiveStrategy.Binance;
 
 // One WebSocket, kept alive: reconnects with exponential backoff after a drop and proactively before
 // Binance's 24 h limit. ClientWebSocket answers the server's pings itself. Transport only: what a
-// message means is the caller's.
-internal sealed class BinanceSocket(string name, Uri url, TimeSpan reconnectEvery, TimeProvider time, ILogger logger)
+// message means is the caller's. The backoff starts again from its first step only after a connection
+// the caller called healthy (a confirmed subscription, not a sent request: a refused one must not
+// reconnect every 250 ms), or any connection when healthyOnConnect; each wait is jittered (75-100 %)
+// so that sockets dropped together do not come back together.
+internal sealed class BinanceSocket(string name, Uri url, TimeSpan reconnectEvery, TimeProvider time, ILogger logger, bool healthyOnConnect = true)
 {
+    private volatile bool _healthy;
+
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>The current connection does what it is for: the next drop starts the backoff again from its first step.</summary>
+    public void MarkHealthy() => _healthy = true;
 
     public async Task RunAsync(Func<ClientWebSocket, Task>? onConnected, Func<JsonDocument, Task> onMessage, CancellationToken cancellationToken, CancellationToken disposing)
     {
@@ -21,6 +29,7 @@ internal sealed class BinanceSocket(string name, Uri url, TimeSpan reconnectEver
         while (!token.IsCancellationRequested)
         {
             string reason;
+            _healthy = false;
             using var socket = new ClientWebSocket();
             socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(20);
             using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(token);
@@ -29,12 +38,15 @@ internal sealed class BinanceSocket(string name, Uri url, TimeSpan reconnectEver
             {
                 await socket.ConnectAsync(url, lifetime.Token);
                 Log.Connected(logger, name);
+                if (healthyOnConnect)
+                {
+                    MarkHealthy();
+                }
+
                 if (onConnected is not null)
                 {
                     await onConnected(socket);
                 }
-
-                backoff = FirstBackoff;
                 using var message = new MemoryStream();
                 while (socket.State == WebSocketState.Open)
                 {
@@ -69,20 +81,30 @@ internal sealed class BinanceSocket(string name, Uri url, TimeSpan reconnectEver
             {
                 return;
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (_healthy)
             {
                 reason = "24 h limit";
                 backoff = TimeSpan.Zero;
+            }
+            catch (OperationCanceledException)
+            {
+                reason = "no confirmation before the 24 h limit";
             }
             catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or InvalidOperationException)
             {
                 reason = ex.Message;
             }
 
-            Log.Reconnecting(logger, name, reason, backoff);
+            if (_healthy && backoff > FirstBackoff)
+            {
+                backoff = FirstBackoff;
+            }
+
+            var delay = TimeSpan.FromTicks((long)(backoff.Ticks * (0.75 + (Random.Shared.NextDouble() * 0.25))));
+            Log.Reconnecting(logger, name, reason, delay);
             try
             {
-                await Task.Delay(backoff, time, token);
+                await Task.Delay(delay, time, token);
             }
             catch (OperationCanceledException)
             {

@@ -36,7 +36,8 @@ internal readonly record struct ApiResult(JsonNode? Result, ApiError? Error)
 /// <param name="ApiKey">The API key (header or params), if any.</param>
 /// <param name="Parameters">All parameters, by name.</param>
 /// <param name="SignedPayloads">The payloads a valid signature may be computed over.</param>
-internal sealed record ApiRequest(string Ip, string? ApiKey, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<string> SignedPayloads)
+/// <param name="SessionAuthenticated">The API key is the WebSocket API session's (session.logon): no signature is needed.</param>
+internal sealed record ApiRequest(string Ip, string? ApiKey, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<string> SignedPayloads, bool SessionAuthenticated = false)
 {
     public string? Get(string name) => Parameters.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 }

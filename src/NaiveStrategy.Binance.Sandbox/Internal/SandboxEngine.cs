@@ -22,7 +22,7 @@ internal sealed partial class SandboxEngine : IDisposable
     private readonly SandboxOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Dictionary<string, string> _secrets;
+    private readonly Dictionary<string, KeyVerifier> _keys;
     private readonly ConcurrentDictionary<long, UserDataSubscription> _subscriptions = new();
     private readonly IDisposable _updates;
     private long _nextSubscriptionId;
@@ -35,7 +35,7 @@ internal sealed partial class SandboxEngine : IDisposable
         Faults = faults;
         Diagnostics = diagnostics;
         Counters = new UsageCounters(_time);
-        _secrets = options.ApiKeys.ToDictionary(k => k.ApiKey, k => k.SecretKey, StringComparer.Ordinal);
+        _keys = options.ApiKeys.ToDictionary(k => k.ApiKey, KeyVerifier.Of, StringComparer.Ordinal);
         var exchangeOptions = new InMemoryExchangeOptions
         {
             FeeRate = options.FeeRate,
@@ -102,6 +102,9 @@ internal sealed partial class SandboxEngine : IDisposable
 
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>The kind of a registered API key, or null for a key the sandbox does not know.</summary>
+    public KeyKind? KindOf(string apiKey) => _keys.TryGetValue(apiKey, out var key) ? key.Kind : null;
+
     /// <summary>Counts and logs an exception a request caused: a sandbox bug, answered -1000 by the face that caught it.</summary>
     public void ReportUnexpected(string face, Exception exception)
     {
@@ -124,7 +127,7 @@ internal sealed partial class SandboxEngine : IDisposable
         }
 
         int? tenSeconds = null, day = null;
-        if (endpoint.PlacesOrder && request.ApiKey is not null && _secrets.ContainsKey(request.ApiKey))
+        if (endpoint.PlacesOrder && request.ApiKey is not null && _keys.ContainsKey(request.ApiKey))
         {
             (tenSeconds, day) = Counters.Orders(request.ApiKey);
         }
@@ -187,7 +190,7 @@ internal sealed partial class SandboxEngine : IDisposable
             return new ApiError(401, -2014, "API-key format invalid.");
         }
 
-        if (!_secrets.TryGetValue(request.ApiKey, out var secret))
+        if (!_keys.TryGetValue(request.ApiKey, out var key))
         {
             return new ApiError(401, -2015, "Invalid API-key, IP, or permissions for action.");
         }
@@ -209,14 +212,18 @@ internal sealed partial class SandboxEngine : IDisposable
             return new ApiError(400, -1131, "recvWindow must be less than 60000");
         }
 
-        if (request.Get("signature") is not { } signature)
+        // A WebSocket API session logged on (session.logon) signs nothing more: the key was proven then.
+        if (!request.SessionAuthenticated)
         {
-            return ApiError.Mandatory("signature");
-        }
+            if (request.Get("signature") is not { } signature)
+            {
+                return ApiError.Mandatory("signature");
+            }
 
-        if (!Signature.Matches(secret, request.SignedPayloads, signature))
-        {
-            return new ApiError(400, -1022, "Signature for this request is not valid.");
+            if (!key.Matches(request.SignedPayloads, signature))
+            {
+                return new ApiError(400, -1022, "Signature for this request is not valid.");
+            }
         }
 
         var now = NowMs;

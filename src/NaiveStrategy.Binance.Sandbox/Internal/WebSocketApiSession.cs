@@ -13,15 +13,24 @@ internal sealed class WebSocketApiSession : ISocketSession
     private readonly SocketConnection _connection;
     private readonly string _ip;
     private readonly Dictionary<string, ApiEndpoint> _ownMethods;
+    private readonly HashSet<long> _logonSubscriptions = [];
+    private readonly long _connectedSince;
+    private string? _sessionKey;
+    private long? _authorizedSince;
 
     public WebSocketApiSession(SandboxEngine engine, SocketConnection connection, string ip)
     {
         _engine = engine;
         _connection = connection;
         _ip = ip;
+        _connectedSince = engine.NowMs;
         _ownMethods = new Dictionary<string, ApiEndpoint>(StringComparer.Ordinal)
         {
             ["userDataStream.subscribe.signature"] = new(_ => 2, true, false, (_, _) => new(new JsonObject { ["subscriptionId"] = _engine.Subscribe(_connection) })),
+            ["userDataStream.subscribe"] = new(_ => 2, false, false, (_, _) => new(SubscribeAsLoggedOn())),
+            ["session.logon"] = new(_ => 2, true, false, (r, _) => new(Logon(r))),
+            ["session.status"] = new(_ => 2, false, false, (_, _) => new(Status())),
+            ["session.logout"] = new(_ => 2, false, false, (_, _) => new(Logout())),
             ["userDataStream.unsubscribe"] = new(_ => 2, false, false, (r, _) => new(Unsubscribe(r))),
             ["session.subscriptions"] = new(_ => 2, false, false, (_, _) => new(Subscriptions())),
         };
@@ -50,7 +59,11 @@ internal sealed class WebSocketApiSession : ISocketSession
         }
 
         var parameters = request.Parameters;
-        var apiRequest = new ApiRequest(_ip, parameters.GetValueOrDefault("apiKey"), parameters, Signature.WebSocketPayloads(parameters));
+        var givenKey = parameters.GetValueOrDefault("apiKey");
+
+        // After session.logon a request may leave out apiKey and signature: it runs as the session's key.
+        var asSession = _sessionKey is not null && request.Method != "session.logon" && givenKey is null && !parameters.ContainsKey("signature");
+        var apiRequest = new ApiRequest(_ip, asSession ? _sessionKey : givenKey, parameters, Signature.WebSocketPayloads(parameters), asSession);
         ApiResponse response;
         try
         {
@@ -85,6 +98,56 @@ internal sealed class WebSocketApiSession : ISocketSession
 
         return new JsonObject();
     }
+
+    // Only an Ed25519 key can log a session on (the signature was checked like any signed request's).
+    private ApiResult Logon(ApiRequest request)
+    {
+        var kind = _engine.KindOf(request.ApiKey!);
+        if (kind != KeyKind.Ed25519)
+        {
+            return new ApiError(400, -4056, $"{(kind == KeyKind.Hmac ? "HMAC_SHA256" : "RSA")} API key is not supported.");
+        }
+
+        _sessionKey = request.ApiKey;
+        _authorizedSince = _engine.NowMs;
+        return Status();
+    }
+
+    // Forgets the key; ends the subscriptions made as the logged-on session, not those made with a signature.
+    private JsonObject Logout()
+    {
+        foreach (var id in _logonSubscriptions)
+        {
+            _engine.Unsubscribe(id);
+        }
+
+        _logonSubscriptions.Clear();
+        _sessionKey = null;
+        _authorizedSince = null;
+        return Status();
+    }
+
+    private ApiResult SubscribeAsLoggedOn()
+    {
+        if (_sessionKey is null)
+        {
+            return new ApiError(401, -1002, "You are not authorized to execute this request.");
+        }
+
+        var id = _engine.Subscribe(_connection);
+        _logonSubscriptions.Add(id);
+        return new JsonObject { ["subscriptionId"] = id };
+    }
+
+    private JsonObject Status() => new()
+    {
+        ["apiKey"] = _sessionKey,
+        ["authorizedSince"] = _authorizedSince,
+        ["connectedSince"] = _connectedSince,
+        ["returnRateLimits"] = true,
+        ["serverTime"] = _engine.NowMs,
+        ["userDataStream"] = _engine.SubscriptionsOf(_connection).Any(),
+    };
 
     private JsonArray Subscriptions() =>
         new(_engine.SubscriptionsOf(_connection).Select(id => (JsonNode)new JsonObject { ["subscriptionId"] = id }).ToArray());

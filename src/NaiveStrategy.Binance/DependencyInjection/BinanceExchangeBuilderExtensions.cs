@@ -14,7 +14,7 @@ public static class BinanceExchangeBuilderExtensions
     /// <summary>
     /// Trades on Binance: <see cref="BinanceExchange"/> as the engine's <see cref="IExchange"/> and, unless
     /// market data was added before, as its <see cref="IMarketData"/> too. Options are validated at start
-    /// (the keys are required). The adapter's <see cref="HttpClient"/> is a typed client of
+    /// (an API key and one signing key are required: SecretKey, PrivateKey or PrivateKeyFile, the last by default from NAIVE_BINANCE_PRIVATE_KEY_FILE). The adapter's <see cref="HttpClient"/> is a typed client of
     /// <c>AddHttpClient</c> named <see cref="BinanceExchange.HttpClientName"/>: add handlers or a proxy with
     /// <c>services.AddHttpClient(BinanceExchange.HttpClientName).AddHttpMessageHandler(…)</c> or
     /// <c>ConfigurePrimaryHttpMessageHandler(…)</c>.
@@ -53,6 +53,7 @@ public static class BinanceExchangeBuilderExtensions
     private static NaiveStrategyBuilder AddExchange(NaiveStrategyBuilder builder)
     {
         var services = builder.Services;
+        services.AddOptions<BinanceExchangeOptions>().PostConfigure(static o => o.ApplyEnvironment(Environment.GetEnvironmentVariable));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BinanceExchangeOptions>, BinanceExchangeOptionsValidator>());
         if (!services.Any(d => d.ServiceType == typeof(BinanceExchange)))
         {
