@@ -5,38 +5,72 @@ using NaiveStrategy.Binance.Sandbox;
 namespace NaiveStrategy.Testing.Tests;
 
 /// <summary>
-/// The adapter contract against <see cref="BinanceExchange"/> talking to the Binance-compatible sandbox
-/// (a fresh server on 127.0.0.1, port 0, per test), with partial fills so orders fill in several trades.
+/// <see cref="BinanceExchange"/> talking to the Binance-compatible sandbox (a fresh server on 127.0.0.1, port 0, per
+/// test), with partial fills so orders fill in several trades.
 /// </summary>
-public sealed class BinanceExchangeContractTests : ExchangeContractTests
+public sealed class BinanceExchangeUnderTest : ExchangeUnderTest
 {
-    private readonly SandboxFixture _sandbox = new();
+    public SandboxFixture Sandbox { get; } = new();
 
-    protected override SymbolFilters Filters => SymbolFilterPresets.XrpUsdt;
+    public override SymbolFilters Filters => SymbolFilterPresets.XrpUsdt;
 
-    protected override decimal RestingBuyPrice => 0.5m;
+    public override decimal RestingBuyPrice => 0.5m;
 
-    protected override int? FilterFailureCode => -1013;
+    public override int? FilterFailureCode => -1013;
 
-    protected override int? InsufficientBalanceCode => -2010;
+    public override int? InsufficientBalanceCode => -2010;
 
     // A bound, not a measure: the user data stream crosses a WebSocket, and a loaded CI machine may take
     // more than the in-process default to deliver an update.
-    protected override TimeSpan Patience => TimeSpan.FromSeconds(20);
+    public override TimeSpan Patience => TimeSpan.FromSeconds(20);
 
-    protected override async Task<IExchange> CreateExchangeAsync() => await _sandbox.StartExchangeAsync();
+    public override async Task<IExchange> CreateExchangeAsync() => await Sandbox.StartExchangeAsync();
 
-    protected override Task PublishTradeAsync(TradeEvent trade)
+    public override Task PublishTradeAsync(TradeEvent trade)
     {
-        _sandbox.Server.PublishTrade(trade);
+        Sandbox.Server.PublishTrade(trade);
         return Task.CompletedTask;
     }
 
-    public override async Task DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
+        await Sandbox.DisposeAsync();
         await base.DisposeAsync();
-        await _sandbox.DisposeAsync();
     }
+}
+
+// The adapter contract against the Binance adapter and the sandbox: every area.
+
+public sealed class BinanceExchangeFiltersContractTests : ExchangeFiltersContractTests
+{
+    protected override ExchangeUnderTest CreateExchangeUnderTest() => new BinanceExchangeUnderTest();
+}
+
+public sealed class BinanceExchangeQueryContractTests : ExchangeQueryContractTests
+{
+    protected override ExchangeUnderTest CreateExchangeUnderTest() => new BinanceExchangeUnderTest();
+}
+
+public sealed class BinanceExchangeFillContractTests : ExchangeFillContractTests
+{
+    protected override ExchangeUnderTest CreateExchangeUnderTest() => new BinanceExchangeUnderTest();
+}
+
+public sealed class BinanceExchangeCancelContractTests : ExchangeCancelContractTests
+{
+    protected override ExchangeUnderTest CreateExchangeUnderTest() => new BinanceExchangeUnderTest();
+}
+
+public sealed class BinanceExchangeAccountContractTests : ExchangeAccountContractTests
+{
+    protected override ExchangeUnderTest CreateExchangeUnderTest() => new BinanceExchangeUnderTest();
+}
+
+public sealed class BinanceExchangePlacementContractTests : ExchangePlacementContractTests
+{
+    private readonly BinanceExchangeUnderTest _underTest = new();
+
+    protected override ExchangeUnderTest CreateExchangeUnderTest() => _underTest;
 
     // The engine sends a request again with the same client order id after a "maybe placed" answer; when
     // the first one had landed, Binance rejects the second as a duplicate. The order that exists must
@@ -51,7 +85,7 @@ public sealed class BinanceExchangeContractTests : ExchangeContractTests
         await EventuallyAsync("the stream delivers the order New", () => Task.FromResult(Last(updates, request.ClientOrderId, OrderStatus.New)));
         Assert.Equal(ExchangeErrorKind.Duplicate, (await Exchange.PlaceLimitOrderAsync(request)).Error?.Kind);
 
-        _sandbox.Server.Faults.DropWebSockets(SandboxSocketKinds.WebSocketApi);
+        _underTest.Sandbox.Server.Faults.DropWebSockets(SandboxSocketKinds.WebSocketApi);
         await TradeAsync(request.Price - Filters.TickSize, request.Quantity); // fills while the stream is down
 
         var filled = await EventuallyAsync("the fill reaches the stream after the reconnection", () => Task.FromResult(Last(updates, request.ClientOrderId, OrderStatus.Filled)));
@@ -94,7 +128,7 @@ public sealed class BinanceMarketDataContractTests : MarketDataContractTests
 }
 
 /// <summary>A sandbox server funded with 1 000 USDT, and <see cref="BinanceExchange"/> clients for it.</summary>
-internal sealed class SandboxFixture : IAsyncDisposable
+public sealed class SandboxFixture : IAsyncDisposable
 {
     public const string Key = "contract-api-key";
     public const string Secret = "contract-secret-key-0123456789";
