@@ -31,7 +31,9 @@ internal static class DataCommands
     {
         if (args is not ["import", .. var rest])
         {
-            throw new UsageException(args is ["--help" or "-h"] ? "catalog takes one subcommand: catalog import --trades PATH --out DIR." : "catalog needs a subcommand: catalog import --trades PATH --out DIR.");
+            throw args is ["--help" or "-h" or "-?"]
+                ? new HelpRequestedException($"catalog import --trades PATH --out DIR [--symbol S] [--from DATE] [--to DATE] [--skip-bad-lines]{Environment.NewLine}  {OptionHelp.DescribeCommand("catalog")}{Environment.NewLine}  (catalog import --help lists the options)")
+                : new UsageException("catalog needs a subcommand: catalog import --trades PATH --out DIR.");
         }
 
         var cl = new CommandLine("catalog", rest, ["trades", "out", "symbol", "from", "to"], ["skip-bad-lines"], fromConfiguration: false);

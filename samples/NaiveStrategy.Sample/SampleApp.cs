@@ -114,8 +114,12 @@ public static class SampleApp
           --silo-port N        this silo's port for the other silos (default 11111)
           --gateway-port N     this silo's port for clients (default 30000)
           --cluster-id ID      the cluster's name, the same on every silo (default naive-strategy)
-        generate:
-          --out PATH           the file to write; name it SYMBOL-trades-YYYY-MM-DD.csv
+        download, catalog import, generate:
+          --out PATH           download: the directory for the zips (default data); catalog import: the
+                               catalog's directory; generate: the file, named SYMBOL-trades-YYYY-MM-DD.csv
+          --kind KIND          download: trades (default) or aggTrades
+          --base-url URL       download: the public data site (default https://data.binance.vision/)
+          --parallel N         download: files fetched at once, 1 to 16 (default 4)
           --count N            trades to write, 1 to 1000000000 (default 100000)
           --seed N             random seed (default 42): the same seed writes the same file
           --start-price D      first price (default 0.62)
