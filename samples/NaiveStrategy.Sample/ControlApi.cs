@@ -46,6 +46,7 @@ internal static class ControlApi
             : WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = root });
         builder.Logging.ClearProviders().AddSampleConsole(level);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddSampleNotifications();
         if (builder is WebApplicationBuilder web)
         {
             web.WebHost.UseKestrel(k => k.Listen(http!));
