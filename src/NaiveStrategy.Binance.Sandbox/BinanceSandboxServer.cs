@@ -260,7 +260,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
             var apiKey = request.Headers["X-MBX-APIKEY"].ToString();
             answer = control
                 ? await _control.HandleAsync(request.Method, path, query, body, context.RequestAborted)
-                : await _rest.HandleAsync(new RestCall(request.Method, path, query, body, apiKey.Length == 0 ? null : apiKey, Ip(context)), context.RequestAborted);
+                : await _rest.HandleAsync(new RestCall(request.Method, path, query, body, apiKey.Length == 0 ? null : apiKey, Ip(context), request.Headers[TimeUnits.Header].ToString()), context.RequestAborted);
         }
         catch (BadHttpRequestException ex)
         {
@@ -325,7 +325,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         {
             if (kind == SandboxSocketKinds.WebSocketApi)
             {
-                var session = new WebSocketApiSession(_engine, connection, Ip(context));
+                var session = new WebSocketApiSession(_engine, connection, Ip(context), TimeUnits.IsMicrosecond(context.Request.Query["timeUnit"].ToString()));
                 try
                 {
                     await connection.RunAsync(session, Faults.DropAfter(kind), _options.TimeProvider, linked.Token);

@@ -17,6 +17,9 @@ internal sealed class UserDataSubscription(long id, SocketConnection connection,
 
     public SocketConnection Connection { get; } = connection;
 
+    /// <summary>The connection asked for microsecond times (<c>timeUnit=MICROSECOND</c>).</summary>
+    public bool Microseconds { get; init; }
+
     public void Deliver(string eventJson)
     {
         var message = "{\"subscriptionId\":" + Id.ToString(CultureInfo.InvariantCulture) + ",\"event\":" + eventJson + "}";

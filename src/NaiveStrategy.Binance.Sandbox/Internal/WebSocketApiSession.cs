@@ -13,15 +13,17 @@ internal sealed class WebSocketApiSession : ISocketSession
     private readonly SocketConnection _connection;
     private readonly string _ip;
     private readonly Dictionary<string, ApiEndpoint> _ownMethods;
+    private readonly bool _microseconds;
 
-    public WebSocketApiSession(SandboxEngine engine, SocketConnection connection, string ip)
+    public WebSocketApiSession(SandboxEngine engine, SocketConnection connection, string ip, bool microseconds = false)
     {
+        _microseconds = microseconds;
         _engine = engine;
         _connection = connection;
         _ip = ip;
         _ownMethods = new Dictionary<string, ApiEndpoint>(StringComparer.Ordinal)
         {
-            ["userDataStream.subscribe.signature"] = new(_ => 2, true, false, (_, _) => new(new JsonObject { ["subscriptionId"] = _engine.Subscribe(_connection) })),
+            ["userDataStream.subscribe.signature"] = new(_ => 2, true, false, (_, _) => new(Subscribe())),
             ["userDataStream.unsubscribe"] = new(_ => 2, false, false, (r, _) => new(Unsubscribe(r))),
             ["session.subscriptions"] = new(_ => 2, false, false, (_, _) => new(Subscriptions())),
         };
@@ -86,6 +88,12 @@ internal sealed class WebSocketApiSession : ISocketSession
         return new JsonObject();
     }
 
+    // Binance allows one user data subscription per account and connection: a second is -2035.
+    private ApiResult Subscribe() =>
+        _engine.SubscriptionsOf(_connection).Any()
+            ? new ApiError(400, -2035, "User Data Stream subscription already active.")
+            : new JsonObject { ["subscriptionId"] = _engine.Subscribe(_connection, _microseconds) };
+
     private JsonArray Subscriptions() =>
         new(_engine.SubscriptionsOf(_connection).Select(id => (JsonNode)new JsonObject { ["subscriptionId"] = id }).ToArray());
 
@@ -99,8 +107,8 @@ internal sealed class WebSocketApiSession : ISocketSession
         });
         if (response.OrderCount10S is { } tenSeconds)
         {
-            rateLimits.Add(new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "SECOND", ["intervalNum"] = 10, ["limit"] = 100, ["count"] = tenSeconds });
-            rateLimits.Add(new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "DAY", ["intervalNum"] = 1, ["limit"] = 200_000, ["count"] = response.OrderCount1D });
+            rateLimits.Add(new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "SECOND", ["intervalNum"] = 10, ["limit"] = _engine.OrdersPer10Seconds, ["count"] = tenSeconds });
+            rateLimits.Add(new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "DAY", ["intervalNum"] = 1, ["limit"] = _engine.OrdersPerDay, ["count"] = response.OrderCount1D });
         }
 
         var message = new JsonObject { ["id"] = id, ["status"] = response.Result.Error?.Status ?? 200 };
@@ -116,7 +124,7 @@ internal sealed class WebSocketApiSession : ISocketSession
         }
         else
         {
-            message["result"] = response.Result.Result;
+            message["result"] = _microseconds ? TimeUnits.ToMicroseconds(response.Result.Result) : response.Result.Result;
         }
 
         message["rateLimits"] = rateLimits;
