@@ -134,6 +134,13 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         Log.Listening(_logger, RestBaseUrl, WebSocketApiUrl, StreamBaseUrl);
     }
 
+    /// <summary>
+    /// Adds <paramref name="amount"/> of <paramref name="asset"/> to the account (negative: a withdrawal) and tells the user
+    /// data subscriptions, as Binance does: <c>balanceUpdate</c>, then <c>outboundAccountPosition</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A withdrawal larger than the free balance.</exception>
+    public void Deposit(string asset, decimal amount) => _engine.Deposit(asset, amount);
+
     /// <summary>A public trade happens now: crossing orders fill (executionReports), then the trade stream publishes it.</summary>
     public void PublishTrade(in TradeEvent trade) => _engine.PublishTrade(trade);
 

@@ -38,12 +38,12 @@ public sealed class StrictnessTests
         sandbox.Trade(0.5m, 1000m);
 
         await sandbox.PlaceAsync("taker-1", "BUY", "0.5100", "100");
-        var takerNew = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
-        var takerTrade = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
+        var takerNew = (await SandboxHarness.ReceiveReportAsync(socket)).GetProperty("event");
+        var takerTrade = (await SandboxHarness.ReceiveReportAsync(socket)).GetProperty("event");
         await sandbox.PlaceAsync("maker-1", "BUY", "0.4900", "100");
-        var makerNew = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
+        var makerNew = (await SandboxHarness.ReceiveReportAsync(socket)).GetProperty("event");
         sandbox.Trade(0.48m, 1000m, id: 2);
-        var makerTrade = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
+        var makerTrade = (await SandboxHarness.ReceiveReportAsync(socket)).GetProperty("event");
 
         (takerNew.GetProperty("x").GetString(), takerNew.GetProperty("m").GetBoolean()).Should().Be(("NEW", false));
         (takerTrade.GetProperty("x").GetString(), takerTrade.GetProperty("L").GetString(), takerTrade.GetProperty("m").GetBoolean()).Should().Be(("TRADE", "0.50000000", false));
@@ -200,7 +200,7 @@ public sealed class StrictnessTests
         var before = SandboxHarness.Now;
 
         await sandbox.PlaceAsync("us-1");
-        var report = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
+        var report = (await SandboxHarness.ReceiveReportAsync(socket)).GetProperty("event");
 
         report.GetProperty("E").GetInt64().Should().BeGreaterThanOrEqualTo(before * 1000);
         report.GetProperty("O").GetInt64().Should().BeGreaterThanOrEqualTo(before * 1000);
@@ -218,5 +218,45 @@ public sealed class StrictnessTests
 
         second.GetProperty("status").GetInt32().Should().Be(400);
         second.GetProperty("error").GetProperty("code").GetInt32().Should().Be(-2035);
+    }
+
+    [Fact]
+    public async Task UserDataStream_PlacementAndFill_OutboundAccountPositionAfterEachReport()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+        var (socket, _) = await sandbox.SubscribeUserDataAsync();
+        using var _socket = socket;
+
+        await sandbox.PlaceAsync("acc-1", "BUY", "0.5000", "100");
+        var placedReport = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
+        var placedPosition = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
+        sandbox.Trade(0.49m, 1000m);
+        var filledReport = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
+        var filledPosition = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
+
+        (placedReport.GetProperty("e").GetString(), filledReport.GetProperty("e").GetString()).Should().Be(("executionReport", "executionReport"));
+        Balances(placedPosition).Should().Equal(("XRP", "0.00000000", "0.00000000"), ("USDT", "950.00000000", "50.00000000"));
+        Balances(filledPosition).Should().Equal(("XRP", "99.90000000", "0.00000000"), ("USDT", "950.00000000", "0.00000000"));
+    }
+
+    [Fact]
+    public async Task Deposit_Subscribed_BalanceUpdateThenOutboundAccountPosition()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+        var (socket, _) = await sandbox.SubscribeUserDataAsync();
+        using var _socket = socket;
+
+        sandbox.Server.Deposit("USDT", 25m);
+        var update = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
+        var position = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
+
+        (update.GetProperty("e").GetString(), update.GetProperty("a").GetString(), update.GetProperty("d").GetString()).Should().Be(("balanceUpdate", "USDT", "25.00000000"));
+        Balances(position).Should().Equal(("USDT", "1025.00000000", "0.00000000"));
+    }
+
+    private static (string?, string?, string?)[] Balances(JsonElement position)
+    {
+        position.GetProperty("e").GetString().Should().Be("outboundAccountPosition");
+        return position.GetProperty("B").EnumerateArray().Select(b => (b.GetProperty("a").GetString(), b.GetProperty("f").GetString(), b.GetProperty("l").GetString())).ToArray();
     }
 }

@@ -182,6 +182,15 @@ internal static class BinanceJson
         ["V"] = "NONE",
     };
 
+    /// <summary>The outboundAccountPosition user data event: the balances an event changed.</summary>
+    public static JsonObject AccountPosition(IEnumerable<Balance> balances, long eventTime) => new()
+    {
+        ["e"] = "outboundAccountPosition",
+        ["E"] = eventTime,
+        ["u"] = eventTime,
+        ["B"] = new JsonArray(balances.Select(b => (JsonNode)new JsonObject { ["a"] = b.Asset, ["f"] = Number(b.Free), ["l"] = Number(b.Locked) }).ToArray()),
+    };
+
     public static JsonObject Symbol(SymbolFilters f)
     {
         JsonObject notional = f.NotionalFilterName == "MIN_NOTIONAL"

@@ -392,6 +392,8 @@ internal sealed partial class SandboxEngine : IDisposable
                 Broadcast(order, taken.Deltas);
             }
 
+            BroadcastAccount(Symbols[symbol]);
+
             Log.OrderPlaced(_logger, order.OrderId, symbol, clientOrderId);
             return BinanceJson.NewOrder(order, responseType, now, fills);
         }
@@ -699,6 +701,33 @@ internal sealed partial class SandboxEngine : IDisposable
         if (_journal.Apply(update, update.ExecutedQuantity > 0 ? FillsOf(update) : [], NowMs) is { } applied)
         {
             Broadcast(applied.Order, applied.Deltas);
+            BroadcastAccount(Symbols[update.Symbol]);
+        }
+    }
+
+    /// <summary>A deposit (or withdrawal) under the gate: balanceUpdate, then outboundAccountPosition.</summary>
+    public void Deposit(string asset, decimal amount)
+    {
+        _gate.Wait();
+        try
+        {
+            Exchange.Deposit(asset, amount);
+            var now = NowMs;
+            Deliver(new JsonObject { ["e"] = "balanceUpdate", ["E"] = now, ["a"] = asset, ["d"] = BinanceJson.Number(amount), ["T"] = now });
+            Deliver(BinanceJson.AccountPosition([Exchange.GetBalance(asset)], now));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // After every order event that moves balances (placement locks, fills, cancel unlocks): the symbol's two assets.
+    private void BroadcastAccount(SymbolFilters symbol)
+    {
+        if (!_subscriptions.IsEmpty)
+        {
+            Deliver(BinanceJson.AccountPosition([Exchange.GetBalance(symbol.BaseAsset), Exchange.GetBalance(symbol.QuoteAsset)], NowMs));
         }
     }
 
@@ -731,12 +760,22 @@ internal sealed partial class SandboxEngine : IDisposable
             return;
         }
 
-        var json = BinanceJson.ExecutionReport(order, delta, NowMs);
+        Deliver(BinanceJson.ExecutionReport(order, delta, NowMs));
+    }
+
+    private void Deliver(JsonObject json)
+    {
+        if (_subscriptions.IsEmpty)
+        {
+            return;
+        }
+
+        var isReport = (string?)json["e"] == "executionReport";
         var report = json.ToJsonString();
         string? microseconds = null;
         foreach (var subscription in _subscriptions.Values)
         {
-            subscription.Deliver(subscription.Microseconds ? microseconds ??= TimeUnits.ToMicroseconds(json)!.ToJsonString() : report);
+            subscription.Deliver(subscription.Microseconds ? microseconds ??= TimeUnits.ToMicroseconds(json)!.ToJsonString() : report, isReport);
         }
     }
 

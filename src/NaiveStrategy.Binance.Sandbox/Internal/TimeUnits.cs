@@ -17,7 +17,7 @@ internal static class TimeUnits
     // The time fields of Binance's JSON answers and events (order, trade, account and exchange information).
     private static readonly HashSet<string> TimeFields = new(StringComparer.Ordinal)
     {
-        "serverTime", "transactTime", "time", "updateTime", "workingTime", "retryAfter", "E", "T", "O", "W",
+        "serverTime", "transactTime", "time", "updateTime", "workingTime", "retryAfter", "E", "T", "O", "W", "u",
     };
 
     /// <summary>A request timestamp in milliseconds (with the fraction a microsecond one has).</summary>

@@ -20,11 +20,18 @@ internal sealed class UserDataSubscription(long id, SocketConnection connection,
     /// <summary>The connection asked for microsecond times (<c>timeUnit=MICROSECOND</c>).</summary>
     public bool Microseconds { get; init; }
 
-    public void Deliver(string eventJson)
+    /// <summary>Sends an event; the duplicate and reorder faults apply to executionReports only (<paramref name="report"/>).</summary>
+    public void Deliver(string eventJson, bool report = true)
     {
         var message = "{\"subscriptionId\":" + Id.ToString(CultureInfo.InvariantCulture) + ",\"event\":" + eventJson + "}";
         lock (_gate)
         {
+            if (!report)
+            {
+                Connection.TrySend(message);
+                return;
+            }
+
             if (faults.ReorderExecutionReports)
             {
                 if (_held is null)
