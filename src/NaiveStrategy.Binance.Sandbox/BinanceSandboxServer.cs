@@ -141,6 +141,13 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         Log.Listening(_logger, RestBaseUrl, WebSocketApiUrl, StreamBaseUrl);
     }
 
+    /// <summary>
+    /// Adds <paramref name="amount"/> of <paramref name="asset"/> to the account (negative: a withdrawal) and tells the user
+    /// data subscriptions, as Binance does: <c>balanceUpdate</c>, then <c>outboundAccountPosition</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A withdrawal larger than the free balance.</exception>
+    public void Deposit(string asset, decimal amount) => _engine.Deposit(asset, amount);
+
     /// <summary>A public trade happens now: crossing orders fill (executionReports), then the trade stream publishes it.</summary>
     public void PublishTrade(in TradeEvent trade) => _engine.PublishTrade(trade);
 
@@ -267,7 +274,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
             var apiKey = request.Headers["X-MBX-APIKEY"].ToString();
             answer = control
                 ? await _control.HandleAsync(request.Method, path, query, body, context.RequestAborted)
-                : await _rest.HandleAsync(new RestCall(request.Method, path, query, body, apiKey.Length == 0 ? null : apiKey, Ip(context)), context.RequestAborted);
+                : await _rest.HandleAsync(new RestCall(request.Method, path, query, body, apiKey.Length == 0 ? null : apiKey, Ip(context), request.Headers[TimeUnits.Header].ToString()), context.RequestAborted);
         }
         catch (BadHttpRequestException ex)
         {
@@ -333,7 +340,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         {
             if (kind == SandboxSocketKinds.WebSocketApi)
             {
-                var session = new WebSocketApiSession(_engine, connection, Ip(context));
+                var session = new WebSocketApiSession(_engine, connection, Ip(context), TimeUnits.IsMicrosecond(context.Request.Query["timeUnit"].ToString()));
                 try
                 {
                     await connection.RunAsync(session, Faults.DropAfter(kind), _options.TimeProvider, linked.Token);

@@ -26,8 +26,11 @@ public sealed class SandboxOptions
     /// <summary>Starting free balances by asset. Holds 10,000 USDT unless changed.</summary>
     public IDictionary<string, decimal> Balances { get; } = new Dictionary<string, decimal>(StringComparer.Ordinal) { ["USDT"] = 10_000m };
 
-    /// <summary>Fee rate of every fill (0.1 % by default).</summary>
+    /// <summary>Fee rate of maker fills, and of taker fills unless <see cref="TakerFeeRate"/> is set (0.1 % by default, Binance's base rate).</summary>
     public decimal FeeRate { get; set; } = 0.001m;
+
+    /// <summary>Fee rate of taker fills (an order that crosses the last trade's price on arrival); null: <see cref="FeeRate"/>.</summary>
+    public decimal? TakerFeeRate { get; set; }
 
     /// <summary>Which asset pays the fee.</summary>
     public FeeAsset FeeAsset { get; set; } = FeeAsset.Received;
@@ -53,6 +56,12 @@ public sealed class SandboxOptions
 
     /// <summary>Request weight allowed per minute and IP before HTTP 429 (Binance: 6000).</summary>
     public int RequestWeightPerMinute { get; set; } = 6000;
+
+    /// <summary>Orders one account may place per 10 seconds before HTTP 429 with -1015 (Binance: 100).</summary>
+    public int OrdersPer10Seconds { get; set; } = 100;
+
+    /// <summary>Orders one account may place per day before HTTP 429 with -1015 (Binance: 200,000).</summary>
+    public int OrdersPerDay { get; set; } = 200_000;
 
     /// <summary>Faults injected from the start; change them at run time through <see cref="BinanceSandboxServer.Faults"/>.</summary>
     public SandboxFaultOptions Faults { get; set; } = new();
@@ -118,6 +127,12 @@ public sealed class SandboxOptions
         if (RequestWeightPerMinute <= 0)
         {
             throw new ArgumentException($"SandboxOptions.RequestWeightPerMinute must be > 0, got {RequestWeightPerMinute.ToString(CultureInfo.InvariantCulture)}.", nameof(RequestWeightPerMinute));
+        }
+
+        if (OrdersPer10Seconds <= 0 || OrdersPerDay <= 0)
+        {
+            throw new ArgumentException(
+                $"SandboxOptions.OrdersPer10Seconds ({OrdersPer10Seconds.ToString(CultureInfo.InvariantCulture)}) and OrdersPerDay ({OrdersPerDay.ToString(CultureInfo.InvariantCulture)}) must be > 0.", nameof(OrdersPer10Seconds));
         }
 
         if (MaxQueuedMessagesPerConnection <= 0)

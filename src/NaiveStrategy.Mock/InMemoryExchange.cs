@@ -4,8 +4,9 @@ using NaiveStrategy.Reactive;
 namespace NaiveStrategy.Mock;
 
 /// <summary>
-/// An in-memory exchange with the book's matching (a BUY fills when a market trade is strictly below
-/// its price, a SELL strictly above), plus fees, balances, Binance's filter checks and error codes,
+/// An in-memory exchange with the book's matching (a resting BUY fills as maker at its price when a market trade is
+/// strictly below it, a resting SELL strictly above), taker fills on arrival (an order that crosses the last
+/// trade's price fills at once at that price), plus maker and taker fees, balances, Binance's filter checks and error codes,
 /// cancel and queries, optional partial fills, and deterministic ids: orders and their fills are numbered per
 /// symbol from 1, as Binance numbers them, so one symbol's ids do not depend on other symbols' orders. Every call completes
 /// synchronously. Market trades enter through <see cref="PublishTrade"/>: orders are matched first,
@@ -110,6 +111,7 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         List<OrderUpdate>? fills = null;
         var route = RouteOf(trade.Symbol);
         Clock.AdvanceTo(trade.Time);
+        var left = trade.Quantity;
 
         // Most trades cross nothing: decided from the route's published best bid and ask, without the lock. A
         // placement that publishes its price after this read is, for this trade, an order placed after it.
@@ -119,11 +121,13 @@ public sealed class InMemoryExchange : IExchange, IMarketData
             {
                 if (route.Open is { Count: > 0 } open && route.Crosses(trade.Price))
                 {
-                    fills = Match(open, trade);
+                    fills = Match(open, trade, ref left);
                     route.Refresh();
                 }
             }
         }
+
+        route.LastTrade.Set(trade.Price, left);
 
         if (fills is not null)
         {
@@ -180,6 +184,8 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ExchangeResult<OrderUpdate> placed;
+        ExchangeError? answer = null;
         lock (_gate)
         {
             var fault = _faults.Count > 0 ? _faults.Dequeue() : null;
@@ -188,9 +194,20 @@ public sealed class InMemoryExchange : IExchange, IMarketData
                 return new(fault.Error);
             }
 
-            var placed = Place(request);
-            return new(fault is null || !placed.IsSuccess ? placed : fault.Error);
+            placed = Place(request);
+            if (fault is not null && placed.IsSuccess)
+            {
+                // Accepted, but the caller hears of it only through the update stream or a query.
+                answer = fault.Error;
+            }
         }
+
+        if (placed.IsSuccess && placed.Value.ExecutedQuantity > 0)
+        {
+            _updates.OnNext(placed.Value);
+        }
+
+        return new(answer ?? placed);
     }
 
     /// <inheritdoc />
@@ -301,6 +318,8 @@ public sealed class InMemoryExchange : IExchange, IMarketData
 
         public ObserverSet<TradeEvent> Observers { get; } = observers;
 
+        public LastTrade LastTrade { get; } = new();
+
         // Strict cross: a BUY fills under its price, a SELL over it.
         public bool Crosses(decimal price)
         {
@@ -339,6 +358,44 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         private sealed record Book(decimal BestBid, decimal BestAsk);
     }
 
+    // A symbol's last market trade: its price and the quantity of it that orders have not yet taken (what a taker
+    // fill can take with PartialFills). Written by PublishTrade outside the exchange's lock, so it has its own.
+    private sealed class LastTrade
+    {
+        private readonly Lock _lock = new();
+        private decimal? _price;
+        private decimal _left;
+
+        public void Set(decimal price, decimal left)
+        {
+            lock (_lock)
+            {
+                (_price, _left) = (price, left);
+            }
+        }
+
+        // What an order arriving now takes: nothing when it does not cross the last trade's price (or there was none).
+        public (decimal Price, decimal Quantity)? Take(OrderSide side, decimal limit, decimal quantity, bool partial)
+        {
+            lock (_lock)
+            {
+                if (_price is not { } price || (side == OrderSide.Buy ? price >= limit : price <= limit))
+                {
+                    return null;
+                }
+
+                var taken = partial ? Math.Min(quantity, _left) : quantity;
+                if (taken <= 0)
+                {
+                    return null;
+                }
+
+                _left = Math.Max(0, _left - taken);
+                return (price, taken);
+            }
+        }
+    }
+
     private static ExchangeError InvalidSymbol() => new(ExchangeErrorKind.Rejected, -1121, "Invalid symbol.");
 
     private ExchangeResult<OrderUpdate> Place(OrderRequest request)
@@ -360,7 +417,7 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         }
 
         var (asset, amount) = request.Side == OrderSide.Buy
-            ? (filters.QuoteAsset, request.Price * request.Quantity * (_options.FeeAsset == FeeAsset.Quote ? 1 + _options.FeeRate : 1))
+            ? (filters.QuoteAsset, request.Price * request.Quantity * (_options.FeeAsset == FeeAsset.Quote ? 1 + Math.Max(_options.MakerFeeRate, _options.TakerFeeRate) : 1))
             : (filters.BaseAsset, request.Quantity);
         if (_free.GetValueOrDefault(asset) < amount)
         {
@@ -376,12 +433,31 @@ public sealed class InMemoryExchange : IExchange, IMarketData
             _all.Add(order);
         }
 
+        var route = RouteOf(request.Symbol);
+        TakeOnArrival(order, route.LastTrade);
+        if (order.Status == OrderStatus.Filled)
+        {
+            Finished(order);
+            return order.ToUpdate();
+        }
+
         _open[request.Symbol].Add(order);
-        RouteOf(request.Symbol).Refresh();
+        route.Refresh();
         return order.ToUpdate();
     }
 
-    private List<OrderUpdate>? Match(List<MockOrder> open, in TradeEvent trade)
+    // Taker: an order that crosses the last trade's price (strictly, as the resting rule) trades at once at that
+    // price, fully, or with PartialFills up to what of that trade's quantity earlier orders left; the rest rests.
+    // There is no book depth here: the last trade's price stands for the opposite side of the book.
+    private void TakeOnArrival(MockOrder order, LastTrade last)
+    {
+        if (last.Take(order.Side, order.Price, order.Quantity, _options.PartialFills) is { } taken)
+        {
+            Fill(order, taken.Quantity, Clock.GetUtcNow(), taken.Price, isMaker: false);
+        }
+    }
+
+    private List<OrderUpdate>? Match(List<MockOrder> open, in TradeEvent trade, ref decimal left)
     {
         List<MockOrder>? crossing = null;
         foreach (var order in open)
@@ -412,7 +488,7 @@ public sealed class InMemoryExchange : IExchange, IMarketData
             }
 
             available -= quantity;
-            Fill(order, quantity, trade.Time);
+            Fill(order, quantity, trade.Time, order.Price, isMaker: true);
             updates.Add(order.ToUpdate());
             if (order.Status == OrderStatus.Filled)
             {
@@ -421,31 +497,33 @@ public sealed class InMemoryExchange : IExchange, IMarketData
             }
         }
 
+        left = Math.Max(0, available);
         return updates.Count == 0 ? null : updates;
     }
 
-    private void Fill(MockOrder order, decimal quantity, DateTimeOffset time)
+    private void Fill(MockOrder order, decimal quantity, DateTimeOffset time, decimal price, bool isMaker)
     {
         var f = order.Filters;
-        var notional = order.Price * quantity;
+        var notional = price * quantity;
+        var rate = isMaker ? _options.MakerFeeRate : _options.TakerFeeRate;
         order.ExecutedQuantity += quantity;
         order.Status = order.ExecutedQuantity == order.Quantity ? OrderStatus.Filled : OrderStatus.PartiallyFilled;
         order.Time = time;
         if (order.Side == OrderSide.Buy)
         {
-            var spent = _options.FeeAsset == FeeAsset.Quote ? notional * (1 + _options.FeeRate) : notional;
+            var spent = _options.FeeAsset == FeeAsset.Quote ? notional * (1 + rate) : notional;
             Release(f.QuoteAsset, spent, order);
-            var fee = _options.FeeAsset == FeeAsset.Quote ? notional * _options.FeeRate : quantity * _options.FeeRate;
+            var fee = _options.FeeAsset == FeeAsset.Quote ? notional * rate : quantity * rate;
             var feeAsset = _options.FeeAsset == FeeAsset.Quote ? f.QuoteAsset : f.BaseAsset;
             Credit(f.BaseAsset, quantity - (feeAsset == f.BaseAsset ? fee : 0));
-            Record(order, quantity, fee, feeAsset, time);
+            Record(order, new Execution(quantity, price, fee, feeAsset, time, isMaker));
         }
         else
         {
             Release(f.BaseAsset, quantity, order);
-            var fee = notional * _options.FeeRate;
+            var fee = notional * rate;
             Credit(f.QuoteAsset, notional - fee);
-            Record(order, quantity, fee, f.QuoteAsset, time);
+            Record(order, new Execution(quantity, price, fee, f.QuoteAsset, time, isMaker));
         }
 
         if (order.Status == OrderStatus.Filled)
@@ -455,12 +533,14 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     }
 
     // The order's cumulative commission and its trade history (what GetOrderFillsAsync answers).
-    private void Record(MockOrder order, decimal quantity, decimal fee, string feeAsset, DateTimeOffset time)
+    private void Record(MockOrder order, Execution e)
     {
-        order.Commission += fee;
-        order.CommissionAsset = feeAsset;
-        (order.Fills ??= []).Add(new OrderFill(order.Request.Symbol, _ids[order.Request.Symbol].NextTradeId++, order.OrderId, order.Price, quantity, fee, feeAsset, time));
+        order.Commission += e.Fee;
+        order.CommissionAsset = e.FeeAsset;
+        (order.Fills ??= []).Add(new OrderFill(order.Request.Symbol, _ids[order.Request.Symbol].NextTradeId++, order.OrderId, e.Price, e.Quantity, e.Fee, e.FeeAsset, e.Time) { IsMaker = e.IsMaker });
     }
+
+    private readonly record struct Execution(decimal Quantity, decimal Price, decimal Fee, string FeeAsset, DateTimeOffset Time, bool IsMaker);
 
     // Takes a filled amount out of the order's lock.
     private void Release(string asset, decimal amount, MockOrder order)

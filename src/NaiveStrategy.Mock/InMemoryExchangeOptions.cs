@@ -19,8 +19,20 @@ public sealed class InMemoryExchangeOptions
     /// <summary>Starting free balances by asset (an asset not listed has 0).</summary>
     public IDictionary<string, decimal> Balances { get; } = new Dictionary<string, decimal>(StringComparer.Ordinal);
 
-    /// <summary>Fee rate charged on every fill (0.1 % by default, Binance's base rate).</summary>
-    public decimal FeeRate { get; set; } = 0.001m;
+    /// <summary>
+    /// Sets both <see cref="MakerFeeRate"/> and <see cref="TakerFeeRate"/> (reads the maker rate): one rate for every fill.
+    /// </summary>
+    public decimal FeeRate
+    {
+        get => MakerFeeRate;
+        set => (MakerFeeRate, TakerFeeRate) = (value, value);
+    }
+
+    /// <summary>Fee rate of a fill of a resting order that a later market trade crossed (0.1 % by default, Binance's base rate).</summary>
+    public decimal MakerFeeRate { get; set; } = 0.001m;
+
+    /// <summary>Fee rate of a fill on arrival, of an order that crossed the last trade's price (0.1 % by default, Binance's base rate).</summary>
+    public decimal TakerFeeRate { get; set; } = 0.001m;
 
     /// <summary>Which asset pays the fee.</summary>
     public FeeAsset FeeAsset { get; set; } = FeeAsset.Received;
@@ -46,9 +58,14 @@ public sealed class InMemoryExchangeOptions
     /// <exception cref="ArgumentException">The message names the invalid option.</exception>
     public void Validate()
     {
-        if (FeeRate < 0 || FeeRate >= 1)
+        if (MakerFeeRate < 0 || MakerFeeRate >= 1)
         {
-            throw new ArgumentException($"InMemoryExchangeOptions.FeeRate must be in [0, 1), got {FeeRate}.");
+            throw new ArgumentException($"InMemoryExchangeOptions.MakerFeeRate must be in [0, 1), got {MakerFeeRate}.");
+        }
+
+        if (TakerFeeRate < 0 || TakerFeeRate >= 1)
+        {
+            throw new ArgumentException($"InMemoryExchangeOptions.TakerFeeRate must be in [0, 1), got {TakerFeeRate}.");
         }
 
         if (FinishedOrdersKept < 0)

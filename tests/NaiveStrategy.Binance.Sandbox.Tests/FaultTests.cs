@@ -127,8 +127,8 @@ public sealed class FaultTests
         using var _ = socket;
 
         await sandbox.PlaceAsync("dup-1");
-        var first = await SandboxHarness.ReceiveAsync(socket);
-        var second = await SandboxHarness.ReceiveAsync(socket);
+        var first = await SandboxHarness.ReceiveReportAsync(socket);
+        var second = await SandboxHarness.ReceiveReportAsync(socket);
 
         second.ToString().Should().Be(first.ToString());
         first.GetProperty("event").GetProperty("x").GetString().Should().Be("NEW");
@@ -144,8 +144,8 @@ public sealed class FaultTests
 
         await sandbox.PlaceAsync("ord-1", price: "0.5000", quantity: "100");
         sandbox.Trade(0.4m, 1000m);
-        var first = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
-        var second = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
+        var first = (await SandboxHarness.ReceiveReportAsync(socket)).GetProperty("event");
+        var second = (await SandboxHarness.ReceiveReportAsync(socket)).GetProperty("event");
 
         first.GetProperty("x").GetString().Should().Be("TRADE");
         second.GetProperty("x").GetString().Should().Be("NEW");
@@ -159,7 +159,7 @@ public sealed class FaultTests
         using var _ = socket;
 
         await sandbox.PlaceAsync("lone-1");
-        var report = await SandboxHarness.ReceiveAsync(socket);
+        var report = await SandboxHarness.ReceiveReportAsync(socket);
 
         report.GetProperty("event").GetProperty("c").GetString().Should().Be("lone-1");
     }

@@ -109,6 +109,19 @@ internal sealed class SandboxHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>The next user data executionReport message (Binance's account events in between are skipped).</summary>
+    public static async Task<JsonElement> ReceiveReportAsync(ClientWebSocket socket)
+    {
+        while (true)
+        {
+            var message = await ReceiveAsync(socket);
+            if (!message.TryGetProperty("event", out var e) || e.GetProperty("e").GetString() == "executionReport")
+            {
+                return message;
+            }
+        }
+    }
+
     /// <summary>Subscribes to the user data stream over the WebSocket API; returns the socket and subscription id.</summary>
     public async Task<(ClientWebSocket Socket, long SubscriptionId)> SubscribeUserDataAsync()
     {

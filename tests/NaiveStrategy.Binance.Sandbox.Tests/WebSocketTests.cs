@@ -107,9 +107,9 @@ public sealed class WebSocketTests
         var (_, placed) = await sandbox.PlaceAsync("eds-1", price: "0.5000", quantity: "100");
         sandbox.Trade(0.4990m, 40m, id: 1);
         sandbox.Trade(0.4980m, 100m, id: 2);
-        var created = await SandboxHarness.ReceiveAsync(socket);
-        var partial = await SandboxHarness.ReceiveAsync(socket);
-        var filled = await SandboxHarness.ReceiveAsync(socket);
+        var created = await SandboxHarness.ReceiveReportAsync(socket);
+        var partial = await SandboxHarness.ReceiveReportAsync(socket);
+        var filled = await SandboxHarness.ReceiveReportAsync(socket);
 
         created.GetProperty("subscriptionId").GetInt64().Should().Be(subscriptionId);
         var report = created.GetProperty("event");
@@ -146,8 +146,8 @@ public sealed class WebSocketTests
         await sandbox.PlaceAsync("cx-1");
 
         await sandbox.SignedJsonAsync(HttpMethod.Delete, "/api/v3/order", "symbol=XRPUSDT&origClientOrderId=cx-1&newClientOrderId=cancel-cx-1");
-        await SandboxHarness.ReceiveAsync(socket);
-        var canceled = (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event");
+        await SandboxHarness.ReceiveReportAsync(socket);
+        var canceled = (await SandboxHarness.ReceiveReportAsync(socket)).GetProperty("event");
 
         canceled.GetProperty("x").GetString().Should().Be("CANCELED");
         canceled.GetProperty("X").GetString().Should().Be("CANCELED");

@@ -38,7 +38,7 @@ internal static class BinanceJson
     };
 
     /// <summary>POST /api/v3/order (and order.place) answers: ACK, RESULT or FULL.</summary>
-    public static JsonObject NewOrder(OrderRecord order, string responseType, long transactTime)
+    public static JsonObject NewOrder(OrderRecord order, string responseType, long transactTime, IReadOnlyList<ExecutionDelta> fills)
     {
         var json = new JsonObject
         {
@@ -66,8 +66,15 @@ internal static class BinanceJson
         json["selfTradePreventionMode"] = "NONE";
         if (responseType == "FULL")
         {
-            // Orders only fill on later market trades, so a new order never has fills yet.
-            json["fills"] = new JsonArray();
+            // The taker fills on arrival (none for an order that rests).
+            json["fills"] = new JsonArray(fills.Select(f => (JsonNode)new JsonObject
+            {
+                ["price"] = Number(f.LastPrice),
+                ["qty"] = Number(f.LastQuantity),
+                ["commission"] = Number(f.LastCommission),
+                ["commissionAsset"] = f.CommissionAsset,
+                ["tradeId"] = f.TradeId,
+            }).ToArray());
         }
 
         return json;
@@ -132,7 +139,7 @@ internal static class BinanceJson
         ["commissionAsset"] = trade.CommissionAsset,
         ["time"] = trade.TimeMs,
         ["isBuyer"] = trade.IsBuyer,
-        ["isMaker"] = true,
+        ["isMaker"] = trade.IsMaker,
         ["isBestMatch"] = true,
     };
 
@@ -163,10 +170,9 @@ internal static class BinanceJson
         ["N"] = delta.CommissionAsset,
         ["T"] = delta.TransactTime,
         ["t"] = delta.TradeId,
-        ["v"] = 0,
         ["I"] = delta.EventId,
         ["w"] = order.Status is OrderStatus.New or OrderStatus.PartiallyFilled,
-        ["m"] = delta.TradeId >= 0,
+        ["m"] = delta.IsMaker,
         ["M"] = false,
         ["O"] = order.CreatedMs,
         ["Z"] = Number(order.CumulativeQuote),
@@ -174,6 +180,15 @@ internal static class BinanceJson
         ["Q"] = Number(0),
         ["W"] = order.CreatedMs,
         ["V"] = "NONE",
+    };
+
+    /// <summary>The outboundAccountPosition user data event: the balances an event changed.</summary>
+    public static JsonObject AccountPosition(IEnumerable<Balance> balances, long eventTime) => new()
+    {
+        ["e"] = "outboundAccountPosition",
+        ["E"] = eventTime,
+        ["u"] = eventTime,
+        ["B"] = new JsonArray(balances.Select(b => (JsonNode)new JsonObject { ["a"] = b.Asset, ["f"] = Number(b.Free), ["l"] = Number(b.Locked) }).ToArray()),
     };
 
     public static JsonObject Symbol(SymbolFilters f)
@@ -221,9 +236,10 @@ internal static class BinanceJson
         };
     }
 
-    public static JsonArray RateLimits(int weightLimit) => new(
+    // Today's (since 2026-04-02): RAW_REQUESTS is 300,000 per 5 minutes.
+    public static JsonArray RateLimits(int weightLimit, int ordersPer10Seconds, int ordersPerDay) => new(
         new JsonObject { ["rateLimitType"] = "REQUEST_WEIGHT", ["interval"] = "MINUTE", ["intervalNum"] = 1, ["limit"] = weightLimit },
-        new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "SECOND", ["intervalNum"] = 10, ["limit"] = 100 },
-        new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "DAY", ["intervalNum"] = 1, ["limit"] = 200_000 },
-        new JsonObject { ["rateLimitType"] = "RAW_REQUESTS", ["interval"] = "MINUTE", ["intervalNum"] = 5, ["limit"] = 61_000 });
+        new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "SECOND", ["intervalNum"] = 10, ["limit"] = ordersPer10Seconds },
+        new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "DAY", ["intervalNum"] = 1, ["limit"] = ordersPerDay },
+        new JsonObject { ["rateLimitType"] = "RAW_REQUESTS", ["interval"] = "MINUTE", ["intervalNum"] = 5, ["limit"] = 300_000 });
 }

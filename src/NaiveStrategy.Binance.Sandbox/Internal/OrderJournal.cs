@@ -29,17 +29,20 @@ internal sealed class OrderRecord(OrderUpdate placed, long createdMs)
 
     /// <summary>The cancel request's newClientOrderId: Binance reports it as <c>c</c> (and the original as <c>C</c>).</summary>
     public string? CancelClientOrderId { get; set; }
+
+    /// <summary>The exchange's id of the last fill journaled (fills after it are new).</summary>
+    public long LastFillId { get; set; }
 }
 
 /// <summary>One fill of one of our orders (GET /api/v3/myTrades).</summary>
-internal sealed record OwnTrade(string Symbol, long Id, long OrderId, decimal Price, decimal Quantity, decimal Commission, string CommissionAsset, long TimeMs, bool IsBuyer);
+internal sealed record OwnTrade(string Symbol, long Id, long OrderId, decimal Price, decimal Quantity, decimal Commission, string CommissionAsset, long TimeMs, bool IsBuyer, bool IsMaker);
 
 /// <summary>What changed in an order update: the per-fill fields of an executionReport.</summary>
-internal sealed record ExecutionDelta(string ExecutionType, decimal LastQuantity, decimal LastPrice, decimal LastCommission, string? CommissionAsset, long TradeId, long TransactTime, long EventId);
+internal sealed record ExecutionDelta(string ExecutionType, decimal LastQuantity, decimal LastPrice, decimal LastCommission, string? CommissionAsset, long TradeId, long TransactTime, long EventId, bool IsMaker = false);
 
 /// <summary>
-/// Orders and own trades, fed by placements and the exchange's cumulative order updates, from which it
-/// derives Binance's per-fill fields. Only touched under the server's engine gate.
+/// Orders and own trades, fed by placements, the exchange's cumulative order updates and the exchange's fills,
+/// from which it derives Binance's per-fill fields. Only touched under the server's engine gate.
 /// </summary>
 internal sealed class OrderJournal
 {
@@ -47,8 +50,6 @@ internal sealed class OrderJournal
     private readonly Dictionary<(string Symbol, long OrderId), OrderRecord> _orders = [];
     private readonly Dictionary<(string Symbol, string ClientOrderId), OrderRecord> _byClientId = [];
     private readonly List<OwnTrade> _trades = [];
-    // Trade ids per symbol, as Binance numbers them (and as the in-memory exchange numbers its fills).
-    private readonly Dictionary<string, long> _lastTradeId = new(StringComparer.Ordinal);
     private long _nextEventId = 1;
 
     public OrderRecord Add(OrderUpdate placed, long nowMs)
@@ -77,41 +78,48 @@ internal sealed class OrderJournal
     public IEnumerable<OwnTrade> Trades(string symbol, long? orderId) =>
         _trades.Where(t => t.Symbol == symbol && (orderId is null || t.OrderId == orderId));
 
-    /// <summary>Applies an exchange update; returns the order and its delta, or null for an order we never placed.</summary>
-    public (OrderRecord Order, ExecutionDelta Delta)? Apply(OrderUpdate update, long nowMs)
+    /// <summary>
+    /// Applies an exchange update with the order's fills so far (the exchange's own: price, maker or taker, trade id);
+    /// returns the order's deltas — one per new fill, else one for the status change — or null for an order we never placed.
+    /// </summary>
+    public (OrderRecord Order, IReadOnlyList<ExecutionDelta> Deltas)? Apply(OrderUpdate update, IReadOnlyList<OrderFill> fills, long nowMs)
     {
         if (!_orders.TryGetValue((update.Symbol, update.OrderId), out var order))
         {
             return null;
         }
 
-        var lastQuantity = update.ExecutedQuantity - order.Executed;
-        var lastCommission = update.Commission - order.Commission;
-        string type;
-        long tradeId = -1;
-        if (lastQuantity > 0)
+        var deltas = new List<ExecutionDelta>(1);
+        foreach (var fill in fills)
         {
-            type = "TRADE";
-            tradeId = _lastTradeId[order.Symbol] = _lastTradeId.GetValueOrDefault(order.Symbol) + 1;
-            order.CumulativeQuote += lastQuantity * update.Price;
-            _trades.Add(new OwnTrade(order.Symbol, tradeId, order.OrderId, update.Price, lastQuantity, lastCommission, update.CommissionAsset ?? string.Empty, nowMs, order.Side == OrderSide.Buy));
+            if (fill.TradeId <= order.LastFillId)
+            {
+                continue;
+            }
+
+            order.LastFillId = fill.TradeId;
+            order.CumulativeQuote += fill.Quantity * fill.Price;
+            var asset = fill.CommissionAsset ?? update.CommissionAsset;
+            _trades.Add(new OwnTrade(order.Symbol, fill.TradeId, order.OrderId, fill.Price, fill.Quantity, fill.Commission, asset ?? string.Empty, nowMs, order.Side == OrderSide.Buy, fill.IsMaker));
+            deltas.Add(new ExecutionDelta("TRADE", fill.Quantity, fill.Price, fill.Commission, asset, fill.TradeId, nowMs, _nextEventId++, fill.IsMaker));
         }
-        else
+
+        if (deltas.Count == 0)
         {
-            type = update.Status switch
+            var type = update.Status switch
             {
                 OrderStatus.Canceled => "CANCELED",
                 OrderStatus.Rejected => "REJECTED",
                 OrderStatus.Expired => "EXPIRED",
                 _ => "NEW",
             };
+            deltas.Add(new ExecutionDelta(type, 0, 0, 0, update.CommissionAsset, -1, nowMs, _nextEventId++));
         }
 
         order.Executed = update.ExecutedQuantity;
         order.Commission = update.Commission;
         order.Status = update.Status;
         order.UpdatedMs = nowMs;
-        var delta = new ExecutionDelta(type, lastQuantity > 0 ? lastQuantity : 0, lastQuantity > 0 ? update.Price : 0, lastCommission, update.CommissionAsset, tradeId, nowMs, _nextEventId++);
-        return (order, delta);
+        return (order, deltas);
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace NaiveStrategy.Binance.Sandbox.Internal;
 
 /// <summary>An HTTP request as the REST face sees it: raw query string (with its '?') and raw form body.</summary>
-internal sealed record RestCall(string Method, string Path, string RawQuery, string RawBody, string? ApiKey, string Ip);
+internal sealed record RestCall(string Method, string Path, string RawQuery, string RawBody, string? ApiKey, string Ip, string? TimeUnit = null);
 
 /// <summary>What to answer: status, Binance JSON body, and headers (weights, order counts, Retry-After).</summary>
 internal sealed record RestAnswer(int Status, string Json, IReadOnlyList<KeyValuePair<string, string>> Headers)
@@ -25,6 +25,11 @@ internal sealed class RestGateway(SandboxEngine engine)
         if (!engine.Rest.TryGetValue(call.Method + " " + call.Path, out var endpoint))
         {
             return new RestAnswer(404, new JsonObject { ["code"] = -1000, ["msg"] = $"Unknown path or method: {call.Method} {call.Path}" }.ToJsonString(), []);
+        }
+
+        if (TimeUnits.Check(call.TimeUnit) is { } badUnit)
+        {
+            return RestAnswer.Of(badUnit);
         }
 
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -62,7 +67,8 @@ internal sealed class RestGateway(SandboxEngine engine)
             return new RestAnswer(error.Status, error.ToJson().ToJsonString(), headers);
         }
 
-        return new RestAnswer(200, response.Result.Result!.ToJsonString(), headers);
+        var result = TimeUnits.IsMicrosecond(call.TimeUnit) ? TimeUnits.ToMicroseconds(response.Result.Result) : response.Result.Result;
+        return new RestAnswer(200, result!.ToJsonString(), headers);
     }
 
     // Later sources overwrite earlier ones; within one source a repeated name is an error.

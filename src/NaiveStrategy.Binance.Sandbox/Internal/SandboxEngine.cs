@@ -38,7 +38,8 @@ internal sealed partial class SandboxEngine : IDisposable
         _keys = options.ApiKeys.ToDictionary(k => k.ApiKey, KeyVerifier.Of, StringComparer.Ordinal);
         var exchangeOptions = new InMemoryExchangeOptions
         {
-            FeeRate = options.FeeRate,
+            MakerFeeRate = options.FeeRate,
+            TakerFeeRate = options.TakerFeeRate ?? options.FeeRate,
             FeeAsset = options.FeeAsset,
             PartialFills = options.PartialFills,
             StartTime = _time.GetUtcNow(),
@@ -61,12 +62,12 @@ internal sealed partial class SandboxEngine : IDisposable
             ["GET /api/v3/ping"] = new(_ => 1, false, false, (_, _) => new(new JsonObject())),
             ["GET /api/v3/time"] = new(_ => 1, false, false, (_, _) => new(Time())),
             ["GET /api/v3/exchangeInfo"] = new(_ => 20, false, false, (r, _) => new(ExchangeInfo(r))),
-            ["POST /api/v3/order"] = new(_ => 1, true, true, PlaceOrderAsync),
+            ["POST /api/v3/order"] = new(_ => 1, true, true, PlaceOrderAsync, WeightOnlyOnFailure: true),
             ["GET /api/v3/order"] = new(_ => 4, true, false, QueryOrderAsync),
-            ["DELETE /api/v3/order"] = new(_ => 1, true, false, CancelOrderAsync),
+            ["DELETE /api/v3/order"] = new(_ => 1, true, false, CancelOrderAsync, WeightOnlyOnFailure: true),
             ["GET /api/v3/openOrders"] = new(r => r.Get("symbol") is null ? 80 : 6, true, false, OpenOrdersAsync),
             ["GET /api/v3/account"] = new(_ => 20, true, false, AccountAsync),
-            ["GET /api/v3/myTrades"] = new(_ => 20, true, false, MyTradesAsync),
+            ["GET /api/v3/myTrades"] = new(r => r.Get("orderId") is null ? 20 : 5, true, false, MyTradesAsync),
         };
         WebSocketMethods = new Dictionary<string, ApiEndpoint>(StringComparer.Ordinal)
         {
@@ -149,19 +150,31 @@ internal sealed partial class SandboxEngine : IDisposable
             return (TooMany(request.Ip, banned: false), Counters.Weight(request.Ip));
         }
 
-        var weight = Counters.AddWeight(request.Ip, endpoint.Weight(request));
-        if (weight > _options.RequestWeightPerMinute)
+        var free = endpoint.WeightOnlyOnFailure;
+        var weight = free ? Counters.Weight(request.Ip) : Counters.AddWeight(request.Ip, endpoint.Weight(request));
+        if (free ? weight >= _options.RequestWeightPerMinute : weight > _options.RequestWeightPerMinute)
         {
-            return (TooMany(request.Ip, banned: false), weight);
+            return (TooMany(request.Ip, banned: false), free ? Counters.AddWeight(request.Ip, endpoint.Weight(request)) : weight);
         }
 
+        var result = await CheckedOperationAsync(endpoint, request, cancellationToken);
+        return (result, free && result.Error is not null ? Counters.AddWeight(request.Ip, endpoint.Weight(request)) : weight);
+    }
+
+    private async Task<ApiResult> CheckedOperationAsync(ApiEndpoint endpoint, ApiRequest request, CancellationToken cancellationToken)
+    {
         if (endpoint.Signed && Authenticate(request) is { } authError)
         {
-            return (authError, weight);
+            return authError;
         }
 
         if (endpoint.PlacesOrder)
         {
+            if (OrderLimitReached(request.ApiKey!) is { } limited)
+            {
+                return limited;
+            }
+
             Counters.AddOrder(request.ApiKey!);
         }
 
@@ -169,11 +182,33 @@ internal sealed partial class SandboxEngine : IDisposable
         if (endpoint.PlacesOrder && result.Error is null && Faults.TakeServerError())
         {
             Log.FaultInjected(_logger, "5xx after accepting an order");
-            return (new ApiError(Faults.ServerErrorStatus, -1007, "Timeout waiting for response from backend server. Send status unknown; execution status unknown."), weight);
+            return new ApiError(Faults.ServerErrorStatus, -1007, "Timeout waiting for response from backend server. Send status unknown; execution status unknown.");
         }
 
-        return (result, weight);
+        return result;
     }
+
+    // Binance's order rate limits per account: a placement beyond them is a 429 with -1015 and not counted, with a
+    // Retry-After up to the end of the window that is full.
+    private ApiError? OrderLimitReached(string apiKey)
+    {
+        var (tenSeconds, day) = Counters.Orders(apiKey);
+        var (limit, window, name) = day >= _options.OrdersPerDay ? (_options.OrdersPerDay, TimeSpan.FromDays(1), "1 DAY")
+            : tenSeconds >= _options.OrdersPer10Seconds ? (_options.OrdersPer10Seconds, TimeSpan.FromSeconds(10), "10 SECOND")
+            : (0, TimeSpan.Zero, null);
+        if (name is null)
+        {
+            return null;
+        }
+
+        var windowMs = (long)window.TotalMilliseconds;
+        var retryAfter = TimeSpan.FromMilliseconds(windowMs - (NowMs % windowMs));
+        return new ApiError(429, -1015, $"Too many new orders; current limit is {limit.ToString(CultureInfo.InvariantCulture)} orders per {name}.", retryAfter);
+    }
+
+    public int OrdersPer10Seconds => _options.OrdersPer10Seconds;
+
+    public int OrdersPerDay => _options.OrdersPerDay;
 
     private ApiError TooMany(string ip, bool banned)
     {
@@ -195,10 +230,13 @@ internal sealed partial class SandboxEngine : IDisposable
             return new ApiError(401, -2015, "Invalid API-key, IP, or permissions for action.");
         }
 
-        if (request.Get("timestamp") is not { } timestampText || !long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp))
+        if (request.Get("timestamp") is not { } timestampText || !long.TryParse(timestampText, NumberStyles.None, CultureInfo.InvariantCulture, out var stamp))
         {
             return ApiError.Mandatory("timestamp");
         }
+
+        // Binance takes timestamp in milliseconds or microseconds, whatever X-MBX-TIME-UNIT says of the answers.
+        var timestamp = TimeUnits.ToMilliseconds(stamp);
 
         var recvWindow = 5000m;
         if (request.Get("recvWindow") is { } windowText
@@ -226,7 +264,7 @@ internal sealed partial class SandboxEngine : IDisposable
             }
         }
 
-        var now = NowMs;
+        var now = (decimal)NowMs;
         if (Faults.TakeTimestampError() || now - timestamp > recvWindow)
         {
             return new ApiError(400, -1021, "Timestamp for this request is outside of the recvWindow.");
@@ -273,7 +311,7 @@ internal sealed partial class SandboxEngine : IDisposable
         {
             ["timezone"] = "UTC",
             ["serverTime"] = NowMs,
-            ["rateLimits"] = BinanceJson.RateLimits(_options.RequestWeightPerMinute),
+            ["rateLimits"] = BinanceJson.RateLimits(_options.RequestWeightPerMinute, _options.OrdersPer10Seconds, _options.OrdersPerDay),
             ["exchangeFilters"] = new JsonArray(),
             ["symbols"] = new JsonArray(selected.Select(s => (JsonNode)BinanceJson.Symbol(s)).ToArray()),
         };
@@ -353,8 +391,18 @@ internal sealed partial class SandboxEngine : IDisposable
             var now = NowMs;
             var order = _journal.Add(placed.Value, now);
             Broadcast(order, _journal.NewOrderDelta(order));
+            var fills = new List<ExecutionDelta>();
+            if (placed.Value.ExecutedQuantity > 0 && _journal.Apply(placed.Value, FillsOf(placed.Value), now) is { } taken)
+            {
+                // A taker fill on arrival: its TRADE reports follow the NEW one, and FULL lists it in fills.
+                fills.AddRange(taken.Deltas.Where(d => d.TradeId >= 0));
+                Broadcast(order, taken.Deltas);
+            }
+
+            BroadcastAccount(Symbols[symbol]);
+
             Log.OrderPlaced(_logger, order.OrderId, symbol, clientOrderId);
-            return BinanceJson.NewOrder(order, responseType, now);
+            return BinanceJson.NewOrder(order, responseType, now, fills);
         }
         finally
         {
@@ -434,6 +482,12 @@ internal sealed partial class SandboxEngine : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // Binance: both ids sent and the order with that orderId has another client id is -2039, not "does not exist".
+            if (orderId is { } both && clientOrderId is not null && _journal.Find(symbol, both, null) is { } byId && byId.ClientOrderId != clientOrderId)
+            {
+                return (null, new ApiError(400, -2039, "Client order ID is not correct for this order ID."));
+            }
+
             return (_journal.Find(symbol, orderId, clientOrderId), null);
         }
         finally
@@ -470,15 +524,14 @@ internal sealed partial class SandboxEngine : IDisposable
             var balances = (await Exchange.GetBalancesAsync(cancellationToken)).Value
                 .Where(b => !omitZero || b.Free != 0 || b.Locked != 0)
                 .Select(b => (JsonNode)new JsonObject { ["asset"] = b.Asset, ["free"] = BinanceJson.Number(b.Free), ["locked"] = BinanceJson.Number(b.Locked) });
-            var rate = BinanceJson.Number(_options.FeeRate);
-            var bps = (int)(_options.FeeRate * 10_000);
+            var (maker, taker) = (_options.FeeRate, _options.TakerFeeRate ?? _options.FeeRate);
             return new JsonObject
             {
-                ["makerCommission"] = bps,
-                ["takerCommission"] = bps,
+                ["makerCommission"] = (int)(maker * 10_000),
+                ["takerCommission"] = (int)(taker * 10_000),
                 ["buyerCommission"] = 0,
                 ["sellerCommission"] = 0,
-                ["commissionRates"] = new JsonObject { ["maker"] = rate, ["taker"] = rate, ["buyer"] = BinanceJson.Number(0), ["seller"] = BinanceJson.Number(0) },
+                ["commissionRates"] = new JsonObject { ["maker"] = BinanceJson.Number(maker), ["taker"] = BinanceJson.Number(taker), ["buyer"] = BinanceJson.Number(0), ["seller"] = BinanceJson.Number(0) },
                 ["canTrade"] = true,
                 ["canWithdraw"] = true,
                 ["canDeposit"] = true,
@@ -570,10 +623,10 @@ internal sealed partial class SandboxEngine : IDisposable
         }
     }
 
-    public long Subscribe(SocketConnection connection)
+    public long Subscribe(SocketConnection connection, bool microseconds = false)
     {
         var id = Interlocked.Increment(ref _nextSubscriptionId) - 1;
-        _subscriptions[id] = new UserDataSubscription(id, connection, Faults, _time);
+        _subscriptions[id] = new UserDataSubscription(id, connection, Faults, _time) { Microseconds = microseconds };
         return id;
     }
 
@@ -633,7 +686,7 @@ internal sealed partial class SandboxEngine : IDisposable
                 return new ApiError(400, -1013, "Filter failure: " + failure);
             }
 
-            _ = price * quantity * (1 + Math.Abs(_options.FeeRate)) * 2;
+            _ = price * quantity * (1 + Math.Max(Math.Abs(_options.FeeRate), Math.Abs(_options.TakerFeeRate ?? 0))) * 2;
             return null;
         }
         catch (OverflowException)
@@ -648,11 +701,62 @@ internal sealed partial class SandboxEngine : IDisposable
     private static partial Regex ClientOrderIdRegex();
 
     // Runs on the thread that changed the exchange, which holds the gate: journal and delivery order follow the exchange's.
+    // An update of an order the journal does not know yet (the taker fill of an order being placed) is dropped here:
+    // PlaceOrderAsync journals it once the order is.
     private void OnExchangeUpdate(OrderUpdate update)
     {
-        if (_journal.Apply(update, NowMs) is { } applied)
+        if (_journal.Apply(update, update.ExecutedQuantity > 0 ? FillsOf(update) : [], NowMs) is { } applied)
         {
-            Broadcast(applied.Order, applied.Delta);
+            Broadcast(applied.Order, applied.Deltas);
+            BroadcastAccount(Symbols[update.Symbol]);
+        }
+    }
+
+    /// <summary>A deposit (or withdrawal) under the gate: balanceUpdate, then outboundAccountPosition.</summary>
+    public void Deposit(string asset, decimal amount)
+    {
+        _gate.Wait();
+        try
+        {
+            Exchange.Deposit(asset, amount);
+            var now = NowMs;
+            Deliver(new JsonObject { ["e"] = "balanceUpdate", ["E"] = now, ["a"] = asset, ["d"] = BinanceJson.Number(amount), ["T"] = now });
+            Deliver(BinanceJson.AccountPosition([Exchange.GetBalance(asset)], now));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // After every order event that moves balances (placement locks, fills, cancel unlocks): the symbol's two assets.
+    private void BroadcastAccount(SymbolFilters symbol)
+    {
+        if (!_subscriptions.IsEmpty)
+        {
+            Deliver(BinanceJson.AccountPosition([Exchange.GetBalance(symbol.BaseAsset), Exchange.GetBalance(symbol.QuoteAsset)], NowMs));
+        }
+    }
+
+    // The exchange's fills of an order: the real prices, trade ids and maker/taker sides. The in-memory exchange
+    // answers synchronously (and is only called under the gate).
+    private IReadOnlyList<OrderFill> FillsOf(OrderUpdate update)
+    {
+        var pending = Exchange.GetOrderFillsAsync(update.Symbol, update.OrderId);
+        if (!pending.IsCompleted)
+        {
+            throw new InvalidOperationException("The in-memory exchange answers synchronously.");
+        }
+
+        var fills = pending.Result;
+        return fills.IsSuccess ? fills.Value : [];
+    }
+
+    private void Broadcast(OrderRecord order, IReadOnlyList<ExecutionDelta> deltas)
+    {
+        foreach (var delta in deltas)
+        {
+            Broadcast(order, delta);
         }
     }
 
@@ -663,10 +767,22 @@ internal sealed partial class SandboxEngine : IDisposable
             return;
         }
 
-        var report = BinanceJson.ExecutionReport(order, delta, NowMs).ToJsonString();
+        Deliver(BinanceJson.ExecutionReport(order, delta, NowMs));
+    }
+
+    private void Deliver(JsonObject json)
+    {
+        if (_subscriptions.IsEmpty)
+        {
+            return;
+        }
+
+        var isReport = (string?)json["e"] == "executionReport";
+        var report = json.ToJsonString();
+        string? microseconds = null;
         foreach (var subscription in _subscriptions.Values)
         {
-            subscription.Deliver(report);
+            subscription.Deliver(subscription.Microseconds ? microseconds ??= TimeUnits.ToMicroseconds(json)!.ToJsonString() : report, isReport);
         }
     }
 

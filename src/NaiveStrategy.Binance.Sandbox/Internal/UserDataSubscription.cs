@@ -17,11 +17,21 @@ internal sealed class UserDataSubscription(long id, SocketConnection connection,
 
     public SocketConnection Connection { get; } = connection;
 
-    public void Deliver(string eventJson)
+    /// <summary>The connection asked for microsecond times (<c>timeUnit=MICROSECOND</c>).</summary>
+    public bool Microseconds { get; init; }
+
+    /// <summary>Sends an event; the duplicate and reorder faults apply to executionReports only (<paramref name="report"/>).</summary>
+    public void Deliver(string eventJson, bool report = true)
     {
         var message = "{\"subscriptionId\":" + Id.ToString(CultureInfo.InvariantCulture) + ",\"event\":" + eventJson + "}";
         lock (_gate)
         {
+            if (!report)
+            {
+                Connection.TrySend(message);
+                return;
+            }
+
             if (faults.ReorderExecutionReports)
             {
                 if (_held is null)

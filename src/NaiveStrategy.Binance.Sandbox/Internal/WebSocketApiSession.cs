@@ -15,18 +15,20 @@ internal sealed class WebSocketApiSession : ISocketSession
     private readonly Dictionary<string, ApiEndpoint> _ownMethods;
     private readonly HashSet<long> _logonSubscriptions = [];
     private readonly long _connectedSince;
+    private readonly bool _microseconds;
     private string? _sessionKey;
     private long? _authorizedSince;
 
-    public WebSocketApiSession(SandboxEngine engine, SocketConnection connection, string ip)
+    public WebSocketApiSession(SandboxEngine engine, SocketConnection connection, string ip, bool microseconds = false)
     {
+        _microseconds = microseconds;
         _engine = engine;
         _connection = connection;
         _ip = ip;
         _connectedSince = engine.NowMs;
         _ownMethods = new Dictionary<string, ApiEndpoint>(StringComparer.Ordinal)
         {
-            ["userDataStream.subscribe.signature"] = new(_ => 2, true, false, (_, _) => new(new JsonObject { ["subscriptionId"] = _engine.Subscribe(_connection) })),
+            ["userDataStream.subscribe.signature"] = new(_ => 2, true, false, (_, _) => new(Subscribe())),
             ["userDataStream.subscribe"] = new(_ => 2, false, false, (_, _) => new(SubscribeAsLoggedOn())),
             ["session.logon"] = new(_ => 2, true, false, (r, _) => new(Logon(r))),
             ["session.status"] = new(_ => 2, false, false, (_, _) => new(Status())),
@@ -134,9 +136,13 @@ internal sealed class WebSocketApiSession : ISocketSession
             return new ApiError(401, -1002, "You are not authorized to execute this request.");
         }
 
-        var id = _engine.Subscribe(_connection);
-        _logonSubscriptions.Add(id);
-        return new JsonObject { ["subscriptionId"] = id };
+        var subscribed = Subscribe();
+        if (subscribed.Error is null && subscribed.Result is JsonObject body && body["subscriptionId"] is JsonNode id)
+        {
+            _logonSubscriptions.Add(id.GetValue<long>());
+        }
+
+        return subscribed;
     }
 
     private JsonObject Status() => new()
@@ -148,6 +154,12 @@ internal sealed class WebSocketApiSession : ISocketSession
         ["serverTime"] = _engine.NowMs,
         ["userDataStream"] = _engine.SubscriptionsOf(_connection).Any(),
     };
+
+    // Binance allows one user data subscription per account and connection: a second is -2035.
+    private ApiResult Subscribe() =>
+        _engine.SubscriptionsOf(_connection).Any()
+            ? new ApiError(400, -2035, "User Data Stream subscription already active.")
+            : new JsonObject { ["subscriptionId"] = _engine.Subscribe(_connection, _microseconds) };
 
     private JsonArray Subscriptions() =>
         new(_engine.SubscriptionsOf(_connection).Select(id => (JsonNode)new JsonObject { ["subscriptionId"] = id }).ToArray());
@@ -162,8 +174,8 @@ internal sealed class WebSocketApiSession : ISocketSession
         });
         if (response.OrderCount10S is { } tenSeconds)
         {
-            rateLimits.Add(new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "SECOND", ["intervalNum"] = 10, ["limit"] = 100, ["count"] = tenSeconds });
-            rateLimits.Add(new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "DAY", ["intervalNum"] = 1, ["limit"] = 200_000, ["count"] = response.OrderCount1D });
+            rateLimits.Add(new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "SECOND", ["intervalNum"] = 10, ["limit"] = _engine.OrdersPer10Seconds, ["count"] = tenSeconds });
+            rateLimits.Add(new JsonObject { ["rateLimitType"] = "ORDERS", ["interval"] = "DAY", ["intervalNum"] = 1, ["limit"] = _engine.OrdersPerDay, ["count"] = response.OrderCount1D });
         }
 
         var message = new JsonObject { ["id"] = id, ["status"] = response.Result.Error?.Status ?? 200 };
@@ -179,7 +191,7 @@ internal sealed class WebSocketApiSession : ISocketSession
         }
         else
         {
-            message["result"] = response.Result.Result;
+            message["result"] = _microseconds ? TimeUnits.ToMicroseconds(response.Result.Result) : response.Result.Result;
         }
 
         message["rateLimits"] = rateLimits;

@@ -21,4 +21,11 @@ public sealed record OrderFill(
     decimal Quantity,
     decimal Commission,
     string? CommissionAsset,
-    DateTimeOffset Time);
+    DateTimeOffset Time)
+{
+    /// <summary>
+    /// True when our order was resting in the book and a later order traded against it (maker); false when our
+    /// order traded on arrival against the book (taker). Maker and taker fills can pay different fee rates.
+    /// </summary>
+    public bool IsMaker { get; init; } = true;
+}

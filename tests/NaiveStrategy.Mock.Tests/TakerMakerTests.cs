@@ -1,0 +1,122 @@
+using System.Globalization;
+using NaiveStrategy.Mock;
+
+namespace NaiveStrategy.Mock.Tests;
+
+// Issue #24: an order that crosses the last trade's price fills on arrival as taker at that price; a resting order
+// that a later trade crosses fills as maker at its own price; each pays its own fee rate.
+public sealed class TakerMakerTests
+{
+    private static readonly DateTimeOffset T0 = TestData.T0;
+
+    private static InMemoryExchange Create(bool partial = false, decimal maker = 0.001m, decimal taker = 0.001m) => new(new InMemoryExchangeOptions
+    {
+        Symbols = { TestData.Xrp },
+        Balances = { ["USDT"] = 100m, ["XRP"] = 100m },
+        PartialFills = partial,
+        MakerFeeRate = maker,
+        TakerFeeRate = taker,
+    });
+
+    private static TradeEvent Trade(decimal price, decimal qty = 1000m, long id = 1) => new("XRPUSDT", id, price, qty, T0.AddSeconds(id));
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_SellBelowLastTrade_FilledAtOnceAsTakerAtTheTradePrice()
+    {
+        var exchange = Create(maker: 0.001m, taker: 0.002m);
+        exchange.PublishTrade(Trade(0.5m));
+
+        var placed = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "s", OrderSide.Sell, 0.49m, 40m));
+
+        placed.Value.Status.Should().Be(OrderStatus.Filled);
+        placed.Value.Commission.Should().Be(0.04m, "40 × 0.5 × the 0.2 % taker rate");
+        var fill = (await exchange.GetOrderFillsAsync("XRPUSDT", placed.Value.OrderId)).Value.Should().ContainSingle().Subject;
+        (fill.Price, fill.Quantity, fill.IsMaker).Should().Be((0.5m, 40m, false));
+        exchange.GetBalance("USDT").Should().Be(new Balance("USDT", 119.96m, 0m));
+        exchange.GetBalance("XRP").Should().Be(new Balance("XRP", 60m, 0m));
+        exchange.GetOpenOrdersAsync("XRPUSDT").Result.Value.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_BuyAboveLastTrade_TakerFillPublishedOnTheUpdateStream()
+    {
+        var exchange = Create();
+        var updates = new List<OrderUpdate>();
+        using var subscription = exchange.OrderUpdates.Subscribe(updates.Add);
+        exchange.PublishTrade(Trade(0.5m));
+
+        var placed = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "b", OrderSide.Buy, 0.51m, 40m));
+
+        updates.Should().ContainSingle().Which.Should().Be(placed.Value);
+        placed.Value.Status.Should().Be(OrderStatus.Filled);
+        exchange.GetBalance("USDT").Should().Be(new Balance("USDT", 80m, 0m), "paid 40 × 0.5, not the 0.51 limit, and nothing stays locked");
+    }
+
+    [Theory]
+    [InlineData(OrderSide.Buy, "0.5")]
+    [InlineData(OrderSide.Sell, "0.5")]
+    [InlineData(OrderSide.Buy, "0.4999")]
+    [InlineData(OrderSide.Sell, "0.5001")]
+    public async Task PlaceLimitOrderAsync_NotCrossingLastTrade_Rests(OrderSide side, string price)
+    {
+        var exchange = Create();
+        exchange.PublishTrade(Trade(0.5m));
+
+        var placed = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "o", side, decimal.Parse(price, CultureInfo.InvariantCulture), 40m));
+
+        placed.Value.Status.Should().Be(OrderStatus.New);
+    }
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_NoTradeYet_Rests()
+    {
+        var exchange = Create();
+
+        var placed = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "s", OrderSide.Sell, 0.25m, 40m));
+
+        placed.Value.Status.Should().Be(OrderStatus.New);
+    }
+
+    [Fact]
+    public async Task PlaceLimitOrderAsync_PartialFills_TakesUpToTheTradeQuantityAndRestsTheRest()
+    {
+        var exchange = Create(partial: true);
+        exchange.PublishTrade(Trade(0.5m, qty: 35m));
+
+        var first = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "s1", OrderSide.Sell, 0.49m, 25m));
+        var second = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "s2", OrderSide.Sell, 0.49m, 25m));
+
+        first.Value.Status.Should().Be(OrderStatus.Filled);
+        (second.Value.Status, second.Value.ExecutedQuantity).Should().Be((OrderStatus.PartiallyFilled, 10m), "the trade had 35: 25 went to the first order");
+        exchange.GetOpenOrdersAsync("XRPUSDT").Result.Value.Should().ContainSingle().Which.ClientOrderId.Should().Be("s2");
+    }
+
+    [Fact]
+    public async Task PublishTrade_CrossesRestingOrder_MakerFillAtItsOwnPriceWithTheMakerRate()
+    {
+        var exchange = Create(maker: 0.001m, taker: 0.002m);
+        exchange.PublishTrade(Trade(0.5m));
+        var placed = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "s", OrderSide.Sell, 0.51m, 40m));
+
+        exchange.PublishTrade(Trade(0.52m, id: 2));
+
+        var fill = (await exchange.GetOrderFillsAsync("XRPUSDT", placed.Value.OrderId)).Value.Should().ContainSingle().Subject;
+        (fill.Price, fill.Quantity, fill.IsMaker, fill.Commission).Should().Be((0.51m, 40m, true, 0.0204m));
+    }
+
+    [Fact]
+    public void Validate_TakerFeeRateNegative_ThrowsNamingIt()
+    {
+        var act = () => new InMemoryExchange(new InMemoryExchangeOptions { TakerFeeRate = -0.1m });
+
+        act.Should().Throw<ArgumentException>().WithMessage("*TakerFeeRate*-0.1*");
+    }
+
+    [Fact]
+    public void FeeRate_Set_SetsMakerAndTakerRates()
+    {
+        var options = new InMemoryExchangeOptions { FeeRate = 0.00075m };
+
+        (options.MakerFeeRate, options.TakerFeeRate).Should().Be((0.00075m, 0.00075m));
+    }
+}
