@@ -20,6 +20,12 @@ public enum ExchangeErrorKind
     /// send got through, so the engine queries it instead of treating the order as rejected.
     /// </summary>
     Duplicate,
+
+    /// <summary>
+    /// The market does not take orders now (Binance: -2010 "Market is closed.", a symbol in <c>BREAK</c>, <c>HALT</c>
+    /// or <c>CANCEL_ONLY</c>): nothing changed; the symbol waits and tries again later.
+    /// </summary>
+    MarketClosed,
 }
 
 /// <summary>An error returned by an exchange, as a value.</summary>
