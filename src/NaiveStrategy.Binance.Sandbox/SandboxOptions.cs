@@ -51,6 +51,9 @@ public sealed class SandboxOptions
     /// <summary>Most UTF-8 bytes one WebSocket connection may have waiting to be sent (16 MiB by default); see <see cref="MaxQueuedMessagesPerConnection"/>.</summary>
     public long MaxQueuedBytesPerConnection { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>Messages a market stream connection may send per second; one that sends more is disconnected (Binance: 5).</summary>
+    public int MaxIncomingMessagesPerSecond { get; set; } = 5;
+
     /// <summary>Request weight allowed per minute and IP before HTTP 429 (Binance: 6000).</summary>
     public int RequestWeightPerMinute { get; set; } = 6000;
 
@@ -118,6 +121,11 @@ public sealed class SandboxOptions
         if (RequestWeightPerMinute <= 0)
         {
             throw new ArgumentException($"SandboxOptions.RequestWeightPerMinute must be > 0, got {RequestWeightPerMinute.ToString(CultureInfo.InvariantCulture)}.", nameof(RequestWeightPerMinute));
+        }
+
+        if (MaxIncomingMessagesPerSecond <= 0)
+        {
+            throw new ArgumentException($"SandboxOptions.MaxIncomingMessagesPerSecond must be > 0, got {MaxIncomingMessagesPerSecond.ToString(CultureInfo.InvariantCulture)}.", nameof(MaxIncomingMessagesPerSecond));
         }
 
         if (MaxQueuedMessagesPerConnection <= 0)

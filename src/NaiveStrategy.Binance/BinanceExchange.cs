@@ -327,7 +327,7 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
         string? logonId = null;
         string? subscribeId = null;
         ClientWebSocket? current = null;
-        var socket = new BinanceSocket("user data", _options.WebSocketApi, _options.ReconnectEvery, _time, _logger, healthyOnConnect: false);
+        var socket = new BinanceSocket("user data", () => _options.WebSocketApi, _options.ReconnectEvery, _time, _logger, healthyOnConnect: false);
         return socket.RunAsync(async ws =>
         {
             current = ws;
@@ -380,6 +380,12 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
             }
 
             var report = root.TryGetProperty("event", out var ev) ? ev : root;
+            if (report.TryGetProperty("e", out var kind) && kind.GetString() == "serverShutdown")
+            {
+                // The server goes away soon: connect again now; the resync after the next subscription covers the gap.
+                throw new InvalidOperationException("serverShutdown");
+            }
+
             if (report.TryGetProperty("e", out var type) && type.GetString() == "executionReport")
             {
                 var update = ExecutionReport(report);

@@ -100,6 +100,8 @@ internal sealed partial class SandboxEngine : IDisposable
 
     public int WeightLimit => _options.RequestWeightPerMinute;
 
+    public int IncomingMessagesPerSecond => _options.MaxIncomingMessagesPerSecond;
+
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>The kind of a registered API key, or null for a key the sandbox does not know.</summary>
