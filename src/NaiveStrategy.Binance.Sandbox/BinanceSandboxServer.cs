@@ -230,6 +230,45 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>
+    /// Binance is about to shut the server down: every open connection of <paramref name="kinds"/> gets a
+    /// <c>serverShutdown</c> event (WebSocket API: <c>{"event":…}</c>; combined streams: stream <c>!serverShutdown</c>;
+    /// raw streams: the bare event), and is dropped <paramref name="closeAfter"/> later.
+    /// </summary>
+    /// <returns>How many connections were told.</returns>
+    public int SendServerShutdown(SandboxSocketKinds kinds, TimeSpan closeAfter)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(closeAfter, TimeSpan.Zero);
+        var told = _sockets.Where(s => (s.Key.Kind & kinds) != 0).ToArray();
+        var shutdown = new System.Text.Json.Nodes.JsonObject { ["e"] = "serverShutdown", ["E"] = _engine.NowMs };
+        foreach (var (socket, combined) in told)
+        {
+            socket.TrySend(socket.Kind == SandboxSocketKinds.WebSocketApi ? new System.Text.Json.Nodes.JsonObject { ["event"] = shutdown.DeepClone() }.ToJsonString()
+                : combined == 1 ? new System.Text.Json.Nodes.JsonObject { ["stream"] = "!serverShutdown", ["data"] = shutdown.DeepClone() }.ToJsonString()
+                : shutdown.ToJsonString());
+        }
+
+        _ = AbortLaterAsync(told.Select(t => t.Key).ToArray(), closeAfter);
+        return told.Length;
+    }
+
+    private async Task AbortLaterAsync(SocketConnection[] sockets, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _options.TimeProvider, _stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.Abort();
+        }
+    }
+
     private void DropWebSockets(SandboxSocketKinds kinds)
     {
         var victims = _sockets.Keys.Where(s => (s.Kind & kinds) != 0).ToArray();
@@ -331,7 +370,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var outbox = new SendQueue(_options.MaxQueuedMessagesPerConnection, _options.MaxQueuedBytesPerConnection, Diagnostics);
         var connection = new SocketConnection(socket, kind, outbox, Diagnostics, _logger);
-        _sockets[connection] = 0;
+        _sockets[connection] = combined ? (byte)1 : (byte)0;
         Diagnostics.ConnectionOpened();
         Interlocked.Increment(ref kind == SandboxSocketKinds.WebSocketApi ? ref _webSocketApiAccepted : ref _marketStreamsAccepted);
         Log.SocketOpened(_logger, kind);

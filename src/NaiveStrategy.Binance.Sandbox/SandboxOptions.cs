@@ -54,6 +54,9 @@ public sealed class SandboxOptions
     /// <summary>Most UTF-8 bytes one WebSocket connection may have waiting to be sent (16 MiB by default); see <see cref="MaxQueuedMessagesPerConnection"/>.</summary>
     public long MaxQueuedBytesPerConnection { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>Messages a market stream connection may send per second; one that sends more is disconnected (Binance: 5).</summary>
+    public int MaxIncomingMessagesPerSecond { get; set; } = 5;
+
     /// <summary>Request weight allowed per minute and IP before HTTP 429 (Binance: 6000).</summary>
     public int RequestWeightPerMinute { get; set; } = 6000;
 
@@ -133,6 +136,11 @@ public sealed class SandboxOptions
         {
             throw new ArgumentException(
                 $"SandboxOptions.OrdersPer10Seconds ({OrdersPer10Seconds.ToString(CultureInfo.InvariantCulture)}) and OrdersPerDay ({OrdersPerDay.ToString(CultureInfo.InvariantCulture)}) must be > 0.", nameof(OrdersPer10Seconds));
+        }
+
+        if (MaxIncomingMessagesPerSecond <= 0)
+        {
+            throw new ArgumentException($"SandboxOptions.MaxIncomingMessagesPerSecond must be > 0, got {MaxIncomingMessagesPerSecond.ToString(CultureInfo.InvariantCulture)}.", nameof(MaxIncomingMessagesPerSecond));
         }
 
         if (MaxQueuedMessagesPerConnection <= 0)

@@ -155,14 +155,14 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
     public async ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default)
     {
         var answer = await _rest.SendAsync(HttpMethod.Get, "/api/v3/order", [new("symbol", symbol), new("origClientOrderId", clientOrderId)], signed: true, weight: 4, placesOrder: false, cancellationToken);
-        return answer.IsSuccess ? Track(ToUpdate(answer.Value)) : answer.Error;
+        return answer.IsSuccess ? Read(answer.Value, placesOrder: false) : answer.Error;
     }
 
     /// <inheritdoc />
     public async ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default)
     {
         var answer = await _rest.SendAsync(HttpMethod.Delete, "/api/v3/order", [new("symbol", symbol), new("origClientOrderId", clientOrderId)], signed: true, weight: 1, placesOrder: false, cancellationToken);
-        return answer.IsSuccess ? Track(ToUpdate(answer.Value)) : answer.Error;
+        return answer.IsSuccess ? Read(answer.Value, placesOrder: false) : answer.Error;
     }
 
     /// <inheritdoc />
@@ -195,8 +195,15 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
             return answer.Error;
         }
 
-        IReadOnlyList<OrderUpdate> orders = answer.Value.EnumerateArray().Select(ToUpdate).ToArray();
-        return ExchangeResult<IReadOnlyList<OrderUpdate>>.Success(orders);
+        try
+        {
+            IReadOnlyList<OrderUpdate> orders = answer.Value.EnumerateArray().Select(ToUpdate).ToArray();
+            return ExchangeResult<IReadOnlyList<OrderUpdate>>.Success(orders);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            return new ExchangeError(ExchangeErrorKind.Transient, 0, "unreadable openOrders answer: " + ex.Message);
+        }
     }
 
     /// <inheritdoc />
@@ -241,7 +248,21 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
             new("newClientOrderId", request.ClientOrderId),
             new("newOrderRespType", "RESULT"),
         ], signed: true, weight: 1, placesOrder: true, cancellationToken);
-        return answer.IsSuccess ? Track(ToUpdate(answer.Value)) : answer.Error;
+        return answer.IsSuccess ? Read(answer.Value, placesOrder: true) : answer.Error;
+    }
+
+    // An order answer we cannot read (a status this version does not know, a missing field) is an error value, not an
+    // exception: for a placement the order may exist, so its status is unknown and the engine queries it.
+    private ExchangeResult<OrderUpdate> Read(JsonElement order, bool placesOrder)
+    {
+        try
+        {
+            return Track(ToUpdate(order));
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            return new ExchangeError(placesOrder ? ExchangeErrorKind.Unknown : ExchangeErrorKind.Transient, 0, "unreadable order answer: " + ex.Message);
+        }
     }
 
     private OrderUpdate ToUpdate(JsonElement order)
@@ -306,7 +327,7 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
         string? logonId = null;
         string? subscribeId = null;
         ClientWebSocket? current = null;
-        var socket = new BinanceSocket("user data", _options.WebSocketApi, _options.ReconnectEvery, _time, _logger, healthyOnConnect: false);
+        var socket = new BinanceSocket("user data", () => _options.WebSocketApi, _options.ReconnectEvery, _time, _logger, healthyOnConnect: false);
         return socket.RunAsync(async ws =>
         {
             current = ws;
@@ -359,6 +380,12 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
             }
 
             var report = root.TryGetProperty("event", out var ev) ? ev : root;
+            if (report.TryGetProperty("e", out var kind) && kind.GetString() == "serverShutdown")
+            {
+                // The server goes away soon: connect again now; the resync after the next subscription covers the gap.
+                throw new InvalidOperationException("serverShutdown");
+            }
+
             if (report.TryGetProperty("e", out var type) && type.GetString() == "executionReport")
             {
                 var update = ExecutionReport(report);

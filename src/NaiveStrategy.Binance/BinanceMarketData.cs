@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Reactive.Disposables;
 using System.Reactive.Linq;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,17 +7,27 @@ using Microsoft.Extensions.Options;
 namespace NaiveStrategy.Binance;
 
 /// <summary>
-/// Binance public trades (<c>&lt;symbol&gt;@trade</c> streams) behind <see cref="IMarketData"/>. Needs no
-/// keys and makes no signed call: paper trading pairs it with the in-memory exchange. One socket per
-/// symbol, shared by every subscriber, reconnected with backoff and before Binance's 24 h limit.
+/// Binance public trades (<c>&lt;symbol&gt;@trade</c> streams) behind <see cref="IMarketData"/>. Needs no keys and makes
+/// no signed call: paper trading pairs it with the in-memory exchange. Symbols share combined-stream connections
+/// (<c>/stream?streams=…</c>), up to <see cref="BinanceMarketDataOptions.StreamsPerConnection"/> each; a symbol asked for
+/// or left at run time is subscribed or unsubscribed on its connection (<c>SUBSCRIBE</c>/<c>UNSUBSCRIBE</c>, at most
+/// 4 control messages a second) without touching the others. Each connection reconnects on its own with jittered
+/// backoff, connection attempts are spaced (<see cref="ConnectionAttempts"/>), and on <c>serverShutdown</c> or before
+/// Binance's 24 h limit a connection is handed over: the new one is opened and subscribed before the old one closes,
+/// trades both deliver meanwhile counted once (by trade id).
 /// </summary>
 public sealed class BinanceMarketData : IMarketData, IAsyncDisposable, IDisposable
 {
     private readonly BinanceMarketDataOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, IObservable<TradeEvent>> _trades = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, SymbolFeed> _feeds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SymbolFeed> _byStream = new(StringComparer.Ordinal);
+    private readonly List<StreamConnection> _connections = [];
     private readonly CancellationTokenSource _disposing = new();
+    private readonly ConnectionAttempts _attempts;
+    private int _nextConnection;
 
     /// <summary>Creates the market data source.</summary>
     public BinanceMarketData(IOptions<BinanceMarketDataOptions> options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
@@ -31,13 +41,33 @@ public sealed class BinanceMarketData : IMarketData, IAsyncDisposable, IDisposab
 
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("NaiveStrategy.Binance");
+        _attempts = new ConnectionAttempts(_time);
     }
+
+    /// <summary>Stream connections open or being opened now.</summary>
+    internal int Connections
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connections.Count;
+            }
+        }
+    }
+
+    /// <summary>Connection attempts in the last 5 minutes.</summary>
+    internal int RecentConnectionAttempts => _attempts.Recent;
 
     /// <inheritdoc />
     public IObservable<TradeEvent> MarketTrades(string symbol)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
-        return _trades.GetOrAdd(symbol, s => Observable.Create<TradeEvent>((observer, ct) => RunTradeStreamAsync(s, observer, ct)).Publish().RefCount());
+        return Observable.Create<TradeEvent>(observer =>
+        {
+            Attach(symbol, observer);
+            return Disposable.Create(() => Detach(symbol, observer));
+        });
     }
 
     /// <summary>Closes the streams.</summary>
@@ -50,20 +80,378 @@ public sealed class BinanceMarketData : IMarketData, IAsyncDisposable, IDisposab
     /// <summary>Closes the streams (for containers disposed synchronously).</summary>
     public void Dispose() => _disposing.Cancel();
 
-    private Task RunTradeStreamAsync(string symbol, IObserver<TradeEvent> observer, CancellationToken cancellationToken)
+    private void Attach(string symbol, IObserver<TradeEvent> observer)
     {
-        var url = new Uri(_options.Streams, "/ws/" + symbol.ToLowerInvariant() + "@trade");
-        var socket = new BinanceSocket($"{symbol} trade", url, _options.ReconnectEvery, _time, _logger);
-        return socket.RunAsync(onConnected: null, message =>
+        lock (_gate)
         {
-            var root = message.RootElement;
-            var data = root.TryGetProperty("data", out var d) ? d : root;
-            if (data.TryGetProperty("e", out var e) && e.GetString() == "trade")
+            if (_feeds.TryGetValue(symbol, out var feed))
             {
-                observer.OnNext(BinanceJson.Trade(data, symbol));
+                feed.Observers = [.. feed.Observers, observer];
+                return;
             }
 
-            return Task.CompletedTask;
-        }, cancellationToken, _disposing.Token);
+            feed = new SymbolFeed(symbol) { Observers = [observer] };
+            _feeds[symbol] = feed;
+            _byStream[feed.Stream] = feed;
+            var connection = _connections.FirstOrDefault(c => !c.Retiring && c.Count < _options.StreamsPerConnection) ?? Open([]);
+            connection.Add(feed);
+        }
+    }
+
+    private void Detach(string symbol, IObserver<TradeEvent> observer)
+    {
+        lock (_gate)
+        {
+            if (!_feeds.TryGetValue(symbol, out var feed))
+            {
+                return;
+            }
+
+            feed.Observers = feed.Observers.Where(o => !ReferenceEquals(o, observer)).ToArray();
+            if (feed.Observers.Length > 0)
+            {
+                return;
+            }
+
+            _feeds.Remove(symbol);
+            _byStream.Remove(feed.Stream);
+            if (feed.Connection is { } connection)
+            {
+                connection.Remove(feed);
+                if (connection.Count == 0 && !connection.Retiring)
+                {
+                    Close(connection);
+                }
+            }
+        }
+    }
+
+    // Called under the gate.
+    private StreamConnection Open(IReadOnlyCollection<SymbolFeed> feeds)
+    {
+        var connection = new StreamConnection(this, ++_nextConnection);
+        _connections.Add(connection);
+        foreach (var feed in feeds)
+        {
+            connection.Add(feed);
+        }
+
+        connection.Start(_disposing.Token);
+        return connection;
+    }
+
+    // Called under the gate.
+    private void Close(StreamConnection connection)
+    {
+        _connections.Remove(connection);
+        connection.Stop();
+    }
+
+    // serverShutdown, or the 24 h limit near: a new connection takes the feeds over; the old one keeps delivering until
+    // the new one has every stream subscribed, then closes.
+    private void HandOver(StreamConnection old, string reason)
+    {
+        lock (_gate)
+        {
+            if (old.Retiring || !_connections.Contains(old))
+            {
+                return;
+            }
+
+            old.Retiring = true;
+            var feeds = old.Feeds;
+            foreach (var feed in feeds)
+            {
+                feed.DeduplicateUntil = _time.GetUtcNow() + TimeSpan.FromMinutes(1);
+            }
+
+            Log.HandingOver(_logger, old.Name, reason, feeds.Count);
+            var successor = Open(feeds);
+            successor.WhenSubscribed(() =>
+            {
+                lock (_gate)
+                {
+                    Close(old);
+                }
+            });
+        }
+    }
+
+    private void Deliver(string stream, System.Text.Json.JsonElement data)
+    {
+        SymbolFeed? feed;
+        TradeEvent trade;
+        lock (_gate)
+        {
+            if (!_byStream.TryGetValue(stream, out feed))
+            {
+                return;
+            }
+
+            trade = BinanceJson.Trade(data, feed.Symbol);
+
+            // While two connections carry the symbol, a trade arrives twice: deliver only trades newer than the last.
+            if (feed.DeduplicateUntil > _time.GetUtcNow() && trade.TradeId <= feed.LastTradeId)
+            {
+                return;
+            }
+
+            feed.LastTradeId = Math.Max(feed.LastTradeId, trade.TradeId);
+        }
+
+        foreach (var observer in feed.Observers)
+        {
+            observer.OnNext(trade);
+        }
+    }
+
+    private sealed class SymbolFeed(string symbol)
+    {
+        public string Symbol { get; } = symbol;
+
+        public string Stream { get; } = symbol.ToLowerInvariant() + "@trade";
+
+        public IObserver<TradeEvent>[] Observers { get; set; } = [];
+
+        public StreamConnection? Connection { get; set; }
+
+        public long LastTradeId { get; set; } = long.MinValue;
+
+        public DateTimeOffset DeduplicateUntil { get; set; }
+    }
+
+    // One combined-stream connection and the streams it should carry. The URL carries the first streams (a URL has a
+    // length limit), a SUBSCRIBE the rest; later changes are batched into at most 4 control messages a second (Binance
+    // disconnects a connection that sends more than 5).
+    private sealed class StreamConnection(BinanceMarketData owner, int number)
+    {
+        private const int StreamsInUrl = 100;
+        private const int ControlMessagesPerSecond = 4;
+        private static readonly TimeSpan ControlTick = TimeSpan.FromMilliseconds(250);
+
+        private readonly Dictionary<string, SymbolFeed> _feeds = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _toSubscribe = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _toUnsubscribe = new(StringComparer.Ordinal);
+        private readonly Dictionary<long, string[]> _awaitingAck = [];
+        private readonly Queue<DateTimeOffset> _sent = new();
+        private volatile bool _stopped;
+        private Action? _stop;
+        private Action? _whenSubscribed;
+        private long _nextId;
+
+        public string Name { get; } = "market streams #" + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        public bool Retiring { get; set; }
+
+        public int Count
+        {
+            get
+            {
+                lock (_feeds)
+                {
+                    return _feeds.Count;
+                }
+            }
+        }
+
+        public IReadOnlyCollection<SymbolFeed> Feeds
+        {
+            get
+            {
+                lock (_feeds)
+                {
+                    return _feeds.Values.ToArray();
+                }
+            }
+        }
+
+        public void Add(SymbolFeed feed)
+        {
+            feed.Connection = this;
+            lock (_feeds)
+            {
+                _feeds[feed.Stream] = feed;
+                _toUnsubscribe.Remove(feed.Stream);
+                _toSubscribe.Add(feed.Stream);
+            }
+        }
+
+        public void Remove(SymbolFeed feed)
+        {
+            lock (_feeds)
+            {
+                _feeds.Remove(feed.Stream);
+                _toSubscribe.Remove(feed.Stream);
+                _toUnsubscribe.Add(feed.Stream);
+            }
+        }
+
+        public void WhenSubscribed(Action action)
+        {
+            lock (_feeds)
+            {
+                _whenSubscribed = action;
+            }
+        }
+
+        public void Start(CancellationToken disposing) => _ = RunAsync(disposing);
+
+        public void Stop()
+        {
+            _stopped = true;
+            Volatile.Read(ref _stop)?.Invoke();
+        }
+
+        private async Task RunAsync(CancellationToken disposing)
+        {
+            using var stop = new CancellationTokenSource();
+            Volatile.Write(ref _stop, stop.Cancel);
+            if (_stopped)
+            {
+                return;
+            }
+
+            var socket = new BinanceSocket(Name, Url, owner._options.ReconnectEvery + TimeSpan.FromMinutes(30), owner._time, owner._logger, attempts: owner._attempts);
+            await socket.RunAsync(ws =>
+            {
+                _ = ControlLoopAsync(ws, disposing);
+                return Task.CompletedTask;
+            }, message =>
+            {
+                OnMessage(message.RootElement);
+                return Task.CompletedTask;
+            }, stop.Token, disposing);
+            Volatile.Write(ref _stop, null);
+        }
+
+        private Uri Url()
+        {
+            string[] inUrl;
+            lock (_feeds)
+            {
+                // Everything is subscribed again on a new connection: the first streams by URL, the rest by SUBSCRIBE.
+                _awaitingAck.Clear();
+                _toUnsubscribe.Clear();
+                _toSubscribe.Clear();
+                inUrl = _feeds.Keys.Take(StreamsInUrl).ToArray();
+                foreach (var stream in _feeds.Keys.Skip(StreamsInUrl))
+                {
+                    _toSubscribe.Add(stream);
+                }
+            }
+
+            return new Uri(owner._options.Streams, "/stream?streams=" + string.Join('/', inUrl));
+        }
+
+        private async Task ControlLoopAsync(System.Net.WebSockets.ClientWebSocket socket, CancellationToken disposing)
+        {
+            var opened = owner._time.GetUtcNow();
+            try
+            {
+                while (socket.State == System.Net.WebSockets.WebSocketState.Open && !_stopped)
+                {
+                    if (owner._time.GetUtcNow() - opened >= owner._options.ReconnectEvery)
+                    {
+                        owner.HandOver(this, "24 h limit near");
+                    }
+
+                    foreach (var message in TakeControlMessages())
+                    {
+                        await socket.SendAsync(message, System.Net.WebSockets.WebSocketMessageType.Text, endOfMessage: true, disposing);
+                    }
+
+                    CheckSubscribed();
+                    await Task.Delay(ControlTick, owner._time, disposing);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
+            {
+                // The receive loop sees the same end and reconnects.
+            }
+        }
+
+        private List<byte[]> TakeControlMessages()
+        {
+            var messages = new List<byte[]>();
+            var now = owner._time.GetUtcNow();
+            lock (_feeds)
+            {
+                while (_sent.Count > 0 && now - _sent.Peek() >= TimeSpan.FromSeconds(1))
+                {
+                    _sent.Dequeue();
+                }
+
+                foreach (var (method, streams) in new[] { ("SUBSCRIBE", _toSubscribe), ("UNSUBSCRIBE", _toUnsubscribe) })
+                {
+                    if (streams.Count == 0 || _sent.Count >= ControlMessagesPerSecond)
+                    {
+                        continue;
+                    }
+
+                    var id = ++_nextId;
+                    var names = streams.ToArray();
+                    streams.Clear();
+                    if (method == "SUBSCRIBE")
+                    {
+                        _awaitingAck[id] = names;
+                    }
+
+                    _sent.Enqueue(now);
+                    messages.Add(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { method, @params = names, id }));
+                }
+            }
+
+            return messages;
+        }
+
+        private void CheckSubscribed()
+        {
+            Action? action = null;
+            lock (_feeds)
+            {
+                if (_whenSubscribed is not null && _toSubscribe.Count == 0 && _awaitingAck.Count == 0)
+                {
+                    (action, _whenSubscribed) = (_whenSubscribed, null);
+                }
+            }
+
+            action?.Invoke();
+        }
+
+        private void OnMessage(System.Text.Json.JsonElement root)
+        {
+            if (root.TryGetProperty("data", out var data) && root.TryGetProperty("stream", out var stream))
+            {
+                var type = data.TryGetProperty("e", out var e) ? e.GetString() : null;
+                if (type == "trade")
+                {
+                    owner.Deliver(stream.GetString()!, data);
+                }
+                else if (type == "serverShutdown")
+                {
+                    owner.HandOver(this, "serverShutdown");
+                }
+
+                return;
+            }
+
+            if (root.TryGetProperty("e", out var raw) && raw.GetString() == "serverShutdown")
+            {
+                owner.HandOver(this, "serverShutdown");
+                return;
+            }
+
+            if (root.TryGetProperty("id", out var idElement) && idElement.TryGetInt64(out var id))
+            {
+                lock (_feeds)
+                {
+                    _awaitingAck.Remove(id, out var names);
+                    if (root.TryGetProperty("error", out var error) && names is not null)
+                    {
+                        Log.BadMessage(owner._logger, Name, "SUBSCRIBE refused: " + error.GetRawText());
+                    }
+                }
+            }
+        }
     }
 }

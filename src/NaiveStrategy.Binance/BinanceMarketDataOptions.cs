@@ -14,6 +14,9 @@ public sealed class BinanceMarketDataOptions
     /// <summary>Reconnect before Binance's 24 h limit.</summary>
     public TimeSpan ReconnectEvery { get; set; } = TimeSpan.FromHours(23);
 
+    /// <summary>Most streams (symbols) one combined-stream connection carries (1..1024, Binance's limit; 200 by default).</summary>
+    public int StreamsPerConnection { get; set; } = 200;
+
     /// <summary>The market streams base URL in use.</summary>
     public Uri Streams => StreamBaseUrl ?? new Uri(UseTestnet ? "wss://stream.testnet.binance.vision" : "wss://stream.binance.com:9443");
 
@@ -32,6 +35,11 @@ internal sealed class BinanceMarketDataOptionsValidator : IValidateOptions<Binan
         if (options.StreamBaseUrl is { IsAbsoluteUri: false } url)
         {
             errors.Add($"StreamBaseUrl must be an absolute URL, got '{url}'.");
+        }
+
+        if (options.StreamsPerConnection is < 1 or > 1024)
+        {
+            errors.Add($"StreamsPerConnection must be 1..1024 (Binance's limit per connection), got {options.StreamsPerConnection.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         }
 
         if (options.ReconnectEvery <= TimeSpan.Zero)

@@ -163,7 +163,9 @@ internal sealed class BinanceRestClient
                 return new ExchangeError(ExchangeErrorKind.Transient, code == 0 ? -1003 : code, message);
             }
 
-            if (status >= 500)
+            // A 5xx, or a code saying the outcome is unknown (-1006, -1007) or the server was too busy (-1008), whatever the
+            // status: an order may exist; anything else was not done and can be asked again.
+            if (status >= 500 || code is -1006 or -1007 or -1008)
             {
                 return new ExchangeError(placesOrder ? ExchangeErrorKind.Unknown : ExchangeErrorKind.Transient, code, message);
             }
@@ -172,14 +174,20 @@ internal sealed class BinanceRestClient
         }
     }
 
-    private static ExchangeErrorKind Kind(int code, string message) => code switch
+    // The matching engine's codes (-1010, -2010, -2011) carry their meaning in the message (errors.md, "Messages for
+    // -1010 ERROR_MSG_RECEIVED, -2010 NEW_ORDER_REJECTED, -2011 CANCEL_REJECTED").
+    internal static ExchangeErrorKind Kind(int code, string message) => code switch
     {
-        -2010 => BinanceOrderRejection.Kind(message),
-        -2013 => ExchangeErrorKind.NotFound,
-        -1007 => ExchangeErrorKind.Unknown,
-        -1003 or -1015 => ExchangeErrorKind.Transient,
+        -1010 or -2010 or -2011 when Says(message, "Duplicate order sent") => ExchangeErrorKind.Duplicate,
+        -1010 or -2010 or -2011 when Says(message, "Unknown order sent") => ExchangeErrorKind.NotFound,
+        -1010 or -2010 => BinanceOrderRejection.Kind(message),
+        -2013 or -2026 => ExchangeErrorKind.NotFound,
+        -1006 or -1007 => ExchangeErrorKind.Unknown,
+        -1003 or -1008 or -1015 => ExchangeErrorKind.Transient,
         _ => ExchangeErrorKind.Rejected,
     };
+
+    private static bool Says(string message, string text) => message.Contains(text, StringComparison.OrdinalIgnoreCase);
 
     private static (int Code, string Message) ParseError(string body, int status)
     {

@@ -10,7 +10,7 @@ namespace NaiveStrategy.Binance;
 // the caller called healthy (a confirmed subscription, not a sent request: a refused one must not
 // reconnect every 250 ms), or any connection when healthyOnConnect; each wait is jittered (75-100 %)
 // so that sockets dropped together do not come back together.
-internal sealed class BinanceSocket(string name, Uri url, TimeSpan reconnectEvery, TimeProvider time, ILogger logger, bool healthyOnConnect = true)
+internal sealed class BinanceSocket(string name, Func<Uri> url, TimeSpan reconnectEvery, TimeProvider time, ILogger logger, bool healthyOnConnect = true, ConnectionAttempts? attempts = null)
 {
     private volatile bool _healthy;
 
@@ -36,7 +36,12 @@ internal sealed class BinanceSocket(string name, Uri url, TimeSpan reconnectEver
             lifetime.CancelAfter(reconnectEvery);
             try
             {
-                await socket.ConnectAsync(url, lifetime.Token);
+                if (attempts is not null)
+                {
+                    await attempts.WaitAsync(lifetime.Token);
+                }
+
+                await socket.ConnectAsync(url(), lifetime.Token);
                 Log.Connected(logger, name);
                 if (healthyOnConnect)
                 {

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(110, LogLevel.Information, "Binance has no order {ClientOrderId} on {Symbol}: no longer watched for the user data stream")]
     public static partial void OrderNotWatched(ILogger logger, string clientOrderId, string symbol);
 
+    [LoggerMessage(111, LogLevel.Information, "Binance {Stream} handed over to a new connection ({Reason}): {Count} stream(s), the old connection closes once they are subscribed")]
+    public static partial void HandingOver(ILogger logger, string stream, string reason, int count);
+
     [LoggerMessage(108, LogLevel.Warning, "Binance {Stream} message ignored: {Reason}")]
     public static partial void BadMessage(ILogger logger, string stream, string reason);
 }

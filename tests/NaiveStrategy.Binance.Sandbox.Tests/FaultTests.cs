@@ -93,6 +93,31 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task Archived_NextOrderQuery_Answered2026ThenTheOrder()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync(o => o.Faults = SandboxFaultOptions.Parse("archived=1"));
+        await sandbox.PlaceAsync("ar-1");
+
+        var first = await sandbox.SignedAsync(HttpMethod.Get, "/api/v3/order", "symbol=XRPUSDT&origClientOrderId=ar-1");
+        var second = await sandbox.SignedAsync(HttpMethod.Get, "/api/v3/order", "symbol=XRPUSDT&origClientOrderId=ar-1");
+
+        (await SandboxHarness.JsonAsync(first)).GetProperty("code").GetInt32().Should().Be(-2026);
+        second.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task OrderUnknown_NextPlacement_ExecutedButAnswered1006With500()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync(o => o.Faults = SandboxFaultOptions.Parse("order-unknown=1"));
+
+        var (response, json) = await sandbox.PlaceAsync("ou-1");
+
+        response.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        json.GetProperty("code").GetInt32().Should().Be(-1006);
+        sandbox.Server.Exchange.Orders.Should().Contain(o => o.ClientOrderId == "ou-1");
+    }
+
+    [Fact]
     public async Task DropWebSockets_All_AbortsStreamAndUserDataConnections()
     {
         await using var sandbox = await SandboxHarness.StartAsync();

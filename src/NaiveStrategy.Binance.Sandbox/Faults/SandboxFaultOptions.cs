@@ -38,6 +38,12 @@ public sealed class SandboxFaultOptions
     /// <summary>When set, market stream connections are dropped (aborted, no close frame) after living this long.</summary>
     public TimeSpan? DropMarketStreamsAfter { get; set; }
 
+    /// <summary>The next N order placements are executed but answered HTTP 500 with -1006 (execution status unknown): the order exists.</summary>
+    public int UnknownExecutionCount { get; set; }
+
+    /// <summary>The next N order queries (<c>GET /api/v3/order</c>, <c>order.status</c>) are answered -2026 (ORDER_ARCHIVED).</summary>
+    public int ArchivedOrderCount { get; set; }
+
     /// <summary>Every executionReport is sent twice.</summary>
     public bool DuplicateExecutionReports { get; set; }
 
@@ -46,7 +52,7 @@ public sealed class SandboxFaultOptions
 
     /// <summary>
     /// Parses a comma-separated fault list, e.g. <c>delay=200ms,order5xx=1,429=2,418=1,retry-after=2s,timestamp=3,
-    /// drop-ws-api=5s,drop-streams=5s,duplicate,reorder,order5xx-status=500</c>. Durations take <c>ms</c>, <c>s</c> or <c>m</c>.
+    /// drop-ws-api=5s,drop-streams=5s,order-unknown=1,archived=1,duplicate,reorder,order5xx-status=500</c>. Durations take <c>ms</c>, <c>s</c> or <c>m</c>.
     /// An empty or null string means no faults.
     /// </summary>
     /// <exception cref="FormatException">An entry is unknown or its value is invalid; the message names it.</exception>
@@ -74,10 +80,12 @@ public sealed class SandboxFaultOptions
                 case "timestamp": options.TimestampErrorCount = ParseCount(name, value); break;
                 case "drop-ws-api": options.DropWebSocketApiAfter = ParseDuration(name, value); break;
                 case "drop-streams": options.DropMarketStreamsAfter = ParseDuration(name, value); break;
+                case "order-unknown": options.UnknownExecutionCount = ParseCount(name, value); break;
+                case "archived": options.ArchivedOrderCount = ParseCount(name, value); break;
                 case "duplicate": options.DuplicateExecutionReports = ParseFlag(name, value); break;
                 case "reorder": options.ReorderExecutionReports = ParseFlag(name, value); break;
                 default:
-                    throw new FormatException($"Unknown fault '{raw}'. Known: delay, order5xx, order5xx-status, 429, 418, retry-after, timestamp, drop-ws-api, drop-streams, duplicate, reorder.");
+                    throw new FormatException($"Unknown fault '{raw}'. Known: delay, order5xx, order5xx-status, 429, 418, retry-after, timestamp, drop-ws-api, drop-streams, order-unknown, archived, duplicate, reorder.");
             }
         }
 
@@ -96,6 +104,8 @@ public sealed class SandboxFaultOptions
         Check(BanCount >= 0, nameof(BanCount), BanCount);
         Check(RetryAfter >= TimeSpan.Zero && RetryAfter <= MaxDuration, nameof(RetryAfter), RetryAfter);
         Check(TimestampErrorCount >= 0, nameof(TimestampErrorCount), TimestampErrorCount);
+        Check(UnknownExecutionCount >= 0, nameof(UnknownExecutionCount), UnknownExecutionCount);
+        Check(ArchivedOrderCount >= 0, nameof(ArchivedOrderCount), ArchivedOrderCount);
         Check(DropWebSocketApiAfter is null || (DropWebSocketApiAfter > TimeSpan.Zero && DropWebSocketApiAfter <= MaxDuration), nameof(DropWebSocketApiAfter), DropWebSocketApiAfter);
         Check(DropMarketStreamsAfter is null || (DropMarketStreamsAfter > TimeSpan.Zero && DropMarketStreamsAfter <= MaxDuration), nameof(DropMarketStreamsAfter), DropMarketStreamsAfter);
     }

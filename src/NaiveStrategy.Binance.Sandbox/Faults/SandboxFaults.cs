@@ -12,6 +12,8 @@ public sealed class SandboxFaults
     private int _rateLimited;
     private int _banned;
     private int _timestampErrors;
+    private int _unknownExecutions;
+    private int _archived;
 
     internal SandboxFaults(SandboxFaultOptions options, Action<SandboxSocketKinds> drop)
     {
@@ -58,6 +60,8 @@ public sealed class SandboxFaults
             _rateLimited = options.RateLimitCount;
             _banned = options.BanCount;
             _timestampErrors = options.TimestampErrorCount;
+            _unknownExecutions = options.UnknownExecutionCount;
+            _archived = options.ArchivedOrderCount;
         }
     }
 
@@ -72,6 +76,12 @@ public sealed class SandboxFaults
 
     /// <summary>The next <paramref name="count"/> signed requests fail with -1021.</summary>
     public void RejectTimestamps(int count = 1) => Add(ref _timestampErrors, count);
+
+    /// <summary>The next <paramref name="count"/> order placements are executed, then answered HTTP 500 / -1006 (execution status unknown).</summary>
+    public void AnswerExecutionUnknown(int count = 1) => Add(ref _unknownExecutions, count);
+
+    /// <summary>The next <paramref name="count"/> order queries are answered -2026 (the order was archived).</summary>
+    public void AnswerOrderArchived(int count = 1) => Add(ref _archived, count);
 
     /// <summary>Aborts the open WebSocket connections of the given kinds now (clients see an abnormal closure).</summary>
     public void DropWebSockets(SandboxSocketKinds kinds = SandboxSocketKinds.All) => _drop(kinds);
@@ -88,6 +98,10 @@ public sealed class SandboxFaults
     internal bool TakeBan() => Take(ref _banned);
 
     internal bool TakeTimestampError() => Take(ref _timestampErrors);
+
+    internal bool TakeUnknownExecution() => Take(ref _unknownExecutions);
+
+    internal bool TakeArchived() => Take(ref _archived);
 
     private void Add(ref int counter, int count)
     {

@@ -18,6 +18,7 @@ internal sealed class MarketStreamSession(SandboxEngine engine, SocketConnection
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, IDisposable> _streams = new(StringComparer.Ordinal);
+    private readonly Queue<long> _incoming = new();
 
     /// <summary>Why these streams cannot be subscribed on one connection (bad name, too many), or null.</summary>
     public static string? Check(IReadOnlyCollection<string> streams)
@@ -81,6 +82,12 @@ internal sealed class MarketStreamSession(SandboxEngine engine, SocketConnection
     // Binance's stream errors: 0 unknown property, 1 invalid value type, 2 invalid request, 3 invalid JSON.
     public ValueTask OnTextAsync(string text, CancellationToken cancellationToken)
     {
+        if (TooManyMessages())
+        {
+            connection.Abort();
+            return ValueTask.CompletedTask;
+        }
+
         JsonNode? id = null;
         try
         {
@@ -153,6 +160,21 @@ internal sealed class MarketStreamSession(SandboxEngine engine, SocketConnection
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private bool TooManyMessages()
+    {
+        var now = engine.NowMs;
+        lock (_gate)
+        {
+            while (_incoming.Count > 0 && now - _incoming.Peek() >= 1000)
+            {
+                _incoming.Dequeue();
+            }
+
+            _incoming.Enqueue(now);
+            return _incoming.Count > engine.IncomingMessagesPerSecond; // Binance: 5, more and the connection is cut
+        }
     }
 
     public void OnBinary() => ReplyError(null, 3, "Invalid JSON: requests are JSON in text frames; got a binary frame");

@@ -101,6 +101,8 @@ internal sealed partial class SandboxEngine : IDisposable
 
     public int WeightLimit => _options.RequestWeightPerMinute;
 
+    public int IncomingMessagesPerSecond => _options.MaxIncomingMessagesPerSecond;
+
     public long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>The kind of a registered API key, or null for a key the sandbox does not know.</summary>
@@ -178,7 +180,19 @@ internal sealed partial class SandboxEngine : IDisposable
             Counters.AddOrder(request.ApiKey!);
         }
 
+        if (endpoint == Rest["GET /api/v3/order"] && Faults.TakeArchived())
+        {
+            Log.FaultInjected(_logger, "-2026 order archived");
+            return (new ApiError(400, -2026, "Order was canceled or expired with no executed qty over 90 days ago and has been archived."), weight);
+        }
+
         var result = await endpoint.Handler(request, cancellationToken);
+        if (endpoint.PlacesOrder && result.Error is null && Faults.TakeUnknownExecution())
+        {
+            Log.FaultInjected(_logger, "-1006 after accepting an order");
+            return (new ApiError(500, -1006, "An unexpected response was received from the message bus. Execution status unknown."), weight);
+        }
+
         if (endpoint.PlacesOrder && result.Error is null && Faults.TakeServerError())
         {
             Log.FaultInjected(_logger, "5xx after accepting an order");

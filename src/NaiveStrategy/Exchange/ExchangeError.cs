@@ -31,8 +31,8 @@ public enum ExchangeErrorKind
     InsufficientFunds,
 
     /// <summary>
-    /// The exchange refused an order because the market is closed or trading is disabled (for the symbol, the
-    /// account or the API); nothing changed. A refusal like any other, never read as a lack of funds.
+    /// The market does not take orders now (Binance: -2010 "Market is closed.", trading disabled for the symbol,
+    /// the account or the API): nothing changed. A refusal like any other, never read as a lack of funds.
     /// </summary>
     MarketClosed,
 }
