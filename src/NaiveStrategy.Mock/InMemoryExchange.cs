@@ -11,7 +11,7 @@ namespace NaiveStrategy.Mock;
 /// synchronously. Market trades enter through <see cref="PublishTrade"/>: orders are matched first,
 /// then order updates and the trade are published, outside the exchange's lock.
 /// </summary>
-public sealed class InMemoryExchange : IExchange, IMarketData
+public sealed partial class InMemoryExchange : IExchange, IMarketData
 {
     private readonly Lock _gate = new();
     private readonly InMemoryExchangeOptions _options;
@@ -123,6 +123,11 @@ public sealed class InMemoryExchange : IExchange, IMarketData
                     route.Refresh();
                 }
             }
+        }
+
+        if (Volatile.Read(ref _marketPending) > 0)
+        {
+            fills = FillMarketOrders(trade, fills);
         }
 
         if (fills is not null)
@@ -527,6 +532,12 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         /// <summary>The exchange's placement sequence, over every symbol (the order of <see cref="Orders"/>).</summary>
         public long Placed { get; init; }
 
-        public OrderUpdate ToUpdate() => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time);
+        /// <summary>A MARKET order's cumulative quote executed (what its updates report as <see cref="OrderUpdate.QuoteQuantity"/>).</summary>
+        public decimal QuoteQuantity { get; set; }
+
+        public OrderUpdate ToUpdate() => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time)
+        {
+            QuoteQuantity = Request.Type == OrderType.Market ? QuoteQuantity : null,
+        };
     }
 }

@@ -39,6 +39,18 @@ internal sealed partial class Leader
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(filters);
+        if (state.Guard.Fired is { } fired)
+        {
+            if (!fired.Done)
+            {
+                // A guard's action under way is finished first: a start now could send a BUY next to an exit.
+                return LeaderDecision.Unchanged(state);
+            }
+
+            // An operator starts the symbol again: the guards watch afresh (new peak, new day).
+            state = state with { Guard = GuardState.None };
+        }
+
         if (state.Status == SymbolStatus.On && (!state.Traders.IsEmpty || state.WaitingForFunds))
         {
             return LeaderDecision.Unchanged(state);
@@ -65,7 +77,8 @@ internal sealed partial class Leader
         }
 
         var open = state.Traders.Select(t => t.OpenOrder).OfType<TrackedOrder>().ToArray();
-        return LeaderDecision.Happened(state with { Status = SymbolStatus.Off, Traders = [], WaitingTraders = 0, FundsCheckAt = null, FundsCheckAttempt = 0 }, new SymbolStopped(SymbolStopReason.Stopped, open));
+        var guard = state.Guard.Fired is { Done: false } fired ? state.Guard with { Fired = fired with { Done = true } } : state.Guard;
+        return LeaderDecision.Happened(state with { Status = SymbolStatus.Off, Traders = [], WaitingTraders = 0, FundsCheckAt = null, FundsCheckAttempt = 0, Guard = guard }, new SymbolStopped(SymbolStopReason.Stopped, open));
     }
 
     /// <summary>
@@ -145,12 +158,12 @@ internal sealed partial class Leader
             FundsCheckAttempt = 0,
         };
         var tally = new LeaderTally(next, restored.ToBuilder(), [new SymbolRestored(restored.Length, status)]);
-        if (status == SymbolStatus.On && restored.IsEmpty && filters is not null)
+        if (status == SymbolStatus.On && restored.IsEmpty && filters is not null && state.Guard.Fired is null)
         {
             tally.StartOrWait(TraderStartReason.Initial);
         }
 
-        return tally.Decision();
+        return filters is null ? tally.Decision() : ResumeGuard(tally.Decision());
     }
 
     /// <summary>
@@ -160,7 +173,7 @@ internal sealed partial class Leader
     /// </summary>
     public bool IsQuiet(LeaderState state, in TradeEvent trade) =>
         state.Status == SymbolStatus.Off
-        || (_traderReducer is null && trade.Price >= state.QuietFrom && !FundsCheckDue(state, trade));
+        || (_traderReducer is null && trade.Price >= state.QuietFrom && !FundsCheckDue(state, trade) && state.Band.IsQuiet(trade));
 
     private static bool FundsCheckDue(LeaderState state, in TradeEvent trade) =>
         state.FundsCheckAt is { } checkAt && trade.Time >= checkAt;
@@ -172,6 +185,12 @@ internal sealed partial class Leader
         if (IsQuiet(state, trade))
         {
             return LeaderDecision.Unchanged(state);
+        }
+
+        var original = state;
+        if (!state.Band.IsQuiet(trade) && Watch(ref state, trade) is { } fired)
+        {
+            return fired;
         }
 
         // While waiting for funds, the market's clock paces the balance checks.
@@ -208,7 +227,7 @@ internal sealed partial class Leader
 
         if (decisions is null && crashes is null && !checkFunds)
         {
-            return LeaderDecision.Unchanged(state);
+            return ReferenceEquals(state, original) ? LeaderDecision.Unchanged(state) : LeaderDecision.Happened(state);
         }
 
         return Coordinate(state, changed ?? traders.ToBuilder(), CollectionsMarshal.AsSpan(decisions), crashes, checkFunds);
@@ -219,6 +238,11 @@ internal sealed partial class Leader
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(update);
+        if (IsExitOrder(state, update.ClientOrderId, out var exit))
+        {
+            return OnExitUpdate(state, exit, update);
+        }
+
         return Route(state, update.ClientOrderId, new OrderUpdateInput(update) { Dust = state.Dust }, update);
     }
 
@@ -229,6 +253,12 @@ internal sealed partial class Leader
     public LeaderDecision OnPlacementFailed(LeaderState state, string clientOrderId, ExchangeError error)
     {
         ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(state);
+        if (IsExitOrder(state, clientOrderId, out var exit))
+        {
+            return OnExitRefused(state, exit, error);
+        }
+
         return Route(state, clientOrderId, new PlacementFailedInput(clientOrderId, error), null, fundsShort: error.IsInsufficientBalance);
     }
 
