@@ -12,7 +12,7 @@ namespace NaiveStrategy.Mock;
 /// synchronously. Market trades enter through <see cref="PublishTrade"/>: orders are matched first,
 /// then order updates and the trade are published, outside the exchange's lock.
 /// </summary>
-public sealed class InMemoryExchange : IExchange, IMarketData
+public sealed partial class InMemoryExchange : IExchange, IMarketData
 {
     private readonly Lock _gate = new();
     private readonly InMemoryExchangeOptions _options;
@@ -129,6 +129,11 @@ public sealed class InMemoryExchange : IExchange, IMarketData
 
         route.LastTrade.Set(trade.Price, left);
 
+        if (Volatile.Read(ref _marketPending) > 0)
+        {
+            fills = FillMarketOrders(trade, fills);
+        }
+
         if (fills is not null)
         {
             foreach (var update in fills)
@@ -143,9 +148,11 @@ public sealed class InMemoryExchange : IExchange, IMarketData
     /// <summary>
     /// The best bid and ask among <paramref name="symbol"/>'s open orders, as matching reads them: a trade priced
     /// within [bid, ask] (both included) crosses nothing. <see cref="decimal.MinValue"/> / <see cref="decimal.MaxValue"/>
-    /// when there is no open BUY / SELL.
+    /// when there is no open BUY / SELL. While a MARKET order waits for its trade, every trade fills something: the
+    /// band is empty (bid <see cref="decimal.MaxValue"/>, ask <see cref="decimal.MinValue"/>).
     /// </summary>
-    public (decimal BestBid, decimal BestAsk) GetBestBidAsk(string symbol) => RouteOf(symbol).BestBidAsk;
+    public (decimal BestBid, decimal BestAsk) GetBestBidAsk(string symbol) =>
+        Volatile.Read(ref _marketPending) > 0 ? (decimal.MaxValue, decimal.MinValue) : RouteOf(symbol).BestBidAsk;
 
     /// <summary>The free and locked amounts of an asset.</summary>
     public Balance GetBalance(string asset)
@@ -623,6 +630,12 @@ public sealed class InMemoryExchange : IExchange, IMarketData
         /// <summary>The exchange's placement sequence, over every symbol (the order of <see cref="Orders"/>).</summary>
         public long Placed { get; init; }
 
-        public OrderUpdate ToUpdate() => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time);
+        /// <summary>A MARKET order's cumulative quote executed (what its updates report as <see cref="OrderUpdate.QuoteQuantity"/>).</summary>
+        public decimal QuoteQuantity { get; set; }
+
+        public OrderUpdate ToUpdate() => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time)
+        {
+            QuoteQuantity = Request.Type == OrderType.Market ? QuoteQuantity : null,
+        };
     }
 }

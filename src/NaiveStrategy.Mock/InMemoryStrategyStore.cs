@@ -25,7 +25,7 @@ public sealed class InMemoryStrategyStore : IStrategyStore
     public void SaveSymbol(LeaderState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        _symbols[state.Symbol] = new StoredSymbol(state.Settings, state.Status, [.. state.Traders], state.NextTraderNumber) { Dust = state.Dust, RealizedPnl = state.RealizedPnl };
+        _symbols[state.Symbol] = new StoredSymbol(state.Settings, state.Status, [.. state.Traders], state.NextTraderNumber) { Dust = state.Dust, RealizedPnl = state.RealizedPnl, Guard = state.Guard };
     }
 
     /// <inheritdoc />

@@ -63,7 +63,7 @@ internal sealed class GrainStrategyStore : IStrategyStore
     public void SaveSymbol(LeaderState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var saved = new StoredSymbol(state.Settings, state.Status, [.. state.Traders], state.NextTraderNumber) { Dust = state.Dust, RealizedPnl = state.RealizedPnl };
+        var saved = new StoredSymbol(state.Settings, state.Status, [.. state.Traders], state.NextTraderNumber) { Dust = state.Dust, RealizedPnl = state.RealizedPnl, Guard = state.Guard };
         Write(current => current with { Symbol = saved, Intents = TrimIntents(current.Intents, saved) });
     }
 

@@ -68,5 +68,9 @@ internal sealed record Migration(int Version, string Description, string Sql, IR
             ALTER TABLE symbols ADD COLUMN realized_pnl TEXT NOT NULL DEFAULT '0';
             """,
             []),
+        new(4, "symbols.guard: the Leader's risk guards (peak equity, market day, a fired guard and its exit), restored with its state", """
+            ALTER TABLE symbols ADD COLUMN guard TEXT;
+            """,
+            []),
     ];
 }

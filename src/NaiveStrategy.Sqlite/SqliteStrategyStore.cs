@@ -79,11 +79,11 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
 
         _upsertSymbol = Command(
             """
-            INSERT INTO symbols (symbol, settings, status, updated_at, next_trader, dust, realized_pnl)
-            VALUES ($symbol, $settings, $status, $now, $next, coalesce($dust, '0'), coalesce($pnl, '0'))
+            INSERT INTO symbols (symbol, settings, status, updated_at, next_trader, dust, realized_pnl, guard)
+            VALUES ($symbol, $settings, $status, $now, $next, coalesce($dust, '0'), coalesce($pnl, '0'), $guard)
             ON CONFLICT (symbol) DO UPDATE SET settings = excluded.settings, status = excluded.status, updated_at = excluded.updated_at,
                 next_trader = max(symbols.next_trader, excluded.next_trader),
-                dust = coalesce($dust, symbols.dust), realized_pnl = coalesce($pnl, symbols.realized_pnl);
+                dust = coalesce($dust, symbols.dust), realized_pnl = coalesce($pnl, symbols.realized_pnl), guard = coalesce($guard, symbols.guard);
             """,
             "$symbol",
             "$settings",
@@ -91,7 +91,8 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
             "$now",
             "$next",
             "$dust",
-            "$pnl");
+            "$pnl",
+            "$guard");
         _upsertTrader = Command(
             """
             INSERT INTO traders (trader_id, symbol, position, state, updated_at) VALUES ($id, $symbol, $position, $state, $now)
@@ -158,7 +159,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
     /// <inheritdoc />
     /// <exception cref="StrategyStoreException">A saved row cannot be read.</exception>
     public IReadOnlyList<StoredSymbol> Load() =>
-        ReadSymbols().Select(s => new StoredSymbol(s.Settings, s.Status, s.Traders.Select(t => t.State).ToArray(), s.NextTraderNumber) { Dust = s.Dust, RealizedPnl = s.RealizedPnl }).ToArray();
+        ReadSymbols().Select(s => new StoredSymbol(s.Settings, s.Status, s.Traders.Select(t => t.State).ToArray(), s.NextTraderNumber) { Dust = s.Dust, RealizedPnl = s.RealizedPnl, Guard = s.Guard }).ToArray();
 
     /// <inheritdoc />
     /// <exception cref="StrategyStoreException">The write failed (disk full, I/O error); nothing was saved.</exception>
@@ -177,6 +178,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
         }
 
         var idsJson = JsonSerializer.Serialize(ids, StoreJson.Default.StringArray);
+        var guard = JsonSerializer.Serialize(state.Guard, StoreJson.Default.GuardState);
         var now = SqliteValues.Time(_time.GetUtcNow());
         lock (_gate)
         {
@@ -185,7 +187,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
             try
             {
                 using var transaction = _connection.BeginTransaction();
-                SetSymbol(transaction, symbol, settings, state.Status, now, state.NextTraderNumber, (state.Dust, state.RealizedPnl));
+                SetSymbol(transaction, symbol, settings, state.Status, now, state.NextTraderNumber, (state.Dust, state.RealizedPnl), guard);
                 _upsertTrader.Transaction = transaction;
                 for (var i = 0; i < ids.Length; i++)
                 {
@@ -410,10 +412,10 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
     }
 
     // Without money (a settings change from a tool), the saved dust and realized PnL are kept.
-    private void SetSymbol(SqliteTransaction transaction, string symbol, string settings, SymbolStatus status, string now, long nextTrader, (decimal Dust, decimal RealizedPnl)? money)
+    private void SetSymbol(SqliteTransaction transaction, string symbol, string settings, SymbolStatus status, string now, long nextTrader, (decimal Dust, decimal RealizedPnl)? money, string? guard = null)
     {
         _upsertSymbol.Transaction = transaction;
-        Set(_upsertSymbol, symbol, settings, status.ToString(), now, nextTrader, money is { } m ? SqliteValues.Decimal(m.Dust) : null, money is { } p ? SqliteValues.Decimal(p.RealizedPnl) : null);
+        Set(_upsertSymbol, symbol, settings, status.ToString(), now, nextTrader, money is { } m ? SqliteValues.Decimal(m.Dust) : null, money is { } p ? SqliteValues.Decimal(p.RealizedPnl) : null, guard);
         _upsertSymbol.ExecuteNonQuery();
     }
 
@@ -443,7 +445,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
             using (var command = _connection.CreateCommand())
             {
                 command.Transaction = snapshot;
-                command.CommandText = "SELECT symbol, settings, status, updated_at, next_trader, dust, realized_pnl FROM symbols ORDER BY symbol;";
+                command.CommandText = "SELECT symbol, settings, status, updated_at, next_trader, dust, realized_pnl, guard FROM symbols ORDER BY symbol;";
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
@@ -456,6 +458,7 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
                         NextTraderNumber = reader.GetInt64(4),
                         Dust = ParseDecimal(reader.GetString(5), where),
                         RealizedPnl = ParseDecimal(reader.GetString(6), where),
+                        Guard = reader.IsDBNull(7) ? null : Deserialize(reader.GetString(7), StoreJson.Default.GuardState, where),
                     });
                 }
             }

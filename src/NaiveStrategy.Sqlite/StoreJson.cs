@@ -19,4 +19,5 @@ namespace NaiveStrategy.Sqlite;
 [JsonSerializable(typeof(TraderState))]
 [JsonSerializable(typeof(SymbolSettings))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(GuardState))]
 internal sealed partial class StoreJson : JsonSerializerContext;

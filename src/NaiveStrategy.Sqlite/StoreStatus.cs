@@ -26,6 +26,9 @@ public sealed record SymbolStatusEntry(SymbolSettings Settings, SymbolStatus Sta
 
     /// <summary>What the symbol's finished traders gained or lost (<see cref="LeaderState.RealizedPnl"/>).</summary>
     public decimal RealizedPnl { get; init; }
+
+    /// <summary>The symbol's risk guards (<see cref="LeaderState.Guard"/>); null when never saved with them.</summary>
+    public GuardState? Guard { get; init; }
 }
 
 /// <summary>One saved trader, with its current order flattened for display.</summary>

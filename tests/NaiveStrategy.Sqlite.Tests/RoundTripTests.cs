@@ -34,6 +34,30 @@ public sealed class RoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Load_GuardFiredWithAnExitUnderWay_RestoredExactlyAndKeptBySaveSettings()
+    {
+        var exit = new TrackedOrder("a-x1", OrderSide.Sell, 0m, 100m) { OrderId = 9, Status = OrderStatus.PartiallyFilled, ExecutedQuantity = 40m, Commission = 0.0376m, CommissionAsset = "USDT", QuoteQuantity = 37.6m };
+        var guard = new GuardState
+        {
+            PeakEquity = 101.25m,
+            DayStart = new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero),
+            DayStartEquity = 99.5m,
+            Fired = new FiredGuard(GuardKind.MaxDrawdown, GuardAction.Exit, new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero), 0.94m, 0.0512m, 0.05m) { ExitOrder = exit, ExitAttempts = 1, Sold = 40m, Proceeds = 37.5624m },
+        };
+        using (var store = new SqliteStrategyStore(_dir.File()))
+        {
+            store.SaveSymbol(Leader(Selling("a-1") with { Halt = GuardAction.Exit }) with { Status = SymbolStatus.Shutdown, Guard = guard });
+            store.SaveSettings(Leader().Settings with { MaxDrawdown = 0.05m, GuardAction = GuardAction.Exit }, SymbolStatus.Shutdown);
+        }
+
+        using var reopened = new SqliteStrategyStore(_dir.File());
+        var loaded = reopened.Load().Should().ContainSingle().Subject;
+        loaded.Guard.Should().Be(guard);
+        loaded.Traders.Single().Halt.Should().Be(GuardAction.Exit);
+        loaded.Settings.MaxDrawdown.Should().Be(0.05m);
+    }
+
+    [Fact]
     public void Load_AfterSaveSymbolAndReopen_RecordsEqual()
     {
         var saved = Leader(Selling("a-1"), Buying("a-2"));

@@ -38,4 +38,10 @@ public sealed record OrderUpdate(
     /// answered while the update stream was down.
     /// </summary>
     public bool CommissionKnown { get; init; } = true;
+
+    /// <summary>
+    /// Cumulative quote executed (Binance's <c>cummulativeQuoteQty</c>, <c>Z</c>), when the exchange says: what a
+    /// MARKET order, whose <see cref="Price"/> is 0, sold or bought for. Null when not reported.
+    /// </summary>
+    public decimal? QuoteQuantity { get; init; }
 }

@@ -80,6 +80,59 @@ public sealed record SymbolFilters
         return notional < MinNotional || (MaxNotional > 0 && notional > MaxNotional) ? NotionalFilterName : null;
     }
 
+    /// <summary>MARKET_LOT_SIZE.stepSize: the step of a MARKET order's quantity; 0 when the symbol has none (LOT_SIZE applies).</summary>
+    public decimal MarketStepSize { get; init; }
+
+    /// <summary>MARKET_LOT_SIZE.minQty (0 when not set).</summary>
+    public decimal MarketMinQuantity { get; init; }
+
+    /// <summary>MARKET_LOT_SIZE.maxQty (0 when not set).</summary>
+    public decimal MarketMaxQuantity { get; init; }
+
+    /// <summary>
+    /// The largest quantity up to <paramref name="quantity"/> a MARKET order may carry: floored to LOT_SIZE's step
+    /// and MARKET_LOT_SIZE's (when set) and capped at both maxima; 0 when not even the minimum fits.
+    /// </summary>
+    public decimal MarketQuantity(decimal quantity)
+    {
+        var q = TradingMath.FloorTo(StepSize, quantity);
+        if (MarketStepSize > 0)
+        {
+            q = TradingMath.FloorTo(MarketStepSize, q);
+        }
+
+        if (MaxQuantity > 0 && q > MaxQuantity)
+        {
+            q = TradingMath.FloorTo(MarketStepSize > 0 ? MarketStepSize : StepSize, MaxQuantity);
+        }
+
+        if (MarketMaxQuantity > 0 && q > MarketMaxQuantity)
+        {
+            q = TradingMath.FloorTo(MarketStepSize > 0 ? MarketStepSize : StepSize, MarketMaxQuantity);
+        }
+
+        return q <= 0 || q < MinQuantity || q < MarketMinQuantity ? 0m : q;
+    }
+
+    /// <summary>
+    /// Checks a MARKET order the way the exchange would, at an estimate of its price: LOT_SIZE and MARKET_LOT_SIZE,
+    /// then NOTIONAL / MIN_NOTIONAL at <paramref name="estimatedPrice"/>. Null when it passes, else the filter's name.
+    /// </summary>
+    public string? FindMarketFilterFailure(decimal estimatedPrice, decimal quantity)
+    {
+        if (quantity <= 0 || quantity < MinQuantity || (MaxQuantity > 0 && quantity > MaxQuantity) || (StepSize > 0 && quantity % StepSize != 0))
+        {
+            return "LOT_SIZE";
+        }
+
+        if (quantity < MarketMinQuantity || (MarketMaxQuantity > 0 && quantity > MarketMaxQuantity) || (MarketStepSize > 0 && quantity % MarketStepSize != 0))
+        {
+            return "MARKET_LOT_SIZE";
+        }
+
+        return estimatedPrice > 0 && estimatedPrice * quantity < MinNotional ? NotionalFilterName : null;
+    }
+
     /// <summary>Throws when the filters cannot be traded with (non-positive tick or step).</summary>
     /// <exception cref="ArgumentException">A filter value is invalid; the message names it.</exception>
     public void Validate()

@@ -41,6 +41,30 @@ public sealed record SymbolSettings
     /// <summary>True when <see cref="MaxBuyWait"/> or <see cref="MaxBuyDistance"/> is set.</summary>
     public bool RepricesStaleBuys => MaxBuyWait is not null || MaxBuyDistance is not null;
 
+    /// <summary>Optional risk guard (off by default): a market trade at or below this price fires it (<see cref="GuardAction"/>).</summary>
+    public decimal? StopLossPrice { get; init; }
+
+    /// <summary>Optional risk guard (off by default): a market trade at or above this price fires it (<see cref="GuardAction"/>).</summary>
+    public decimal? TakeProfitPrice { get; init; }
+
+    /// <summary>
+    /// Optional risk guard (off by default): fires once the symbol's equity (budget plus realized and unrealized PnL,
+    /// marked to market at each trade) is this fraction below its peak (0.05 = 5 %).
+    /// </summary>
+    public decimal? MaxDrawdown { get; init; }
+
+    /// <summary>
+    /// Optional risk guard (off by default): fires once the symbol has lost this much quote (realized and
+    /// unrealized, marked to market) since 00:00 UTC of market time.
+    /// </summary>
+    public decimal? MaxDailyLoss { get; init; }
+
+    /// <summary>What a fired guard does: <see cref="NaiveStrategy.GuardAction.Stop"/> (the default) or <see cref="NaiveStrategy.GuardAction.Exit"/>.</summary>
+    public GuardAction GuardAction { get; init; } = GuardAction.Stop;
+
+    /// <summary>True when any risk guard is set.</summary>
+    public bool HasGuards => StopLossPrice is not null || TakeProfitPrice is not null || MaxDrawdown is not null || MaxDailyLoss is not null;
+
     /// <summary>
     /// Status at start: <see cref="SymbolStatus.On"/> symbols are started automatically. On by default, whatever
     /// the source (<c>AddSymbol</c>, <c>new SymbolSettings { … }</c> or configuration): a configured symbol
@@ -103,6 +127,36 @@ public sealed record SymbolSettings
         if (MaxBuyDistance is { } distance && (distance <= 0 || distance >= 1))
         {
             errors.Add($"{name}: max_buy_distance must be in (0, 1) when set, got {distance.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (StopLossPrice is { } stop && stop <= 0)
+        {
+            errors.Add($"{name}: stop_loss_price must be > 0 when set, got {stop.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (TakeProfitPrice is { } take && take <= 0)
+        {
+            errors.Add($"{name}: take_profit_price must be > 0 when set, got {take.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (StopLossPrice is { } low && TakeProfitPrice is { } high && low >= high)
+        {
+            errors.Add($"{name}: stop_loss_price {low.ToString(CultureInfo.InvariantCulture)} must be below take_profit_price {high.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (MaxDrawdown is { } drawdown && (drawdown <= 0 || drawdown >= 1))
+        {
+            errors.Add($"{name}: max_drawdown must be in (0, 1) when set, got {drawdown.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (MaxDailyLoss is { } loss && loss <= 0)
+        {
+            errors.Add($"{name}: max_daily_loss must be > 0 when set, got {loss.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (!Enum.IsDefined(GuardAction))
+        {
+            errors.Add($"{name}: guard_action must be stop or exit, got {GuardAction}.");
         }
 
         return errors;

@@ -90,6 +90,19 @@ internal sealed class OrderEffects
     }
 
     /// <summary>
+    /// After a restart or an order stream gap, with a guard's exit under way: asks about its MARKET SELL (resending it,
+    /// with the same client order id, only when the exchange never got it), so the exit sells once.
+    /// </summary>
+    public void ReconcileExit(LeaderState state)
+    {
+        if (state.Guard.Fired?.ExitOrder is { IsOpen: true } exit)
+        {
+            var request = new OrderRequest(state.Symbol, exit.ClientOrderId, OrderSide.Sell, 0m, exit.Quantity) { Type = OrderType.Market };
+            _context.Track(HandleAsync(exit.ClientOrderId, request, _runner.ResolveAsync(exit.ClientOrderId, request, exit.Status, waitFirst: false)));
+        }
+    }
+
+    /// <summary>
     /// After a trader crashed on an input (that input was dropped): asks about its open order again, so a
     /// fill that came with the crash is applied. Only an order the exchange has acknowledged (one still
     /// being placed gets its answer from the placement runner, and must not be resent), and at most

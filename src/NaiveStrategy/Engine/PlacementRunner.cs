@@ -160,7 +160,7 @@ internal sealed class PlacementRunner
     }
 
     private ValueTask<ExchangeResult<OrderUpdate>> SendAsync(string traderId, OrderRequest request) =>
-        ExecuteAsync(_send, static (exchange, r, ct) => exchange.PlaceLimitOrderAsync(r, ct), traderId, request);
+        ExecuteAsync(_send, static (exchange, r, ct) => r.Type == OrderType.Market ? exchange.PlaceMarketOrderAsync(r, ct) : exchange.PlaceLimitOrderAsync(r, ct), traderId, request);
 
     private async ValueTask<PlacementOutcome> AwaitSendAsync(string traderId, OrderRequest request, ValueTask<ExchangeResult<OrderUpdate>> sent, bool resent)
     {

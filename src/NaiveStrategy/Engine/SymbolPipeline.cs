@@ -200,7 +200,7 @@ internal sealed class SymbolPipeline : IDisposable
     private static LeaderDecision Restore(LeaderState state, RestoreRequest request)
     {
         var saved = request.Saved;
-        var settled = Leader.UpdateSettings(state, request.Settings).State with { Dust = saved.Dust, RealizedPnl = saved.RealizedPnl, FreeQuote = request.FreeQuote };
+        var settled = Leader.UpdateSettings(state, request.Settings).State with { Dust = saved.Dust, RealizedPnl = saved.RealizedPnl, FreeQuote = request.FreeQuote, Guard = saved.Guard ?? GuardState.None };
         return Leader.Restore(settled, request.Filters, saved.Traders, saved.Status, saved.NextTraderNumber);
     }
 
@@ -266,6 +266,7 @@ internal sealed class SymbolPipeline : IDisposable
         {
             // After a restart or a gap in the order stream: ask about every order the traders have open.
             _orders.Reconcile(decision.State.Traders);
+            _orders.ReconcileExit(decision.State);
         }
 
         for (var i = 0; i < events.Count; i++)

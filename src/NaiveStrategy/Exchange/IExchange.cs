@@ -17,6 +17,15 @@ public interface IExchange
     ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Places a MARKET order (<see cref="OrderRequest.Type"/> <see cref="OrderType.Market"/>, price 0) identified by
+    /// <see cref="OrderRequest.ClientOrderId"/>: it executes against the market at once (in-memory: at the next
+    /// market trades), and its updates carry what it executed for (<see cref="OrderUpdate.QuoteQuantity"/>).
+    /// An exchange that cannot answers with a rejection, never an exception.
+    /// </summary>
+    ValueTask<ExchangeResult<OrderUpdate>> PlaceMarketOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) =>
+        new(new ExchangeError(ExchangeErrorKind.Rejected, 0, $"{GetType().Name} does not support MARKET orders."));
+
+    /// <summary>
     /// The current state of an order, by client order id. When the exchange's answer does not carry
     /// the commission of every fill, the update says so (<see cref="OrderUpdate.CommissionKnown"/> false).
     /// </summary>

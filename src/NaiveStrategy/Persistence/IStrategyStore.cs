@@ -19,6 +19,9 @@ public sealed record StoredSymbol(SymbolSettings Settings, SymbolStatus Status, 
 
     /// <summary>What the symbol's finished traders gained or lost (<see cref="LeaderState.RealizedPnl"/>); 0 for a store that does not keep it.</summary>
     public decimal RealizedPnl { get; init; }
+
+    /// <summary>The symbol's risk guards (<see cref="LeaderState.Guard"/>): peak equity, market day, a fired guard and its exit; null for a store that does not keep them.</summary>
+    public GuardState? Guard { get; init; }
 }
 
 /// <summary>
@@ -35,7 +38,7 @@ public interface IStrategyStore
     /// <summary>Every symbol saved, with its traders.</summary>
     IReadOnlyList<StoredSymbol> Load();
 
-    /// <summary>Saves a symbol's settings, status, traders, dust and realized PnL (replacing what was saved).</summary>
+    /// <summary>Saves a symbol's settings, status, traders, dust, realized PnL and guard state (replacing what was saved).</summary>
     void SaveSymbol(LeaderState state);
 
     /// <summary>Appends an order intent to the journal, before the order is sent. Recording the same intent again (a resend after a restart) changes nothing.</summary>

@@ -39,6 +39,18 @@ internal sealed partial class Leader
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(filters);
+        if (state.Guard.Fired is { } fired)
+        {
+            if (!fired.Done)
+            {
+                // A guard's action under way is finished first: a start now could send a BUY next to an exit.
+                return LeaderDecision.Unchanged(state);
+            }
+
+            // An operator starts the symbol again: the guards watch afresh (new peak, new day).
+            state = state with { Guard = GuardState.None };
+        }
+
         if (state.Status == SymbolStatus.On && (!state.Traders.IsEmpty || state.WaitingForFunds))
         {
             return LeaderDecision.Unchanged(state);
@@ -65,7 +77,8 @@ internal sealed partial class Leader
         }
 
         var open = state.Traders.Select(t => t.OpenOrder).OfType<TrackedOrder>().ToArray();
-        return LeaderDecision.Happened(state with { Status = SymbolStatus.Off, Traders = [], WaitingTraders = 0, FundsCheckAt = null, FundsCheckAttempt = 0 }, new SymbolStopped(SymbolStopReason.Stopped, open));
+        var guard = state.Guard.Fired is { Done: false } fired ? state.Guard with { Fired = fired with { Done = true } } : state.Guard;
+        return LeaderDecision.Happened(state with { Status = SymbolStatus.Off, Traders = [], WaitingTraders = 0, FundsCheckAt = null, FundsCheckAttempt = 0, Guard = guard }, new SymbolStopped(SymbolStopReason.Stopped, open));
     }
 
     /// <summary>
@@ -145,12 +158,12 @@ internal sealed partial class Leader
             FundsCheckAttempt = 0,
         };
         var tally = new LeaderTally(next, restored.ToBuilder(), [new SymbolRestored(restored.Length, status)]);
-        if (status == SymbolStatus.On && restored.IsEmpty && filters is not null)
+        if (status == SymbolStatus.On && restored.IsEmpty && filters is not null && state.Guard.Fired is null)
         {
             tally.StartOrWait(TraderStartReason.Initial);
         }
 
-        return tally.Decision();
+        return filters is null ? tally.Decision() : ResumeGuard(tally.Decision());
     }
 
     /// <summary>
@@ -160,7 +173,7 @@ internal sealed partial class Leader
     /// </summary>
     public bool IsQuiet(LeaderState state, in TradeEvent trade) =>
         state.Status == SymbolStatus.Off
-        || (_traderReducer is null && trade.Price >= state.QuietFrom && !FundsCheckDue(state, trade));
+        || (_traderReducer is null && trade.Price >= state.QuietFrom && !FundsCheckDue(state, trade) && state.Band.IsQuiet(trade));
 
     /// <summary>
     /// The band of trades <see cref="IsQuiet"/> holds quiet from now on, or null when the next trade may change
@@ -175,7 +188,21 @@ internal sealed partial class Leader
             return new QuietBand(decimal.MinValue, decimal.MaxValue, null);
         }
 
-        return _traderReducer is null && state.QuietFrom is { } low ? new QuietBand(low, decimal.MaxValue, state.FundsCheckAt) : null;
+        if (_traderReducer is not null || state.QuietFrom is not { } low)
+        {
+            return null;
+        }
+
+        // The guards' band is open at both ends (a trade at a level fires it): its inclusive bounds are the nearest
+        // decimals inside it. Its day reset and the funds check are the deadline.
+        var high = decimal.MaxValue;
+        if (state.Band is { Active: true } band)
+        {
+            low = band.Floor == decimal.MinValue ? low : Math.Max(low, GuardMath.Above(band.Floor));
+            high = band.Ceiling == decimal.MaxValue ? high : GuardMath.Below(band.Ceiling);
+        }
+
+        return new QuietBand(low, high, state.NextDeadline);
     }
 
     private static bool FundsCheckDue(LeaderState state, in TradeEvent trade) =>
@@ -188,6 +215,12 @@ internal sealed partial class Leader
         if (IsQuiet(state, trade))
         {
             return LeaderDecision.Unchanged(state);
+        }
+
+        var original = state;
+        if (!state.Band.IsQuiet(trade) && Watch(ref state, trade) is { } fired)
+        {
+            return fired;
         }
 
         // While waiting for funds, the market's clock paces the balance checks.
@@ -224,7 +257,7 @@ internal sealed partial class Leader
 
         if (decisions is null && crashes is null && !checkFunds)
         {
-            return LeaderDecision.Unchanged(state);
+            return ReferenceEquals(state, original) ? LeaderDecision.Unchanged(state) : LeaderDecision.Happened(state);
         }
 
         return Coordinate(state, changed ?? traders.ToBuilder(), CollectionsMarshal.AsSpan(decisions), crashes, checkFunds);
@@ -235,6 +268,11 @@ internal sealed partial class Leader
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(update);
+        if (IsExitOrder(state, update.ClientOrderId, out var exit))
+        {
+            return OnExitUpdate(state, exit, update);
+        }
+
         return Route(state, update.ClientOrderId, new OrderUpdateInput(update) { Dust = state.Dust }, update);
     }
 
@@ -246,6 +284,12 @@ internal sealed partial class Leader
     public LeaderDecision OnPlacementFailed(LeaderState state, string clientOrderId, ExchangeError error)
     {
         ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(state);
+        if (IsExitOrder(state, clientOrderId, out var exit))
+        {
+            return OnExitRefused(state, exit, error);
+        }
+
         return Route(state, clientOrderId, new PlacementFailedInput(clientOrderId, error), null, fundsShort: error.Kind == ExchangeErrorKind.InsufficientFunds);
     }
 

@@ -6,7 +6,48 @@ namespace NaiveStrategy;
 public sealed record LeaderState
 {
     /// <summary>The symbol's settings (new traders use these).</summary>
-    public required SymbolSettings Settings { get; init; }
+    public required SymbolSettings Settings
+    {
+        get;
+        init
+        {
+            field = value;
+            Band = GuardMath.Band(value, Traders, Dust, RealizedPnl, Guard);
+        }
+    }
+
+    /// <summary>
+    /// The symbol's risk guards: peak equity, market day and the guard that fired (with its exit's progress).
+    /// Saved and restored with the state.
+    /// </summary>
+    public GuardState Guard
+    {
+        get;
+        init
+        {
+            field = value ?? throw new ArgumentNullException(nameof(value));
+            Band = GuardMath.Band(Settings, Traders, Dust, RealizedPnl, value);
+        }
+    } = GuardState.None;
+
+    /// <summary>
+    /// Where the guards act (derived from the settings, traders, money and <see cref="Guard"/> whenever they change): a
+    /// trade inside the band fires no guard and moves neither the peak equity nor the market day.
+    /// </summary>
+    internal GuardBand Band { get; private init; } = GuardBand.Open;
+
+    /// <summary>
+    /// The next market time at which a trade may change the state whatever its price: a balance check while waiting
+    /// for funds, or the start of a new market day for <see cref="SymbolSettings.MaxDailyLoss"/>. Null when none.
+    /// </summary>
+    internal DateTimeOffset? NextDeadline
+    {
+        get
+        {
+            var reset = Band.Active && Band.ResetAt != DateTimeOffset.MaxValue ? Band.ResetAt : (DateTimeOffset?)null;
+            return FundsCheckAt is { } check && (reset is null || check < reset) ? check : reset;
+        }
+    }
 
     /// <summary>The symbol's trading rules, once fetched.</summary>
     public SymbolFilters? Filters { get; init; }
@@ -28,14 +69,30 @@ public sealed record LeaderState
     /// quantities to the step left over. The next SELL takes it along as soon as it makes a whole step
     /// (<see cref="TraderState.DustTaken"/>). Saved and restored with the state.
     /// </summary>
-    public decimal Dust { get; init; }
+    public decimal Dust
+    {
+        get;
+        init
+        {
+            field = value;
+            Band = GuardMath.Band(Settings, Traders, value, RealizedPnl, Guard);
+        }
+    }
 
     /// <summary>
     /// Quote gained (or, when negative, lost) by every trader that has finished: what they got back for
     /// what they spent, fees included. Saved and restored with the state. New traders share what is left of
     /// the budget after losses (<see cref="TraderBudget"/>).
     /// </summary>
-    public decimal RealizedPnl { get; init; }
+    public decimal RealizedPnl
+    {
+        get;
+        init
+        {
+            field = value;
+            Band = GuardMath.Band(Settings, Traders, Dust, value, Guard);
+        }
+    }
 
     /// <summary>
     /// The account's free quote as the Leader knows it: the engine's last balance answer, moved by every
@@ -76,6 +133,7 @@ public sealed record LeaderState
         {
             field = value;
             QuietFrom = ComputeQuietFrom(value);
+            Band = GuardMath.Band(Settings, value, Dust, RealizedPnl, Guard);
         }
     } = [];
 
@@ -92,9 +150,9 @@ public sealed record LeaderState
         var quietFrom = decimal.MinValue;
         foreach (var t in traders)
         {
-            if (t.Outcome is not null)
+            if (t.Outcome is not null || t.Halt is not null)
             {
-                continue;
+                continue; // a halted trader reacts to no trade
             }
 
             if (t.BuyOrder is null || (t.Settings.RepricesStaleBuys && t.BuyOrder.IsOpen))

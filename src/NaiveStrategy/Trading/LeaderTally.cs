@@ -19,6 +19,7 @@ internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>
     private string? _refusal = state.Refusal;
     private DateTimeOffset? _checkAt = state.FundsCheckAt;
     private bool _checking;
+    private GuardState _guard = state.Guard;
 
     public List<TradingCommand> Commands { get; } = new(2);
 
@@ -64,6 +65,11 @@ internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>
         if (before.Outcome is null && after.Outcome is not null)
         {
             _realized -= committed;
+            if (after.Halt == GuardAction.Exit)
+            {
+                // Its base goes to the guard's MARKET SELL (which brings the quote back into the realized PnL).
+                _dust += Trader.HeldQuantity(after);
+            }
         }
     }
 
@@ -73,6 +79,16 @@ internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>
         if (index >= 0)
         {
             traders.RemoveAt(index);
+        }
+
+        if (_guard.Fired is not null)
+        {
+            if (traders.Count == 0)
+            {
+                ContinueGuard();
+            }
+
+            return;
         }
 
         if (_status == SymbolStatus.On && _refusal is null)
@@ -226,6 +242,7 @@ internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>
             RealizedPnl = _realized,
             WaitingTraders = waiting,
             Refusal = _refusal,
+            Guard = _guard,
             FundsCheckAt = waiting == 0 ? null : _checkAt,
             FundsCheckAttempt = waiting == 0 ? 0 : state.FundsCheckAttempt,
         };
@@ -236,6 +253,89 @@ internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>
 
         return new(next, Commands, Events);
     }
+
+    /// <summary>The most MARKET SELLs one exit sends (each sells what the previous left, e.g. above MARKET_LOT_SIZE.maxQty).</summary>
+    public const int MaxExitAttempts = 5;
+
+    /// <summary>
+    /// Once a fired guard's traders are all done: a Stop is over; an Exit sells what the symbol holds (its dust, where
+    /// the exited traders' base went) with one MARKET SELL, re-sized to LOT_SIZE / MARKET_LOT_SIZE and refused below
+    /// NOTIONAL at the price that fired the guard; when nothing (or less than a step) is left, the exit is over.
+    /// </summary>
+    public void ContinueGuard()
+    {
+        if (_guard.Fired is not { Done: false } fired || traders.Count > 0 || fired.ExitOrder is { IsOpen: true })
+        {
+            return;
+        }
+
+        if (fired.Action == GuardAction.Stop)
+        {
+            EndGuard(fired, "stop: every BUY canceled, every holder done");
+            return;
+        }
+
+        var filters = state.Filters ?? throw new InvalidOperationException($"The {state.Symbol} leader has no symbol filters: start it first.");
+        var quantity = _dust > 0 ? filters.MarketQuantity(_dust) : 0m;
+        if (quantity <= 0)
+        {
+            EndGuard(fired, $"exit: sold {Format(fired.Sold)} {filters.BaseAsset} for {Format(fired.Proceeds)} {filters.QuoteAsset}; {Format(_dust)} {filters.BaseAsset} left, below one step");
+            return;
+        }
+
+        var failure = filters.FindMarketFilterFailure(fired.Price, quantity);
+        if (failure is null && fired.ExitAttempts >= MaxExitAttempts)
+        {
+            failure = "attempts";
+        }
+
+        if (failure is not null)
+        {
+            var message = failure == "attempts"
+                ? $"{state.Symbol}: the exit sent {MaxExitAttempts.ToString(CultureInfo.InvariantCulture)} MARKET SELLs; {Format(_dust)} {filters.BaseAsset} left unsold"
+                : $"{state.Symbol}: exit MARKET SELL {Format(quantity)} at about {Format(fired.Price)} breaks {failure}: not sent; {Format(_dust)} {filters.BaseAsset} left unsold";
+            Events.Add(new GuardExitNotSent(quantity, failure, message));
+            EndGuard(fired, message);
+            return;
+        }
+
+        var attempt = fired.ExitAttempts + 1;
+        var clientOrderId = state.TraderIdPrefix + "-x" + attempt.ToString(CultureInfo.InvariantCulture);
+        _guard = _guard with { Fired = fired with { ExitOrder = new TrackedOrder(clientOrderId, OrderSide.Sell, 0m, quantity), ExitAttempts = attempt } };
+        Commands.Add(new PlaceOrder(clientOrderId, new OrderRequest(state.Symbol, clientOrderId, OrderSide.Sell, 0m, quantity) { Type = OrderType.Market }));
+    }
+
+    /// <summary>The exit's MARKET SELL executed further: base out of the dust, quote into the realized PnL and the free quote.</summary>
+    public void ExitExecuted(TrackedOrder exit, decimal baseOut, decimal quoteIn)
+    {
+        _dust -= baseOut;
+        _realized += quoteIn;
+        if (_freeQuote is { } free)
+        {
+            _freeQuote = free + quoteIn;
+        }
+
+        var fired = _guard.Fired!;
+        _guard = _guard with { Fired = fired with { ExitOrder = exit, Sold = fired.Sold + exit.ExecutedQuantity - (fired.ExitOrder?.ExecutedQuantity ?? 0m), Proceeds = fired.Proceeds + quoteIn } };
+    }
+
+    /// <summary>The exit's MARKET SELL was refused for good: the base stays unsold and the guard's action is over.</summary>
+    public void ExitRefused(TrackedOrder exit, ExchangeError error)
+    {
+        var fired = _guard.Fired!;
+        _guard = _guard with { Fired = fired with { ExitOrder = exit } };
+        var message = $"{state.Symbol}: exit MARKET SELL {Format(exit.Quantity)} refused by the exchange ({error}); {Format(_dust)} {state.Filters?.BaseAsset} left unsold";
+        Events.Add(new GuardExitNotSent(exit.Quantity, error.Code.ToString(CultureInfo.InvariantCulture), message));
+        EndGuard(_guard.Fired!, message);
+    }
+
+    private void EndGuard(FiredGuard fired, string detail)
+    {
+        _guard = _guard with { Fired = fired with { Done = true } };
+        Stop(new SymbolStopped(SymbolStopReason.GuardFired, [], null, $"{fired.Kind} guard fired: {detail}"));
+    }
+
+    private static string Format(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     private void StartTrader(TraderStartReason reason, decimal budget)
     {

@@ -22,6 +22,9 @@ public sealed record TrackedOrder(string ClientOrderId, OrderSide Side, decimal 
     /// <summary>Asset the commission was taken in.</summary>
     public string? CommissionAsset { get; init; }
 
+    /// <summary>Cumulative quote executed, when the exchange reports it (<see cref="OrderUpdate.QuoteQuantity"/>; a MARKET order's proceeds).</summary>
+    public decimal QuoteQuantity { get; init; }
+
     /// <summary>True while the order can still execute.</summary>
     public bool IsOpen => !Status.IsTerminal();
 }

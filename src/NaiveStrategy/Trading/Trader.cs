@@ -33,7 +33,8 @@ internal static class Trader
     /// <summary>A market trade: place the first buy, or notify a rebuy. Allocates nothing when nothing happens.</summary>
     public static TraderDecision OnTrade(TraderState state, in TradeEvent trade)
     {
-        if (state.Outcome is not null)
+        // A trader halted by a guard sends no BUY, asks for no trader and reprices nothing.
+        if (state.Outcome is not null || state.Halt is not null)
         {
             return TraderDecision.Unchanged(state);
         }
@@ -138,9 +139,48 @@ internal static class Trader
             events.Add(new OrderFilled(state.TraderId, updated));
         }
 
+        if (state.Halt is { } halt)
+        {
+            return OnHaltedUpdate(state, order, updated, events, dust, halt);
+        }
+
         return order.Side == OrderSide.Buy
             ? OnBuyUpdated(state with { BuyOrder = updated }, updated, events, dust)
             : OnSellUpdated(state with { SellOrder = updated }, updated, events);
+    }
+
+    // After a guard fired: an order the exchange acknowledges only now (the guard's cancel may have missed it) is
+    // canceled; a BUY that ends with nothing executed ends the trader (never placed again). With Stop, a BUY that
+    // executed part places its SELL as usual; with Exit, no SELL is placed: the trader ends Exited and its base goes
+    // to the Leader's MARKET SELL.
+    private static TraderDecision OnHaltedUpdate(TraderState state, TrackedOrder before, TrackedOrder order, List<TradingEvent> events, decimal dust, GuardAction halt)
+    {
+        var next = order.Side == OrderSide.Buy ? state with { BuyOrder = order } : state with { SellOrder = order };
+        if (!order.Status.IsTerminal())
+        {
+            var cancel = before.Status == OrderStatus.PendingNew && (halt == GuardAction.Exit || order.Side == OrderSide.Buy);
+            return cancel
+                ? new(next, [new CancelOrder(state.TraderId, new OrderRequest(state.Symbol, order.ClientOrderId, order.Side, order.Price, order.Quantity))], events)
+                : new(next, [], events);
+        }
+
+        if (order.Side == OrderSide.Buy && order.ExecutedQuantity == 0)
+        {
+            var outcome = order.Status == OrderStatus.Rejected ? TraderOutcome.Rejected : TraderOutcome.Canceled;
+            return Finish(next, outcome, $"BUY order {order.ClientOrderId} ended {order.Status} with nothing executed after a guard fired", events);
+        }
+
+        if (halt == GuardAction.Stop)
+        {
+            return order.Side == OrderSide.Buy ? PlaceSell(next, order, events, dust) : OnSellUpdated(next, order, events);
+        }
+
+        if (order.Side == OrderSide.Sell && order.Status == OrderStatus.Filled)
+        {
+            return Finish(next, TraderOutcome.Completed, "SELL filled: trade cycle complete", events);
+        }
+
+        return Finish(next, TraderOutcome.Exited, $"{order.Side.ToString().ToUpperInvariant()} order {order.ClientOrderId} ended {order.Status} for the guard's exit; handing {Format(HeldQuantity(next))} {state.Filters.BaseAsset} to the exit", events);
     }
 
     /// <summary>A placement failed for good: the buy ends the trader as rejected; a failed sell leaves it stranded.</summary>
@@ -318,7 +358,7 @@ internal static class Trader
 
     // Executed quantity and status only move forward; anything not ahead of what we know is a
     // duplicate or arrived out of order, and a terminal order never changes again.
-    private static bool IsNewer(TrackedOrder known, OrderUpdate update) =>
+    internal static bool IsNewer(TrackedOrder known, OrderUpdate update) =>
         !known.Status.IsTerminal()
         && (update.ExecutedQuantity > known.ExecutedQuantity
             || (update.ExecutedQuantity == known.ExecutedQuantity && update.Status.Rank() > known.Status.Rank()));

@@ -14,4 +14,7 @@ public enum TraderOutcome
 
     /// <summary>Base asset is held but no sell order is working (sell rejected, canceled, expired, or too small to sell): needs attention; not replaced.</summary>
     Stranded,
+
+    /// <summary>A guard's <see cref="GuardAction.Exit"/> canceled its order: what it holds goes to the symbol's MARKET SELL; not replaced.</summary>
+    Exited,
 }

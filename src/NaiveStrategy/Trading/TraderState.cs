@@ -57,6 +57,13 @@ public sealed record TraderState
     /// <summary>The client order id of the BUY the stale-BUY rule replaced last: late updates of it change nothing.</summary>
     public string? ReplacedBuyClientOrderId { get; init; }
 
+    /// <summary>
+    /// Set when a risk guard fired (<see cref="GuardState.Fired"/>): the trader sends no BUY and asks for no trader
+    /// again; with <see cref="GuardAction.Exit"/> it places no SELL either and ends <see cref="TraderOutcome.Exited"/>
+    /// once its order is canceled.
+    /// </summary>
+    public GuardAction? Halt { get; init; }
+
     /// <summary>Set when the trader's life has ended.</summary>
     public TraderOutcome? Outcome { get; init; }
 

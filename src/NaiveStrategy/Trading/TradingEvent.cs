@@ -40,6 +40,9 @@ public enum SymbolStopReason
     /// (<see cref="SettingsRefused"/>); no new trader started and the last running one finished.
     /// </summary>
     SettingsRefused,
+
+    /// <summary>A risk guard fired (<see cref="GuardTriggered"/>) and its action is over; the symbol stays off until started again.</summary>
+    GuardFired,
 }
 
 /// <summary>Which input stream of a symbol was subscribed again.</summary>
@@ -170,3 +173,26 @@ public sealed record SymbolRestored(int TraderCount, SymbolStatus Status) : Trad
 /// <param name="Attempt">Consecutive resubscriptions without an item in between.</param>
 /// <param name="Delay">The wait before subscribing again.</param>
 public sealed record StreamResubscribed(StrategyStream Stream, Exception? Error, int Attempt, TimeSpan Delay) : TradingEvent;
+
+/// <summary>A risk guard fired: the symbol starts no trader and carries out <paramref name="Action"/>.</summary>
+/// <param name="Guard">Which guard.</param>
+/// <param name="Action">What it does.</param>
+/// <param name="Price">The price of the market trade that fired it.</param>
+/// <param name="Figure">The figure that crossed the threshold: the price, the drawdown (a fraction) or the day's loss (quote).</param>
+/// <param name="Threshold">The setting it crossed.</param>
+/// <param name="Time">The market time of that trade.</param>
+public sealed record GuardTriggered(GuardKind Guard, GuardAction Action, decimal Price, decimal Figure, decimal Threshold, DateTimeOffset Time) : TradingEvent;
+
+/// <summary>A guard's exit MARKET SELL ended: what it sold and for how much.</summary>
+/// <param name="ClientOrderId">The MARKET SELL.</param>
+/// <param name="Status">How it ended.</param>
+/// <param name="Sold">Base it sold.</param>
+/// <param name="Proceeds">Quote it got, net of a commission taken in the quote asset.</param>
+/// <param name="Asset">The base asset.</param>
+public sealed record GuardExitFilled(string ClientOrderId, OrderStatus Status, decimal Sold, decimal Proceeds, string Asset) : TradingEvent;
+
+/// <summary>A guard's exit MARKET SELL was not sent, or was refused: the base stays unsold (the symbol's dust).</summary>
+/// <param name="Quantity">What it would have sold.</param>
+/// <param name="Filter">The filter it breaks (LOT_SIZE, MARKET_LOT_SIZE, NOTIONAL or MIN_NOTIONAL), or the exchange's refusal.</param>
+/// <param name="Message">The symbol, the figure and the filter, in a sentence.</param>
+public sealed record GuardExitNotSent(decimal Quantity, string Filter, string Message) : TradingEvent;

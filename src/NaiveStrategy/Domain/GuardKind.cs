@@ -1,0 +1,17 @@
+namespace NaiveStrategy;
+
+/// <summary>Which risk guard fired.</summary>
+public enum GuardKind
+{
+    /// <summary>A market trade at or below <see cref="SymbolSettings.StopLossPrice"/>.</summary>
+    StopLoss,
+
+    /// <summary>A market trade at or above <see cref="SymbolSettings.TakeProfitPrice"/>.</summary>
+    TakeProfit,
+
+    /// <summary>The symbol's equity, marked to market, fell <see cref="SymbolSettings.MaxDrawdown"/> (a fraction) below its peak.</summary>
+    MaxDrawdown,
+
+    /// <summary>The symbol lost <see cref="SymbolSettings.MaxDailyLoss"/> (quote, realized and unrealized) since 00:00 UTC of market time.</summary>
+    MaxDailyLoss,
+}
