@@ -183,14 +183,14 @@ internal sealed partial class SandboxEngine : IDisposable
         if (endpoint == Rest["GET /api/v3/order"] && Faults.TakeArchived())
         {
             Log.FaultInjected(_logger, "-2026 order archived");
-            return (new ApiError(400, -2026, "Order was canceled or expired with no executed qty over 90 days ago and has been archived."), weight);
+            return new ApiError(400, -2026, "Order was canceled or expired with no executed qty over 90 days ago and has been archived.");
         }
 
         var result = await endpoint.Handler(request, cancellationToken);
         if (endpoint.PlacesOrder && result.Error is null && Faults.TakeUnknownExecution())
         {
             Log.FaultInjected(_logger, "-1006 after accepting an order");
-            return (new ApiError(500, -1006, "An unexpected response was received from the message bus. Execution status unknown."), weight);
+            return new ApiError(500, -1006, "An unexpected response was received from the message bus. Execution status unknown.");
         }
 
         if (endpoint.PlacesOrder && result.Error is null && Faults.TakeServerError())
