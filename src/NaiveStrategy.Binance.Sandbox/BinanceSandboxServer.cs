@@ -210,7 +210,7 @@ public sealed class BinanceSandboxServer : IAsyncDisposable
                 continue;
             }
 
-            await Task.Delay(1, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System, cancellationToken);
         }
     }
 

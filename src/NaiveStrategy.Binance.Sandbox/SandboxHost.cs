@@ -32,7 +32,7 @@ public static class SandboxHost
                 await server.ReplayAsync(trades, options.ReplaySpeed, cancellationToken);
             }
 
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

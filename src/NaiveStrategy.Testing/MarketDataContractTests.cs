@@ -12,7 +12,7 @@ namespace NaiveStrategy.Testing;
 public abstract class MarketDataContractTests : IAsyncLifetime
 {
     private IMarketData? _marketData;
-    private long _lastTradeId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private long _lastTradeId;
 
     /// <summary>The source under test, created for this test by <see cref="CreateMarketDataAsync"/>.</summary>
     /// <exception cref="InvalidOperationException">Read before <see cref="InitializeAsync"/>.</exception>
@@ -30,6 +30,12 @@ public abstract class MarketDataContractTests : IAsyncLifetime
     /// <summary>How long a subscription may take to connect and a trade to arrive. Every wait is bounded by it.</summary>
     protected virtual TimeSpan Patience => TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The clock of the source under test: the kit's waits are measured on it and its trades are stamped with it.
+    /// The system clock unless the source runs on another.
+    /// </summary>
+    protected virtual TimeProvider Time => TimeProvider.System;
+
     /// <summary>A fresh market data source. The kit disposes it after the test (<see cref="IAsyncDisposable"/> or <see cref="IDisposable"/>).</summary>
     protected abstract Task<IMarketData> CreateMarketDataAsync();
 
@@ -37,7 +43,11 @@ public abstract class MarketDataContractTests : IAsyncLifetime
     protected abstract Task PublishTradeAsync(TradeEvent trade);
 
     /// <summary>Creates the source under test.</summary>
-    public virtual async Task InitializeAsync() => _marketData = await CreateMarketDataAsync();
+    public virtual async Task InitializeAsync()
+    {
+        _lastTradeId = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        _marketData = await CreateMarketDataAsync();
+    }
 
     /// <summary>Disposes the source under test; override to release what the hooks started (call the base).</summary>
     public virtual async Task DisposeAsync()
@@ -81,7 +91,7 @@ public abstract class MarketDataContractTests : IAsyncLifetime
     }
 
     private TradeEvent NextTrade() =>
-        new(Symbol, Interlocked.Increment(ref _lastTradeId), TradePrice, TradeQuantity, DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        new(Symbol, Interlocked.Increment(ref _lastTradeId), TradePrice, TradeQuantity, DateTimeOffset.FromUnixTimeMilliseconds(Time.GetUtcNow().ToUnixTimeMilliseconds()));
 
     // A subscription may still be connecting: the trade is made again until it arrives.
     private async Task<TradeEvent> UntilReceivedAsync(TradeRecorder received, TradeEvent trade)
@@ -102,7 +112,7 @@ public abstract class MarketDataContractTests : IAsyncLifetime
     private async Task<T> EventuallyAsync<T>(string what, Func<Task<T?>> probe)
         where T : class
     {
-        var deadline = DateTimeOffset.UtcNow + Patience;
+        var deadline = Time.GetUtcNow() + Patience;
         while (true)
         {
             if (await probe() is { } value)
@@ -110,12 +120,12 @@ public abstract class MarketDataContractTests : IAsyncLifetime
                 return value;
             }
 
-            if (DateTimeOffset.UtcNow >= deadline)
+            if (Time.GetUtcNow() >= deadline)
             {
                 throw new XunitException($"Not within {Patience.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (Patience): {what}.");
             }
 
-            await Task.Delay(20);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), Time);
         }
     }
 

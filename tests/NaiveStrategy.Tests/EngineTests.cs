@@ -178,11 +178,7 @@ public sealed class EngineTests
         dropping.Drop();                         // the stream fails...
         exchange.PublishTrade(Trade(0.5m, 2));   // ...while the BUY fills
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (engine.GetState("XRPUSDT")!.Traders[0].SellOrder is null)
-        {
-            await Task.Delay(10, timeout.Token);
-        }
+        await Signal.UntilAsync(() => engine.GetState("XRPUSDT")!.Traders[0].SellOrder is not null, TimeSpan.FromSeconds(10), engine.Events, exchange.OrderUpdates);
 
         lock (events)
         {

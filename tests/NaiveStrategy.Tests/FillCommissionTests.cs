@@ -1,6 +1,8 @@
+using System.Reactive.Linq;
 using Microsoft.Extensions.Options;
 using NaiveStrategy.Engine;
 using NaiveStrategy.Mock;
+using NaiveStrategy.Reactive;
 using NaiveStrategy.Testing;
 using static NaiveStrategy.Tests.TestData;
 
@@ -78,13 +80,7 @@ public sealed class FillCommissionTests
         exchange.PublishTrade(Trade(0.5m, 1));
         exchange.PublishTrade(Trade(0.49m, 2));
 
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
-        {
-            while (forgetful.FillQueries < 3)
-            {
-                await Task.Delay(5, timeout.Token);
-            }
-        }
+        await Signal.UntilAsync(() => forgetful.FillQueries >= 3, TimeSpan.FromSeconds(10), forgetful.FillQueried);
 
         exchange.Orders.Should().NotContain(o => o.Side == OrderSide.Sell, "the fee of the BUY is not known yet");
         engine.GetState("XRPUSDT")!.Traders.Single().BuyOrder!.Status.Should().Be(OrderStatus.New);
@@ -108,6 +104,7 @@ public sealed class FillCommissionTests
     // whose trade history fails a number of times first.
     private sealed class ForgetfulExchange(InMemoryExchange inner, int failFills) : DelegatingExchange(inner)
     {
+        private readonly ObserverSet<int> _fillQueried = new();
         private int _fillQueries;
 
         public int FailFills { get; set; } = failFills;
@@ -115,6 +112,9 @@ public sealed class FillCommissionTests
         public bool StripStream { get; init; }
 
         public int FillQueries => Volatile.Read(ref _fillQueries);
+
+        /// <summary>Each fill query, as it is asked.</summary>
+        public IObservable<object?> FillQueried => _fillQueried.AsObservable().Select(q => (object?)q);
 
         public override IObservable<OrderUpdate> OrderUpdates => StripStream ? new StrippedUpdates(InnerExchange.OrderUpdates) : InnerExchange.OrderUpdates;
 
@@ -125,6 +125,7 @@ public sealed class FillCommissionTests
         public override ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default)
         {
             var query = Interlocked.Increment(ref _fillQueries);
+            _fillQueried.OnNext(query);
             return query <= FailFills
                 ? new(new ExchangeError(ExchangeErrorKind.Transient, -1003, "Too many requests."))
                 : InnerExchange.GetOrderFillsAsync(symbol, orderId, cancellationToken);

@@ -77,7 +77,7 @@ internal static class SymbolEndpoints
         var status = engine.GetState(symbol)?.Status ?? SymbolStatus.Off;
         while (!done(status) && waited.Elapsed < Settle)
         {
-            await Task.Delay(20, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, cancellationToken);
             status = engine.GetState(symbol)?.Status ?? SymbolStatus.Off;
         }
 
