@@ -1,3 +1,4 @@
+using NaiveStrategy.Backtesting.Catalog;
 using NaiveStrategy.Backtesting.PublicData;
 
 namespace NaiveStrategy.Benchmarks;
@@ -5,6 +6,26 @@ namespace NaiveStrategy.Benchmarks;
 /// <summary>Generated trade files shared by the benchmarks, cached in the temp directory by size.</summary>
 internal static class BenchmarkData
 {
+    /// <summary>The catalog imported from <see cref="File"/> (<c>catalog import</c>), beside it.</summary>
+    public static string Catalog(int trades)
+    {
+        var csv = File(trades);
+        var root = Path.Combine(Path.GetDirectoryName(csv)!, "catalog");
+        if (!Directory.Exists(root))
+        {
+            var temp = root + ".tmp";
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+
+            TradeCatalog.ImportAsync([csv], temp).GetAwaiter().GetResult();
+            Directory.Move(temp, root);
+        }
+
+        return root;
+    }
+
     public static string File(int trades)
     {
         var path = Path.Combine(Path.GetTempPath(), $"naive-bench-{trades}", "XRPUSDT-trades-2024-01-01.csv");

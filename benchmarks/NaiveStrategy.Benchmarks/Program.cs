@@ -2,12 +2,13 @@ using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using NaiveStrategy.Benchmarks;
 
-// "peak N [THREADS]": replay an N-trade file once through the pipeline (pipelined with THREADS > 1) and print the process's peak working set,
-// to show memory does not grow with the file's length. Anything else goes to BenchmarkDotNet.
+// "peak N [THREADS [catalog]]": replay an N-trade file (or, with "catalog", its Parquet catalog) once through the pipeline
+// (pipelined with THREADS > 1) and print the process's peak working set, to show memory does not grow with the file's
+// length. Anything else goes to BenchmarkDotNet.
 if (args is ["peak", var size, ..])
 {
     var trades = int.Parse(size, System.Globalization.CultureInfo.InvariantCulture);
-    var path = BenchmarkData.File(trades);
+    var path = args is [_, _, _, "catalog"] ? BenchmarkData.Catalog(trades) : BenchmarkData.File(trades);
     var watch = Stopwatch.StartNew();
     var result = await Pipeline.RunAsync(path, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
     watch.Stop();

@@ -64,6 +64,8 @@ internal static class ClusterSweep
             Paths = [.. trades.Files.Select(Path.GetFullPath)],
             Symbol = cl.String("symbol")?.ToUpperInvariant(),
             SkipBadLines = cl.Has("skip-bad-lines"),
+            From = DataCommands.Days(cl).From,
+            To = DataCommands.Days(cl).To,
             PartialFills = cl.Has(SampleApp.PartialFillsFlag),
             Filters = filters,
             Threads = threads,
@@ -124,7 +126,7 @@ internal sealed class SweepWorkerGrain(ILocalSiloDetails silo) : Grain, ISweepWo
             // Off the grain's scheduler: the replay is long and parallel (up to part.Threads cores).
             return await Task.Run(async () =>
             {
-                var trades = TradeFileReader.Open(part.Paths, new TradeFileReaderOptions { Symbol = part.Symbol, SkipBadLines = part.SkipBadLines });
+                var trades = TradeFileReader.Open(part.Paths, new TradeFileReaderOptions { Symbol = part.Symbol, SkipBadLines = part.SkipBadLines, From = part.From, To = part.To });
                 var runs = await SampleApp.SimulateAsync(trades, part.Filters, part.Settings, part.Threads, part.PartialFills, replay =>
                 {
                     replay(_ => { });
@@ -173,6 +175,13 @@ internal sealed record SweepPart
 
     [Id(7)]
     public IReadOnlyList<SymbolSettings> Settings { get; init; } = [];
+
+    /// <summary><c>--from</c> / <c>--to</c>: the days each silo replays.</summary>
+    [Id(8)]
+    public DateOnly? From { get; init; }
+
+    [Id(9)]
+    public DateOnly? To { get; init; }
 }
 
 [GenerateSerializer]

@@ -395,7 +395,9 @@ internal sealed class FileSequence(TradeFileReader.Source[] files, TradeFileRead
         var (path, symbol) = (files[_file].Path, files[_file].Symbol);
         if (path.EndsWith(TradeCatalog.PartExtension, StringComparison.Ordinal))
         {
-            _stream = new CatalogTradeStream(path, symbol, diagnostics);
+            _stream = CatalogFeature.IsSupported
+                ? new CatalogTradeStream(path, symbol, diagnostics)
+                : throw new TradeFileFormatException(path, 0, "this build reads no catalog (native builds leave the Parquet reader out): give the trade files instead", "catalog not supported");
             return true;
         }
 
