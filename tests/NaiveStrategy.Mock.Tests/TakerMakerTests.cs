@@ -34,7 +34,7 @@ public sealed class TakerMakerTests
         (fill.Price, fill.Quantity, fill.IsMaker).Should().Be((0.5m, 40m, false));
         exchange.GetBalance("USDT").Should().Be(new Balance("USDT", 119.96m, 0m));
         exchange.GetBalance("XRP").Should().Be(new Balance("XRP", 60m, 0m));
-        exchange.GetOpenOrdersAsync("XRPUSDT").Result.Value.Should().BeEmpty();
+        (await exchange.GetOpenOrdersAsync("XRPUSDT")).Value.Should().BeEmpty();
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class TakerMakerTests
 
         first.Value.Status.Should().Be(OrderStatus.Filled);
         (second.Value.Status, second.Value.ExecutedQuantity).Should().Be((OrderStatus.PartiallyFilled, 10m), "the trade had 35: 25 went to the first order");
-        exchange.GetOpenOrdersAsync("XRPUSDT").Result.Value.Should().ContainSingle().Which.ClientOrderId.Should().Be("s2");
+        (await exchange.GetOpenOrdersAsync("XRPUSDT")).Value.Should().ContainSingle().Which.ClientOrderId.Should().Be("s2");
     }
 
     [Fact]
