@@ -200,6 +200,47 @@ try {
         assert(balance && Number(balance.free) > 0, JSON.stringify(response.data.balances));
     });
 
+    const takerId = `conf-taker-${run}`;
+    let takerOrderId;
+    await check('REST newOrder crossing the last trade (0.6): FILLED at once as taker, FULL fills at the trade price', async () => {
+        const response = await client.restAPI.newOrder({
+            symbol, side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 20, price: 0.65, newClientOrderId: takerId, newOrderRespType: 'FULL',
+        });
+        const data = await response.data();
+        takerOrderId = Number(data.orderId);
+        assert(data.status === 'FILLED' && data.executedQty === '20.00000000' && data.cummulativeQuoteQty === '12.00000000', JSON.stringify(data));
+        assert(data.fills.length === 1, `fills ${JSON.stringify(data.fills)}`);
+        const [fill] = data.fills;
+        assert(fill.price === '0.60000000' && fill.qty === '20.00000000' && typeof fill.commission === 'string' && typeof fill.commissionAsset === 'string', JSON.stringify(fill));
+        assert(Number(fill.tradeId) > 0, `tradeId ${fill.tradeId}`);
+    });
+
+    await check('User data: the taker fill\'s executionReport says m false; the maker fill\'s m true; outboundAccountPosition follows', async () => {
+        await waitFor(() => executionReports.some((r) => Number(r.i) === takerOrderId && r.x === 'TRADE'), 'taker TRADE report');
+        const taker = executionReports.find((r) => Number(r.i) === takerOrderId && r.x === 'TRADE');
+        const maker = executionReports.find((r) => Number(r.i) === fillOrderId && r.x === 'TRADE');
+        assert(taker.m === false && taker.L === '0.60000000' && !('v' in taker), JSON.stringify(taker));
+        assert(maker && maker.m === true, JSON.stringify(maker));
+        await waitFor(() => executionReports.some((r) => r.e === 'outboundAccountPosition'), 'outboundAccountPosition');
+        const position = executionReports.find((r) => r.e === 'outboundAccountPosition');
+        assert(Array.isArray(position.B) && position.B.every((b) => typeof b.a === 'string' && typeof b.f === 'string' && typeof b.l === 'string'), JSON.stringify(position));
+    });
+
+    await check('REST myTrades: isMaker false for the taker fill', async () => {
+        const data = await (await client.restAPI.myTrades({ symbol, orderId: takerOrderId })).data();
+        assert(data.length === 1 && data[0].isMaker === false && data[0].price === '0.60000000', JSON.stringify(data));
+    });
+
+    await check('REST getOrder with an orderId and another order\'s origClientOrderId: -2039', async () => {
+        const error = await client.restAPI.getOrder({ symbol, orderId: takerOrderId, origClientOrderId: fillId }).then(() => null, (e) => e);
+        assert(error && error.code === -2039, `got ${describe(error)}`);
+    });
+
+    await check('WebSocket API: a second user data subscription on one connection: -2035', async () => {
+        const error = await apiConnection.userDataStreamSubscribeSignature().then(() => null, (e) => e);
+        assert(error && error.code === -2035, `got ${describe(error)}`);
+    });
+
     await check('WebSocket API signed call with a wrong secret: -1022', async () => {
         const bad = new Spot({ configurationWebsocketAPI: { apiKey: config.apiKey, apiSecret: 'wrong-secret', wsURL: config.wsApi } });
         const connection = await bad.websocketAPI.connect();
@@ -209,6 +250,24 @@ try {
         } finally {
             await connection.disconnect();
         }
+    });
+
+    // Last: it spends the account's order budget for this 10 s window.
+    await check('REST newOrder beyond the orders per 10 s: 429 TooManyRequestsError with -1015 (ORDERS counted in the headers before)', async () => {
+        let error = null;
+        let counted = 0;
+        for (let i = 0; i < 250 && !error; i++) {
+            error = await client.restAPI.newOrder({
+                symbol, side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 100, price: 0.1, newClientOrderId: `conf-rate-${run}-${i}`, newOrderRespType: 'ACK',
+            }).then((response) => {
+                counted = response.rateLimits.find((l) => l.rateLimitType === 'ORDERS' && l.intervalNum === 10)?.count ?? counted;
+                return null;
+            }, (e) => e);
+        }
+
+        assert(error && error.name === 'TooManyRequestsError' && error.code === -1015, `got ${describe(error)} after ${counted} orders counted`);
+        assert(counted > 0, 'no X-MBX-ORDER-COUNT-10S on the accepted placements');
+        assert(/Too many new orders; current limit is \d+ orders per 10 SECOND\./.test(error.message), error.message);
     });
 } finally {
     await Promise.allSettled([apiConnection?.disconnect(), streamConnection?.disconnect()]);

@@ -31,7 +31,7 @@ internal static class LiveCommands
     /// <summary>The sandbox command's options (nothing started, no file read yet): what <c>sandbox</c> would serve.</summary>
     internal static (SandboxOptions Options, CommandLine CommandLine) SandboxOptionsOf(string[] args)
     {
-        var cl = new CommandLine("sandbox", args, ["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "public-key-file", "faults", "log-level"], [SampleApp.PartialFillsFlag]);
+        var cl = new CommandLine("sandbox", args, ["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "public-key-file", "faults", "log-level", "fee", Fees.TakerFeeOption], [SampleApp.PartialFillsFlag]);
         var options = new SandboxOptions
         {
             Port = (int)cl.Decimal("port", 0),
@@ -39,6 +39,8 @@ internal static class LiveCommands
             ReplaySpeed = (double)cl.Decimal("speed", 1m),
             Faults = SandboxFaultOptions.Parse(cl.String("faults")),
             PartialFills = cl.Has(SampleApp.PartialFillsFlag),
+            FeeRate = cl.Decimal("fee", 0.001m, Fees.Rate),
+            TakerFeeRate = Fees.TakerFee(cl),
         };
         var key = SandboxApiKey.FromCommandLineOrEnvironment(cl.String("api-key"), cl.String("secret-key"), new SandboxApiKey("sandbox-api-key", "sandbox-secret-key"));
         if (cl.String("public-key-file") is { } publicKeyFile)
@@ -66,7 +68,7 @@ internal static class LiveCommands
     /// <summary>Real Binance market data, fills simulated locally by the in-memory exchange: no keys needed.</summary>
     public static async Task<int> PaperAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("paper", args, [.. StrategyOptions, "stream-url", "exchange-info", "log-level", ControlApi.Option], ["production", SampleApp.PartialFillsFlag]);
+        var cl = new CommandLine("paper", args, [.. StrategyOptions, Fees.TakerFeeOption, "stream-url", "exchange-info", "log-level", ControlApi.Option], ["production", SampleApp.PartialFillsFlag]);
         var http = cl.String(ControlApi.Option) is { } paperHttp ? ControlApi.Parse(paperHttp) : null;
         var settings = Settings(cl);
         var filters = cl.String("exchange-info") is { } info
@@ -86,6 +88,7 @@ internal static class LiveCommands
                 o.Symbols.Add(filters);
                 o.Balances[filters.QuoteAsset] = settings.Budget;
                 o.FeeRate = settings.FeeRate;
+                o.TakerFeeRate = Fees.TakerFee(cl) ?? settings.FeeRate;
                 o.PartialFills = cl.Has(SampleApp.PartialFillsFlag);
                 o.FinishedOrdersKept = 10_000; // runs for weeks: memory stays flat
             });

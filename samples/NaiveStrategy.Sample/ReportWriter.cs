@@ -52,6 +52,8 @@ internal static class ReportWriter
         Row("max concurrent traders", s => s.MaxConcurrentTraders.ToString(Inv), null);
         Row("cycles completed", s => s.CyclesCompleted.ToString(Inv), r => r.Sum(s => s.CyclesCompleted).ToString(Inv));
         Row("fees paid", s => Money(s.FeesPaid), r => Money(r.Sum(s => s.FeesPaid)));
+        Row("fills maker / taker", s => $"{s.MakerFills.ToString(Inv)} / {s.TakerFills.ToString(Inv)}", r => $"{r.Sum(s => s.MakerFills).ToString(Inv)} / {r.Sum(s => s.TakerFills).ToString(Inv)}");
+        Row("fees maker / taker", s => $"{Money(s.MakerFees)} / {Money(s.TakerFees)}", r => $"{Money(r.Sum(s => s.MakerFees))} / {Money(r.Sum(s => s.TakerFees))}");
         Row("realized PnL (net of fees)", s => Money(s.RealizedPnl), r => Money(r.Sum(s => s.RealizedPnl)));
         Row("open position", s => s.OpenPosition.ToString(Inv), null);
         Row("dust outside traders", s => $"{s.Dust.ToString(Inv)} (step {s.StepSize.ToString(Inv)})", null);

@@ -70,7 +70,9 @@ public static class SampleApp
           --buy-down D         buy_down_interval (default 0.0001)
           --profit D           profit_interval (default -0.0012)
           --rebuy D            rebuy_interval (default 0.001)
-          --fee D              exchange fee rate (default 0.001)
+          --fee D              exchange fee rate, maker and taker (default 0.001)
+          --taker-fee D        taker fee rate only (backtest, paper, sandbox): an order that crosses the last
+                               trade's price fills at once at that price as taker (default: --fee)
           --max-buy-wait W     optional stale-BUY rule, off by default (the book's BUY waits): an unfilled BUY is
                                canceled and placed again under the current price after a duration of market
                                time (90s, 30m, 2h, 1d) or once the price has risen a distance (1.5%) above where
@@ -215,7 +217,7 @@ public static class SampleApp
 
     private static async Task<int> BacktestAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("backtest", args, [.. MarketOptions, .. SettingsGrid.Options, "orders-out", "json", "plot", "log-level", "threads"], MarketFlags);
+        var cl = new CommandLine("backtest", args, [.. MarketOptions, .. SettingsGrid.Options, Fees.TakerFeeOption, "orders-out", "json", "plot", "log-level", "threads"], MarketFlags);
         var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
         if (grid.Count != 1)
@@ -240,7 +242,7 @@ public static class SampleApp
         {
             foreach (var only in runs)
             {
-                simulations.Add(await Simulation.StartAsync(settings, filters, start, level, sampling, cl.Has(PartialFillsFlag), only, cancellationToken));
+                simulations.Add(await Simulation.StartAsync(settings, filters, start, level, sampling, cl.Has(PartialFillsFlag), only, Fees.TakerFee(cl), cancellationToken));
             }
 
             await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, simulations, threads, progress, cancellationToken));
@@ -324,7 +326,7 @@ public static class SampleApp
         {
             foreach (var settings in grid)
             {
-                simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, partialFills, null, cancellationToken));
+                simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, partialFills, null, null, cancellationToken));
             }
 
             await withProgress(progress => Simulation.ReplayAll(trades, simulations, threads, progress, cancellationToken));

@@ -27,9 +27,10 @@ internal sealed class Simulation : IAsyncDisposable
     /// trade fills crossing orders only up to its own quantity. With <paramref name="only"/>, the run trades that symbol
     /// alone (its own engine and exchange, its session skipping the other symbols' trades) on an account funded as the
     /// shared one: funds never bind (a symbol commits at most its budget), so the runs of the symbols combined
-    /// (<see cref="BacktestResult.Combine"/>) are the shared run.
+    /// (<see cref="BacktestResult.Combine"/>) are the shared run. The exchange charges the settings' fee rate on maker
+    /// fills and <paramref name="takerFeeRate"/> (null: the same) on taker fills.
     /// </summary>
-    public static async Task<Simulation> StartAsync(SymbolSettings settings, IReadOnlyList<SymbolFilters> filters, DateTimeOffset start, LogLevel logLevel, TimeSpan? equitySampling, bool partialFills, SymbolFilters? only, CancellationToken cancellationToken)
+    public static async Task<Simulation> StartAsync(SymbolSettings settings, IReadOnlyList<SymbolFilters> filters, DateTimeOffset start, LogLevel logLevel, TimeSpan? equitySampling, bool partialFills, SymbolFilters? only, decimal? takerFeeRate, CancellationToken cancellationToken)
     {
         IReadOnlyList<SymbolFilters> traded = only is null ? filters : [only];
         var services = new ServiceCollection();
@@ -55,6 +56,7 @@ internal sealed class Simulation : IAsyncDisposable
                     }
 
                     o.FeeRate = settings.FeeRate;
+                    o.TakerFeeRate = takerFeeRate ?? settings.FeeRate;
                     o.StartTime = start;
                     o.PartialFills = partialFills;
                 },

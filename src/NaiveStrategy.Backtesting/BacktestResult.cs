@@ -91,6 +91,18 @@ public sealed record SymbolReport
     /// <summary>Fees paid, valued in the quote asset (base-asset fees at their fill price).</summary>
     public decimal FeesPaid { get; init; }
 
+    /// <summary>Fills of resting orders that a later market trade crossed (maker), each at the order's price.</summary>
+    public int MakerFills { get; init; }
+
+    /// <summary>Fills on arrival of orders that crossed the last trade's price (taker), each at that trade's price.</summary>
+    public int TakerFills { get; init; }
+
+    /// <summary>The part of <see cref="FeesPaid"/> paid on maker fills, valued in the quote asset.</summary>
+    public decimal MakerFees { get; init; }
+
+    /// <summary>The part of <see cref="FeesPaid"/> paid on taker fills, valued in the quote asset.</summary>
+    public decimal TakerFees { get; init; }
+
     /// <summary>Profit of what was sold, net of every fee, at the average cost of what was bought.</summary>
     public decimal RealizedPnl { get; init; }
 

@@ -292,12 +292,17 @@ public sealed class BacktestSession : IDisposable
     private SymbolReport Report(SymbolFilters filters, OrderUpdate[] orders, Track track)
     {
         var report = BacktestReport.FromJournal(filters, orders, track.Counters, track.Budget);
+        var (makerFills, takerFills, makerFees, takerFees) = FillSides(filters, orders);
 
         // What the running traders hold is theirs; the rest of the position is the symbol's dust.
         var held = _engine.GetState(filters.Symbol)?.Traders.Sum(t => t.HeldQuantity()) ?? 0m;
         return report with
         {
             Dust = report.OpenPosition - held,
+            MakerFills = makerFills,
+            TakerFills = takerFills,
+            MakerFees = makerFees,
+            TakerFees = takerFees,
             StepSize = filters.StepSize,
             Refusal = track.Counters.Refusal,
             FundsWaits = track.Counters.FundsWaits,
@@ -313,6 +318,43 @@ public sealed class BacktestSession : IDisposable
             BuyAndHoldReturn = track.FirstPrice > 0 ? Math.Round((track.LastPrice / track.FirstPrice) - 1, 8) : 0m,
             StrategyReturn = track.Budget > 0 ? Math.Round((track.Equity - track.Budget) / track.Budget, 8) : 0m,
         };
+    }
+
+    // Maker and taker fills and their fees (valued in quote; base-asset fees at their fill price), from the exchange's
+    // fills of the symbol's orders. The in-memory exchange answers synchronously.
+    private (int MakerFills, int TakerFills, decimal MakerFees, decimal TakerFees) FillSides(SymbolFilters filters, OrderUpdate[] orders)
+    {
+        int makerFills = 0, takerFills = 0;
+        decimal makerFees = 0, takerFees = 0;
+        foreach (var order in orders)
+        {
+            if (order.ExecutedQuantity == 0)
+            {
+                continue;
+            }
+
+            var pending = _exchange.GetOrderFillsAsync(order.Symbol, order.OrderId);
+            if (!pending.IsCompleted)
+            {
+                throw new InvalidOperationException("The in-memory exchange answers synchronously.");
+            }
+
+            var fills = pending.Result;
+            foreach (var fill in fills.IsSuccess ? fills.Value : [])
+            {
+                var fee = fill.CommissionAsset == filters.BaseAsset ? fill.Commission * fill.Price : fill.Commission;
+                if (fill.IsMaker)
+                {
+                    (makerFills, makerFees) = (makerFills + 1, makerFees + fee);
+                }
+                else
+                {
+                    (takerFills, takerFees) = (takerFills + 1, takerFees + fee);
+                }
+            }
+        }
+
+        return (makerFills, takerFills, Math.Round(makerFees, 8), Math.Round(takerFees, 8));
     }
 
     /// <summary>Stops listening to the engine and the exchange.</summary>

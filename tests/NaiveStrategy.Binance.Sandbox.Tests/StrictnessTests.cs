@@ -259,4 +259,32 @@ public sealed class StrictnessTests
         position.GetProperty("e").GetString().Should().Be("outboundAccountPosition");
         return position.GetProperty("B").EnumerateArray().Select(b => (b.GetProperty("a").GetString(), b.GetProperty("f").GetString(), b.GetProperty("l").GetString())).ToArray();
     }
+
+    [Theory]
+    [InlineData("EXPIRE_MAKER")]
+    [InlineData("EXPIRE_TAKER")]
+    [InlineData("EXPIRE_BOTH")]
+    [InlineData("DECREMENT")]
+    [InlineData("ANYTHING")]
+    public async Task PlaceOrder_StpModeTheSymbolDoesNotAllow_Returns1013(string mode)
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+
+        var (response, json) = await sandbox.SignedJsonAsync(HttpMethod.Post, "/api/v3/order", $"symbol=XRPUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=100&price=0.5&selfTradePreventionMode={mode}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (json.GetProperty("code").GetInt32(), json.GetProperty("msg").GetString()).Should().Be((-1013, "This symbol does not allow the specified self-trade prevention mode."));
+        sandbox.Server.Exchange.Orders.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task PlaceOrder_StpModeNone_AcceptedAndEchoed()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+
+        var (response, json) = await sandbox.SignedJsonAsync(HttpMethod.Post, "/api/v3/order", "symbol=XRPUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=100&price=0.5&selfTradePreventionMode=NONE");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        json.GetProperty("selfTradePreventionMode").GetString().Should().Be("NONE");
+    }
 }

@@ -388,6 +388,13 @@ internal sealed partial class SandboxEngine : IDisposable
             return new ApiError(400, -1177, "Invalid newOrderRespType.");
         }
 
+        // exchangeInfo lists NONE as the only allowed mode (our orders never meet each other here, so no mode could act):
+        // any other is refused as Binance refuses a mode the symbol does not allow.
+        if (request.Get("selfTradePreventionMode") is { } stp && stp != "NONE")
+        {
+            return new ApiError(400, -1013, "This symbol does not allow the specified self-trade prevention mode.");
+        }
+
         if (NotionalFailure(Symbols[symbol], price, quantity) is { } notionalError)
         {
             return notionalError;
