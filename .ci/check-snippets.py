@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Proves the READMEs as a new user reads them: for README.md and every packed project's README, each ```csharp
+"""Proves the READMEs as a new user reads them: for README.md, every packed project's README and docs/*.md, each ```csharp
 snippet becomes a fresh project OUTSIDE the repository that references only the packages the same file tells the
 reader to add (its `dotnet add package` lines, run as written), restored from the locally packed .nupkg files
 (NaiveStrategy* only from there, everything else from NuGet). A snippet with top-level statements is built and
@@ -15,6 +15,8 @@ root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 feed = os.path.abspath(sys.argv[1])
 packed = sorted({re.sub(r'\.\d+\.\d+\.\d+.*\.nupkg$', '', f) for f in os.listdir(feed) if f.endswith('.nupkg')})
 readmes = ['README.md'] + [f'src/{p}/README.md' for p in packed if os.path.exists(os.path.join(root, 'src', p, 'README.md'))]
+# The task pages of docs/ too: every snippet there is a reader's first try.
+readmes += sorted(f'docs/{f}' for f in os.listdir(os.path.join(root, 'docs')) if f.endswith('.md'))
 # What the root quickstart must print: the book's first log line.
 expected = {'README.md': 'Initializing new trader'}
 

@@ -6,7 +6,7 @@ using static NaiveStrategy.Tests.TestData;
 
 namespace NaiveStrategy.Tests;
 
-// The book's log lines (STRATEGY.md, "Log lines") word for word: readers of the book search for them.
+// The book's log lines (docs/strategy.md, "Log lines") word for word: readers of the book search for them.
 public sealed class LogLineTests
 {
     private static (string Message, Dictionary<string, object?> State) Single(params TradingEvent[] events)

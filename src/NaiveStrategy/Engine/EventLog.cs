@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace NaiveStrategy.Engine;
 
 /// <summary>
-/// Logging as a projection of the engine's events: the book's lines (STRATEGY.md, "Log lines") with
+/// Logging as a projection of the engine's events: the book's lines (docs/strategy.md, "Log lines") with
 /// TraderId and Symbol as structured fields. The only place that turns a strategy event into a log line.
 /// </summary>
 internal sealed class EventLog(ILogger logger, Func<string, SymbolFilters?> filtersOf) : IObserver<StrategyEvent>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace NaiveStrategy.Engine;
 
-// The book's messages (STRATEGY.md, "Log lines") word for word, with TraderId and Symbol as structured fields.
+// The book's messages (docs/strategy.md, "Log lines") word for word, with TraderId and Symbol as structured fields.
 internal static partial class Log
 {
     [LoggerMessage(1, LogLevel.Information, "Initializing new trader({TraderId}) for {Symbol}")]

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace NaiveStrategy;
 
 /// <summary>
-/// Both legs pass the filters (STRATEGY.md, "Money rules"): before a BUY is sent, the BUY and the SELL
+/// Both legs pass the filters (docs/strategy.md, "Money rules"): before a BUY is sent, the BUY and the SELL
 /// that would follow it (its quantity after the fee, floored to the step, at the profit target) are
 /// checked against PRICE_FILTER, LOT_SIZE and NOTIONAL / MIN_NOTIONAL. A trader budget that cannot pass
 /// is a settings problem, refused with a message naming the symbol, the figure and the filter:

@@ -4,7 +4,7 @@ namespace NaiveStrategy;
 
 /// <summary>
 /// The trader as a pure reducer: <c>(state, input) → (state, commands)</c>. No I/O, no clock, no logger.
-/// Rules (STRATEGY.md): place a BUY under the first price seen; when it fills place the SELL at a
+/// Rules (docs/strategy.md, "Trader"): place a BUY under the first price seen; when it fills place the SELL at a
 /// profit net of fees; when the SELL fills the cycle is complete; a price strictly under the rebuy
 /// level notifies the leader once. Beyond the book: partial fills, cancel / reject / expire for both
 /// sides, duplicate and out-of-order updates, placement failures, and orders that break the filters.

@@ -1,6 +1,6 @@
 namespace NaiveStrategy;
 
-/// <summary>The strategy's arithmetic, all in <see cref="decimal"/> (see STRATEGY.md, "Math").</summary>
+/// <summary>The strategy's arithmetic, all in <see cref="decimal"/> (see docs/strategy.md, "Math").</summary>
 internal static class TradingMath
 {
     /// <summary>The largest multiple of <paramref name="step"/> that is ≤ <paramref name="value"/>.</summary>
