@@ -70,14 +70,16 @@ internal static class LiveCommands
     {
         var cl = new CommandLine("paper", args, [.. StrategyOptions, Fees.TakerFeeOption, "stream-url", "exchange-info", "log-level", ControlApi.Option], ["production", SampleApp.PartialFillsFlag]);
         var http = cl.String(ControlApi.Option) is { } paperHttp ? ControlApi.Parse(paperHttp) : null;
-        var settings = Settings(cl);
-        var filters = cl.String("exchange-info") is { } info
-            ? BinanceExchangeInfo.Load(info).GetValueOrDefault(settings.Symbol) ?? throw new UsageException($"{settings.Symbol} is not in {info}.")
-            : SymbolFilterPresets.XrpUsdt with { Symbol = settings.Symbol };
+        var symbols = MultiSymbolSettings.Read(cl);
+        var info = cl.String("exchange-info");
+        var listed = info is null ? null : BinanceExchangeInfo.Load(info);
+        var filters = symbols.Select(settings => listed is null
+            ? SymbolFilterPresets.XrpUsdt with { Symbol = settings.Symbol }
+            : listed.GetValueOrDefault(settings.Symbol) ?? throw new UsageException($"{settings.Symbol} is not in {info}.")).ToArray();
 
         // Binance's public trade streams (no keys, no signed call) matched by the in-memory exchange.
         var builder = ControlApi.HostBuilder(http, SampleApp.ParseLevel(cl.String("log-level") ?? "Information"));
-        builder.Services.AddNaiveStrategy(o => o.Symbols.Add(settings))
+        builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols))
             .AddBinanceMarketData(o =>
             {
                 o.UseTestnet = false;
@@ -85,10 +87,14 @@ internal static class LiveCommands
             })
             .AddMockExchange(o =>
             {
-                o.Symbols.Add(filters);
-                o.Balances[filters.QuoteAsset] = settings.Budget;
-                o.FeeRate = settings.FeeRate;
-                o.TakerFeeRate = Fees.TakerFee(cl) ?? settings.FeeRate;
+                foreach (var (symbolFilters, settings) in filters.Zip(symbols))
+                {
+                    o.Symbols.Add(symbolFilters);
+                    o.Balances[symbolFilters.QuoteAsset] = (o.Balances.TryGetValue(symbolFilters.QuoteAsset, out var held) ? held : 0m) + settings.Budget;
+                }
+
+                o.FeeRate = symbols[0].FeeRate;
+                o.TakerFeeRate = Fees.TakerFee(cl) ?? symbols[0].FeeRate;
                 o.PartialFills = cl.Has(SampleApp.PartialFillsFlag);
                 o.FinishedOrdersKept = 10_000; // runs for weeks: memory stays flat
             });
@@ -102,12 +108,12 @@ internal static class LiveCommands
     {
         var cl = new CommandLine("live", args, [.. StrategyOptions, "rest-url", "ws-api-url", "stream-url", "state", "log-level", ControlApi.Option], ["production"]);
         var http = cl.String(ControlApi.Option) is { } liveHttp ? ControlApi.Parse(liveHttp) : null;
-        var settings = Settings(cl);
+        var symbols = MultiSymbolSettings.Read(cl);
         var (apiKey, secretKey) = Keys("live");
 
         var state = cl.String("state") ?? "naive-state.db";
         var builder = ControlApi.HostBuilder(http, SampleApp.ParseLevel(cl.String("log-level") ?? "Information"));
-        builder.Services.AddNaiveStrategy(o => o.Symbols.Add(settings))
+        builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols))
             .AddSqliteStore(state)
             .AddBinanceExchange(o => Binance(o, cl, (apiKey, secretKey)));
         await using var host = ControlApi.Build(builder);
@@ -162,6 +168,7 @@ internal static class LiveCommands
     {
         var engine = host.Services.GetRequiredService<NaiveStrategyEngine>();
         using var printer = engine.Events.Subscribe(e => output.WriteLine(Describe(e)));
+        using var trading = MultiSymbolSettings.PrintTrading(engine, output);
         await host.StartAsync(cancellationToken);
         ControlApi.PrintAddress(host, output);
 
@@ -257,9 +264,6 @@ internal static class LiveCommands
 
         return (apiKey, string.IsNullOrWhiteSpace(secretKey) ? null : secretKey);
     }
-
-    private static SymbolSettings Settings(CommandLine cl) =>
-        SymbolSettings(cl) is [var one] ? one : throw new UsageException("--symbol: paper and live trade one symbol (a silo cluster trades several).");
 
     /// <summary><c>--symbol A,B,C</c>: the same settings for each symbol, each named once.</summary>
     internal static IReadOnlyList<SymbolSettings> SymbolSettings(CommandLine cl)

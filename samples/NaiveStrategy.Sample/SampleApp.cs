@@ -24,11 +24,13 @@ public static class SampleApp
                      --speed X --api-key K --secret-key S --faults delay=200ms,order5xx=1,429=1,duplicate,…
                      --partial-fills (keys also from NAIVE_SANDBOX_API_KEY and NAIVE_SANDBOX_SECRET_KEY;
                      flags win)
-          paper      real Binance market data, fills simulated locally (no keys): --symbol S [--partial-fills]
+          paper      real Binance market data, fills simulated locally (no keys): --symbol S[,S…] [--partial-fills]
                      [strategy options] [--http ADDRESS:PORT]
           live       Binance testnet (--production for the real exchange), keys from NAIVE_BINANCE_API_KEY and
-                     NAIVE_BINANCE_SECRET_KEY, state in --state PATH (default naive-state.db; resumes after a
-                     restart; one live per state file): --symbol S [--rest-url U --ws-api-url U --stream-url U]
+                     NAIVE_BINANCE_SECRET_KEY (or NAIVE_BINANCE_PRIVATE_KEY_FILE, an Ed25519/RSA PEM), state in --state
+                     PATH (default naive-state.db; resumes after a restart; one live per state file): --symbol S[,S…]
+                     (each symbol's own settings from Sample:Symbols:S in appsettings.json)
+                     [--rest-url U --ws-api-url U --stream-url U]
                      [strategy options] [--http ADDRESS:PORT]
           status     print the symbols, traders and open orders of --state PATH (reads only; works while
                      live runs)
