@@ -17,7 +17,7 @@ internal static class LiveCommands
     public const string ApiKeyVariable = "NAIVE_BINANCE_API_KEY";
     public const string SecretKeyVariable = "NAIVE_BINANCE_SECRET_KEY";
 
-    private static readonly string[] StrategyOptions = ["symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait"];
+    private static readonly string[] StrategyOptions = ["symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait", .. GuardOptions.Names];
 
     /// <summary>A Binance-compatible server on 127.0.0.1; prints its REST, WebSocket API and streams URLs, one per line.</summary>
     public static async Task<int> SandboxAsync(string[] args, TextWriter output, CancellationToken cancellationToken)

@@ -22,7 +22,7 @@ internal static class ReportWriter
     {
         var console = Console(output);
         console.Profile.Width = 120;
-        console.WriteLine($"Settings: chunks {settings.Chunks}, budget {settings.Budget.ToString(Inv)} per symbol, buy_down {settings.BuyDownInterval.ToString(Inv)}, profit {settings.ProfitInterval.ToString(Inv)}, rebuy {settings.RebuyInterval.ToString(Inv)}, fee {settings.FeeRate.ToString(Inv)}{(settings.RepricesStaleBuys ? ", max_buy_wait " + SettingsGrid.DescribeStaleBuyRule(settings) : "")}");
+        console.WriteLine($"Settings: chunks {settings.Chunks}, budget {settings.Budget.ToString(Inv)} per symbol, buy_down {settings.BuyDownInterval.ToString(Inv)}, profit {settings.ProfitInterval.ToString(Inv)}, rebuy {settings.RebuyInterval.ToString(Inv)}, fee {settings.FeeRate.ToString(Inv)}{(settings.RepricesStaleBuys ? ", max_buy_wait " + SettingsGrid.DescribeStaleBuyRule(settings) : "")}{GuardOptions.Describe(settings)}");
         console.WriteLine(Describe(result.FillModel));
         var table = new Table().Border(TableBorder.Ascii).AddColumn("figure");
         foreach (var s in result.Symbols)
@@ -68,6 +68,7 @@ internal static class ReportWriter
         Row("max drawdown", s => $"{Money(s.MaxDrawdown)} ({Percent(s.MaxDrawdownFraction)})", null);
         Row("buy and hold", s => Percent(s.BuyAndHoldReturn), null);
         console.Write(table);
+        GuardOptions.WriteFired(output, result);
 
         void Row(string name, Func<SymbolReport, string> cell, Func<IReadOnlyList<SymbolReport>, string>? total)
         {
@@ -93,7 +94,8 @@ internal static class ReportWriter
 
         var table = new Table().Border(TableBorder.Ascii);
         var stale = runs.Any(r => r.Settings.RepricesStaleBuys);
-        foreach (var column in new[] { "rank", "chunks", "budget", "buy_down", "profit", "rebuy", "fee" }.Concat(stale ? ["max_buy_wait"] : []).Concat(["cycles", "orders", "fees", "realized", "total PnL", "return", "max DD"]))
+        var guards = runs.Any(r => r.Settings.HasGuards);
+        foreach (var column in new[] { "rank", "chunks", "budget", "buy_down", "profit", "rebuy", "fee" }.Concat(stale ? ["max_buy_wait"] : []).Concat(guards ? ["guards", "fired"] : []).Concat(["cycles", "orders", "fees", "realized", "total PnL", "return", "max DD"]))
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }
@@ -102,7 +104,7 @@ internal static class ReportWriter
             .Select(r => (r.Settings, Pnl: r.Result.Symbols.Sum(s => s.TotalPnl), r.Result))
             .OrderByDescending(r => r.Pnl)
             .ThenBy(r => r.Settings.Chunks).ThenBy(r => r.Settings.BuyDownInterval).ThenBy(r => r.Settings.ProfitInterval).ThenBy(r => r.Settings.RebuyInterval).ThenBy(r => r.Settings.Budget).ThenBy(r => r.Settings.FeeRate)
-            .ThenBy(r => r.Settings.MaxBuyWait ?? TimeSpan.MaxValue).ThenBy(r => r.Settings.MaxBuyDistance ?? decimal.MaxValue)
+            .ThenBy(r => r.Settings.MaxBuyWait ?? TimeSpan.MaxValue).ThenBy(r => r.Settings.MaxBuyDistance ?? decimal.MaxValue).ThenBy(r => GuardOptions.Short(r.Settings), StringComparer.Ordinal)
             .ToList();
         for (var i = 0; i < ranked.Count; i++)
         {
@@ -115,7 +117,8 @@ internal static class ReportWriter
                 symbols.Sum(x => x.CyclesCompleted).ToString(Inv), symbols.Sum(x => x.OrdersPlaced).ToString(Inv), Money(symbols.Sum(x => x.FeesPaid)), Money(symbols.Sum(x => x.RealizedPnl)),
                 Money(pnl), Percent(budget > 0 ? pnl / budget : 0), Money(symbols.Count == 0 ? 0 : symbols.Max(x => x.MaxDrawdown)),
             ];
-            table.AddRow([.. setting, .. stale ? [SettingsGrid.DescribeStaleBuyRule(s)] : Array.Empty<string>(), .. figures]);
+            string[] guarded = guards ? [GuardOptions.Short(s), symbols.Sum(x => x.Guards?.Count ?? 0).ToString(Inv)] : [];
+            table.AddRow([.. setting, .. stale ? [SettingsGrid.DescribeStaleBuyRule(s)] : Array.Empty<string>(), .. guarded, .. figures]);
         }
 
         console.Write(table);

@@ -79,6 +79,14 @@ public static class SampleApp
                                canceled and placed again under the current price after a duration of market
                                time (90s, 30m, 2h, 1d) or once the price has risen a distance (1.5%) above where
                                it was placed; off to compare (sweep: off,30m,1%)
+          --stop-loss P        risk guard, off by default: a market trade at or below price P fires it
+          --take-profit P      risk guard: a market trade at or above price P fires it
+          --max-drawdown F     risk guard: equity (marked to market) a fraction F below its peak (0.05 = 5 %)
+          --max-daily-loss Q   risk guard: Q quote lost (realized + unrealized) since 00:00 UTC of market time
+          --guard-action A     stop (default: cancel open BUYs, holders keep their SELLs, no new trader) or exit
+                               (cancel every order, sell all held with one MARKET order); a fired guard keeps
+                               the symbol off until started again (sweep: each takes off and lists, e.g.
+                               --max-drawdown off,0.05 --guard-action stop,exit)
           --threads N          1: read, parse and replay on one thread; more: read and parse on their own
                                thread while the strategy runs, a backtest's symbols (each with its own engine)
                                or a sweep's settings on up to N cores at once (default: every core); the

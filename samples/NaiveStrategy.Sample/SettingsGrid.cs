@@ -5,7 +5,7 @@ namespace NaiveStrategy.Sample;
 /// <summary>Strategy settings from the command line; each may be a value, a list <c>a,b,c</c> or a range <c>start:stop:step</c> (stop included).</summary>
 internal static class SettingsGrid
 {
-    public static readonly string[] Options = ["budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait"];
+    public static readonly string[] Options = ["budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait", .. GuardOptions.Names];
 
     /// <summary>The longest <c>--max-buy-wait</c> duration: a year of market time.</summary>
     public static readonly TimeSpan MaxBuyWaitLimit = TimeSpan.FromDays(365);
@@ -37,7 +37,7 @@ internal static class SettingsGrid
             throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"the settings make {combinations} combinations; at most {MaxCombinations} run in one sweep."));
         }
 
-        var all = (
+        var grid = (
             from budget in budgets
             from chunk in chunks
             from buyDown in buyDowns
@@ -46,6 +46,11 @@ internal static class SettingsGrid
             from fee in fees
             from stale in stales
             select d with { Budget = budget, Chunks = (int)chunk, BuyDownInterval = buyDown, ProfitInterval = profit, RebuyInterval = rebuy, FeeRate = fee, MaxBuyWait = stale.Wait, MaxBuyDistance = stale.Distance }).ToList();
+        var all = GuardOptions.Expand(cl, grid);
+        if (all.Count > MaxCombinations)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"the settings make {all.Count} combinations; at most {MaxCombinations} run in one sweep."));
+        }
         foreach (var settings in all)
         {
             var errors = settings.FindErrors();

@@ -45,10 +45,11 @@ public static class BacktestReport
         decimal fees = 0, boughtQuote = 0, boughtBase = 0, soldBase = 0, soldQuote = 0;
         foreach (var o in orders)
         {
-            var notional = o.ExecutedQuantity * o.Price;
+            // A MARKET order (a guard's exit) has no price: what it executed for is its quote quantity.
+            var notional = o.QuoteQuantity ?? (o.ExecutedQuantity * o.Price);
             var baseFee = o.CommissionAsset == filters.BaseAsset ? o.Commission : 0m;
             var quoteFee = o.CommissionAsset == filters.QuoteAsset ? o.Commission : 0m;
-            fees += quoteFee + (baseFee * o.Price);
+            fees += quoteFee + (baseFee * (o.ExecutedQuantity > 0 ? notional / o.ExecutedQuantity : o.Price));
             if (o.Side == OrderSide.Buy)
             {
                 boughtQuote += notional + quoteFee;

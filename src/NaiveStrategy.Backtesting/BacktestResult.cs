@@ -129,6 +129,10 @@ public sealed record SymbolReport
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Refusal { get; init; }
 
+    /// <summary>The risk guards that fired (<see cref="GuardTriggered"/>), in order, with what their exits sold; null when none did. Written to JSON only when set.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<GuardFiring>? Guards { get; init; }
+
     /// <summary>The open position's gain or loss against its average cost, marked to the last price.</summary>
     public decimal UnrealizedPnl { get; init; }
 
@@ -224,9 +228,29 @@ public sealed record BacktestResult(IReadOnlyList<SymbolReport> Symbols, IReadOn
 }
 
 // The report's JSON, generated at build time: no reflection, so the package works trimmed and compiled native (AOT).
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, Converters = [typeof(CamelCaseEnumConverter<FillModel>)])]
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, Converters = [typeof(CamelCaseEnumConverter<FillModel>), typeof(CamelCaseEnumConverter<GuardKind>), typeof(CamelCaseEnumConverter<GuardAction>)])]
 [JsonSerializable(typeof(ReportDocument))]
 internal sealed partial class ReportJson : JsonSerializerContext;
+
+/// <summary>A risk guard that fired during a run, and what its exit sold.</summary>
+/// <param name="Time">Market time of the trade that fired it.</param>
+/// <param name="Guard">Which guard.</param>
+/// <param name="Action">What it did.</param>
+/// <param name="Price">That trade's price.</param>
+/// <param name="Figure">The figure that crossed the threshold: the price, the drawdown (a fraction) or the day's loss (quote).</param>
+/// <param name="Threshold">The setting it crossed.</param>
+public sealed record GuardFiring(DateTimeOffset Time, GuardKind Guard, GuardAction Action, decimal Price, decimal Figure, decimal Threshold)
+{
+    /// <summary>Base the exit's MARKET SELLs sold (0 for a Stop).</summary>
+    public decimal Sold { get; init; }
+
+    /// <summary>Quote they got, net of a fee taken in the quote asset.</summary>
+    public decimal Proceeds { get; init; }
+
+    /// <summary>Why the exit left base unsold (a filter, or a refusal), or null. Written to JSON only when set.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ExitProblem { get; init; }
+}
 
 internal sealed record ReportDocument(FillModel FillModel, IReadOnlyList<SymbolReport> Symbols);
 

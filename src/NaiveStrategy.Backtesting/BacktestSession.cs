@@ -18,7 +18,7 @@ public sealed class BacktestSession : IDisposable
     private readonly TimeSpan? _equitySampling;
     private readonly string? _only;
     private readonly Dictionary<string, Track> _tracks = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Symbol, long OrderId), (decimal Executed, decimal Commission)> _fills = [];
+    private readonly Dictionary<(string Symbol, long OrderId), (decimal Executed, decimal Commission, decimal Quote)> _fills = [];
     private readonly Dictionary<string, (string TraderId, OrderRequest Request, long AtTrade)> _placed = new(StringComparer.Ordinal);
     private readonly List<string> _placementOrder = [];
     private readonly Dictionary<string, JournalEntry> _rejected = new(StringComparer.Ordinal);
@@ -306,6 +306,7 @@ public sealed class BacktestSession : IDisposable
             StepSize = filters.StepSize,
             Refusal = track.Counters.Refusal,
             FundsWaits = track.Counters.FundsWaits,
+            Guards = track.Counters.Guards.Count > 0 ? [.. track.Counters.Guards] : null,
             TradesReplayed = track.Count,
             From = track.Count > 0 ? track.FirstTime : null,
             To = track.Count > 0 ? track.LastTime : null,
@@ -423,6 +424,15 @@ public sealed class BacktestSession : IDisposable
             case SettingsRefused refused:
                 c.Refusal ??= refused.Message;
                 break;
+            case GuardTriggered fired:
+                c.Guards.Add(new GuardFiring(fired.Time, fired.Guard, fired.Action, fired.Price, fired.Figure, fired.Threshold));
+                break;
+            case GuardExitFilled exit when c.Guards.Count > 0:
+                c.Guards[^1] = c.Guards[^1] with { Sold = c.Guards[^1].Sold + exit.Sold, Proceeds = c.Guards[^1].Proceeds + exit.Proceeds };
+                break;
+            case GuardExitNotSent notSent when c.Guards.Count > 0:
+                c.Guards[^1] = c.Guards[^1] with { ExitProblem = notSent.Message };
+                break;
             case WaitingForFunds:
                 c.FundsWaits++;
                 break;
@@ -441,10 +451,10 @@ public sealed class BacktestSession : IDisposable
             return;
         }
 
-        _fills[key] = (update.ExecutedQuantity, update.Commission);
+        _fills[key] = (update.ExecutedQuantity, update.Commission, update.QuoteQuantity ?? 0m);
         var track = TrackOf(update.Symbol);
         track.FillVersion++;
-        var notional = quantity * update.Price;
+        var notional = update.QuoteQuantity is { } quote ? quote - before.Quote : quantity * update.Price;
         var baseFee = update.CommissionAsset == track.BaseAsset ? commission : 0m;
         var quoteFee = commission - baseFee;
         if (update.Side == OrderSide.Buy)
@@ -644,4 +654,7 @@ internal sealed class SymbolCounters
 
     /// <summary>Why the settings were refused (<see cref="SettingsRefused"/>), or null.</summary>
     public string? Refusal { get; set; }
+
+    /// <summary>The risk guards that fired, in order, with what their exits sold.</summary>
+    public List<GuardFiring> Guards { get; } = [];
 }

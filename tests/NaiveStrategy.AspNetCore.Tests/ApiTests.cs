@@ -175,6 +175,42 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task PatchSettings_GuardsThenTheStopLevelTraded_SymbolShowsTheFiredGuardAndMetricsCountIt()
+    {
+        await using var host = await ApiHost.StartAsync();
+        using var patched = await host.Client.PatchAsync("/api/symbols/XRPUSDT/settings", Body("""{"stopLossPrice": 0.9, "maxDrawdown": null, "guardAction": "exit"}"""));
+        patched.StatusCode.Should().Be(HttpStatusCode.OK);
+        var settings = await JsonAsync(patched);
+        settings.GetProperty("stopLossPrice").GetDecimal().Should().Be(0.9m);
+        settings.GetProperty("guardAction").GetString().Should().Be("exit");
+
+        host.Exchange.PublishTrade(ApiHost.Trade(1.00m, 1));
+        host.Exchange.PublishTrade(ApiHost.Trade(0.90m, 2));
+
+        using var symbol = await host.Client.GetAsync("/api/symbols/XRPUSDT");
+        var fired = (await JsonAsync(symbol)).GetProperty("guardFired");
+        fired.GetProperty("guard").GetString().Should().Be("stopLoss");
+        fired.GetProperty("action").GetString().Should().Be("exit");
+        fired.GetProperty("price").GetDecimal().Should().Be(0.90m);
+        using var metrics = await host.Client.GetAsync("/metrics");
+        (await metrics.Content.ReadAsStringAsync()).Should().MatchRegex(@"naive_guards_fired_total\{[^}]*guard=""StopLoss""[^}]*symbol=""XRPUSDT""[^}]*\} 1");
+    }
+
+    [Theory]
+    [InlineData("""{"guardAction": "sell"}""", "guardAction")]
+    [InlineData("""{"maxDrawdown": 2}""", "maxDrawdown")]
+    [InlineData("""{"stopLossPrice": "low"}""", "stopLossPrice")]
+    public async Task PatchSettings_InvalidGuard_Is400NamingTheField(string json, string field)
+    {
+        await using var host = await ApiHost.StartAsync();
+
+        using var response = await host.Client.PatchAsync("/api/symbols/XRPUSDT/settings", Body(json));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await JsonAsync(response)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Should().Equal(field);
+    }
+
+    [Fact]
     public async Task PatchSettings_NeverStartedSymbol_Is409()
     {
         await using var host = await ApiHost.StartAsync();

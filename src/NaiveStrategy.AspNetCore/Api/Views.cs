@@ -15,7 +15,31 @@ internal static class ApiJson
 
 internal sealed record SettingsView(decimal Budget, int Chunks, decimal BuyDownInterval, decimal ProfitInterval, decimal RebuyInterval, decimal FeeRate)
 {
-    public static SettingsView Of(SymbolSettings s) => new(s.Budget, s.Chunks, s.BuyDownInterval, s.ProfitInterval, s.RebuyInterval, s.FeeRate);
+    /// <summary>The risk guards (nulls, left out of the JSON, are off); the action only when a guard is set.</summary>
+    public decimal? StopLossPrice { get; init; }
+
+    public decimal? TakeProfitPrice { get; init; }
+
+    public decimal? MaxDrawdown { get; init; }
+
+    public decimal? MaxDailyLoss { get; init; }
+
+    public GuardAction? GuardAction { get; init; }
+
+    public static SettingsView Of(SymbolSettings s) => new(s.Budget, s.Chunks, s.BuyDownInterval, s.ProfitInterval, s.RebuyInterval, s.FeeRate)
+    {
+        StopLossPrice = s.StopLossPrice,
+        TakeProfitPrice = s.TakeProfitPrice,
+        MaxDrawdown = s.MaxDrawdown,
+        MaxDailyLoss = s.MaxDailyLoss,
+        GuardAction = s.HasGuards ? s.GuardAction : null,
+    };
+}
+
+/// <summary>A risk guard that fired: the symbol stays off until it is started again.</summary>
+internal sealed record GuardView(GuardKind Guard, GuardAction Action, DateTimeOffset Time, decimal Price, decimal Figure, decimal Threshold, decimal Sold, decimal Proceeds, bool Done)
+{
+    public static GuardView? Of(GuardState g) => g.Fired is { } f ? new(f.Kind, f.Action, f.Time, f.Price, f.Figure, f.Threshold, f.Sold, f.Proceeds, f.Done) : null;
 }
 
 internal sealed record OrderView(string ClientOrderId, OrderSide Side, decimal Price, decimal Quantity, OrderStatus Status, decimal ExecutedQuantity, long? OrderId, string? TraderId = null)
@@ -53,6 +77,9 @@ internal sealed record SymbolView(
     IReadOnlyList<TraderView> Traders,
     IReadOnlyList<OrderView> OpenOrders)
 {
+    /// <summary>The guard that fired (null while none has).</summary>
+    public GuardView? GuardFired { get; init; }
+
     public static SymbolView Of(LeaderState s) => new(
         s.Symbol,
         s.Status,
@@ -67,7 +94,10 @@ internal sealed record SymbolView(
         s.Filters?.QuoteAsset,
         s.Refusal,
         [.. s.Traders.Select(TraderView.Of)],
-        [.. s.Traders.Where(t => t.OpenOrder is not null).Select(t => OrderView.Of(t.OpenOrder!, t.TraderId))]);
+        [.. s.Traders.Where(t => t.OpenOrder is not null).Select(t => OrderView.Of(t.OpenOrder!, t.TraderId))])
+    {
+        GuardFired = GuardView.Of(s.Guard),
+    };
 
     /// <summary>A configured symbol that was never started.</summary>
     public static SymbolView Configured(SymbolSettings s) =>

@@ -103,7 +103,11 @@ function render(symbols) {
       el("div", {}, el("span", {}, "trader budget"), `${s.traderBudget} ${q}`),
       el("div", {}, el("span", {}, "free quote"), s.freeQuote === undefined ? "unknown" : `${s.freeQuote} ${q}`),
       s.waitingTraders ? el("div", {}, el("span", {}, "waiting traders"), s.waitingTraders) : null,
-      s.refusal ? el("div", { class: "error" }, s.refusal) : null);
+      s.refusal ? el("div", { class: "error" }, s.refusal) : null,
+      s.guardFired ? el("div", { class: "error", id: "guard-" + s.symbol },
+        `${s.guardFired.guard} guard fired at ${s.guardFired.price} (${s.guardFired.figure} vs ${s.guardFired.threshold}), ${s.guardFired.action}` +
+        (s.guardFired.action === "exit" ? `: sold ${s.guardFired.sold} ${s.baseAsset || ""} for ${s.guardFired.proceeds} ${q}` : "") +
+        (s.guardFired.done ? "; off until started again" : "; under way")) : null);
     const traders = el("table", { class: "traders" },
       el("thead", {}, el("tr", {}, el("th", {}, "trader"), el("th", {}, "phase"), el("th", {}, "budget"), el("th", {}, "BUY"), el("th", {}, "SELL"))),
       el("tbody", {}, ...s.traders.map((t) => el("tr", { "data-trader-id": t.id },

@@ -25,6 +25,12 @@ public static class NaiveStrategyMetrics
     /// <summary>Counter: orders the exchange refused for good (<see cref="OrderRejected"/>).</summary>
     public const string OrdersRejected = "naive.orders.rejected";
 
+    /// <summary>Counter: risk guards that fired (<see cref="GuardTriggered"/>), tagged with <see cref="GuardTag"/> too.</summary>
+    public const string GuardsFired = "naive.guards.fired";
+
+    /// <summary>The tag naming the guard that fired (<see cref="GuardKind"/>: StopLoss, TakeProfit, MaxDrawdown, MaxDailyLoss).</summary>
+    public const string GuardTag = "guard";
+
     /// <summary>Gauge: traders running (not yet finished).</summary>
     public const string TradersActive = "naive.traders.active";
 

@@ -18,6 +18,7 @@ internal sealed class EngineMetrics : IObserver<StrategyEvent>, IDisposable
     private readonly Counter<long> _placed;
     private readonly Counter<long> _filled;
     private readonly Counter<long> _rejected;
+    private readonly Counter<long> _guards;
     private readonly Histogram<double> _tickToOrder;
 
     public EngineMetrics(object scope, Func<IEnumerable<SymbolPipeline>> pipelines)
@@ -26,6 +27,7 @@ internal sealed class EngineMetrics : IObserver<StrategyEvent>, IDisposable
         _placed = _meter.CreateCounter<long>(NaiveStrategyMetrics.OrdersPlaced, "{order}", "Orders handed to the exchange.");
         _filled = _meter.CreateCounter<long>(NaiveStrategyMetrics.OrdersFilled, "{order}", "Orders filled completely.");
         _rejected = _meter.CreateCounter<long>(NaiveStrategyMetrics.OrdersRejected, "{order}", "Orders the exchange refused for good.");
+        _guards = _meter.CreateCounter<long>(NaiveStrategyMetrics.GuardsFired, "{guard}", "Risk guards that fired, by symbol and guard.");
         _tickToOrder = _meter.CreateHistogram(NaiveStrategyMetrics.TickToOrder, "s", "From a market trade or order update entering its symbol's pipeline to the order it made handed to the exchange.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _meter.CreateObservableCounter(NaiveStrategyMetrics.TradesProcessed, () => Each(pipelines(), static p => p.TradesProcessed), "{trade}", "Market trades handled.");
         _meter.CreateObservableGauge(NaiveStrategyMetrics.TradersActive, () => Each(pipelines(), static p => Active(p.State)), "{trader}", "Traders running.");
@@ -47,9 +49,15 @@ internal sealed class EngineMetrics : IObserver<StrategyEvent>, IDisposable
 
     public void OnNext(StrategyEvent value)
     {
-        if (!(_placed.Enabled || _filled.Enabled || _rejected.Enabled))
+        if (!(_placed.Enabled || _filled.Enabled || _rejected.Enabled || _guards.Enabled))
         {
             return; // nobody listens: not even the type test per event
+        }
+
+        if (value.Event is GuardTriggered fired)
+        {
+            _guards.Add(1, new KeyValuePair<string, object?>(NaiveStrategyMetrics.SymbolTag, value.Symbol), new KeyValuePair<string, object?>(NaiveStrategyMetrics.GuardTag, fired.Guard.ToString()));
+            return;
         }
 
         var counter = value.Event switch

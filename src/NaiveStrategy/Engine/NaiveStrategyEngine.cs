@@ -320,7 +320,8 @@ public sealed class NaiveStrategyEngine : IAsyncDisposable, IDisposable
         var restored = new HashSet<string>(StringComparer.Ordinal);
         foreach (var saved in _store?.Load() ?? [])
         {
-            if (saved.Status == SymbolStatus.Off && saved.Traders.Count == 0)
+            // A symbol a guard stopped is restored as it is (off, its guard shown), never autostarted: only an operator starts it again.
+            if (saved.Status == SymbolStatus.Off && saved.Traders.Count == 0 && saved.Guard?.Fired is null)
             {
                 continue;
             }
