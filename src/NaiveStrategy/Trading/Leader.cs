@@ -162,22 +162,6 @@ internal sealed partial class Leader
         state.Status == SymbolStatus.Off
         || (_traderReducer is null && trade.Price >= state.QuietFrom && !FundsCheckDue(state, trade));
 
-    /// <summary>
-    /// The band of trades <see cref="IsQuiet"/> holds quiet from now on, or null when the next trade may change
-    /// something whatever its price (a trader waits for its first trade or may reprice a stale BUY, or a custom
-    /// trader reducer decides).
-    /// </summary>
-    public QuietBand? QuietBand(LeaderState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        if (state.Status == SymbolStatus.Off)
-        {
-            return new QuietBand(decimal.MinValue, decimal.MaxValue, null);
-        }
-
-        return _traderReducer is null && state.QuietFrom is { } low ? new QuietBand(low, decimal.MaxValue, state.FundsCheckAt) : null;
-    }
-
     private static bool FundsCheckDue(LeaderState state, in TradeEvent trade) =>
         state.FundsCheckAt is { } checkAt && trade.Time >= checkAt;
 
