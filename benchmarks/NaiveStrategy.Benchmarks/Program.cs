@@ -33,6 +33,17 @@ if (args is ["replay", var replayFile, ..])
     return 0;
 }
 
+// "skip FILE [SETTINGS [THREADS [full]]]": a sweep from memory with exact skipping (and, with "full", without), same reports.
+if (args is ["skip", var skipFile, ..])
+{
+    await SkipModes.RunAsync(
+        skipFile,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 30,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount,
+        args.Length > 4 && args[4] == "full");
+    return 0;
+}
+
 // "symbols THREADS ROUNDS FILE…": several USDT symbols' files in memory, one engine on one thread against one engine per symbol in parallel.
 if (args is ["symbols", var symbolThreads, var symbolRounds, .. var symbolFiles] && symbolFiles.Length > 0)
 {

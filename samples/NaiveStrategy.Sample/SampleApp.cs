@@ -91,6 +91,14 @@ public static class SampleApp
                                thread while the strategy runs, a backtest's symbols (each with its own engine)
                                or a sweep's settings on up to N cores at once (default: every core); the
                                results are the same
+          --no-skip            backtest, sweep: replay every trade instead of jumping over the trades that
+                               change nothing (found with an index per batch); the same report, orders and JSON
+          --walk-forward T:S   sweep: rolling windows of market time, training T then test S (7d:1d, 12h:2h):
+                               the best setting on each training window (--rank-by) runs on the next test
+                               window; prints the out-of-sample PnL, drawdown and rank per window and in total
+                               (the trades are held in memory)
+          --rank-by R          sweep --walk-forward: pnl (default), return-over-drawdown or sharpe (daily
+                               returns of marked equity)
         output (backtest):
           --orders-out PATH    write every order as CSV, refused placements included (status REJECTED, the
                                exchange's code in the error column)
@@ -222,12 +230,15 @@ public static class SampleApp
     private static readonly string[] MarketOptions = ["trades", "symbol", "exchange-info", "tick-size", "step-size", "min-notional", "from", "to"];
     private static readonly string[] MarketFlags = ["skip-bad-lines", PartialFillsFlag];
 
+    /// <summary>backtest and sweep: replay every trade instead of jumping over the quiet ones (same result, for comparison).</summary>
+    internal const string NoSkipFlag = "no-skip";
+
     /// <summary>The fill model's flag, shared by backtest, sweep, paper and sandbox.</summary>
     internal const string PartialFillsFlag = "partial-fills";
 
     private static async Task<int> BacktestAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("backtest", args, [.. MarketOptions, .. SettingsGrid.Options, Fees.TakerFeeOption, "orders-out", "json", "plot", "log-level", "threads"], MarketFlags);
+        var cl = new CommandLine("backtest", args, [.. MarketOptions, .. SettingsGrid.Options, Fees.TakerFeeOption, "orders-out", "json", "plot", "log-level", "threads"], [.. MarketFlags, NoSkipFlag]);
         var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
         if (grid.Count != 1)
@@ -255,7 +266,7 @@ public static class SampleApp
                 simulations.Add(await Simulation.StartAsync(settings, filters, start, level, sampling, cl.Has(PartialFillsFlag), only, Fees.TakerFee(cl), cancellationToken));
             }
 
-            await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, simulations, threads, progress, cancellationToken));
+            await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, simulations, threads, progress, !cl.Has(NoSkipFlag), cancellationToken));
             result = simulations.Count == 1 ? simulations[0].Session.Complete() : BacktestResult.Combine(simulations.Select(s => s.Session.Complete()));
         }
         finally
@@ -304,7 +315,7 @@ public static class SampleApp
 
     private static async Task<int> SweepAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("sweep", args, [.. MarketOptions, .. SettingsGrid.Options, "threads", "redis", "redis-wait", "cluster-id"], [.. MarketFlags, "cluster"]);
+        var cl = new CommandLine("sweep", args, [.. MarketOptions, .. SettingsGrid.Options, "threads", "redis", "redis-wait", "cluster-id", WalkForward.Option, WalkForward.RankOption], [.. MarketFlags, "cluster", NoSkipFlag]);
         var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
         var threads = Threads(cl);
@@ -319,7 +330,12 @@ public static class SampleApp
         }
 
         var stopwatch = Stopwatch.StartNew();
-        var runs = await SimulateAsync(trades, filters, grid, threads, cl.Has(PartialFillsFlag), replay => WithProgressAsync(output, error, trades, replay), cancellationToken);
+        if (cl.Has(WalkForward.Option) || cl.Has(WalkForward.RankOption))
+        {
+            return await WalkForward.RunAsync(cl, trades, filters, grid, threads, output, cancellationToken);
+        }
+
+        var runs = await SimulateAsync(trades, filters, grid, threads, cl.Has(PartialFillsFlag), replay => WithProgressAsync(output, error, trades, replay), !cl.Has(NoSkipFlag), cancellationToken);
         stopwatch.Stop();
         return WriteSweep(output, error, trades, (trades.Diagnostics.SkippedSummary, trades.Diagnostics.Messages), runs, stopwatch.Elapsed);
     }
@@ -328,7 +344,7 @@ public static class SampleApp
     /// Runs each of <paramref name="grid"/>'s settings over <paramref name="trades"/>, read once for all (on up to
     /// <paramref name="threads"/> cores); <paramref name="withProgress"/> runs the replay it is given, reporting progress or not.
     /// </summary>
-    internal static async Task<List<(SymbolSettings Settings, BacktestResult Result)>> SimulateAsync(TradeFileSet trades, IReadOnlyList<SymbolFilters> filters, IReadOnlyList<SymbolSettings> grid, int threads, bool partialFills, Func<Action<Action<long>>, Task> withProgress, CancellationToken cancellationToken)
+    internal static async Task<List<(SymbolSettings Settings, BacktestResult Result)>> SimulateAsync(TradeFileSet trades, IReadOnlyList<SymbolFilters> filters, IReadOnlyList<SymbolSettings> grid, int threads, bool partialFills, Func<Action<Action<long>>, Task> withProgress, bool skip, CancellationToken cancellationToken)
     {
         var start = FirstTradeTime(trades);
         var simulations = new List<Simulation>();
@@ -339,7 +355,7 @@ public static class SampleApp
                 simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, partialFills, null, null, cancellationToken));
             }
 
-            await withProgress(progress => Simulation.ReplayAll(trades, simulations, threads, progress, cancellationToken));
+            await withProgress(progress => Simulation.ReplayAll(trades, simulations, threads, progress, skip, cancellationToken));
             return [.. simulations.Select(s => (s.Settings, s.Session.Complete()))];
         }
         finally

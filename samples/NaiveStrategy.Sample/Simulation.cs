@@ -73,24 +73,27 @@ internal sealed class Simulation : IAsyncDisposable
     /// run (<see cref="TradePipe"/>), and several simulations replay each batch in parallel on up to
     /// <paramref name="threads"/> cores (a sweep's settings, or a backtest's symbols each with its own engine); with 1,
     /// everything runs on this thread, one batch after another. Each simulation sees the same trades in the same order
-    /// either way, so the results are identical.
+    /// either way, so the results are identical. With <paramref name="skip"/>, each batch is indexed once
+    /// (<see cref="TradeIndex"/>) and every simulation jumps over the trades that change nothing for it, with the
+    /// same result to the byte (<c>--no-skip</c> replays every trade).
     /// </summary>
-    public static void ReplayAll(IEnumerable<TradeEvent> trades, IReadOnlyList<Simulation> simulations, int threads, Action<long>? progress, CancellationToken cancellationToken)
+    public static void ReplayAll(IEnumerable<TradeEvent> trades, IReadOnlyList<Simulation> simulations, int threads, Action<long>? progress, bool skip, CancellationToken cancellationToken)
     {
         long count = 0;
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, threads) };
         void Handle(ReadOnlyMemory<TradeEvent> batch)
         {
+            var index = skip ? new TradeIndex(batch) : null;
             if (simulations.Count == 1 || threads <= 1)
             {
                 foreach (var simulation in simulations)
                 {
-                    simulation.Session.Replay(batch.Span);
+                    Replay(simulation.Session, batch, index);
                 }
             }
             else
             {
-                Parallel.ForEach(simulations, parallel, s => s.Session.Replay(batch.Span));
+                Parallel.ForEach(simulations, parallel, s => Replay(s.Session, batch, index));
             }
 
             count += batch.Length;
@@ -109,6 +112,18 @@ internal sealed class Simulation : IAsyncDisposable
         }
 
         progress?.Invoke(count);
+    }
+
+    private static void Replay(BacktestSession session, ReadOnlyMemory<TradeEvent> batch, TradeIndex? index)
+    {
+        if (index is null)
+        {
+            session.Replay(batch.Span);
+        }
+        else
+        {
+            session.Replay(index);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -129,11 +129,23 @@ public sealed class BacktestSession : IDisposable
     /// <see cref="Replay(ReadOnlySpan{TradeEvent})"/>'s; the engine decides every trade it sees.
     /// </summary>
     /// <exception cref="BacktestOverflowException">A trade's values make the backtest's decimal arithmetic overflow.</exception>
-    public void Replay(TradeIndex index)
+    public void Replay(TradeIndex index) => Replay(index, 0, index?.Count ?? 0);
+
+    /// <summary>
+    /// Replays <paramref name="count"/> trades of <paramref name="index"/> from <paramref name="start"/>, jumping over
+    /// the quiet ones as <see cref="Replay(TradeIndex)"/> does: one index over a long history serves sessions that
+    /// each replay a window of it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not within the index.</exception>
+    /// <exception cref="BacktestOverflowException">A trade's values make the backtest's decimal arithmetic overflow.</exception>
+    public void Replay(TradeIndex index, int start, int count)
     {
         ArgumentNullException.ThrowIfNull(index);
-        var trades = index.Trades.Span;
-        var i = 0;
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start, index.Count - count);
+        var trades = index.Trades.Span[..(start + count)];
+        var i = start;
         while (i < trades.Length)
         {
             ref readonly var trade = ref trades[i];
@@ -141,7 +153,7 @@ public sealed class BacktestSession : IDisposable
             i++;
             if (i < trades.Length && QuietBand(trade) is var (low, high, until) && low <= high)
             {
-                var exit = index.FindExit(i, trade.Symbol, low, high, until);
+                var exit = Math.Min(trades.Length, index.FindExit(i, trade.Symbol, low, high, until));
                 if (exit > i)
                 {
                     Skip(trades[i..exit]);

@@ -15,7 +15,7 @@ public sealed class SkippingPropertyTests
     private const int Cases = 500;
 
     /// <summary>One generated backtest: the market and everything that decides how it is traded.</summary>
-    public sealed record SkipCase(int Seed, int Length, int Symbols, int Chunks, decimal BuyDown, decimal Profit, decimal Rebuy, decimal Fee, int StaleRule, decimal FundsShare, bool Partial, bool Sampling, int BatchSize)
+    public sealed record Run(int Seed, int Length, int Symbols, int Chunks, decimal BuyDown, decimal Profit, decimal Rebuy, decimal Fee, int StaleRule, decimal FundsShare, bool Partial, bool Sampling, int BatchSize)
     {
         public override string ToString() =>
             $"seed {Seed}, {Length} trades, {Symbols} symbol(s), chunks {Chunks}, buy-down {BuyDown}, profit {Profit}, rebuy {Rebuy}, fee {Fee}, stale {StaleRule}, funds {FundsShare}, partial {Partial}, sampling {Sampling}, batch {BatchSize}";
@@ -25,11 +25,11 @@ public sealed class SkippingPropertyTests
     {
         private static readonly int[] BatchSizes = [1, 7, 33, 100, 1024, 4096];
 
-        public static Arbitrary<SkipCase> Generate() => Gen.Choose(0, int.MaxValue - 1).Select(seed =>
+        public static Arbitrary<Run> Runs() => Gen.Choose(0, int.MaxValue - 1).Select(seed =>
         {
             var r = new Random(seed);
             decimal Pick(params decimal[] values) => values[r.Next(values.Length)];
-            return new SkipCase(
+            return new Run(
                 seed,
                 r.Next(50, 1200),
                 r.Next(4) == 0 ? 2 : 1,
@@ -47,11 +47,11 @@ public sealed class SkippingPropertyTests
     }
 
     [Property(MaxTest = Cases, Arbitrary = [typeof(CaseGenerator)])]
-    public async Task Replay_Indexed_EqualsFullReplay(SkipCase c)
+    public async Task Replay_Indexed_EqualsFullReplay(Run c)
     {
         var trades = Market(c);
-        var full = await Run(c, trades, indexed: false);
-        var skipped = await Run(c, trades, indexed: true);
+        var full = await Replay(c, trades, indexed: false);
+        var skipped = await Replay(c, trades, indexed: true);
 
         skipped.Result.ToJson().Should().Be(full.Result.ToJson(), c.ToString());
         skipped.Result.Journal.Should().Equal(full.Result.Journal, c.ToString());
@@ -68,20 +68,36 @@ public sealed class SkippingPropertyTests
     [Fact]
     public async Task Replay_QuietMarket_SkipsMostTrades()
     {
-        var c = new SkipCase(7, 20_000, 1, 3, 0.003m, 0.004m, 0.01m, 0.001m, 0, 1m, false, false, 4096);
+        var c = new Run(7, 20_000, 1, 3, 0.003m, 0.004m, 0.01m, 0.001m, 0, 1m, false, false, 4096);
         var trades = Market(c);
-        var full = await Run(c, trades, indexed: false);
-        var skipped = await Run(c, trades, indexed: true);
+        var full = await Replay(c, trades, indexed: false);
+        var skipped = await Replay(c, trades, indexed: true);
 
         skipped.Result.ToJson().Should().Be(full.Result.ToJson());
         skipped.Skipped.Should().BeGreaterThan(trades.Length / 2);
         full.Skipped.Should().Be(0);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Replay_StaleBuyRule_SkipsWithinItsBand(int staleRule)
+    {
+        var c = new Run(7, 20_000, 1, 3, 0.003m, 0.004m, 0.01m, 0.001m, staleRule, 1m, false, false, 4096);
+        var trades = Market(c);
+        var full = await Replay(c, trades, indexed: false);
+        var skipped = await Replay(c, trades, indexed: true);
+
+        skipped.Result.ToJson().Should().Be(full.Result.ToJson());
+        skipped.Result.Journal.Should().Equal(full.Result.Journal);
+        full.Result.Journal.Should().Contain(j => j.Order.Status == OrderStatus.Canceled, "the stale-BUY rule cancels BUYs");
+        skipped.Skipped.Should().BeGreaterThan(trades.Length / 4);
+    }
+
     private static readonly string[] Names = ["XRPUSDT", "ADAUSDT"];
 
     // A random walk per symbol with flat runs, jumps and pauses, interleaved in time order.
-    private static TradeEvent[] Market(SkipCase c)
+    private static TradeEvent[] Market(Run c)
     {
         var r = new Random(c.Seed);
         var prices = new decimal[c.Symbols];
@@ -105,7 +121,7 @@ public sealed class SkippingPropertyTests
         return trades;
     }
 
-    private static async Task<(BacktestResult Result, long Replayed, long Skipped)> Run(SkipCase c, TradeEvent[] trades, bool indexed)
+    private static async Task<(BacktestResult Result, long Replayed, long Skipped)> Replay(Run c, TradeEvent[] trades, bool indexed)
     {
         const decimal budget = 50m;
         var options = new InMemoryExchangeOptions { StartTime = T0, PartialFills = c.Partial, FeeRate = c.Fee };

@@ -175,36 +175,6 @@ internal sealed partial class Leader
         state.Status == SymbolStatus.Off
         || (_traderReducer is null && trade.Price >= state.QuietFrom && !FundsCheckDue(state, trade) && state.Band.IsQuiet(trade));
 
-    /// <summary>
-    /// The band of trades <see cref="IsQuiet"/> holds quiet from now on, or null when the next trade may change
-    /// something whatever its price (a trader waits for its first trade or may reprice a stale BUY, or a custom
-    /// trader reducer decides).
-    /// </summary>
-    public QuietBand? QuietBand(LeaderState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        if (state.Status == SymbolStatus.Off)
-        {
-            return new QuietBand(decimal.MinValue, decimal.MaxValue, null);
-        }
-
-        if (_traderReducer is not null || state.QuietFrom is not { } low)
-        {
-            return null;
-        }
-
-        // The guards' band is open at both ends (a trade at a level fires it): its inclusive bounds are the nearest
-        // decimals inside it. Its day reset and the funds check are the deadline.
-        var high = decimal.MaxValue;
-        if (state.Band is { Active: true } band)
-        {
-            low = band.Floor == decimal.MinValue ? low : Math.Max(low, GuardMath.Above(band.Floor));
-            high = band.Ceiling == decimal.MaxValue ? high : GuardMath.Below(band.Ceiling);
-        }
-
-        return new QuietBand(low, high, state.NextDeadline);
-    }
-
     private static bool FundsCheckDue(LeaderState state, in TradeEvent trade) =>
         state.FundsCheckAt is { } checkAt && trade.Time >= checkAt;
 

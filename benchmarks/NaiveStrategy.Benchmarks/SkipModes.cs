@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using NaiveStrategy.Backtesting;
+using NaiveStrategy.Backtesting.PublicData;
+using NaiveStrategy.Mock;
+
+namespace NaiveStrategy.Benchmarks;
+
+/// <summary>
+/// "skip FILE [SETTINGS [THREADS]]": the file read once into memory and indexed once (<see cref="TradeIndex"/>), then
+/// SETTINGS settings of the sweep's grid (chunks × buy-down × profit, the first SETTINGS of it) replayed with
+/// skipping and, when SETTINGS ≤ 30, without; per setting the share of trades skipped and the jumps, in total the
+/// setting-trades per second of each. The results are compared byte for byte.
+/// </summary>
+internal static class SkipModes
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static async Task RunAsync(string path, int settings, int threads, bool full)
+    {
+        var watch = Stopwatch.StartNew();
+        var trades = TradeFileReader.Open([path]).ToArray();
+        Console.WriteLine(string.Create(Inv, $"read {trades.Length:N0} trades in {watch.Elapsed.TotalSeconds:F3} s"));
+        watch.Restart();
+        var index = new TradeIndex(trades);
+        Console.WriteLine(string.Create(Inv, $"index built in {watch.Elapsed.TotalSeconds:F3} s"));
+        var grid = Grid().Take(settings).ToArray();
+        var skipped = new long[grid.Length];
+        var jumps = new long[grid.Length];
+        var jsons = new string[grid.Length];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        watch.Restart();
+        await Parallel.ForEachAsync(Enumerable.Range(0, grid.Length), parallel, async (i, _) =>
+        {
+            var (result, s, j) = await RunAsync(trades, index, grid[i]);
+            (jsons[i], skipped[i], jumps[i]) = (result.ToJson(), s, j);
+        });
+        var elapsed = watch.Elapsed;
+        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var work = (double)trades.Length * grid.Length;
+        Console.WriteLine(string.Create(Inv, $"skip: {grid.Length} settings × {trades.Length:N0} trades in {elapsed.TotalSeconds:F3} s (cpu {used.TotalSeconds:F3} s), {work / elapsed.TotalSeconds / 1e6:F1} M setting-trades/s; skipped {skipped.Sum() / work:P2} of the trades in {jumps.Sum():N0} jumps ({skipped.Sum() / (double)Math.Max(1, jumps.Sum()):N0} trades per jump)"));
+        if (!full)
+        {
+            return;
+        }
+
+        cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        watch.Restart();
+        var same = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, grid.Length), parallel, async (i, _) =>
+        {
+            var (result, _, _) = await RunAsync(trades, null, grid[i]);
+            if (result.ToJson() == jsons[i])
+            {
+                Interlocked.Increment(ref same);
+            }
+        });
+        elapsed = watch.Elapsed;
+        used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Console.WriteLine(string.Create(Inv, $"full: {grid.Length} settings × {trades.Length:N0} trades in {elapsed.TotalSeconds:F3} s (cpu {used.TotalSeconds:F3} s), {work / elapsed.TotalSeconds / 1e6:F1} M setting-trades/s; {same} of {grid.Length} reports identical to the skipping run's"));
+    }
+
+    // The sweep's grid: chunks × buy-down × profit × rebuy, 1,000 settings; the first 30 are the sample's 30-setting sweep.
+    public static IEnumerable<(int Chunks, decimal BuyDown, decimal Profit, decimal Rebuy)> Grid() =>
+        from rebuy in Rebuys
+        from profit in Profits
+        from chunks in Chunks
+        from buyDown in BuyDowns
+        select (chunks, buyDown, profit, rebuy);
+
+    private static readonly decimal[] Rebuys = [0.001m, 0.002m, 0.003m, 0.005m, 0.0075m, 0.01m, 0.015m, 0.02m, 0.03m, 0.05m];
+    private static readonly decimal[] Profits = [0.001m, 0.002m, 0.003m, 0.004m, 0.005m];
+    private static readonly int[] Chunks = [1, 3, 5, 8, 10, 15, 20, 25, 30, 40];
+    private static readonly decimal[] BuyDowns = [0.0001m, 0.0005m];
+
+    public static async Task<(BacktestResult Result, long Skipped, long Jumps)> RunAsync(TradeEvent[] trades, TradeIndex? index, (int Chunks, decimal BuyDown, decimal Profit, decimal Rebuy) setting)
+    {
+        var filters = new SymbolFilters { Symbol = "XRPUSDT", BaseAsset = "XRP", QuoteAsset = "USDT", TickSize = 0.0001m, StepSize = 1m, MinNotional = 5m };
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { filters }, Balances = { ["USDT"] = 100m }, StartTime = trades[0].Time });
+        var options = new NaiveStrategyOptions();
+        options.AddSymbol("XRPUSDT", s => s with { Chunks = setting.Chunks, Budget = 100m, BuyDownInterval = setting.BuyDown, ProfitInterval = setting.Profit, RebuyInterval = setting.Rebuy });
+        await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("bench"), exchange.Clock);
+        using var session = new BacktestSession(engine, exchange);
+        await session.StartAsync();
+        if (index is null)
+        {
+            session.Replay(trades);
+        }
+        else
+        {
+            session.Replay(index);
+        }
+
+        return (session.Complete(), session.TradesSkipped, session.Jumps);
+    }
+}
