@@ -76,9 +76,19 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
             {
                 Aim.InFlight => placements.KillAt(nth, process),
                 Aim.Fill => fills.KillAt(nth, process),
+                // Real time is the thing here: a kill at a random moment of the process's life, wherever it is.
                 _ => Task.Delay(random.Next(300, 3000)).ContinueWith(_ => (string?)null, TaskScheduler.Default),
             };
-            var hit = await Task.WhenAny(aimed, Task.Delay(LifeLimit)) == aimed ? await aimed : null;
+            string? hit;
+            try
+            {
+                hit = await aimed.WaitAsync(LifeLimit);
+            }
+            catch (TimeoutException)
+            {
+                hit = null;
+            }
+
             timedOut += aim != Aim.Random && hit is null ? 1 : 0;
             inFlightHits += aim == Aim.InFlight && hit is not null ? 1 : 0;
             placements.Disarm();
@@ -268,7 +278,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
         public async Task NextAsync(TimeSpan limit)
         {
             var next = Volatile.Read(ref _next).Task;
-            await Task.WhenAny(next, Task.Delay(limit));
+            await next.WaitAsync(limit).ContinueWith(static _ => { }, TaskScheduler.Default); // the next placement, or the limit
         }
 
         public ILogger CreateLogger(string categoryName) => this;
