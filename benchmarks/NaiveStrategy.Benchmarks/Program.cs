@@ -18,6 +18,28 @@ if (args is ["peak", var size, ..])
     return 0;
 }
 
+// "read PATH [ROUNDS]": every trade of a file, directory or catalog through TradeFileReader, timed (no strategy).
+if (args is ["read", var readPath, ..])
+{
+    for (var round = 0; round < (args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1); round++)
+    {
+        var watch = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        long n = 0;
+        decimal volume = 0;
+        foreach (var trade in NaiveStrategy.Backtesting.PublicData.TradeFileReader.Open([readPath]))
+        {
+            n++;
+            volume += trade.Quantity;
+        }
+
+        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Console.WriteLine($"read {readPath}: {n:N0} trades in {watch.Elapsed.TotalSeconds:F3} s (cpu {used.TotalSeconds:F3} s), {n / watch.Elapsed.TotalSeconds:N0} trades/s, volume {volume}");
+    }
+
+    return 0;
+}
+
 // "parse FILE [ROUNDS]": a plain Span parse, our reader and Sep on the same file.
 if (args is ["parse", var parseFile, ..])
 {
