@@ -9,7 +9,7 @@ var services = new ServiceCollection().AddLogging(b => b.AddSimpleConsole(o => o
 services.AddNaiveStrategy(o => o.AddSymbol("XRPUSDT", s => s with { Chunks = 2, Budget = 40m, BuyDownInterval = 0.001m, ProfitInterval = 0.002m, RebuyInterval = 0.01m }))
     .AddMockExchange(o =>
     {
-        o.Symbols.Add(SymbolFilterPresets.XrpUsdt);
+        o.Symbols.Add(new SymbolFilters { Symbol = "XRPUSDT", BaseAsset = "XRP", QuoteAsset = "USDT", TickSize = 0.0001m, StepSize = 1m, MinNotional = 10m });
         o.Balances["USDT"] = 40m;
     });
 await using var provider = services.BuildServiceProvider();

@@ -9,7 +9,7 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services.AddNaiveStrategy(builder.Configuration.GetSection("NaiveStrategy"))
     .AddMockExchange(o =>
     {
-        o.Symbols.Add(SymbolFilterPresets.XrpUsdt);
+        o.Symbols.Add(new SymbolFilters { Symbol = "XRPUSDT", BaseAsset = "XRP", QuoteAsset = "USDT", TickSize = 0.0001m, StepSize = 1m, MinNotional = 10m });
         o.Balances["USDT"] = 100m;
     });
 builder.Services.AddNaiveStrategyApi();

@@ -165,13 +165,14 @@ internal sealed class NotificationTarget : IAsyncDisposable
                 cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                Interlocked.Increment(ref _delivered);
+                // Logged before counted: whoever watches the counters finds the line written.
                 Log.Delivered(_logger, _sink.Name, notification.KindName);
+                Interlocked.Increment(ref _delivered);
             }
             else
             {
-                Interlocked.Increment(ref _failed);
                 Log.Refused(_logger, _sink.Name, response.StatusCode, notification.KindName, attempts);
+                Interlocked.Increment(ref _failed);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -181,8 +182,8 @@ internal sealed class NotificationTarget : IAsyncDisposable
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or RateLimiterRejectedException or OperationCanceledException)
         {
             // The exception's message may carry the request's address: only its kind is logged.
-            Interlocked.Increment(ref _failed);
             Log.Unreachable(_logger, _sink.Name, notification.KindName, ex is HttpRequestException h ? $"{h.HttpRequestError}" : ex.GetType().Name);
+            Interlocked.Increment(ref _failed);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -112,5 +113,41 @@ public sealed class OptionsTests
         texts[0].Should().StartWith("engine not ready: starting");
         texts[1].Should().Be("engine ready");
         texts[2].Should().Be("engine not ready: stopped");
+    }
+
+    [Fact]
+    public void Bind_Configuration_ReadsTargetsAndEventFlags()
+    {
+        var url = Secret.Set("https://hooks.example.invalid/services/T/B/x");
+        var token = Secret.Set("1:A");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Webhooks:0:Name"] = "ops",
+            ["Webhooks:0:UrlVariable"] = url,
+            ["Webhooks:0:Format"] = "Slack",
+            ["Webhooks:0:Events"] = "Fills, Errors",
+            ["Telegram:0:ChatId"] = "42",
+            ["Telegram:0:TokenVariable"] = token,
+            ["MaxPerMinute"] = "5",
+        }).Build();
+        var services = new ServiceCollection().AddNaiveStrategyNotifications(configuration);
+
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptionsMonitor<NaiveStrategyNotificationOptions>>().CurrentValue;
+
+        options.Webhooks.Should().ContainSingle().Which.Should().BeEquivalentTo(new WebhookNotificationOptions { Name = "ops", UrlVariable = url, Format = WebhookFormat.Slack, Events = NotificationEvents.Fills | NotificationEvents.Errors });
+        options.Telegram.Should().ContainSingle().Which.ChatId.Should().Be("42");
+        options.MaxPerMinute.Should().Be(5);
+    }
+
+    [Fact]
+    public void Bind_UnknownKey_IsRefused()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MaxPerMinutes"] = "5" }).Build();
+        using var provider = new ServiceCollection().AddNaiveStrategyNotifications(configuration).BuildServiceProvider();
+
+        var read = () => provider.GetRequiredService<IOptionsMonitor<NaiveStrategyNotificationOptions>>().CurrentValue;
+
+        read.Should().Throw<InvalidOperationException>().WithMessage("*MaxPerMinutes*");
     }
 }
