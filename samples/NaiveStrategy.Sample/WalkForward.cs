@@ -40,10 +40,11 @@ internal static class WalkForward
     public sealed record Window(int Number, DateTimeOffset TrainFrom, DateTimeOffset TestFrom, DateTimeOffset TestTo, (int Start, int Count) Train, (int Start, int Count) Test);
 
     /// <summary>A run's figures: what ranking and the report need.</summary>
-    public readonly record struct Figures(decimal Pnl, decimal MaxDrawdown, decimal Score);
+    /// <param name="Refused">The settings were refused before any order (a leg cannot pass the filters): ranked last.</param>
+    public readonly record struct Figures(decimal Pnl, decimal MaxDrawdown, decimal Score, bool Refused);
 
     /// <summary>One window's outcome.</summary>
-    public sealed record WindowResult(Window Window, int Winner, Figures InSample, Figures OutOfSample, int OutOfSampleRank, int Settings)
+    public sealed record WindowResult(Window Window, int Winner, Figures InSample, Figures OutOfSample, int OutOfSampleRank, int Settings, int Refused)
     {
         public bool InTop => OutOfSampleRank <= TopCount(Settings);
     }
@@ -155,7 +156,8 @@ internal static class WalkForward
             var inSample = Ranking(figures, w, 0, grid.Count);
             var outOfSample = Ranking(figures, w, 1, grid.Count);
             var winner = inSample[0];
-            results.Add(new WindowResult(windows[w], winner, figures[w, 0, winner], figures[w, 1, winner], outOfSample.IndexOf(winner) + 1, grid.Count));
+            var refused = Enumerable.Range(0, grid.Count).Count(s => figures[w, 0, s].Refused);
+            results.Add(new WindowResult(windows[w], winner, figures[w, 0, winner], figures[w, 1, winner], outOfSample.IndexOf(winner) + 1, grid.Count, refused));
         }
 
         return results;
@@ -175,7 +177,7 @@ internal static class WalkForward
             Rank.Sharpe => Sharpe(result, budget),
             _ => pnl,
         };
-        return new Figures(pnl, drawdown, score);
+        return new Figures(pnl, drawdown, score, result.Refusals.Count > 0);
     }
 
     // Daily returns of the symbols' marked equity summed (each day's first mark, then the end), annualized over 365 days.
@@ -215,7 +217,7 @@ internal static class WalkForward
 
     // Settings' indexes best first; ties keep the grid's order.
     private static List<int> Ranking(Figures[,,] figures, int window, int phase, int settings) =>
-        [.. Enumerable.Range(0, settings).OrderByDescending(s => figures[window, phase, s].Score).ThenBy(s => s)];
+        [.. Enumerable.Range(0, settings).OrderBy(s => figures[window, phase, s].Refused).ThenByDescending(s => figures[window, phase, s].Score).ThenBy(s => s)];
 
     private static void Write(TextWriter output, TradeFileSet trades, IReadOnlyList<SymbolSettings> grid, TimeSpan train, TimeSpan test, Rank rank, IReadOnlyList<WindowResult> results, long tradeCount, TimeSpan elapsed)
     {
@@ -228,6 +230,12 @@ internal static class WalkForward
         }
 
         var top = results.Count(r => r.InTop);
+        var refused = results.Count == 0 ? 0 : results.Max(r => r.Refused);
+        if (refused > 0)
+        {
+            output.WriteLine($"{refused.ToString(Inv)} of {grid.Count.ToString(Inv)} settings refused before any order (a leg cannot pass the filters): ranked last");
+        }
+
         output.WriteLine($"in-sample PnL of the winners: {Money(results.Sum(r => r.InSample.Pnl))} over {results.Count.ToString(Inv)} training windows");
         output.WriteLine($"out-of-sample PnL: {Money(results.Sum(r => r.OutOfSample.Pnl))} over {results.Count.ToString(Inv)} test windows; worst test-window drawdown {Money(results.Max(r => r.OutOfSample.MaxDrawdown))}");
         output.WriteLine($"in-sample winner in the top {(TopShare * 100).ToString("0", Inv)} % ({TopCount(grid.Count).ToString(Inv)} of {grid.Count.ToString(Inv)}) out of sample: {top.ToString(Inv)} of {results.Count.ToString(Inv)} windows ({(100m * top / results.Count).ToString("0.#", Inv)} %)");

@@ -94,6 +94,43 @@ public sealed class SkippingPropertyTests
         skipped.Skipped.Should().BeGreaterThan(trades.Length / 4);
     }
 
+    [Fact]
+    public async Task Replay_WindowOfIndex_EqualsFullReplayOfThatWindow()
+    {
+        var c = new Run(11, 6_000, 1, 4, 0.001m, 0.002m, 0.003m, 0.001m, 1, 1m, false, true, 6_000);
+        var trades = Market(c);
+        var index = new TradeIndex(trades);
+        var (from, count) = (1_234, 3_000);
+        var window = trades.AsMemory(from, count).ToArray();
+
+        var full = await Replay(c, window, indexed: false);
+        var exchange = Exchange(c, out var strategy);
+        await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(strategy), new TraderIdGenerator("bt"), exchange.Clock);
+        using var session = new BacktestSession(engine, exchange, TimeSpan.FromMinutes(5));
+        await session.StartAsync();
+        session.Replay(index, from, count);
+        var skipped = session.Complete();
+
+        skipped.ToJson().Should().Be(full.Result.ToJson());
+        skipped.Journal.Should().Equal(full.Result.Journal);
+        skipped.EquityCurves["XRPUSDT"].Should().Equal(full.Result.EquityCurves["XRPUSDT"]);
+        session.TradesReplayed.Should().Be(count);
+        session.TradesSkipped.Should().BePositive();
+    }
+
+    [Fact]
+    public async Task Replay_WindowOutsideIndex_Throws()
+    {
+        var c = new Run(11, 100, 1, 1, 0.001m, 0.002m, 0.003m, 0.001m, 0, 1m, false, false, 100);
+        var exchange = Exchange(c, out var strategy);
+        await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(strategy), new TraderIdGenerator("bt"), exchange.Clock);
+        using var session = new BacktestSession(engine, exchange);
+
+        var act = () => session.Replay(new TradeIndex(Market(c)), 50, 51);
+
+        act.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
     private static readonly string[] Names = ["XRPUSDT", "ADAUSDT"];
 
     // A random walk per symbol with flat runs, jumps and pauses, interleaved in time order.
@@ -123,10 +160,32 @@ public sealed class SkippingPropertyTests
 
     private static async Task<(BacktestResult Result, long Replayed, long Skipped)> Replay(Run c, TradeEvent[] trades, bool indexed)
     {
+        var exchange = Exchange(c, out var strategy);
+        await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(strategy), new TraderIdGenerator("bt"), exchange.Clock);
+        using var session = new BacktestSession(engine, exchange, c.Sampling ? TimeSpan.FromMinutes(5) : null);
+        await session.StartAsync();
+        for (var from = 0; from < trades.Length; from += c.BatchSize)
+        {
+            var batch = trades.AsMemory(from, Math.Min(c.BatchSize, trades.Length - from));
+            if (indexed)
+            {
+                session.Replay(new TradeIndex(batch));
+            }
+            else
+            {
+                session.Replay(batch.Span);
+            }
+        }
+
+        return (session.Complete(), session.TradesReplayed, session.TradesSkipped);
+    }
+
+    private static InMemoryExchange Exchange(Run c, out NaiveStrategyOptions strategy)
+    {
         const decimal budget = 50m;
         var options = new InMemoryExchangeOptions { StartTime = T0, PartialFills = c.Partial, FeeRate = c.Fee };
         options.Balances["USDT"] = budget * c.Symbols * c.FundsShare;
-        var strategy = new NaiveStrategyOptions();
+        strategy = new NaiveStrategyOptions();
         (TimeSpan? Wait, decimal? Distance) stale = c.StaleRule switch
         {
             1 => (TimeSpan.FromMinutes(2), null),
@@ -149,23 +208,6 @@ public sealed class SkippingPropertyTests
             });
         }
 
-        var exchange = new InMemoryExchange(options);
-        await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(strategy), new TraderIdGenerator("bt"), exchange.Clock);
-        using var session = new BacktestSession(engine, exchange, c.Sampling ? TimeSpan.FromMinutes(5) : null);
-        await session.StartAsync();
-        for (var from = 0; from < trades.Length; from += c.BatchSize)
-        {
-            var batch = trades.AsMemory(from, Math.Min(c.BatchSize, trades.Length - from));
-            if (indexed)
-            {
-                session.Replay(new TradeIndex(batch));
-            }
-            else
-            {
-                session.Replay(batch.Span);
-            }
-        }
-
-        return (session.Complete(), session.TradesReplayed, session.TradesSkipped);
+        return new InMemoryExchange(options);
     }
 }

@@ -74,6 +74,17 @@ public sealed partial class SkipAndWalkForwardTests : IDisposable
         windows[0].Groups["insample"].Value.Should().Be(top[^4], "the sweep's rank-1 total PnL");
     }
 
+    [Fact]
+    public async Task Sweep_WalkForwardRefusedSetting_RankedLast()
+    {
+        // 100 USDT over 10 chunks: each SELL would be below the 10 USDT NOTIONAL, so those settings never trade (PnL 0).
+        var (code, output, error) = await Run("sweep", "--walk-forward", "20m:10m", "--chunks", "10,1", "--profit", "-0.0012");
+
+        code.Should().Be(0, error);
+        output.Should().Contain("1 of 2 settings refused before any order (a leg cannot pass the filters): ranked last");
+        WindowLine().Matches(output).Should().OnlyContain(m => m.Value.Contains("chunks 1 ", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("7d", "TRAIN:TEST durations")]
     [InlineData("0d:1d", "TRAIN:TEST durations")]
