@@ -40,6 +40,15 @@ if (args is ["read", var readPath, ..])
     return 0;
 }
 
+// "streams [SYMBOLS [TRADES_PER_SECOND [SECONDS]]]": SYMBOLS symbols' market data (1,000 by default) through the adapter's
+// combined streams from the sandbox: connections, time to every symbol trading after start and after a mass drop, CPU, memory.
+if (args is ["streams", ..])
+{
+    int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    Console.WriteLine(await ManySymbolStreams.RunAsync(Arg(1, 1_000), Arg(2, 5_000), TimeSpan.FromSeconds(Arg(3, 20))));
+    return 0;
+}
+
 // "parse FILE [ROUNDS]": a plain Span parse, our reader and Sep on the same file.
 if (args is ["parse", var parseFile, ..])
 {

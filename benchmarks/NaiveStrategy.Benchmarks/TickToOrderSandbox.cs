@@ -91,7 +91,9 @@ internal static class TickToOrderSandbox
             }
         });
         await engine.StartAsync();
-        await Task.Delay(500); // streams connected
+        // Streams connected: many symbols share combined-stream connections, the first of each by URL, the rest by
+        // SUBSCRIBE batches (a few a second); a trade published before its stream is live is never seen.
+        await Task.Delay(TimeSpan.FromMilliseconds(500 + (5 * symbolCount)));
 
         var wall = Stopwatch.StartNew();
         var recorded = new Counter();
