@@ -20,7 +20,7 @@ namespace NaiveStrategy.Binance;
 /// whose status is unknown is reported as <see cref="ExchangeErrorKind.Unknown"/>: the engine resolves it
 /// (it owns retries).
 /// </summary>
-public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, IDisposable
+public sealed partial class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, IDisposable
 {
     private readonly BinanceExchangeOptions _options;
     private readonly BinanceRestClient _rest;
@@ -454,6 +454,7 @@ public sealed class BinanceExchange : IExchange, IMarketData, IAsyncDisposable, 
         {
             // A connection that missed some of the order's trades knows only part of its commission.
             CommissionKnown = fees.Covers(executed),
+            QuoteQuantity = e.TryGetProperty("o", out var type) && type.GetString() == "MARKET" && e.TryGetProperty("Z", out _) ? BinanceJson.Decimal(e, "Z") : null,
         };
     }
 

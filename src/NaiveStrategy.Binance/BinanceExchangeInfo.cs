@@ -40,7 +40,7 @@ public static class BinanceExchangeInfo
     private static SymbolFilters ParseSymbol(JsonElement symbol)
     {
         var name = Text(symbol, "symbol", "(unknown)");
-        JsonElement? price = null, lot = null, notional = null;
+        JsonElement? price = null, lot = null, notional = null, marketLot = null;
         var notionalName = "NOTIONAL";
         foreach (var filter in symbol.GetProperty("filters").EnumerateArray())
         {
@@ -51,6 +51,9 @@ public static class BinanceExchangeInfo
                     break;
                 case "LOT_SIZE":
                     lot = filter;
+                    break;
+                case "MARKET_LOT_SIZE":
+                    marketLot = filter;
                     break;
                 case "NOTIONAL":
                     notional = filter;
@@ -79,6 +82,11 @@ public static class BinanceExchangeInfo
             MinNotional = notional is { } n ? Number(n, "minNotional", name) : 0m,
             MaxNotional = notional is { } m && m.TryGetProperty("maxNotional", out _) ? Number(m, "maxNotional", name) : 0m,
             NotionalFilterName = notionalName,
+
+            // Binance writes stepSize 0 in MARKET_LOT_SIZE for "no step of its own": then LOT_SIZE's applies.
+            MarketStepSize = marketLot is { } ms ? Number(ms, "stepSize", name) : 0m,
+            MarketMinQuantity = marketLot is { } mn ? Number(mn, "minQty", name) : 0m,
+            MarketMaxQuantity = marketLot is { } mx ? Number(mx, "maxQty", name) : 0m,
         };
     }
 

@@ -57,7 +57,13 @@ internal static class BinanceJson
             Status(String(e, "status")),
             commission,
             commissionAsset,
-            Time(time));
+            Time(time))
+        {
+            // A MARKET order has no price: what it executed for is its cumulative quote quantity.
+            QuoteQuantity = e.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "MARKET" && e.TryGetProperty("cummulativeQuoteQty", out _)
+                ? Decimal(e, "cummulativeQuoteQty")
+                : null,
+        };
     }
 
     // One entry of GET /api/v3/myTrades.

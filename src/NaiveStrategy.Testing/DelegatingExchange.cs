@@ -34,6 +34,10 @@ public abstract class DelegatingExchange : IExchange
     public virtual ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) =>
         InnerExchange.PlaceLimitOrderAsync(request, cancellationToken);
 
+    /// <inheritdoc />
+    public virtual ValueTask<ExchangeResult<OrderUpdate>> PlaceMarketOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) =>
+        InnerExchange.PlaceMarketOrderAsync(request, cancellationToken);
+
     /// <inheritdoc/>
     public virtual ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) =>
         InnerExchange.GetOrderAsync(symbol, clientOrderId, cancellationToken);

@@ -131,3 +131,34 @@ public sealed class InMemoryMarketDataContractTests : MarketDataContractTests
         return Task.CompletedTask;
     }
 }
+
+/// <summary>The MARKET order contract against the in-memory exchange, through a <see cref="DelegatingExchange"/> that overrides nothing.</summary>
+public sealed class InMemoryMarketOrderContractTests : MarketOrderContractTests
+{
+    private InMemoryExchange? _exchange;
+
+    protected override SymbolFilters Filters => SymbolFilterPresets.XrpUsdt;
+
+    protected override decimal MarketPrice => 0.5m;
+
+    protected override int? FilterFailureCode => -1013;
+
+    protected override int? InsufficientBalanceCode => -2010;
+
+    protected override Task<IExchange> CreateExchangeAsync()
+    {
+        var options = new InMemoryExchangeOptions { PartialFills = true };
+        options.Symbols.Add(Filters);
+        options.Balances["XRP"] = 10_000m;
+        _exchange = new InMemoryExchange(options);
+        return Task.FromResult<IExchange>(new PassThrough(_exchange));
+    }
+
+    protected override Task PublishTradeAsync(TradeEvent trade)
+    {
+        _exchange!.PublishTrade(trade);
+        return Task.CompletedTask;
+    }
+
+    private sealed class PassThrough(IExchange inner) : DelegatingExchange(inner);
+}
