@@ -16,7 +16,8 @@ public enum NotificationEvents
     /// <summary>
     /// A safety rule held the strategy back: settings the filters refuse (<see cref="SettingsRefused"/>), an order
     /// not sent (<see cref="OrderNotSent"/>), a stale BUY canceled (<see cref="StaleBuyCanceling"/>), a symbol waiting
-    /// for funds (<see cref="WaitingForFunds"/>).
+    /// for funds (<see cref="WaitingForFunds"/>), a risk guard fired (<see cref="GuardTriggered"/>) and its exit sold
+    /// (<see cref="GuardExitFilled"/>; an exit that could not be sent is an error).
     /// </summary>
     Guards = 4,
 

@@ -27,6 +27,12 @@ internal static class NotificationProjection
                 new(NotificationEvents.Guards, s, e.Time, Invariant($"{s}: canceling trader {c.TraderId}'s stale BUY at {c.Order.Price}: {c.Reason}")),
             WaitingForFunds w =>
                 new(NotificationEvents.Guards, s, e.Time, Invariant($"{s}: waiting for funds, {w.Needed} {w.Asset} needed, {w.Available} free")),
+            GuardTriggered g =>
+                new(NotificationEvents.Guards, s, e.Time, Invariant($"{s}: {g.Guard} guard fired at {g.Price} ({g.Figure} against {g.Threshold}), action {g.Action}")),
+            GuardExitFilled x =>
+                new(NotificationEvents.Guards, s, e.Time, Invariant($"{s}: guard exit {x.Status}: sold {x.Sold} for {x.Proceeds} {x.Asset} (order {x.ClientOrderId})")),
+            GuardExitNotSent n =>
+                new(NotificationEvents.Errors, s, e.Time, Invariant($"{s}: guard exit of {n.Quantity} not sent ({n.Filter}): {n.Message}")),
             SymbolStopped stopped =>
                 new(NotificationEvents.Stops, s, e.Time, $"{s}: stopped ({stopped.Reason}{(stopped.Detail is null ? "" : ": " + stopped.Detail)}), {stopped.OpenOrders.Count} open order(s) left"),
             ShutdownStarted =>

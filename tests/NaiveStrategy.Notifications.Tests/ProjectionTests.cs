@@ -41,6 +41,21 @@ public sealed class ProjectionTests
         Project(new SettingsRefused("t1", "NOTIONAL", "the SELL is below 5 USDT")).Should().Match<Notification>(n => n.Kind == NotificationEvents.Guards && n.Text.Contains("NOTIONAL"));
 
     [Fact]
+    public void Project_GuardTriggered_IsGuardWithFigureAndAction() =>
+        Project(new GuardTriggered(GuardKind.StopLoss, GuardAction.Exit, 0.45m, 0.45m, 0.46m, T0))
+            .Should().Be(new Notification(NotificationEvents.Guards, "XRPUSDT", T0, "XRPUSDT: StopLoss guard fired at 0.45 (0.45 against 0.46), action Exit"));
+
+    [Fact]
+    public void Project_GuardExitFilled_IsGuardWithWhatItSold() =>
+        Project(new GuardExitFilled("x-exit", OrderStatus.Filled, 160m, 94.51m, "USDT"))
+            .Should().Match<Notification>(n => n.Kind == NotificationEvents.Guards && n.Text.Contains("sold 160 for 94.51 USDT"));
+
+    [Fact]
+    public void Project_GuardExitNotSent_IsError() =>
+        Project(new GuardExitNotSent(3m, "NOTIONAL", "XRPUSDT: 3 XRP is below NOTIONAL 5"))
+            .Should().Match<Notification>(n => n.Kind == NotificationEvents.Errors && n.Text.Contains("NOTIONAL"));
+
+    [Fact]
     public void Project_SymbolStopped_IsStopWithOpenOrders() =>
         Project(new SymbolStopped(SymbolStopReason.Stopped, [new TrackedOrder("t1-s", OrderSide.Sell, 0.6m, 10m)]))
             .Should().Match<Notification>(n => n.Kind == NotificationEvents.Stops && n.Text.Contains("1 open order(s) left"));
