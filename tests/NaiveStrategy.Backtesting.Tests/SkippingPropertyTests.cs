@@ -15,10 +15,10 @@ public sealed class SkippingPropertyTests
     private const int Cases = 500;
 
     /// <summary>One generated backtest: the market and everything that decides how it is traded.</summary>
-    public sealed record Run(int Seed, int Length, int Symbols, int Chunks, decimal BuyDown, decimal Profit, decimal Rebuy, decimal Fee, int StaleRule, decimal FundsShare, bool Partial, bool Sampling, int BatchSize)
+    public sealed record Run(int Seed, int Length, int Symbols, int Chunks, decimal BuyDown, decimal Profit, decimal Rebuy, decimal Fee, int StaleRule, decimal FundsShare, bool Partial, bool Sampling, int BatchSize, int Guard = 0, bool Exit = false)
     {
         public override string ToString() =>
-            $"seed {Seed}, {Length} trades, {Symbols} symbol(s), chunks {Chunks}, buy-down {BuyDown}, profit {Profit}, rebuy {Rebuy}, fee {Fee}, stale {StaleRule}, funds {FundsShare}, partial {Partial}, sampling {Sampling}, batch {BatchSize}";
+            $"seed {Seed}, {Length} trades, {Symbols} symbol(s), chunks {Chunks}, buy-down {BuyDown}, profit {Profit}, rebuy {Rebuy}, fee {Fee}, stale {StaleRule}, funds {FundsShare}, partial {Partial}, sampling {Sampling}, batch {BatchSize}, guard {Guard}, exit {Exit}";
     }
 
     public static class CaseGenerator
@@ -42,7 +42,9 @@ public sealed class SkippingPropertyTests
                 Pick(0.3m, 0.6m, 1m, 2m),
                 r.Next(2) == 0,
                 r.Next(3) == 0,
-                BatchSizes[r.Next(BatchSizes.Length)]);
+                BatchSizes[r.Next(BatchSizes.Length)],
+                r.Next(2) == 0 ? 0 : r.Next(1, 6),
+                r.Next(2) == 0);
         }).ToArbitrary();
     }
 
@@ -92,6 +94,24 @@ public sealed class SkippingPropertyTests
         skipped.Result.Journal.Should().Equal(full.Result.Journal);
         full.Result.Journal.Should().Contain(j => j.Order.Status == OrderStatus.Canceled, "the stale-BUY rule cancels BUYs");
         skipped.Skipped.Should().BeGreaterThan(trades.Length / 4);
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(1, true)]
+    [InlineData(3, true)]
+    [InlineData(5, true)]
+    public async Task Replay_WithGuards_EqualsFullReplayAndSkips(int guard, bool exit)
+    {
+        var c = new Run(7, 20_000, 1, 3, 0.003m, 0.004m, 0.01m, 0.001m, 0, 1m, false, false, 4096, guard, exit);
+        var trades = Market(c);
+        var full = await Replay(c, trades, indexed: false);
+        var skipped = await Replay(c, trades, indexed: true);
+
+        skipped.Result.ToJson().Should().Be(full.Result.ToJson());
+        skipped.Result.Journal.Should().Equal(full.Result.Journal);
+        full.Result.ToJson().Should().Contain("\"guards\"", "the guard fires on this walk");
+        skipped.Skipped.Should().BePositive();
     }
 
     [Fact]
@@ -205,6 +225,11 @@ public sealed class SkippingPropertyTests
                 FeeRate = c.Fee,
                 MaxBuyWait = stale.Wait,
                 MaxBuyDistance = stale.Distance,
+                StopLossPrice = c.Guard is 1 or 5 ? 0.49m : null,
+                TakeProfitPrice = c.Guard is 2 or 5 ? 0.51m : null,
+                MaxDrawdown = c.Guard is 3 or 5 ? 0.01m : null,
+                MaxDailyLoss = c.Guard is 4 or 5 ? 0.3m : null,
+                GuardAction = c.Exit ? GuardAction.Exit : GuardAction.Stop,
             });
         }
 
