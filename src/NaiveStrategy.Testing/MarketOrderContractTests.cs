@@ -13,7 +13,7 @@ public abstract class MarketOrderContractTests : IAsyncLifetime
 {
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private IExchange? _exchange;
-    private long _lastTradeId = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private long _lastTradeId;
 
     /// <summary>The exchange under test, created for this test by <see cref="CreateExchangeAsync"/>.</summary>
     /// <exception cref="InvalidOperationException">Read before <see cref="InitializeAsync"/>.</exception>
@@ -24,6 +24,9 @@ public abstract class MarketOrderContractTests : IAsyncLifetime
 
     /// <summary>A price at which a MARKET SELL of a few steps clears the symbol's minimum notional.</summary>
     protected abstract decimal MarketPrice { get; }
+
+    /// <summary>The clock the kit's trades are stamped with and its waits measured on (the system's by default).</summary>
+    protected virtual TimeProvider Time => TimeProvider.System;
 
     /// <summary>How long an eventually-consistent exchange may take before a query reflects a fill.</summary>
     protected virtual TimeSpan Patience => TimeSpan.FromSeconds(5);
@@ -44,7 +47,11 @@ public abstract class MarketOrderContractTests : IAsyncLifetime
     protected abstract Task PublishTradeAsync(TradeEvent trade);
 
     /// <summary>Creates the exchange under test.</summary>
-    public virtual async Task InitializeAsync() => _exchange = await CreateExchangeAsync();
+    public virtual async Task InitializeAsync()
+    {
+        _lastTradeId = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        _exchange = await CreateExchangeAsync();
+    }
 
     /// <summary>Disposes the exchange under test.</summary>
     public virtual async Task DisposeAsync() => await Disposal.DisposeAsync(_exchange);
@@ -101,11 +108,11 @@ public abstract class MarketOrderContractTests : IAsyncLifetime
         new(Filters.Symbol, $"mkt{_run}{Interlocked.Increment(ref _lastTradeId) % 100000}", OrderSide.Sell, 0m, quantity) { Type = OrderType.Market };
 
     private TradeEvent Trade(decimal price, decimal quantity) =>
-        new(Filters.Symbol, Interlocked.Increment(ref _lastTradeId), price, quantity, DateTimeOffset.UtcNow);
+        new(Filters.Symbol, Interlocked.Increment(ref _lastTradeId), price, quantity, Time.GetUtcNow());
 
     private async Task<OrderUpdate> EventuallyFilledAsync(string clientOrderId)
     {
-        var deadline = DateTimeOffset.UtcNow + Patience;
+        var deadline = Time.GetUtcNow() + Patience;
         while (true)
         {
             var answer = await Exchange.GetOrderAsync(Filters.Symbol, clientOrderId);
@@ -114,7 +121,7 @@ public abstract class MarketOrderContractTests : IAsyncLifetime
                 return answer.Value;
             }
 
-            if (DateTimeOffset.UtcNow > deadline)
+            if (Time.GetUtcNow() > deadline)
             {
                 throw new XunitException($"The MARKET SELL {clientOrderId} did not fill within {Patience}: last answer {answer}.");
             }

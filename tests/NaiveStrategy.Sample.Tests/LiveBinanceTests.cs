@@ -1,3 +1,4 @@
+using NaiveStrategy.Binance;
 using NaiveStrategy.Binance.Sandbox;
 using NaiveStrategy.Mock;
 
