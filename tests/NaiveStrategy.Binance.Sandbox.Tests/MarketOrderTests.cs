@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using NaiveStrategy.Binance.Sandbox.Internal;
 
 namespace NaiveStrategy.Binance.Sandbox.Tests;
 
@@ -167,5 +168,22 @@ public sealed class MarketOrderTests
         var filter = symbol.GetProperty("filters").EnumerateArray().Single(f => f.GetProperty("filterType").GetString() == "MARKET_LOT_SIZE");
         filter.GetProperty("maxQty").GetString().Should().Be("9222449.00000000");
         filter.GetProperty("stepSize").GetString().Should().Be("0.00000000");
+    }
+
+    [Fact]
+    public void ExchangeInfoParse_MarketLotSize_FillsTheMarketFilters()
+    {
+        using var document = JsonDocument.Parse("""
+            {"symbols":[{"symbol":"BTCUSDT","status":"TRADING","baseAsset":"BTC","quoteAsset":"USDT","filters":[
+              {"filterType":"PRICE_FILTER","minPrice":"0.01000000","maxPrice":"1000000.00000000","tickSize":"0.01000000"},
+              {"filterType":"LOT_SIZE","minQty":"0.00001000","maxQty":"9000.00000000","stepSize":"0.00001000"},
+              {"filterType":"MARKET_LOT_SIZE","minQty":"0.00010000","maxQty":"83.50000000","stepSize":"0.00010000"},
+              {"filterType":"NOTIONAL","minNotional":"5.00000000","applyMinToMarket":true,"maxNotional":"9000000.00000000"}]}]}
+            """);
+
+        var symbol = ExchangeInfoFile.Parse(document.RootElement, "inline").Should().ContainSingle().Subject;
+
+        symbol.Should().BeEquivalentTo(new { MarketMinQuantity = 0.0001m, MarketMaxQuantity = 83.5m, MarketStepSize = 0.0001m });
+        symbol.FindMarketFilterFailure(60_000m, 84m).Should().Be("MARKET_LOT_SIZE");
     }
 }

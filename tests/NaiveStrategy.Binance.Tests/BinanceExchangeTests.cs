@@ -270,7 +270,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
                 return Task.FromResult(updates.LastOrDefault(u => u.ClientOrderId == "exit-s" && u.Status == OrderStatus.Filled));
             }
         });
-        placed.IsSuccess.Should().BeTrue(placed.IsSuccess ? null : placed.Error.Message);
+        placed.Error.Should().BeNull();
         placed.Value.Status.Should().Be(OrderStatus.New, "the sandbox fills a MARKET order at the next market trade");
         filled.ExecutedQuantity.Should().Be(50m);
         filled.QuoteQuantity.Should().Be(30m);
@@ -287,9 +287,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
 
         var placed = await _exchange.PlaceMarketOrderAsync(new OrderRequest("XRPUSDT", "exit-small", OrderSide.Sell, 0m, 15m) { Type = OrderType.Market });
 
-        placed.IsSuccess.Should().BeFalse();
-        placed.Error.Code.Should().Be(-1013);
-        placed.Error.Message.Should().Contain("MIN_NOTIONAL");
+        placed.Error.Should().Be(new ExchangeError(ExchangeErrorKind.Rejected, -1013, "Filter failure: MIN_NOTIONAL"));
     }
 
     [Fact]
