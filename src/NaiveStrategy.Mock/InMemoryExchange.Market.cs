@@ -125,7 +125,7 @@ public sealed partial class InMemoryExchange
     {
         var f = order.Filters;
         var proceeds = price * quantity;
-        var fee = proceeds * _options.FeeRate;
+        var fee = proceeds * _options.TakerFeeRate; // a MARKET order always takes
         order.ExecutedQuantity += quantity;
         order.QuoteQuantity += proceeds;
         order.Status = order.ExecutedQuantity == order.Quantity ? OrderStatus.Filled : OrderStatus.PartiallyFilled;
@@ -134,7 +134,7 @@ public sealed partial class InMemoryExchange
         Credit(f.QuoteAsset, proceeds - fee);
         order.Commission += fee;
         order.CommissionAsset = f.QuoteAsset;
-        (order.Fills ??= []).Add(new OrderFill(order.Request.Symbol, _ids[order.Request.Symbol].NextTradeId++, order.OrderId, price, quantity, fee, f.QuoteAsset, time));
+        (order.Fills ??= []).Add(new OrderFill(order.Request.Symbol, _ids[order.Request.Symbol].NextTradeId++, order.OrderId, price, quantity, fee, f.QuoteAsset, time) { IsMaker = false });
         if (order.Status == OrderStatus.Filled)
         {
             Unlock(order);

@@ -254,6 +254,43 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PlaceMarketOrderAsync_AgainstSandbox_FillsAtNextTradeWithQuoteQuantityAndCommission()
+    {
+        _server.Deposit("XRP", 100m);
+        var updates = new List<OrderUpdate>();
+        using var subscription = _exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
+        await Task.Delay(300); // subscribed over the WebSocket API
+        var placed = await _exchange.PlaceMarketOrderAsync(new OrderRequest("XRPUSDT", "exit-s", OrderSide.Sell, 0m, 50m) { Type = OrderType.Market });
+        _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.6m, 1000m, T0));
+
+        var filled = await Eventually(() =>
+        {
+            lock (updates)
+            {
+                return Task.FromResult(updates.LastOrDefault(u => u.ClientOrderId == "exit-s" && u.Status == OrderStatus.Filled));
+            }
+        });
+        placed.Error.Should().BeNull();
+        placed.Value.Status.Should().Be(OrderStatus.New, "the sandbox fills a MARKET order at the next market trade");
+        filled.ExecutedQuantity.Should().Be(50m);
+        filled.QuoteQuantity.Should().Be(30m);
+        filled.Commission.Should().Be(0.03m);
+        filled.CommissionAsset.Should().Be("USDT");
+        _server.Exchange.GetBalance("USDT").Free.Should().Be(1_029.97m);
+    }
+
+    [Fact]
+    public async Task PlaceMarketOrderAsync_BelowMinNotional_RejectedWithBinanceCode()
+    {
+        _server.Deposit("XRP", 100m);
+        _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.5m, 1m, T0));
+
+        var placed = await _exchange.PlaceMarketOrderAsync(new OrderRequest("XRPUSDT", "exit-small", OrderSide.Sell, 0m, 15m) { Type = OrderType.Market });
+
+        placed.Error.Should().Be(new ExchangeError(ExchangeErrorKind.Rejected, -1013, "Filter failure: MIN_NOTIONAL"));
+    }
+
+    [Fact]
     public async Task OrderUpdates_ManyOrdersEnded_FeesOfOnlyTheLastEndedKept()
     {
         await using var exchange = Create(Key, Secret, endedFeesKept: 2);

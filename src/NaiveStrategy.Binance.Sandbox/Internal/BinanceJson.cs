@@ -60,7 +60,7 @@ internal static class BinanceJson
         json["cummulativeQuoteQty"] = Number(order.CumulativeQuote);
         json["status"] = Status(order.Status);
         json["timeInForce"] = "GTC";
-        json["type"] = "LIMIT";
+        json["type"] = order.TypeName;
         json["side"] = Side(order.Side);
         json["workingTime"] = order.CreatedMs;
         json["selfTradePreventionMode"] = "NONE";
@@ -93,7 +93,7 @@ internal static class BinanceJson
         ["cummulativeQuoteQty"] = Number(order.CumulativeQuote),
         ["status"] = Status(order.Status),
         ["timeInForce"] = "GTC",
-        ["type"] = "LIMIT",
+        ["type"] = order.TypeName,
         ["side"] = Side(order.Side),
         ["stopPrice"] = Number(0),
         ["icebergQty"] = Number(0),
@@ -121,7 +121,7 @@ internal static class BinanceJson
         ["cummulativeQuoteQty"] = Number(order.CumulativeQuote),
         ["status"] = Status(order.Status),
         ["timeInForce"] = "GTC",
-        ["type"] = "LIMIT",
+        ["type"] = order.TypeName,
         ["side"] = Side(order.Side),
         ["selfTradePreventionMode"] = "NONE",
     };
@@ -151,7 +151,7 @@ internal static class BinanceJson
         ["s"] = order.Symbol,
         ["c"] = delta.ExecutionType == "CANCELED" ? order.CancelClientOrderId ?? order.ClientOrderId : order.ClientOrderId,
         ["S"] = Side(order.Side),
-        ["o"] = "LIMIT",
+        ["o"] = order.TypeName,
         ["f"] = "GTC",
         ["q"] = Number(order.Quantity),
         ["p"] = Number(order.Price),
@@ -215,7 +215,7 @@ internal static class BinanceJson
             ["quoteAssetPrecision"] = 8,
             ["baseCommissionPrecision"] = 8,
             ["quoteCommissionPrecision"] = 8,
-            ["orderTypes"] = new JsonArray("LIMIT"),
+            ["orderTypes"] = new JsonArray("LIMIT", "MARKET"),
             ["icebergAllowed"] = false,
             ["ocoAllowed"] = false,
             ["otoAllowed"] = false,
@@ -228,6 +228,13 @@ internal static class BinanceJson
             ["filters"] = new JsonArray(
                 new JsonObject { ["filterType"] = "PRICE_FILTER", ["minPrice"] = Number(f.MinPrice), ["maxPrice"] = Number(f.MaxPrice), ["tickSize"] = Number(f.TickSize) },
                 new JsonObject { ["filterType"] = "LOT_SIZE", ["minQty"] = Number(f.MinQuantity), ["maxQty"] = Number(f.MaxQuantity), ["stepSize"] = Number(f.StepSize) },
+                new JsonObject
+                {
+                    ["filterType"] = "MARKET_LOT_SIZE",
+                    ["minQty"] = Number(f.MarketMinQuantity),
+                    ["maxQty"] = Number(f.MarketMaxQuantity > 0 ? f.MarketMaxQuantity : f.MaxQuantity),
+                    ["stepSize"] = Number(f.MarketStepSize),
+                },
                 notional),
             ["permissions"] = new JsonArray(),
             ["permissionSets"] = new JsonArray(new JsonArray("SPOT")),

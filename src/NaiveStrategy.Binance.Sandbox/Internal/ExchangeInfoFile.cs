@@ -28,7 +28,7 @@ internal static class ExchangeInfoFile
                 continue;
             }
 
-            decimal tick = 0, step = 0, minPrice = 0, maxPrice = 0, minQty = 0, maxQty = 0, minNotional = 0, maxNotional = 0;
+            decimal tick = 0, step = 0, minPrice = 0, maxPrice = 0, minQty = 0, maxQty = 0, minNotional = 0, maxNotional = 0, marketMin = 0, marketMax = 0, marketStep = 0;
             var notionalName = "NOTIONAL";
             foreach (var filter in symbol.GetProperty("filters").EnumerateArray())
             {
@@ -39,6 +39,9 @@ internal static class ExchangeInfoFile
                         break;
                     case "LOT_SIZE":
                         (minQty, maxQty, step) = (Number(filter, "minQty"), Number(filter, "maxQty"), Number(filter, "stepSize"));
+                        break;
+                    case "MARKET_LOT_SIZE":
+                        (marketMin, marketMax, marketStep) = (Number(filter, "minQty"), Number(filter, "maxQty"), Number(filter, "stepSize"));
                         break;
                     case "NOTIONAL":
                         (minNotional, maxNotional, notionalName) = (Number(filter, "minNotional"), Number(filter, "maxNotional"), "NOTIONAL");
@@ -68,6 +71,9 @@ internal static class ExchangeInfoFile
                 MinNotional = minNotional,
                 MaxNotional = maxNotional,
                 NotionalFilterName = notionalName,
+                MarketMinQuantity = marketMin,
+                MarketMaxQuantity = marketMax,
+                MarketStepSize = marketStep,
             });
         }
 

@@ -1,8 +1,13 @@
 namespace NaiveStrategy.Binance.Sandbox.Internal;
 
 /// <summary>The server's view of one order: what the exchange reported plus what Binance adds (quote totals, cancel ids).</summary>
-internal sealed class OrderRecord(OrderUpdate placed, long createdMs)
+internal sealed class OrderRecord(OrderUpdate placed, long createdMs, OrderType type)
 {
+    public OrderType Type { get; } = type;
+
+    /// <summary>Binance's name of the order type: LIMIT or MARKET.</summary>
+    public string TypeName => Type == OrderType.Market ? "MARKET" : "LIMIT";
+
     public long OrderId { get; } = placed.OrderId;
 
     public string Symbol { get; } = placed.Symbol;
@@ -52,9 +57,9 @@ internal sealed class OrderJournal
     private readonly List<OwnTrade> _trades = [];
     private long _nextEventId = 1;
 
-    public OrderRecord Add(OrderUpdate placed, long nowMs)
+    public OrderRecord Add(OrderUpdate placed, long nowMs, OrderType type = OrderType.Limit)
     {
-        var order = new OrderRecord(placed, nowMs);
+        var order = new OrderRecord(placed, nowMs, type);
         _orders[(order.Symbol, order.OrderId)] = order;
         _byClientId[(order.Symbol, order.ClientOrderId)] = order;
         return order;

@@ -24,6 +24,7 @@ internal sealed partial class SandboxEngine : IDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, KeyVerifier> _keys;
     private readonly ConcurrentDictionary<long, UserDataSubscription> _subscriptions = new();
+    private readonly Dictionary<string, decimal> _lastPrices = new(StringComparer.Ordinal); // under the gate
     private readonly IDisposable _updates;
     private long _nextSubscriptionId;
 
@@ -352,18 +353,18 @@ internal sealed partial class SandboxEngine : IDisposable
             default: return new ApiError(400, -1117, "Invalid side.");
         }
 
+        bool market;
         switch (request.Get("type"))
         {
             case null: return ApiError.Mandatory("type");
-            case "LIMIT": break;
+            case "LIMIT": market = false; break;
+            case "MARKET": market = true; break;
             default: return new ApiError(400, -1116, "Invalid orderType.");
         }
 
-        switch (request.Get("timeInForce"))
+        if ((market ? MarketParameterError(request) : LimitParameterError(request)) is { } parameterError)
         {
-            case null: return ApiError.Mandatory("timeInForce");
-            case "GTC": break;
-            default: return new ApiError(400, -1115, "Invalid timeInForce.");
+            return parameterError;
         }
 
         if (ParseDecimal(request, "quantity") is not { } quantity)
@@ -371,9 +372,16 @@ internal sealed partial class SandboxEngine : IDisposable
             return request.Get("quantity") is null ? ApiError.Mandatory("quantity") : ApiError.Illegal("quantity", "^([0-9]{1,20})(\\.[0-9]{1,20})?$");
         }
 
-        if (ParseDecimal(request, "price") is not { } price)
+        // A MARKET order has no price (sending one was refused above): Binance reports 0.
+        var price = 0m;
+        if (!market)
         {
-            return request.Get("price") is null ? ApiError.Mandatory("price") : ApiError.Illegal("price", "^([0-9]{1,20})(\\.[0-9]{1,20})?$");
+            if (ParseDecimal(request, "price") is not { } limitPrice)
+            {
+                return request.Get("price") is null ? ApiError.Mandatory("price") : ApiError.Illegal("price", "^([0-9]{1,20})(\\.[0-9]{1,20})?$");
+            }
+
+            price = limitPrice;
         }
 
         var clientOrderId = request.Get("newClientOrderId") ?? GeneratedClientOrderId();
@@ -395,22 +403,25 @@ internal sealed partial class SandboxEngine : IDisposable
             return new ApiError(400, -1013, "This symbol does not allow the specified self-trade prevention mode.");
         }
 
-        if (NotionalFailure(Symbols[symbol], price, quantity) is { } notionalError)
+        if ((market ? MarketFilterFailure(Symbols[symbol], quantity) : NotionalFailure(Symbols[symbol], price, quantity)) is { } filterError)
         {
-            return notionalError;
+            return filterError;
         }
 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var placed = await Exchange.PlaceLimitOrderAsync(new OrderRequest(symbol, clientOrderId, side, price, quantity), cancellationToken);
+            var placement = new OrderRequest(symbol, clientOrderId, side, price, quantity) { Type = market ? OrderType.Market : OrderType.Limit };
+            var placed = market
+                ? await Exchange.PlaceMarketOrderAsync(placement, cancellationToken)
+                : await Exchange.PlaceLimitOrderAsync(placement, cancellationToken);
             if (!placed.IsSuccess)
             {
                 return new ApiError(400, placed.Error.Code, placed.Error.Message);
             }
 
             var now = NowMs;
-            var order = _journal.Add(placed.Value, now);
+            var order = _journal.Add(placed.Value, now, placement.Type);
             Broadcast(order, _journal.NewOrderDelta(order));
             var fills = new List<ExecutionDelta>();
             if (placed.Value.ExecutedQuantity > 0 && _journal.Apply(placed.Value, FillsOf(placed.Value), now) is { } taken)
@@ -623,6 +634,7 @@ internal sealed partial class SandboxEngine : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            _lastPrices[trade.Symbol] = trade.Price;
             Exchange.PublishTrade(trade);
         }
         finally
@@ -636,6 +648,7 @@ internal sealed partial class SandboxEngine : IDisposable
         _gate.Wait();
         try
         {
+            _lastPrices[trade.Symbol] = trade.Price;
             Exchange.PublishTrade(trade);
         }
         finally
@@ -693,6 +706,56 @@ internal sealed partial class SandboxEngine : IDisposable
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return null;
+        }
+    }
+
+    // LIMIT (GTC only here): timeInForce is mandatory.
+    private static ApiError? LimitParameterError(ApiRequest request) => request.Get("timeInForce") switch
+    {
+        null => ApiError.Mandatory("timeInForce"),
+        "GTC" => null,
+        _ => new ApiError(400, -1115, "Invalid timeInForce."),
+    };
+
+    // MARKET, as Binance checks it: no price nor timeInForce, a quantity (quoteOrderQty is not allowed on these
+    // symbols: exchangeInfo says quoteOrderQtyMarketAllowed=false).
+    private static ApiError? MarketParameterError(ApiRequest request)
+    {
+        if (request.Get("price") is not null)
+        {
+            return NotRequired("price");
+        }
+
+        if (request.Get("timeInForce") is not null)
+        {
+            return NotRequired("timeInForce");
+        }
+
+        if (request.Get("quoteOrderQty") is not null)
+        {
+            return new ApiError(400, -1013, "Quote order qty market orders are not support for this symbol.");
+        }
+
+        return request.Get("quantity") is null
+            ? new ApiError(400, -1102, "Param 'quantity' or 'quoteOrderQty' must be sent, but both were empty/null!")
+            : null;
+    }
+
+    private static ApiError NotRequired(string name) => new(400, -1106, $"Parameter '{name}' sent when not required.");
+
+    // A MARKET order's filters: LOT_SIZE, MARKET_LOT_SIZE, then NOTIONAL / MIN_NOTIONAL (applied to MARKET orders) at
+    // the last market trade's price — Binance uses the average price of the last avgPriceMins minutes; before any trade
+    // the notional is not checked.
+    private ApiError? MarketFilterFailure(SymbolFilters filters, decimal quantity)
+    {
+        var lastPrice = _lastPrices.TryGetValue(filters.Symbol, out var p) ? p : 0m;
+        try
+        {
+            return filters.FindMarketFilterFailure(lastPrice, quantity) is { } failure ? new ApiError(400, -1013, "Filter failure: " + failure) : null;
+        }
+        catch (OverflowException)
+        {
+            return new ApiError(400, -1013, "Filter failure: " + filters.NotionalFilterName);
         }
     }
 
