@@ -45,6 +45,10 @@ internal static class ControlApi
             ? Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = root })
             : WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = root });
         builder.Logging.ClearProviders().AddSampleConsole(level);
+
+        // A host that fails to start (invalid options: a short NAIVE_API_TOKEN, bad settings) logs the exception with
+        // its stack trace under this category; the command reports the same failure itself as one 'error:' line.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddSampleNotifications();
         if (builder is WebApplicationBuilder web)

@@ -54,6 +54,15 @@ public sealed class ControlApiTests
     }
 
     [Fact]
+    public async Task Paper_ShortApiToken_OneErrorLineNoStackTrace()
+    {
+        using var paper = SampleProcess.Start(new Dictionary<string, string> { ["NAIVE_API_TOKEN"] = "short" }, "paper", "--symbol", "XRPUSDT", "--stream-url", "ws://127.0.0.1:9/", "--http", "127.0.0.1:0");
+
+        (await paper.WaitForExitAsync()).Should().Be(1);
+        paper.Error.Should().Be("error: the API token (NAIVE_API_TOKEN) must be at least 16 characters, got 5.\n");
+    }
+
+    [Fact]
     public async Task Ctl_NoToken_ExitsTwoNamingTheVariable()
     {
         using var ctl = await CtlAsync(new Dictionary<string, string> { ["NAIVE_API_TOKEN"] = "" }, "--url", "http://127.0.0.1:9/", "symbols");
