@@ -8,45 +8,27 @@ namespace NaiveStrategy.Binance;
 public sealed partial class BinanceExchange
 {
     /// <inheritdoc />
-    public async ValueTask<ExchangeResult<OrderUpdate>> PlaceMarketOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<ExchangeResult<OrderUpdate>> PlaceMarketOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) =>
+        PlaceAsync(request, SendMarketOrderAsync, cancellationToken);
+
+    private async Task<ExchangeResult<OrderUpdate>> SendMarketOrderAsync(OrderRequest request, SymbolFilters filters, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var filters = await GetSymbolFiltersAsync(request.Symbol, cancellationToken);
-        if (!filters.IsSuccess)
+        var answer = await _rest.SendAsync(HttpMethod.Post, "/api/v3/order",
+        [
+            new("symbol", request.Symbol),
+            new("side", request.Side == OrderSide.Buy ? "BUY" : "SELL"),
+            new("type", "MARKET"),
+            new("quantity", filters.FormatQuantity(request.Quantity)),
+            new("newClientOrderId", request.ClientOrderId),
+            new("newOrderRespType", "FULL"),
+        ], signed: true, weight: 1, placesOrder: true, cancellationToken);
+        if (!answer.IsSuccess)
         {
-            return filters.Error;
+            return answer.Error;
         }
 
-        _open[request.ClientOrderId] = request.Symbol;
-        _sending[request.ClientOrderId] = 0;
-        try
-        {
-            var answer = await _rest.SendAsync(HttpMethod.Post, "/api/v3/order",
-            [
-                new("symbol", request.Symbol),
-                new("side", request.Side == OrderSide.Buy ? "BUY" : "SELL"),
-                new("type", "MARKET"),
-                new("quantity", filters.Value.FormatQuantity(request.Quantity)),
-                new("newClientOrderId", request.ClientOrderId),
-                new("newOrderRespType", "FULL"),
-            ], signed: true, weight: 1, placesOrder: true, cancellationToken);
-            if (!answer.IsSuccess)
-            {
-                if (answer.Error.Kind is not (ExchangeErrorKind.Unknown or ExchangeErrorKind.Duplicate))
-                {
-                    _open.TryRemove(request.ClientOrderId, out _);
-                }
-
-                return answer.Error;
-            }
-
-            CountFills(request.ClientOrderId, answer.Value);
-            return Track(ToUpdate(answer.Value));
-        }
-        finally
-        {
-            _sending.TryRemove(request.ClientOrderId, out _);
-        }
+        CountFills(request.ClientOrderId, answer.Value);
+        return Read(answer.Value, placesOrder: true);
     }
 
     // The FULL answer's fills, counted once per trade id like the stream's (which may report the same trades).

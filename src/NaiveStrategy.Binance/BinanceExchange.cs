@@ -122,7 +122,13 @@ public sealed partial class BinanceExchange : IExchange, IMarketData, IAsyncDisp
     }
 
     /// <inheritdoc />
-    public async ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) =>
+        PlaceAsync(request, SendOrderAsync, cancellationToken);
+
+    // One send: a "maybe placed" answer (timeout, 5xx, -1007) comes back as ExchangeErrorKind.Unknown and the engine's
+    // placement runner, the one owner of retries, resolves it. The order is watched from before the send, and
+    // forgotten again only when the exchange surely refused it.
+    private async ValueTask<ExchangeResult<OrderUpdate>> PlaceAsync(OrderRequest request, Func<OrderRequest, SymbolFilters, CancellationToken, Task<ExchangeResult<OrderUpdate>>> send, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var filters = await GetSymbolFiltersAsync(request.Symbol, cancellationToken);
@@ -131,13 +137,11 @@ public sealed partial class BinanceExchange : IExchange, IMarketData, IAsyncDisp
             return filters.Error;
         }
 
-        // One send: a "maybe placed" answer (timeout, 5xx, -1007) comes back as ExchangeErrorKind.Unknown
-        // and the engine's placement runner, the one owner of retries, resolves it.
         _open[request.ClientOrderId] = request.Symbol;
         _sending[request.ClientOrderId] = 0;
         try
         {
-            var placed = await SendOrderAsync(request, filters.Value, cancellationToken);
+            var placed = await send(request, filters.Value, cancellationToken);
             if (!placed.IsSuccess && placed.Error.Kind is not (ExchangeErrorKind.Unknown or ExchangeErrorKind.Duplicate))
             {
                 _open.TryRemove(request.ClientOrderId, out _);
