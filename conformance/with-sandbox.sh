@@ -2,7 +2,7 @@
 # Starts a sandbox command, waits for the three URLs it prints (REST, WebSocket API, streams), runs the
 # conformance checks against it, stops it, and exits with the checks' exit code.
 # Usage: conformance/with-sandbox.sh API_KEY SECRET_KEY -- COMMAND [ARGS...]
-# e.g.   conformance/with-sandbox.sh ci-key ci-secret -- dotnet run --project samples/NaiveStrategy.Sample -c Release --no-build -- \
+# e.g.   conformance/with-sandbox.sh ci-key ci-secret -- dotnet run --project src/NaiveStrategy.Cli -c Release --no-build -- \
 #            sandbox --port 0 --api-key ci-key --secret-key ci-secret
 set -euo pipefail
 if [ $# -lt 4 ] || [ "$3" != "--" ]; then
