@@ -50,6 +50,8 @@ public static class CliApp
           generate   write a seeded synthetic trades file in Binance's public-data format:
                        --out PATH --count N --seed N --start-price D --tick-size D --step-size D
                        --start 2024-01-01T00:00:00Z --volatility D --drift D[,D…] (per equal segment)
+          completion print the tab-completion script of a shell: naive completion bash|zsh|pwsh
+                     (eval "$(naive completion bash)" in ~/.bashrc)
 
         data and market:
           --trades PATH        Binance public-data trades: .csv or .zip files, a directory or a glob; repeat
@@ -104,8 +106,10 @@ public static class CliApp
                                exchange's code in the error column)
           --json PATH          write the report as JSON
           --plot PATH          draw the equity curve and price as PNG
-          --log-level LEVEL    Trace, Debug, Information (default), Warning, Error, None; logs go to stderr,
-                               so stdout carries only the command's result (backtest > report.txt)
+          --log-level LEVEL    Trace, Debug, Information, Warning, Error, None; logs go to stderr, so stdout
+                               carries only the command's result (backtest > report.txt). Default: backtest,
+                               paper and live Information; sweep None (each setting's engine logs); sandbox
+                               and silo Warning
         sandbox, paper, live, status, ctl:
           --port N             sandbox: the port on 127.0.0.1 (default 0: any free port)
           --speed X            sandbox: replay speed of --trades (default 1: the trades' own pace)
@@ -171,6 +175,8 @@ public static class CliApp
                 ["--help" or "-h" or "-?" or "help"] => Help(output),
                 ["help", var command] => await RunAsync([command, "--help"], output, error, cancellationToken),
                 ["--version"] => Version(output),
+                ["completion", .. var rest] => Completion.Script(rest, output),
+                _ when Completion.IsRequest(args) => Completion.Suggest(args, output),
                 [] => throw new UsageException("a command is required."),
                 [var command, ..] => throw new UsageException($"unknown command '{command}'."),
             };
@@ -182,8 +188,9 @@ public static class CliApp
         }
         catch (UsageException ex)
         {
+            // One line naming the problem, then where the command's options are described: no page of usage.
             await error.WriteLineAsync($"error: {CliConfiguration.Explain(ex.Message)}");
-            await error.WriteLineAsync(Usage);
+            await error.WriteLineAsync(args is [var command, ..] && CliOptions.Commands.ContainsKey(command) ? $"see 'naive {command} --help'" : "see 'naive --help'");
             return 2;
         }
         catch (Exception ex) when (ex is TradeFileFormatException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or FormatException or NaiveStrategy.Sqlite.StrategyStoreException or Microsoft.Extensions.Options.OptionsValidationException)
@@ -217,18 +224,16 @@ public static class CliApp
 
     // Bounds of the market options: far beyond any Binance symbol, small enough to keep decimal arithmetic
     // (≈ 7.9e28 at most) from overflowing. Prices share the trade readers' bound (below 1e14).
-    private static readonly CommandLine.Bounds TickRange = new(0m, false, 1_000_000m);
-    private static readonly CommandLine.Bounds StepRange = new(0m, false, 1_000_000_000m);
-    private static readonly CommandLine.Bounds MinNotionalRange = new(0m, true, 1_000_000_000_000m);
-    private static readonly CommandLine.Bounds PriceRange = new(0m, false, 10_000_000_000_000m);
+    internal static readonly CommandLine.Bounds TickRange = new(0m, false, 1_000_000m);
+    internal static readonly CommandLine.Bounds StepRange = new(0m, false, 1_000_000_000m);
+    internal static readonly CommandLine.Bounds MinNotionalRange = new(0m, true, 1_000_000_000_000m);
+    internal static readonly CommandLine.Bounds PriceRange = new(0m, false, 10_000_000_000_000m);
 
     // Per-trade log-return figures of the generator: beyond these the random walk leaves any sane price at once.
-    private static readonly CommandLine.Bounds VolatilityRange = new(0m, true, 0.1m);
-    private static readonly CommandLine.Bounds DriftRange = new(-0.01m, true, 0.01m);
-    private const long MaxGeneratedTrades = 1_000_000_000;
+    internal static readonly CommandLine.Bounds VolatilityRange = new(0m, true, 0.1m);
+    internal static readonly CommandLine.Bounds DriftRange = new(-0.01m, true, 0.01m);
+    internal const long MaxGeneratedTrades = 1_000_000_000;
 
-    private static readonly string[] MarketOptions = ["trades", "symbol", "exchange-info", "tick-size", "step-size", "min-notional", "from", "to"];
-    private static readonly string[] MarketFlags = ["skip-bad-lines", PartialFillsFlag];
 
     /// <summary>backtest and sweep: replay every trade instead of jumping over the quiet ones (same result, for comparison).</summary>
     internal const string NoSkipFlag = "no-skip";
@@ -238,7 +243,7 @@ public static class CliApp
 
     private static async Task<int> BacktestAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("backtest", args, [.. MarketOptions, .. SettingsGrid.Options, Fees.TakerFeeOption, "orders-out", "json", "plot", "log-level", "threads"], [.. MarketFlags, NoSkipFlag]);
+        var cl = new CommandLine("backtest", args);
         var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
         if (grid.Count != 1)
@@ -315,7 +320,7 @@ public static class CliApp
 
     private static async Task<int> SweepAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("sweep", args, [.. MarketOptions, .. SettingsGrid.Options, "threads", "redis", "redis-wait", "cluster-id", WalkForward.Option, WalkForward.RankOption], [.. MarketFlags, "cluster", NoSkipFlag]);
+        var cl = new CommandLine("sweep", args);
         var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
         var threads = Threads(cl);
@@ -335,7 +340,8 @@ public static class CliApp
             return await WalkForward.RunAsync(cl, trades, filters, grid, threads, output, cancellationToken);
         }
 
-        var runs = await SimulateAsync(trades, filters, grid, threads, cl.Has(PartialFillsFlag), replay => WithProgressAsync(output, error, trades, replay), !cl.Has(NoSkipFlag), cancellationToken);
+        var level = cl.Get("log-level", LogLevel.None);
+        var runs = await SimulateAsync(trades, filters, grid, threads, cl.Has(PartialFillsFlag), replay => WithProgressAsync(output, error, trades, replay), !cl.Has(NoSkipFlag), level, cancellationToken);
         stopwatch.Stop();
         return WriteSweep(output, error, trades, (trades.Diagnostics.SkippedSummary, trades.Diagnostics.Messages), runs, stopwatch.Elapsed);
     }
@@ -344,7 +350,7 @@ public static class CliApp
     /// Runs each of <paramref name="grid"/>'s settings over <paramref name="trades"/>, read once for all (on up to
     /// <paramref name="threads"/> cores); <paramref name="withProgress"/> runs the replay it is given, reporting progress or not.
     /// </summary>
-    internal static async Task<List<(SymbolSettings Settings, BacktestResult Result)>> SimulateAsync(TradeFileSet trades, IReadOnlyList<SymbolFilters> filters, IReadOnlyList<SymbolSettings> grid, int threads, bool partialFills, Func<Action<Action<long>>, Task> withProgress, bool skip, CancellationToken cancellationToken)
+    internal static async Task<List<(SymbolSettings Settings, BacktestResult Result)>> SimulateAsync(TradeFileSet trades, IReadOnlyList<SymbolFilters> filters, IReadOnlyList<SymbolSettings> grid, int threads, bool partialFills, Func<Action<Action<long>>, Task> withProgress, bool skip, LogLevel level, CancellationToken cancellationToken)
     {
         var start = FirstTradeTime(trades);
         var simulations = new List<Simulation>();
@@ -352,7 +358,7 @@ public static class CliApp
         {
             foreach (var settings in grid)
             {
-                simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, partialFills, null, null, cancellationToken));
+                simulations.Add(await Simulation.StartAsync(settings, filters, start, level, null, partialFills, null, null, cancellationToken));
             }
 
             await withProgress(progress => Simulation.ReplayAll(trades, simulations, threads, progress, skip, cancellationToken));
@@ -392,7 +398,7 @@ public static class CliApp
 
     private static int Generate(string[] args, TextWriter output)
     {
-        var cl = new CommandLine("generate", args, ["out", "count", "seed", "start-price", "tick-size", "step-size", "start", "volatility", "drift"], []);
+        var cl = new CommandLine("generate", args);
         var path = cl.String("out") ?? throw new UsageException("generate needs --out PATH (e.g. XRPUSDT-trades-2024-01-01.csv).");
         var options = new TradeFileGeneratorOptions
         {
@@ -405,9 +411,7 @@ public static class CliApp
         };
         if (cl.String("start") is { } start)
         {
-            options.Start = DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-                ? at
-                : throw new UsageException($"--start '{start}' is not a date, e.g. 2024-01-01T00:00:00Z.");
+            options.Start = ParseStart(start);
         }
 
         foreach (var drift in (cl.String("drift") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -433,6 +437,12 @@ public static class CliApp
         output.WriteLine($"wrote {options.Count.ToString("N0", CultureInfo.InvariantCulture)} trades to {path}");
         return 0;
     }
+
+    /// <summary><c>--start</c>: a date and time, UTC unless it says otherwise.</summary>
+    internal static DateTimeOffset ParseStart(string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : throw new UsageException($"--start '{text}' is not a date, e.g. 2024-01-01T00:00:00Z.");
 
     internal static (TradeFileSet Trades, IReadOnlyList<SymbolFilters> Filters) Market(CommandLine cl)
     {

@@ -131,7 +131,7 @@ internal sealed class SweepWorkerGrain(ILocalSiloDetails silo) : Grain, ISweepWo
                 {
                     replay(_ => { });
                     return Task.CompletedTask;
-                }, skip: true, CancellationToken.None);
+                }, skip: true, Microsoft.Extensions.Logging.LogLevel.None, CancellationToken.None);
                 return new SweepPartResult
                 {
                     Silo = silo.SiloAddress.ToString(),

@@ -15,12 +15,19 @@ public sealed class HelpRequestedException(string help) : Exception(help);
 
 /// <summary>
 /// A command's options parsed by System.CommandLine: <c>--name value</c>, <c>--name=value</c> and flags
-/// <c>--name</c>, every one checked against the command's known list; <c>--help</c> gives the command's help.
-/// The values stay text here: each command parses and bounds them, so every message names the option.
+/// <c>--name</c>, every one checked against the command's known list (<see cref="CliOptions.Commands"/>), every
+/// value parsed by its option's type (<see cref="CliOptions"/>) while the command line is parsed, so a bad value is
+/// one error naming the option before the command starts; <c>--help</c> gives the command's help.
 /// </summary>
 internal sealed class CommandLine
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+
+    /// <summary>The options of <paramref name="command"/> as <see cref="CliOptions.Commands"/> lists them.</summary>
+    public CommandLine(string command, IReadOnlyList<string> args, bool fromConfiguration = true)
+        : this(command, args, CliOptions.Commands[command].Values, CliOptions.Commands[command].Flags, fromConfiguration)
+    {
+    }
 
     /// <param name="command">The command, for its help.</param>
     /// <param name="args">The command's arguments.</param>
@@ -34,7 +41,9 @@ internal sealed class CommandLine
         foreach (var name in valueOptions)
         {
             var (hint, description) = OptionHelp.Describe(name);
-            options[name] = new Option<string[]>("--" + name) { Description = description, HelpName = hint, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+            var option = new Option<string[]>("--" + name) { Description = description, HelpName = hint, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+            option.Validators.Add(result => Validate(name, result));
+            options[name] = option;
         }
 
         foreach (var name in flags)
@@ -85,6 +94,23 @@ internal sealed class CommandLine
         }
     }
 
+    // Each value parsed by the option's type: the first bad one is the parse's error, naming the option.
+    private static void Validate(string name, OptionResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            try
+            {
+                CliOptions.Parse(name, token.Value);
+            }
+            catch (UsageException ex)
+            {
+                result.AddError(ex.Message);
+                return;
+            }
+        }
+    }
+
     // An option the command line left out, from appsettings.json or the environment (CliConfiguration).
     private void FromConfiguration(Microsoft.Extensions.Configuration.IConfiguration configuration, string name, bool isFlag)
     {
@@ -116,6 +142,16 @@ internal sealed class CommandLine
         {
             _values[name] = values;
             CliConfiguration.Took(name, key);
+            CheckConfigured(name, values);
+        }
+    }
+
+    // A configured value is parsed by the option's type like one on the command line (the error names the key: CliConfiguration.Explain).
+    private static void CheckConfigured(string name, List<string> values)
+    {
+        foreach (var value in values)
+        {
+            CliOptions.Parse(name, value);
         }
     }
 

@@ -24,16 +24,7 @@ internal static class ControlClient
             throw new UsageException("ctl needs --url URL: the address live or paper printed as 'dashboard: …'.");
         }
 
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
-        {
-            throw new UsageException($"--url '{url}' is not an http:// or https:// address.");
-        }
-
-        var token = Environment.GetEnvironmentVariable(NaiveStrategyApiOptions.TokenVariable);
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            throw new UsageException($"ctl needs the API token in the environment variable {NaiveStrategyApiOptions.TokenVariable}.");
-        }
+        var baseAddress = (Uri)CliOptions.Parse("url", url);
 
         var (method, path, body) = words switch
         {
@@ -47,6 +38,13 @@ internal static class ControlClient
         if (body is null && options.Count > 0)
         {
             throw new UsageException($"ctl {words[0]} takes no options, got '{options[0]}'.");
+        }
+
+        // The line is checked first: a bad option is named even when the token is missing.
+        var token = Environment.GetEnvironmentVariable(NaiveStrategyApiOptions.TokenVariable);
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            throw new UsageException($"ctl needs the API token in the environment variable {NaiveStrategyApiOptions.TokenVariable}.");
         }
 
         using var client = new HttpClient { BaseAddress = new Uri(baseAddress.ToString().TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };

@@ -18,6 +18,14 @@ internal static class DataCommands
         return from > to ? throw new UsageException($"--from {from:yyyy-MM-dd} is after --to {to:yyyy-MM-dd}.") : (from, to);
     }
 
+    /// <summary><c>--kind</c>: <c>trades</c> or <c>aggTrades</c>.</summary>
+    public static TradeFileKind ParseKind(string text) => text switch
+    {
+        "trades" => TradeFileKind.Trades,
+        "aggTrades" => TradeFileKind.AggTrades,
+        _ => throw new UsageException($"--kind: '{text}' is not trades or aggTrades."),
+    };
+
     /// <summary>The name of a kind as Binance spells it in file names.</summary>
     public static string KindName(TradeFileKind kind) => kind == TradeFileKind.AggTrades ? "aggTrades" : "trades";
 
@@ -36,7 +44,7 @@ internal static class DataCommands
                 : new UsageException("catalog needs a subcommand: catalog import --trades PATH --out DIR.");
         }
 
-        var cl = new CommandLine("catalog", rest, ["trades", "out", "symbol", "from", "to"], ["skip-bad-lines"], fromConfiguration: false);
+        var cl = new CommandLine("catalog", rest, fromConfiguration: false);
         var paths = cl.Strings("trades") is { Count: > 0 } given ? given : throw new UsageException("catalog import needs --trades PATH (files, a directory or a glob).");
         var root = cl.String("out") ?? throw new UsageException("catalog import needs --out DIR.");
         var (from, to) = Days(cl);
@@ -61,7 +69,7 @@ internal static class DataCommands
 
     public static async Task<int> DownloadAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("download", args, ["symbol", "from", "to", "kind", "out", "base-url", "parallel"], [], fromConfiguration: false);
+        var cl = new CommandLine("download", args, fromConfiguration: false);
         var symbols = (cl.String("symbol") ?? throw new UsageException("download needs --symbol S[,S…] (e.g. XRPUSDT,BTCUSDT)."))
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(s => s.ToUpperInvariant())
@@ -78,12 +86,7 @@ internal static class DataCommands
             throw new UsageException("download needs --from DATE and --to DATE (YYYY-MM-DD).");
         }
 
-        var kind = cl.String("kind") switch
-        {
-            null or "trades" => TradeFileKind.Trades,
-            "aggTrades" => TradeFileKind.AggTrades,
-            var other => throw new UsageException($"--kind: '{other}' is not trades or aggTrades."),
-        };
+        var kind = cl.String("kind") is { } kindText ? ParseKind(kindText) : TradeFileKind.Trades;
         var baseUrl = cl.String("base-url") ?? DefaultBaseUrl;
         if (!Uri.TryCreate(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
         {

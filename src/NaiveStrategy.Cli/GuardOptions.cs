@@ -99,14 +99,11 @@ internal static class GuardOptions
     }
 
     // One option's values: none given is one "off"; "off" in a list is a run without that guard.
-    private static List<decimal?> Values(CommandLine cl, string name)
-    {
-        var text = cl.String(name);
-        if (text is null)
-        {
-            return [null];
-        }
+    private static List<decimal?> Values(CommandLine cl, string name) => cl.String(name) is { } text ? Values(name, text) : [null];
 
+    /// <summary>A guard's <paramref name="text"/>: a value, <c>off</c>, a list of them or a range <c>start:stop:step</c>.</summary>
+    public static List<decimal?> Values(string name, string text)
+    {
         var values = new List<decimal?>();
         foreach (var part in text.Split(','))
         {

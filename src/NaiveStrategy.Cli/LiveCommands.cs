@@ -17,8 +17,6 @@ internal static class LiveCommands
     public const string ApiKeyVariable = "NAIVE_BINANCE_API_KEY";
     public const string SecretKeyVariable = "NAIVE_BINANCE_SECRET_KEY";
 
-    private static readonly string[] StrategyOptions = ["symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait", .. GuardOptions.Names];
-
     /// <summary>A Binance-compatible server on 127.0.0.1; prints its REST, WebSocket API and streams URLs, one per line.</summary>
     public static async Task<int> SandboxAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
@@ -31,7 +29,7 @@ internal static class LiveCommands
     /// <summary>The sandbox command's options (nothing started, no file read yet): what <c>sandbox</c> would serve.</summary>
     internal static (SandboxOptions Options, CommandLine CommandLine) SandboxOptionsOf(string[] args)
     {
-        var cl = new CommandLine("sandbox", args, ["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "public-key-file", "faults", "log-level", "fee", Fees.TakerFeeOption], [CliApp.PartialFillsFlag]);
+        var cl = new CommandLine("sandbox", args);
         var options = new SandboxOptions
         {
             Port = (int)cl.Decimal("port", 0),
@@ -68,7 +66,7 @@ internal static class LiveCommands
     /// <summary>Real Binance market data, fills simulated locally by the in-memory exchange: no keys needed.</summary>
     public static async Task<int> PaperAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("paper", args, [.. StrategyOptions, Fees.TakerFeeOption, "stream-url", "exchange-info", "log-level", ControlApi.Option], ["production", CliApp.PartialFillsFlag]);
+        var cl = new CommandLine("paper", args);
         var http = cl.String(ControlApi.Option) is { } paperHttp ? ControlApi.Parse(paperHttp) : null;
         var symbols = MultiSymbolSettings.Read(cl);
         var info = cl.String("exchange-info");
@@ -106,7 +104,7 @@ internal static class LiveCommands
     /// <summary>Binance testnet (or production with --production), keys from the environment, state in SQLite.</summary>
     public static async Task<int> LiveAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("live", args, [.. StrategyOptions, "rest-url", "ws-api-url", "stream-url", "state", "log-level", ControlApi.Option], ["production"]);
+        var cl = new CommandLine("live", args);
         var http = cl.String(ControlApi.Option) is { } liveHttp ? ControlApi.Parse(liveHttp) : null;
         var symbols = MultiSymbolSettings.Read(cl);
         var (apiKey, secretKey) = Keys("live");
@@ -131,7 +129,7 @@ internal static class LiveCommands
     /// </summary>
     public static int Status(string[] args, TextWriter output)
     {
-        var cl = new CommandLine("status", args, ["state"], []);
+        var cl = new CommandLine("status", args);
         var path = cl.String("state") ?? "naive-state.db";
         if (!File.Exists(path))
         {

@@ -5,7 +5,6 @@ namespace NaiveStrategy.Cli;
 /// <summary>Strategy settings from the command line; each may be a value, a list <c>a,b,c</c> or a range <c>start:stop:step</c> (stop included).</summary>
 internal static class SettingsGrid
 {
-    public static readonly string[] Options = ["budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait", .. GuardOptions.Names];
 
     /// <summary>The longest <c>--max-buy-wait</c> duration: a year of market time.</summary>
     public static readonly TimeSpan MaxBuyWaitLimit = TimeSpan.FromDays(365);
@@ -137,14 +136,12 @@ internal static class SettingsGrid
         }
     }
 
-    private static List<decimal> Values(CommandLine cl, string name, decimal fallback, Action<decimal> check)
-    {
-        var text = cl.String(name);
-        if (text is null)
-        {
-            return [fallback];
-        }
+    private static List<decimal> Values(CommandLine cl, string name, decimal fallback, Action<decimal> check) =>
+        cl.String(name) is { } text ? Values(name, text, check) : [fallback];
 
+    /// <summary><paramref name="text"/> as a value, a list <c>a,b,c</c> or a range <c>start:stop:step</c>, each value checked.</summary>
+    public static List<decimal> Values(string name, string text, Action<decimal> check)
+    {
         var range = text.Split(':');
         List<decimal> values;
         if (range.Length == 3)

@@ -22,12 +22,9 @@ internal static class SiloCommand
     /// <summary>The cluster's id and service id unless <c>--cluster-id</c> names another.</summary>
     public const string DefaultClusterId = "naive-strategy";
 
-    private static readonly string[] Options =
-        ["redis", "redis-wait", "symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait", "rest-url", "ws-api-url", "stream-url", "silo-port", "gateway-port", "address", "cluster-id", "log-level"];
-
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("silo", args, Options, ["production"]);
+        var cl = new CommandLine("silo", args);
         var redis = Redis(cl);
         // Without symbols a silo hosts the Leaders of symbols started by a grain call, and parts of distributed sweeps.
         IReadOnlyList<SymbolSettings> symbols = cl.Has("symbol") ? LiveCommands.SymbolSettings(cl) : [];

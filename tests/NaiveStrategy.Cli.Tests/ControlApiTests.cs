@@ -44,9 +44,9 @@ public sealed class ControlApiTests
         await using var host = await DashboardHost.StartAsync(feedMarket: false);
         var url = host.Dashboard.ToString();
 
-        using var bad = await CtlAsync(DashboardHost.Environment, "--url", url, "set", "XRPUSDT", "--chunks", "0");
+        using var bad = await CtlAsync(DashboardHost.Environment, "--url", url, "set", "XRPUSDT", "--profit", "5");
         bad.ExitCode.Should().Be(1);
-        bad.Error.Should().Be("error: 400 chunks: chunks must be a whole number >= 1, got 0.\n");
+        bad.Error.Should().Be("error: 400 profitInterval: XRPUSDT: profit_interval must be in (-1, 1), got 5.\n", "what the running process refuses is relayed as it says it");
 
         using var wrong = await CtlAsync(new Dictionary<string, string> { ["NAIVE_API_TOKEN"] = "not-the-token-0123456789" }, "--url", url, "symbols");
         wrong.ExitCode.Should().Be(1);
