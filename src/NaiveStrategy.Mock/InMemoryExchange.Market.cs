@@ -93,7 +93,7 @@ public sealed partial class InMemoryExchange
                 var order = pending[i];
                 if (!order.Status.IsTerminal())
                 {
-                    var quantity = _fill.Take(order.Quantity - order.ExecutedQuantity, available);
+                    var quantity = _fill.Take(order.Remaining, available);
                     if (quantity <= 0)
                     {
                         break;

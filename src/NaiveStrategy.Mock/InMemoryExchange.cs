@@ -182,11 +182,20 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
         new(_symbols.TryGetValue(symbol, out var filters) ? filters : InvalidSymbol());
 
     /// <inheritdoc />
-    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
+    /// <remarks>With the default self-trade prevention mode (<see cref="InMemoryExchangeOptions.DefaultSelfTradePreventionMode"/>).</remarks>
+    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) =>
+        PlaceLimitOrderAsync(request, null, cancellationToken);
+
+    /// <summary>
+    /// Places a LIMIT order with a self-trade prevention mode (null: <see cref="InMemoryExchangeOptions.DefaultSelfTradePreventionMode"/>):
+    /// a mode not in <see cref="InMemoryExchangeOptions.AllowedSelfTradePreventionModes"/> is -1013, as Binance answers.
+    /// </summary>
+    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, SelfTradePreventionMode? selfTradePreventionMode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ExchangeResult<OrderUpdate> placed;
         ExchangeError? answer = null;
+        List<OrderUpdate>? makers = null;
         lock (_gate)
         {
             var fault = _faults.Count > 0 ? _faults.Dequeue() : null;
@@ -195,7 +204,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
                 return new(fault.Error);
             }
 
-            placed = Place(request);
+            placed = Place(request, selfTradePreventionMode ?? _options.DefaultSelfTradePreventionMode, ref makers);
             if (fault is not null && placed.IsSuccess)
             {
                 // Accepted, but the caller hears of it only through the update stream or a query.
@@ -203,9 +212,15 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
             }
         }
 
-        if (placed.IsSuccess && placed.Value.ExecutedQuantity > 0)
+        // The new order first (when anything happened to it on arrival), then the resting orders it met.
+        if (placed.IsSuccess && placed.Value.Status != OrderStatus.New)
         {
             _updates.OnNext(placed.Value);
+        }
+
+        foreach (var maker in makers ?? [])
+        {
+            _updates.OnNext(maker);
         }
 
         return new(answer ?? placed);
@@ -304,14 +319,18 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
 
     private sealed record RouteCache(string Name, SymbolBook Route);
 
-
     private static ExchangeError InvalidSymbol() => new(ExchangeErrorKind.Rejected, -1121, "Invalid symbol.");
 
-    private ExchangeResult<OrderUpdate> Place(OrderRequest request)
+    private ExchangeResult<OrderUpdate> Place(OrderRequest request, SelfTradePreventionMode mode, ref List<OrderUpdate>? makers)
     {
         if (!_symbols.TryGetValue(request.Symbol, out var filters))
         {
             return InvalidSymbol();
+        }
+
+        if (!_options.AllowedSelfTradePreventionModes.Contains(mode))
+        {
+            return new ExchangeError(ExchangeErrorKind.Rejected, -1013, "This symbol does not allow the specified self-trade prevention mode.");
         }
 
         var failure = filters.FindFilterFailure(request.Price, request.Quantity);
@@ -333,7 +352,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
             return new ExchangeError(ExchangeErrorKind.InsufficientFunds, -2010, "Account has insufficient balance for requested action.");
         }
 
-        var order = new MockOrder(_ids[request.Symbol].NextOrderId++, request, filters, asset, amount) { Time = Clock.GetUtcNow(), Placed = ++_placed };
+        var order = new MockOrder(_ids[request.Symbol].NextOrderId++, request, filters, asset, amount) { Time = Clock.GetUtcNow(), Placed = ++_placed, Mode = mode };
         _byClientId[(request.Symbol, request.ClientOrderId)] = order;
         if (_options.FinishedOrdersKept is null)
         {
@@ -341,8 +360,8 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
         }
 
         var route = RouteOf(request.Symbol);
-        TakeOnArrival(order, route.LastTrade);
-        if (order.Status == OrderStatus.Filled)
+        Arrive(order, route, ref makers);
+        if (order.Status.IsTerminal())
         {
             Finished(order);
             return order.ToUpdate();

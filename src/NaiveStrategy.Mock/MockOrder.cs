@@ -19,6 +19,18 @@ internal sealed class MockOrder(long orderId, OrderRequest request, SymbolFilter
 
     public decimal LockedRemaining { get; set; } = locked;
 
+    /// <summary>The self-trade prevention mode the order was placed with (its taker phase's).</summary>
+    public SelfTradePreventionMode Mode { get; init; }
+
+    /// <summary>The quantity expired by self-trade prevention (Binance's <c>preventedQuantity</c>).</summary>
+    public decimal Prevented { get; set; }
+
+    /// <summary>What can still execute: quantity less executed less prevented.</summary>
+    public decimal Remaining => Quantity - ExecutedQuantity - Prevented;
+
+    /// <summary>The self-trades prevented with this order on either side, oldest first.</summary>
+    public List<PreventedMatch>? PreventedMatches { get; set; }
+
     public decimal ExecutedQuantity { get; set; }
 
     public OrderStatus Status { get; set; } = OrderStatus.New;
@@ -49,4 +61,6 @@ internal sealed class IdSequences
     public long NextOrderId { get; set; } = 1;
 
     public long NextTradeId { get; set; } = 1;
+
+    public long NextPreventedMatchId { get; set; }
 }

@@ -72,6 +72,31 @@ internal sealed class SymbolBook(List<MockOrder>? open, ObserverSet<TradeEvent> 
         return crossing;
     }
 
+    /// <summary>
+    /// The account's own resting orders a new order would trade with, as Binance's book matches (a BUY meets SELLs priced
+    /// at or below it, a SELL meets BUYs at or above it), best price first, then time; null when none.
+    /// </summary>
+    public List<MockOrder>? Meeting(MockOrder taker)
+    {
+        var (bid, ask) = BestBidAsk;
+        if (Open is null || (taker.Side == OrderSide.Buy ? taker.Price < ask : taker.Price > bid))
+        {
+            return null;
+        }
+
+        List<MockOrder>? meeting = null;
+        foreach (var order in Open)
+        {
+            if (order.Side != taker.Side && (taker.Side == OrderSide.Buy ? order.Price <= taker.Price : order.Price >= taker.Price))
+            {
+                (meeting ??= []).Add(order);
+            }
+        }
+
+        meeting?.Sort(static (a, b) => a.Price != b.Price ? (a.Side == OrderSide.Buy ? b.Price.CompareTo(a.Price) : a.Price.CompareTo(b.Price)) : a.OrderId.CompareTo(b.OrderId));
+        return meeting;
+    }
+
     private sealed record Book(decimal BestBid, decimal BestAsk);
 }
 
@@ -82,6 +107,18 @@ internal sealed class LastTrade
     private readonly Lock _lock = new();
     private decimal? _price;
     private decimal _left;
+
+    /// <summary>The last trade's price, null before the first.</summary>
+    public decimal? Price
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _price;
+            }
+        }
+    }
 
     public void Set(decimal price, decimal left)
     {

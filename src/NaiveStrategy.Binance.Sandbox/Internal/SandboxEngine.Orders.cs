@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using NaiveStrategy.Mock;
 
 namespace NaiveStrategy.Binance.Sandbox.Internal;
 
@@ -72,9 +73,9 @@ internal sealed partial class SandboxEngine
             return new ApiError(400, -1177, "Invalid newOrderRespType.");
         }
 
-        // exchangeInfo lists NONE as the only allowed mode (our orders never meet each other here, so no mode could act):
-        // any other is refused as Binance refuses a mode the symbol does not allow.
-        if (request.Get("selfTradePreventionMode") is { } stp && stp != "NONE")
+        // The symbol's allowedSelfTradePreventionModes (exchangeInfo) decide; no mode: its defaultSelfTradePreventionMode.
+        var mode = request.Get("selfTradePreventionMode") is { } stp ? BinanceJson.ParseStp(stp) : _options.DefaultSelfTradePreventionMode;
+        if (mode is not { } selfTradePrevention || !_options.AllowedSelfTradePreventionModes.Contains(selfTradePrevention))
         {
             return new ApiError(400, -1013, "This symbol does not allow the specified self-trade prevention mode.");
         }
@@ -88,29 +89,47 @@ internal sealed partial class SandboxEngine
         try
         {
             var placement = new OrderRequest(symbol, clientOrderId, side, price, quantity) { Type = market ? OrderType.Market : OrderType.Limit };
-            var placed = market
-                ? await Exchange.PlaceMarketOrderAsync(placement, cancellationToken)
-                : await Exchange.PlaceLimitOrderAsync(placement, cancellationToken);
+            // The resting orders this one meets (self-trades) report after its NEW, as on Binance.
+            var deferred = _deferred = [];
+            ExchangeResult<OrderUpdate> placed;
+            try
+            {
+                placed = market
+                    ? await Exchange.PlaceMarketOrderAsync(placement, cancellationToken)
+                    : await Exchange.PlaceLimitOrderAsync(placement, selfTradePrevention, cancellationToken);
+            }
+            finally
+            {
+                _deferred = null;
+            }
+
             if (!placed.IsSuccess)
             {
                 return new ApiError(400, placed.Error.Code, placed.Error.Message);
             }
 
             var now = NowMs;
-            var order = _journal.Add(placed.Value, now, placement.Type);
+            var order = _journal.Add(placed.Value, now, placement.Type, selfTradePrevention);
             _broadcaster.Report(order, _journal.NewOrderDelta(order), NowMs);
             var fills = new List<ExecutionDelta>();
-            if (placed.Value.ExecutedQuantity > 0 && _journal.Apply(placed.Value, FillsOf(placed.Value), now) is { } taken)
+            IReadOnlyList<PreventedMatch> prevented = market ? [] : PreventedOf(placed.Value);
+            if ((placed.Value.Status != OrderStatus.New || prevented.Count > 0) && _journal.Apply(placed.Value, FillsOf(placed.Value), prevented, now) is { } taken)
             {
-                // A taker fill on arrival: its TRADE reports follow the NEW one, and FULL lists it in fills.
+                // A taker fill on arrival: its TRADE reports follow the NEW one, and FULL lists it in fills; a
+                // prevented self-trade is a TRADE_PREVENTION report.
                 fills.AddRange(taken.Deltas.Where(d => d.TradeId >= 0));
                 _broadcaster.Reports(order, taken.Deltas, NowMs);
+            }
+
+            foreach (var update in deferred.Where(u => u.OrderId != order.OrderId))
+            {
+                OnExchangeUpdate(update);
             }
 
             BroadcastAccount(Symbols[symbol]);
 
             Log.OrderPlaced(_logger, order.OrderId, symbol, clientOrderId);
-            return BinanceJson.NewOrder(order, responseType, now, fills);
+            return BinanceJson.NewOrder(order, responseType, now, fills, order.PreventedAsTaker);
         }
         finally
         {

@@ -20,10 +20,13 @@ internal sealed partial class SandboxEngine : IDisposable
     private readonly UserDataBroadcaster _broadcaster;
     private readonly Dictionary<string, decimal> _lastPrices = new(StringComparer.Ordinal); // under the gate
     private readonly IDisposable _updates;
+    private readonly HashSet<SelfTradePreventionMode> _stpModes;
+    private List<OrderUpdate>? _deferred; // under the gate, while an order is being placed
 
     public SandboxEngine(SandboxOptions options, IReadOnlyList<SymbolFilters> symbols, SandboxFaults faults, SandboxDiagnostics diagnostics, ILogger logger)
     {
         _options = options;
+        _stpModes = [.. options.AllowedSelfTradePreventionModes];
         _time = options.TimeProvider;
         _logger = logger;
         Faults = faults;
@@ -37,7 +40,9 @@ internal sealed partial class SandboxEngine : IDisposable
             FeeAsset = options.FeeAsset,
             PartialFills = options.PartialFills,
             StartTime = _time.GetUtcNow(),
+            DefaultSelfTradePreventionMode = options.DefaultSelfTradePreventionMode,
         };
+        exchangeOptions.AllowedSelfTradePreventionModes.IntersectWith(options.AllowedSelfTradePreventionModes);
         foreach (var symbol in symbols)
         {
             exchangeOptions.Symbols.Add(symbol);
@@ -178,7 +183,13 @@ internal sealed partial class SandboxEngine : IDisposable
     // PlaceOrderAsync journals it once the order is.
     private void OnExchangeUpdate(OrderUpdate update)
     {
-        if (_journal.Apply(update, update.ExecutedQuantity > 0 ? FillsOf(update) : [], NowMs) is { } applied)
+        if (_deferred is { } deferred)
+        {
+            deferred.Add(update);
+            return;
+        }
+
+        if (_journal.Apply(update, update.ExecutedQuantity > 0 ? FillsOf(update) : [], PreventedOf(update), NowMs) is { } applied)
         {
             _broadcaster.Reports(applied.Order, applied.Deltas, NowMs);
             BroadcastAccount(Symbols[update.Symbol]);
@@ -206,6 +217,13 @@ internal sealed partial class SandboxEngine : IDisposable
 
         var fills = pending.Result;
         return fills.IsSuccess ? fills.Value : [];
+    }
+
+    // The self-trades prevented with an order (under the gate, answered synchronously).
+    private IReadOnlyList<PreventedMatch> PreventedOf(OrderUpdate update)
+    {
+        var prevented = Exchange.GetPreventedMatches(update.Symbol, update.OrderId);
+        return prevented.IsSuccess ? prevented.Value : [];
     }
 
     private sealed class UpdateObserver(SandboxEngine engine) : IObserver<OrderUpdate>
