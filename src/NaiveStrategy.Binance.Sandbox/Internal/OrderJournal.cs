@@ -43,6 +43,12 @@ internal sealed class OrderRecord(OrderUpdate placed, long createdMs, OrderType 
     /// <summary>The exchange's id of the last fill journaled (fills after it are new).</summary>
     public long LastFillId { get; set; }
 
+    /// <summary>The API key that placed it: its unfilled order count drops by one at the order's first fill.</summary>
+    public string? PlacedBy { get; init; }
+
+    /// <summary>The first fill has been taken off <see cref="PlacedBy"/>'s unfilled order count.</summary>
+    public bool FillCounted { get; set; }
+
     /// <summary>Quantity expired by self-trade prevention (<c>preventedQuantity</c>, <c>A</c>).</summary>
     public decimal PreventedQuantity { get; set; }
 
@@ -78,9 +84,9 @@ internal sealed class OrderJournal
     private readonly List<OwnTrade> _trades = [];
     private long _nextEventId = 1;
 
-    public OrderRecord Add(OrderUpdate placed, long nowMs, OrderType type = OrderType.Limit, SelfTradePreventionMode mode = SelfTradePreventionMode.None)
+    public OrderRecord Add(OrderUpdate placed, long nowMs, OrderType type = OrderType.Limit, SelfTradePreventionMode mode = SelfTradePreventionMode.None, string? placedBy = null)
     {
-        var order = new OrderRecord(placed, nowMs, type, mode);
+        var order = new OrderRecord(placed, nowMs, type, mode) { PlacedBy = placedBy };
         _orders[(order.Symbol, order.OrderId)] = order;
         _byClientId[(order.Symbol, order.ClientOrderId)] = order;
         return order;

@@ -92,6 +92,12 @@ internal sealed class RequestGate(SandboxOptions options, SandboxFaults faults, 
         }
 
         var result = await endpoint.Handler(request, cancellationToken);
+        if (endpoint.PlacesOrder && result.Error is not null)
+        {
+            // Only a placed order counts ("every successful request to place an order adds to the unfilled order count").
+            Counters.RemoveOrder(request.ApiKey!);
+        }
+
         if (endpoint.PlacesOrder && result.Error is null && faults.TakeUnknownExecution())
         {
             Log.FaultInjected(logger, "-1006 after accepting an order");

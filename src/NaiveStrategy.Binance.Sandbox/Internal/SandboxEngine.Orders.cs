@@ -109,7 +109,7 @@ internal sealed partial class SandboxEngine
             }
 
             var now = NowMs;
-            var order = _journal.Add(placed.Value, now, placement.Type, selfTradePrevention);
+            var order = _journal.Add(placed.Value, now, placement.Type, selfTradePrevention, request.ApiKey);
             _broadcaster.Report(order, _journal.NewOrderDelta(order), NowMs);
             var fills = new List<ExecutionDelta>();
             IReadOnlyList<PreventedMatch> prevented = market ? [] : PreventedOf(placed.Value);
@@ -119,6 +119,7 @@ internal sealed partial class SandboxEngine
                 // prevented self-trade is a TRADE_PREVENTION report.
                 fills.AddRange(taken.Deltas.Where(d => d.TradeId >= 0));
                 _broadcaster.Reports(order, taken.Deltas, NowMs);
+                CountFirstFill(order);
             }
 
             foreach (var update in deferred.Where(u => u.OrderId != order.OrderId))

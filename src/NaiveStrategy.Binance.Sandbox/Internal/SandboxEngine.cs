@@ -193,6 +193,18 @@ internal sealed partial class SandboxEngine : IDisposable
         {
             _broadcaster.Reports(applied.Order, applied.Deltas, NowMs);
             BroadcastAccount(Symbols[update.Symbol]);
+            CountFirstFill(applied.Order);
+        }
+    }
+
+    // Binance's unfilled order count: an order's first fill (as taker on arrival or as maker later) takes it off the
+    // count of the key that placed it, in every ORDERS window (X-MBX-ORDER-COUNT-* and the rateLimits show it).
+    private void CountFirstFill(OrderRecord order)
+    {
+        if (order.Executed > 0 && !order.FillCounted && order.PlacedBy is { } apiKey)
+        {
+            order.FillCounted = true;
+            _requests.Counters.RemoveOrder(apiKey);
         }
     }
 
