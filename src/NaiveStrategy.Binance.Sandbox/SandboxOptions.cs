@@ -38,6 +38,15 @@ public sealed class SandboxOptions
     /// <summary>When true a market trade fills crossing orders only up to its own quantity.</summary>
     public bool PartialFills { get; set; }
 
+    /// <summary>
+    /// Every symbol's <c>defaultSelfTradePreventionMode</c>: the mode of an order sent without <c>selfTradePreventionMode</c>
+    /// (<see cref="SelfTradePreventionMode.None"/> by default, as Binance's documented example symbol).
+    /// </summary>
+    public SelfTradePreventionMode DefaultSelfTradePreventionMode { get; set; } = SelfTradePreventionMode.None;
+
+    /// <summary>Every symbol's <c>allowedSelfTradePreventionModes</c> (all five by default); another mode is -1013.</summary>
+    public ISet<SelfTradePreventionMode> AllowedSelfTradePreventionModes { get; } = new HashSet<SelfTradePreventionMode>(Enum.GetValues<SelfTradePreventionMode>());
+
     /// <summary>Interval of the server's WebSocket PING frames (Binance: 20 s).</summary>
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(20);
 
@@ -153,6 +162,12 @@ public sealed class SandboxOptions
             throw new ArgumentException(
                 $"SandboxOptions.MaxQueuedBytesPerConnection must be >= {MinQueuedBytes.ToString(CultureInfo.InvariantCulture)} (room for an exchangeInfo answer), got {MaxQueuedBytesPerConnection.ToString(CultureInfo.InvariantCulture)}.",
                 nameof(MaxQueuedBytesPerConnection));
+        }
+
+        if (!AllowedSelfTradePreventionModes.Contains(DefaultSelfTradePreventionMode))
+        {
+            throw new ArgumentException(
+                $"SandboxOptions.DefaultSelfTradePreventionMode {DefaultSelfTradePreventionMode} must be one of AllowedSelfTradePreventionModes ({string.Join(", ", AllowedSelfTradePreventionModes)}).", nameof(DefaultSelfTradePreventionMode));
         }
 
         if (double.IsNaN(ReplaySpeed) || ReplaySpeed < 0)

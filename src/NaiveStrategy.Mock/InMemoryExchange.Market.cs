@@ -54,13 +54,11 @@ public sealed partial class InMemoryExchange
         }
 
         var asset = filters.BaseAsset;
-        if (_free.GetValueOrDefault(asset) < request.Quantity)
+        if (!_ledger.TryLock(asset, request.Quantity))
         {
             return new ExchangeError(ExchangeErrorKind.Rejected, -2010, "Account has insufficient balance for requested action.");
         }
 
-        _free[asset] = _free.GetValueOrDefault(asset) - request.Quantity;
-        _locked[asset] = _locked.GetValueOrDefault(asset) + request.Quantity;
         var order = new MockOrder(_ids[request.Symbol].NextOrderId++, request with { Type = OrderType.Market, Price = 0m }, filters, asset, request.Quantity) { Time = Clock.GetUtcNow(), Placed = ++_placed };
         _byClientId[(request.Symbol, request.ClientOrderId)] = order;
         if (_options.FinishedOrdersKept is null)
@@ -95,7 +93,7 @@ public sealed partial class InMemoryExchange
                 var order = pending[i];
                 if (!order.Status.IsTerminal())
                 {
-                    var quantity = _options.PartialFills ? Math.Min(order.Quantity - order.ExecutedQuantity, available) : order.Quantity - order.ExecutedQuantity;
+                    var quantity = _fill.Take(order.Remaining, available);
                     if (quantity <= 0)
                     {
                         break;
@@ -121,23 +119,13 @@ public sealed partial class InMemoryExchange
         }
     }
 
+    // A MARKET order always takes: the taker rate, the fee in the quote asset received.
     private void FillMarket(MockOrder order, decimal quantity, decimal price, DateTimeOffset time)
     {
-        var f = order.Filters;
-        var proceeds = price * quantity;
-        var fee = proceeds * _options.TakerFeeRate; // a MARKET order always takes
         order.ExecutedQuantity += quantity;
-        order.QuoteQuantity += proceeds;
+        order.QuoteQuantity += price * quantity;
         order.Status = order.ExecutedQuantity == order.Quantity ? OrderStatus.Filled : OrderStatus.PartiallyFilled;
         order.Time = time;
-        Release(f.BaseAsset, quantity, order);
-        Credit(f.QuoteAsset, proceeds - fee);
-        order.Commission += fee;
-        order.CommissionAsset = f.QuoteAsset;
-        (order.Fills ??= []).Add(new OrderFill(order.Request.Symbol, _ids[order.Request.Symbol].NextTradeId++, order.OrderId, price, quantity, fee, f.QuoteAsset, time) { IsMaker = false });
-        if (order.Status == OrderStatus.Filled)
-        {
-            Unlock(order);
-        }
+        Settle(order, quantity, price, time, isMaker: false);
     }
 }

@@ -17,8 +17,9 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
     private readonly Lock _gate = new();
     private readonly InMemoryExchangeOptions _options;
     private readonly Dictionary<string, SymbolFilters> _symbols = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, decimal> _free = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, decimal> _locked = new(StringComparer.Ordinal);
+    private readonly Ledger _ledger;
+    private readonly FeeModel _fees;
+    private readonly FillModel _fill;
     private readonly Dictionary<string, List<MockOrder>> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IdSequences> _ids = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Symbol, string ClientOrderId), MockOrder> _byClientId = [];
@@ -30,7 +31,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
     private readonly ConcurrentDictionary<string, ObserverSet<TradeEvent>> _trades = new(StringComparer.Ordinal);
     private readonly ObserverSet<OrderUpdate> _updates = new();
     private readonly Queue<PlacementFault> _faults = new();
-    private readonly ConcurrentDictionary<string, Route> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SymbolBook> _routes = new(StringComparer.Ordinal);
     private RouteCache? _lastRoute;
 
     /// <summary>Creates an exchange.</summary>
@@ -47,10 +48,9 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
             _ids[filters.Symbol] = new IdSequences();
         }
 
-        foreach (var (asset, amount) in options.Balances)
-        {
-            _free[asset] = amount;
-        }
+        _ledger = new Ledger(options.Balances);
+        _fees = new FeeModel(options.MakerFeeRate, options.TakerFeeRate, options.FeeAsset);
+        _fill = new FillModel(options.PartialFills);
 
         Clock = new MarketClock(options.StartTime);
     }
@@ -62,7 +62,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
     /// The fill model (<see cref="InMemoryExchangeOptions.PartialFills"/>): true when a market trade fills crossing
     /// orders only up to its own quantity, false when a crossing order fills fully.
     /// </summary>
-    public bool PartialFills => _options.PartialFills;
+    public bool PartialFills => _fill.PartialFills;
 
     /// <inheritdoc />
     public IObservable<OrderUpdate> OrderUpdates => _updates.AsObservable();
@@ -159,7 +159,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
     {
         lock (_gate)
         {
-            return new Balance(asset, _free.GetValueOrDefault(asset), _locked.GetValueOrDefault(asset));
+            return _ledger.Balance(asset);
         }
     }
 
@@ -170,13 +170,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
         ArgumentException.ThrowIfNullOrWhiteSpace(asset);
         lock (_gate)
         {
-            var free = _free.GetValueOrDefault(asset) + amount;
-            if (free < 0)
-            {
-                throw new InvalidOperationException($"Cannot withdraw {-amount} {asset}: only {_free.GetValueOrDefault(asset)} is free.");
-            }
-
-            _free[asset] = free;
+            _ledger.Deposit(asset, amount);
         }
     }
 
@@ -188,11 +182,20 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
         new(_symbols.TryGetValue(symbol, out var filters) ? filters : InvalidSymbol());
 
     /// <inheritdoc />
-    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default)
+    /// <remarks>With the default self-trade prevention mode (<see cref="InMemoryExchangeOptions.DefaultSelfTradePreventionMode"/>).</remarks>
+    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) =>
+        PlaceLimitOrderAsync(request, null, cancellationToken);
+
+    /// <summary>
+    /// Places a LIMIT order with a self-trade prevention mode (null: <see cref="InMemoryExchangeOptions.DefaultSelfTradePreventionMode"/>):
+    /// a mode not in <see cref="InMemoryExchangeOptions.AllowedSelfTradePreventionModes"/> is -1013, as Binance answers.
+    /// </summary>
+    public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, SelfTradePreventionMode? selfTradePreventionMode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ExchangeResult<OrderUpdate> placed;
         ExchangeError? answer = null;
+        List<OrderUpdate>? makers = null;
         lock (_gate)
         {
             var fault = _faults.Count > 0 ? _faults.Dequeue() : null;
@@ -201,7 +204,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
                 return new(fault.Error);
             }
 
-            placed = Place(request);
+            placed = Place(request, selfTradePreventionMode ?? _options.DefaultSelfTradePreventionMode, ref makers);
             if (fault is not null && placed.IsSuccess)
             {
                 // Accepted, but the caller hears of it only through the update stream or a query.
@@ -209,9 +212,15 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
             }
         }
 
-        if (placed.IsSuccess && placed.Value.ExecutedQuantity > 0)
+        // The new order first (when anything happened to it on arrival), then the resting orders it met.
+        if (placed.IsSuccess && placed.Value.Status != OrderStatus.New)
         {
             _updates.OnNext(placed.Value);
+        }
+
+        foreach (var maker in makers ?? [])
+        {
+            _updates.OnNext(maker);
         }
 
         return new(answer ?? placed);
@@ -289,15 +298,13 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
     {
         lock (_gate)
         {
-            IReadOnlyList<Balance> balances = _free.Keys.Union(_locked.Keys).Order(StringComparer.Ordinal)
-                .Select(a => new Balance(a, _free.GetValueOrDefault(a), _locked.GetValueOrDefault(a))).ToArray();
-            return new(ExchangeResult<IReadOnlyList<Balance>>.Success(balances));
+            return new(ExchangeResult<IReadOnlyList<Balance>>.Success(_ledger.Balances()));
         }
     }
 
     // Replays feed long runs of one symbol: remember its route by the string's reference instead of
     // hashing the symbol per trade. One route per symbol, whatever string instance names it.
-    private Route RouteOf(string symbol)
+    private SymbolBook RouteOf(string symbol)
     {
         var last = _lastRoute;
         if (last is not null && ReferenceEquals(last.Name, symbol))
@@ -305,111 +312,25 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
             return last.Route;
         }
 
-        var route = _routes.GetOrAdd(symbol, s => new Route(_open.GetValueOrDefault(s), _trades.GetOrAdd(s, static _ => new ObserverSet<TradeEvent>())));
+        var route = _routes.GetOrAdd(symbol, s => new SymbolBook(_open.GetValueOrDefault(s), _trades.GetOrAdd(s, static _ => new ObserverSet<TradeEvent>())));
         _lastRoute = new RouteCache(symbol, route);
         return route;
     }
 
-    private sealed record RouteCache(string Name, Route Route);
-
-    // Per symbol: its open orders, its trade observers, and the best bid and ask among the open orders,
-    // so a trade that crosses nothing costs two comparisons. Refreshed whenever the open orders change.
-    private sealed class Route(List<MockOrder>? open, ObserverSet<TradeEvent> observers)
-    {
-        private static readonly Book Empty = new(decimal.MinValue, decimal.MaxValue);
-
-        // Replaced whole, never changed in place: a reader without the lock sees one consistent pair.
-        private Book _book = Empty;
-
-        public List<MockOrder>? Open { get; } = open;
-
-        public ObserverSet<TradeEvent> Observers { get; } = observers;
-
-        public LastTrade LastTrade { get; } = new();
-
-        // Strict cross: a BUY fills under its price, a SELL over it.
-        public bool Crosses(decimal price)
-        {
-            var book = Volatile.Read(ref _book);
-            return price < book.BestBid || price > book.BestAsk;
-        }
-
-        public (decimal BestBid, decimal BestAsk) BestBidAsk
-        {
-            get
-            {
-                var book = Volatile.Read(ref _book);
-                return (book.BestBid, book.BestAsk);
-            }
-        }
-
-        // Under the exchange's lock, whenever the open orders change.
-        public void Refresh()
-        {
-            var (bid, ask) = (decimal.MinValue, decimal.MaxValue);
-            foreach (var order in Open ?? [])
-            {
-                if (order.Side == OrderSide.Buy)
-                {
-                    bid = Math.Max(bid, order.Price);
-                }
-                else
-                {
-                    ask = Math.Min(ask, order.Price);
-                }
-            }
-
-            Volatile.Write(ref _book, bid == decimal.MinValue && ask == decimal.MaxValue ? Empty : new Book(bid, ask));
-        }
-
-        private sealed record Book(decimal BestBid, decimal BestAsk);
-    }
-
-    // A symbol's last market trade: its price and the quantity of it that orders have not yet taken (what a taker
-    // fill can take with PartialFills). Written by PublishTrade outside the exchange's lock, so it has its own.
-    private sealed class LastTrade
-    {
-        private readonly Lock _lock = new();
-        private decimal? _price;
-        private decimal _left;
-
-        public void Set(decimal price, decimal left)
-        {
-            lock (_lock)
-            {
-                (_price, _left) = (price, left);
-            }
-        }
-
-        // What an order arriving now takes: nothing when it does not cross the last trade's price (or there was none).
-        public (decimal Price, decimal Quantity)? Take(OrderSide side, decimal limit, decimal quantity, bool partial)
-        {
-            lock (_lock)
-            {
-                if (_price is not { } price || (side == OrderSide.Buy ? price >= limit : price <= limit))
-                {
-                    return null;
-                }
-
-                var taken = partial ? Math.Min(quantity, _left) : quantity;
-                if (taken <= 0)
-                {
-                    return null;
-                }
-
-                _left = Math.Max(0, _left - taken);
-                return (price, taken);
-            }
-        }
-    }
+    private sealed record RouteCache(string Name, SymbolBook Route);
 
     private static ExchangeError InvalidSymbol() => new(ExchangeErrorKind.Rejected, -1121, "Invalid symbol.");
 
-    private ExchangeResult<OrderUpdate> Place(OrderRequest request)
+    private ExchangeResult<OrderUpdate> Place(OrderRequest request, SelfTradePreventionMode mode, ref List<OrderUpdate>? makers)
     {
         if (!_symbols.TryGetValue(request.Symbol, out var filters))
         {
             return InvalidSymbol();
+        }
+
+        if (!_options.AllowedSelfTradePreventionModes.Contains(mode))
+        {
+            return new ExchangeError(ExchangeErrorKind.Rejected, -1013, "This symbol does not allow the specified self-trade prevention mode.");
         }
 
         var failure = filters.FindFilterFailure(request.Price, request.Quantity);
@@ -424,16 +345,14 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
         }
 
         var (asset, amount) = request.Side == OrderSide.Buy
-            ? (filters.QuoteAsset, request.Price * request.Quantity * (_options.FeeAsset == FeeAsset.Quote ? 1 + Math.Max(_options.MakerFeeRate, _options.TakerFeeRate) : 1))
+            ? (filters.QuoteAsset, _fees.BuyLock(request.Price, request.Quantity))
             : (filters.BaseAsset, request.Quantity);
-        if (_free.GetValueOrDefault(asset) < amount)
+        if (!_ledger.TryLock(asset, amount))
         {
             return new ExchangeError(ExchangeErrorKind.InsufficientFunds, -2010, "Account has insufficient balance for requested action.");
         }
 
-        _free[asset] = _free.GetValueOrDefault(asset) - amount;
-        _locked[asset] = _locked.GetValueOrDefault(asset) + amount;
-        var order = new MockOrder(_ids[request.Symbol].NextOrderId++, request, filters, asset, amount) { Time = Clock.GetUtcNow(), Placed = ++_placed };
+        var order = new MockOrder(_ids[request.Symbol].NextOrderId++, request, filters, asset, amount) { Time = Clock.GetUtcNow(), Placed = ++_placed, Mode = mode };
         _byClientId[(request.Symbol, request.ClientOrderId)] = order;
         if (_options.FinishedOrdersKept is null)
         {
@@ -441,8 +360,8 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
         }
 
         var route = RouteOf(request.Symbol);
-        TakeOnArrival(order, route.LastTrade);
-        if (order.Status == OrderStatus.Filled)
+        Arrive(order, route, ref makers);
+        if (order.Status.IsTerminal())
         {
             Finished(order);
             return order.ToUpdate();
@@ -451,117 +370,6 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
         _open[request.Symbol].Add(order);
         route.Refresh();
         return order.ToUpdate();
-    }
-
-    // Taker: an order that crosses the last trade's price (strictly, as the resting rule) trades at once at that
-    // price, fully, or with PartialFills up to what of that trade's quantity earlier orders left; the rest rests.
-    // There is no book depth here: the last trade's price stands for the opposite side of the book.
-    private void TakeOnArrival(MockOrder order, LastTrade last)
-    {
-        if (last.Take(order.Side, order.Price, order.Quantity, _options.PartialFills) is { } taken)
-        {
-            Fill(order, taken.Quantity, Clock.GetUtcNow(), taken.Price, isMaker: false);
-        }
-    }
-
-    private List<OrderUpdate>? Match(List<MockOrder> open, in TradeEvent trade, ref decimal left)
-    {
-        List<MockOrder>? crossing = null;
-        foreach (var order in open)
-        {
-            if (order.Side == OrderSide.Buy ? trade.Price < order.Price : trade.Price > order.Price)
-            {
-                (crossing ??= []).Add(order);
-            }
-        }
-
-        if (crossing is null)
-        {
-            return null;
-        }
-
-        // Best price first, then time: the order a real book would fill them in.
-        crossing.Sort(static (a, b) => a.Side != b.Side ? a.Side.CompareTo(b.Side)
-            : a.Price != b.Price ? (a.Side == OrderSide.Buy ? b.Price.CompareTo(a.Price) : a.Price.CompareTo(b.Price))
-            : a.OrderId.CompareTo(b.OrderId));
-        var updates = new List<OrderUpdate>(crossing.Count);
-        var available = trade.Quantity;
-        foreach (var order in crossing)
-        {
-            var quantity = _options.PartialFills ? Math.Min(order.Quantity - order.ExecutedQuantity, available) : order.Quantity - order.ExecutedQuantity;
-            if (quantity <= 0)
-            {
-                continue;
-            }
-
-            available -= quantity;
-            Fill(order, quantity, trade.Time, order.Price, isMaker: true);
-            updates.Add(order.ToUpdate());
-            if (order.Status == OrderStatus.Filled)
-            {
-                open.Remove(order);
-                Finished(order);
-            }
-        }
-
-        left = Math.Max(0, available);
-        return updates.Count == 0 ? null : updates;
-    }
-
-    private void Fill(MockOrder order, decimal quantity, DateTimeOffset time, decimal price, bool isMaker)
-    {
-        var f = order.Filters;
-        var notional = price * quantity;
-        var rate = isMaker ? _options.MakerFeeRate : _options.TakerFeeRate;
-        order.ExecutedQuantity += quantity;
-        order.Status = order.ExecutedQuantity == order.Quantity ? OrderStatus.Filled : OrderStatus.PartiallyFilled;
-        order.Time = time;
-        if (order.Side == OrderSide.Buy)
-        {
-            var spent = _options.FeeAsset == FeeAsset.Quote ? notional * (1 + rate) : notional;
-            Release(f.QuoteAsset, spent, order);
-            var fee = _options.FeeAsset == FeeAsset.Quote ? notional * rate : quantity * rate;
-            var feeAsset = _options.FeeAsset == FeeAsset.Quote ? f.QuoteAsset : f.BaseAsset;
-            Credit(f.BaseAsset, quantity - (feeAsset == f.BaseAsset ? fee : 0));
-            Record(order, new Execution(quantity, price, fee, feeAsset, time, isMaker));
-        }
-        else
-        {
-            Release(f.BaseAsset, quantity, order);
-            var fee = notional * rate;
-            Credit(f.QuoteAsset, notional - fee);
-            Record(order, new Execution(quantity, price, fee, f.QuoteAsset, time, isMaker));
-        }
-
-        if (order.Status == OrderStatus.Filled)
-        {
-            Unlock(order);
-        }
-    }
-
-    // The order's cumulative commission and its trade history (what GetOrderFillsAsync answers).
-    private void Record(MockOrder order, Execution e)
-    {
-        order.Commission += e.Fee;
-        order.CommissionAsset = e.FeeAsset;
-        (order.Fills ??= []).Add(new OrderFill(order.Request.Symbol, _ids[order.Request.Symbol].NextTradeId++, order.OrderId, e.Price, e.Quantity, e.Fee, e.FeeAsset, e.Time) { IsMaker = e.IsMaker });
-    }
-
-    private readonly record struct Execution(decimal Quantity, decimal Price, decimal Fee, string FeeAsset, DateTimeOffset Time, bool IsMaker);
-
-    // Takes a filled amount out of the order's lock.
-    private void Release(string asset, decimal amount, MockOrder order)
-    {
-        _locked[asset] = _locked.GetValueOrDefault(asset) - amount;
-        order.LockedRemaining -= amount;
-    }
-
-    // Returns whatever the order still locks to the free balance.
-    private void Unlock(MockOrder order)
-    {
-        _locked[order.LockedAsset] = _locked.GetValueOrDefault(order.LockedAsset) - order.LockedRemaining;
-        Credit(order.LockedAsset, order.LockedRemaining);
-        order.LockedRemaining = 0;
     }
 
     // A filled or canceled order: beyond the bound, the oldest finished order is forgotten (its client order id
@@ -585,57 +393,5 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
         }
     }
 
-    private void Credit(string asset, decimal amount) => _free[asset] = _free.GetValueOrDefault(asset) + amount;
-
-    // One symbol's next order id and next fill (trade) id.
-    private sealed class IdSequences
-    {
-        public long NextOrderId { get; set; } = 1;
-
-        public long NextTradeId { get; set; } = 1;
-    }
-
     private sealed record PlacementFault(ExchangeError Error, bool AcceptOrder);
-
-    private sealed class MockOrder(long orderId, OrderRequest request, SymbolFilters filters, string lockedAsset, decimal locked)
-    {
-        public long OrderId { get; } = orderId;
-
-        public OrderRequest Request { get; } = request;
-
-        public SymbolFilters Filters { get; } = filters;
-
-        public OrderSide Side => Request.Side;
-
-        public decimal Price => Request.Price;
-
-        public decimal Quantity => Request.Quantity;
-
-        public string LockedAsset { get; } = lockedAsset;
-
-        public decimal LockedRemaining { get; set; } = locked;
-
-        public decimal ExecutedQuantity { get; set; }
-
-        public OrderStatus Status { get; set; } = OrderStatus.New;
-
-        public decimal Commission { get; set; }
-
-        public string? CommissionAsset { get; set; }
-
-        public DateTimeOffset Time { get; set; }
-
-        public List<OrderFill>? Fills { get; set; }
-
-        /// <summary>The exchange's placement sequence, over every symbol (the order of <see cref="Orders"/>).</summary>
-        public long Placed { get; init; }
-
-        /// <summary>A MARKET order's cumulative quote executed (what its updates report as <see cref="OrderUpdate.QuoteQuantity"/>).</summary>
-        public decimal QuoteQuantity { get; set; }
-
-        public OrderUpdate ToUpdate() => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time)
-        {
-            QuoteQuantity = Request.Type == OrderType.Market ? QuoteQuantity : null,
-        };
-    }
 }

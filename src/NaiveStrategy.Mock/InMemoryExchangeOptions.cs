@@ -51,6 +51,17 @@ public sealed class InMemoryExchangeOptions
     /// </summary>
     public int? FinishedOrdersKept { get; set; }
 
+    /// <summary>
+    /// The self-trade prevention mode of an order placed without one (Binance's <c>defaultSelfTradePreventionMode</c>):
+    /// <see cref="SelfTradePreventionMode.None"/> by default, so the account's crossing orders trade with each other.
+    /// </summary>
+    public SelfTradePreventionMode DefaultSelfTradePreventionMode { get; set; } = SelfTradePreventionMode.None;
+
+    /// <summary>
+    /// The modes an order may ask for (Binance's <c>allowedSelfTradePreventionModes</c>); any other is -1013. All five by default.
+    /// </summary>
+    public ISet<SelfTradePreventionMode> AllowedSelfTradePreventionModes { get; } = new HashSet<SelfTradePreventionMode>(Enum.GetValues<SelfTradePreventionMode>());
+
     /// <summary>The exchange clock's time before the first market trade.</summary>
     public DateTimeOffset StartTime { get; set; } = DateTimeOffset.UnixEpoch;
 
@@ -71,6 +82,11 @@ public sealed class InMemoryExchangeOptions
         if (FinishedOrdersKept < 0)
         {
             throw new ArgumentException($"InMemoryExchangeOptions.FinishedOrdersKept must be >= 0 (or null: keep every order), got {FinishedOrdersKept}.");
+        }
+
+        if (!AllowedSelfTradePreventionModes.Contains(DefaultSelfTradePreventionMode))
+        {
+            throw new ArgumentException($"InMemoryExchangeOptions.DefaultSelfTradePreventionMode {DefaultSelfTradePreventionMode} must be one of AllowedSelfTradePreventionModes ({string.Join(", ", AllowedSelfTradePreventionModes)}).");
         }
 
         foreach (var (asset, amount) in Balances)

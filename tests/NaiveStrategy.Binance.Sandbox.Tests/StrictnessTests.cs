@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using NaiveStrategy.Mock;
 
 namespace NaiveStrategy.Binance.Sandbox.Tests;
 
@@ -268,7 +269,11 @@ public sealed class StrictnessTests
     [InlineData("ANYTHING")]
     public async Task PlaceOrder_StpModeTheSymbolDoesNotAllow_Returns1013(string mode)
     {
-        await using var sandbox = await SandboxHarness.StartAsync();
+        await using var sandbox = await SandboxHarness.StartAsync(o =>
+        {
+            o.AllowedSelfTradePreventionModes.Clear();
+            o.AllowedSelfTradePreventionModes.Add(SelfTradePreventionMode.None);
+        });
 
         var (response, json) = await sandbox.SignedJsonAsync(HttpMethod.Post, "/api/v3/order", $"symbol=XRPUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=100&price=0.5&selfTradePreventionMode={mode}");
 

@@ -48,7 +48,8 @@ internal sealed record ApiRequest(string Ip, string? ApiKey, IReadOnlyDictionary
 /// <param name="PlacesOrder">Whether it counts against the order limits (and can hit the 5xx-after-accept fault).</param>
 /// <param name="Handler">The operation.</param>
 /// <param name="WeightOnlyOnFailure">Binance since 2026-04-02: order placement and cancel weigh 0 when they succeed, their weight when they fail.</param>
-internal sealed record ApiEndpoint(Func<ApiRequest, int> Weight, bool Signed, bool PlacesOrder, Func<ApiRequest, CancellationToken, ValueTask<ApiResult>> Handler, bool WeightOnlyOnFailure = false);
+/// <param name="QueriesOrder">An order query (the one the archived fault answers).</param>
+internal sealed record ApiEndpoint(Func<ApiRequest, int> Weight, bool Signed, bool PlacesOrder, Func<ApiRequest, CancellationToken, ValueTask<ApiResult>> Handler, bool WeightOnlyOnFailure = false, bool QueriesOrder = false);
 
 /// <summary>The answer with the usage counters the headers and rateLimits report.</summary>
 internal sealed record ApiResponse(ApiResult Result, int UsedWeight, int? OrderCount10S, int? OrderCount1D);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using NaiveStrategy.Mock;
 
 namespace NaiveStrategy.Binance.Sandbox.Internal;
 
@@ -21,6 +22,38 @@ internal static class BinanceJson
         _ => "EXPIRED",
     };
 
+    public static string Stp(SelfTradePreventionMode mode) => mode switch
+    {
+        SelfTradePreventionMode.ExpireTaker => "EXPIRE_TAKER",
+        SelfTradePreventionMode.ExpireMaker => "EXPIRE_MAKER",
+        SelfTradePreventionMode.ExpireBoth => "EXPIRE_BOTH",
+        SelfTradePreventionMode.Decrement => "DECREMENT",
+        _ => "NONE",
+    };
+
+    /// <summary>A mode by Binance's name; null for any other text (TRANSFER included: it needs trade groups, which the sandbox has not).</summary>
+    public static SelfTradePreventionMode? ParseStp(string name) => name switch
+    {
+        "NONE" => SelfTradePreventionMode.None,
+        "EXPIRE_TAKER" => SelfTradePreventionMode.ExpireTaker,
+        "EXPIRE_MAKER" => SelfTradePreventionMode.ExpireMaker,
+        "EXPIRE_BOTH" => SelfTradePreventionMode.ExpireBoth,
+        "DECREMENT" => SelfTradePreventionMode.Decrement,
+        _ => null,
+    };
+
+    // preventedMatchId and preventedQuantity: only on an order self-trade prevention expired some of.
+    private static JsonObject WithPrevented(JsonObject json, OrderRecord order)
+    {
+        if (order.PreventedQuantity > 0)
+        {
+            json["preventedMatchId"] = order.PreventedMatchId;
+            json["preventedQuantity"] = Number(order.PreventedQuantity);
+        }
+
+        return json;
+    }
+
     public static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
     /// <summary>The <c>trade</c> stream payload (no b/a fields since 2024).</summary>
@@ -38,7 +71,7 @@ internal static class BinanceJson
     };
 
     /// <summary>POST /api/v3/order (and order.place) answers: ACK, RESULT or FULL.</summary>
-    public static JsonObject NewOrder(OrderRecord order, string responseType, long transactTime, IReadOnlyList<ExecutionDelta> fills)
+    public static JsonObject NewOrder(OrderRecord order, string responseType, long transactTime, IReadOnlyList<ExecutionDelta> fills, IReadOnlyList<PreventedMatch> preventedMatches)
     {
         var json = new JsonObject
         {
@@ -58,14 +91,34 @@ internal static class BinanceJson
         json["executedQty"] = Number(order.Executed);
         json["origQuoteOrderQty"] = Number(0);
         json["cummulativeQuoteQty"] = Number(order.CumulativeQuote);
-        json["status"] = Status(order.Status);
+        json["status"] = order.StatusName;
         json["timeInForce"] = "GTC";
         json["type"] = order.TypeName;
         json["side"] = Side(order.Side);
         json["workingTime"] = order.CreatedMs;
-        json["selfTradePreventionMode"] = "NONE";
+        json["selfTradePreventionMode"] = Stp(order.Mode);
         if (responseType == "FULL")
         {
+            if (preventedMatches.Count > 0)
+            {
+                // Binance's STP FAQ: each side's prevented quantity only where that side expired.
+                json["preventedMatches"] = new JsonArray(preventedMatches.Select(m =>
+                {
+                    var match = new JsonObject { ["preventedMatchId"] = m.PreventedMatchId, ["makerOrderId"] = m.MakerOrderId, ["price"] = Number(m.Price) };
+                    if (m.TakerPreventedQuantity is { } taker)
+                    {
+                        match["takerPreventedQuantity"] = Number(taker);
+                    }
+
+                    if (m.MakerPreventedQuantity is { } maker)
+                    {
+                        match["makerPreventedQuantity"] = Number(maker);
+                    }
+
+                    return (JsonNode)match;
+                }).ToArray());
+            }
+
             // The taker fills on arrival (none for an order that rests).
             json["fills"] = new JsonArray(fills.Select(f => (JsonNode)new JsonObject
             {
@@ -77,11 +130,11 @@ internal static class BinanceJson
             }).ToArray());
         }
 
-        return json;
+        return WithPrevented(json, order);
     }
 
     /// <summary>GET /api/v3/order, openOrders entries (and order.status).</summary>
-    public static JsonObject QueriedOrder(OrderRecord order) => new()
+    public static JsonObject QueriedOrder(OrderRecord order) => WithPrevented(new()
     {
         ["symbol"] = order.Symbol,
         ["orderId"] = order.OrderId,
@@ -91,7 +144,7 @@ internal static class BinanceJson
         ["origQty"] = Number(order.Quantity),
         ["executedQty"] = Number(order.Executed),
         ["cummulativeQuoteQty"] = Number(order.CumulativeQuote),
-        ["status"] = Status(order.Status),
+        ["status"] = order.StatusName,
         ["timeInForce"] = "GTC",
         ["type"] = order.TypeName,
         ["side"] = Side(order.Side),
@@ -102,11 +155,11 @@ internal static class BinanceJson
         ["isWorking"] = true,
         ["workingTime"] = order.CreatedMs,
         ["origQuoteOrderQty"] = Number(0),
-        ["selfTradePreventionMode"] = "NONE",
-    };
+        ["selfTradePreventionMode"] = Stp(order.Mode),
+    }, order);
 
     /// <summary>DELETE /api/v3/order (and order.cancel).</summary>
-    public static JsonObject CanceledOrder(OrderRecord order, long transactTime) => new()
+    public static JsonObject CanceledOrder(OrderRecord order, long transactTime) => WithPrevented(new()
     {
         ["symbol"] = order.Symbol,
         ["origClientOrderId"] = order.ClientOrderId,
@@ -119,12 +172,12 @@ internal static class BinanceJson
         ["executedQty"] = Number(order.Executed),
         ["origQuoteOrderQty"] = Number(0),
         ["cummulativeQuoteQty"] = Number(order.CumulativeQuote),
-        ["status"] = Status(order.Status),
+        ["status"] = order.StatusName,
         ["timeInForce"] = "GTC",
         ["type"] = order.TypeName,
         ["side"] = Side(order.Side),
-        ["selfTradePreventionMode"] = "NONE",
-    };
+        ["selfTradePreventionMode"] = Stp(order.Mode),
+    }, order);
 
     public static JsonObject MyTrade(OwnTrade trade) => new()
     {
@@ -144,7 +197,7 @@ internal static class BinanceJson
     };
 
     /// <summary>The executionReport user data event.</summary>
-    public static JsonObject ExecutionReport(OrderRecord order, ExecutionDelta delta, long eventTime) => new()
+    public static JsonObject ExecutionReport(OrderRecord order, ExecutionDelta delta, long eventTime) => WithPrevention(new()
     {
         ["e"] = "executionReport",
         ["E"] = eventTime,
@@ -160,7 +213,7 @@ internal static class BinanceJson
         ["g"] = -1,
         ["C"] = delta.ExecutionType == "CANCELED" ? order.ClientOrderId : string.Empty,
         ["x"] = delta.ExecutionType,
-        ["X"] = Status(order.Status),
+        ["X"] = order.StatusName,
         ["r"] = "NONE",
         ["i"] = order.OrderId,
         ["l"] = Number(delta.LastQuantity),
@@ -179,8 +232,32 @@ internal static class BinanceJson
         ["Y"] = Number(delta.LastQuantity * delta.LastPrice),
         ["Q"] = Number(0),
         ["W"] = order.CreatedMs,
-        ["V"] = "NONE",
-    };
+        ["V"] = Stp(order.Mode),
+    }, order, delta);
+
+    // A TRADE_PREVENTION report's conditional fields (user-data-stream.md): the prevented match id, the order's prevented
+    // quantity and this event's, the trade group (-1: the account is in none), the counter order and symbol, and the
+    // execution that was prevented (quantity, price, quote).
+    private static JsonObject WithPrevention(JsonObject json, OrderRecord order, ExecutionDelta delta)
+    {
+        if (delta.Prevented is not { } match)
+        {
+            return json;
+        }
+
+        var counter = match.TakerOrderId == order.OrderId ? match.MakerOrderId : match.TakerOrderId;
+        var quantity = Math.Min(match.TakerPreventedQuantity ?? decimal.MaxValue, match.MakerPreventedQuantity ?? decimal.MaxValue);
+        json["v"] = match.PreventedMatchId;
+        json["A"] = Number(order.PreventedQuantity);
+        json["B"] = Number(delta.LastPrevented);
+        json["u"] = -1;
+        json["U"] = counter;
+        json["Cs"] = match.Symbol;
+        json["pl"] = Number(quantity);
+        json["pL"] = Number(match.Price);
+        json["pY"] = Number(quantity * match.Price);
+        return json;
+    }
 
     /// <summary>The outboundAccountPosition user data event: the balances an event changed.</summary>
     public static JsonObject AccountPosition(IEnumerable<Balance> balances, long eventTime) => new()
@@ -191,7 +268,7 @@ internal static class BinanceJson
         ["B"] = new JsonArray(balances.Select(b => (JsonNode)new JsonObject { ["a"] = b.Asset, ["f"] = Number(b.Free), ["l"] = Number(b.Locked) }).ToArray()),
     };
 
-    public static JsonObject Symbol(SymbolFilters f)
+    public static JsonObject Symbol(SymbolFilters f, SelfTradePreventionMode defaultMode, IReadOnlySet<SelfTradePreventionMode> allowedModes)
     {
         JsonObject notional = f.NotionalFilterName == "MIN_NOTIONAL"
             ? new() { ["filterType"] = "MIN_NOTIONAL", ["minNotional"] = Number(f.MinNotional), ["applyToMarket"] = true, ["avgPriceMins"] = 5 }
@@ -238,8 +315,8 @@ internal static class BinanceJson
                 notional),
             ["permissions"] = new JsonArray(),
             ["permissionSets"] = new JsonArray(new JsonArray("SPOT")),
-            ["defaultSelfTradePreventionMode"] = "NONE",
-            ["allowedSelfTradePreventionModes"] = new JsonArray("NONE"),
+            ["defaultSelfTradePreventionMode"] = Stp(defaultMode),
+            ["allowedSelfTradePreventionModes"] = new JsonArray(Enum.GetValues<SelfTradePreventionMode>().Where(allowedModes.Contains).Select(m => (JsonNode)Stp(m)).ToArray()),
         };
     }
 

@@ -1,8 +1,13 @@
+using NaiveStrategy.Mock;
+
 namespace NaiveStrategy.Binance.Sandbox.Internal;
 
 /// <summary>The server's view of one order: what the exchange reported plus what Binance adds (quote totals, cancel ids).</summary>
-internal sealed class OrderRecord(OrderUpdate placed, long createdMs, OrderType type)
+internal sealed class OrderRecord(OrderUpdate placed, long createdMs, OrderType type, SelfTradePreventionMode mode)
 {
+    /// <summary>The self-trade prevention mode it was placed with (echoed as <c>selfTradePreventionMode</c>, <c>V</c>).</summary>
+    public SelfTradePreventionMode Mode { get; } = mode;
+
     public OrderType Type { get; } = type;
 
     /// <summary>Binance's name of the order type: LIMIT or MARKET.</summary>
@@ -37,13 +42,35 @@ internal sealed class OrderRecord(OrderUpdate placed, long createdMs, OrderType 
 
     /// <summary>The exchange's id of the last fill journaled (fills after it are new).</summary>
     public long LastFillId { get; set; }
+
+    /// <summary>The API key that placed it: its unfilled order count drops by one at the order's first fill.</summary>
+    public string? PlacedBy { get; init; }
+
+    /// <summary>The first fill has been taken off <see cref="PlacedBy"/>'s unfilled order count.</summary>
+    public bool FillCounted { get; set; }
+
+    /// <summary>Quantity expired by self-trade prevention (<c>preventedQuantity</c>, <c>A</c>).</summary>
+    public decimal PreventedQuantity { get; set; }
+
+    /// <summary>The last prevented match this order was in (<c>preventedMatchId</c>, <c>v</c>), -1 for none.</summary>
+    public long PreventedMatchId { get; set; } = -1;
+
+    /// <summary>The id of the last prevented match journaled (matches after it are new).</summary>
+    public long LastPreventedMatchSeen { get; set; } = -1;
+
+    /// <summary>The prevented matches of its taker phase: the FULL answer's <c>preventedMatches</c>.</summary>
+    public List<PreventedMatch> PreventedAsTaker { get; } = [];
+
+    /// <summary>Binance's status: an order expired by self-trade prevention is EXPIRED_IN_MATCH.</summary>
+    public string StatusName => Status == OrderStatus.Expired && PreventedQuantity > 0 ? "EXPIRED_IN_MATCH" : BinanceJson.Status(Status);
 }
 
 /// <summary>One fill of one of our orders (GET /api/v3/myTrades).</summary>
 internal sealed record OwnTrade(string Symbol, long Id, long OrderId, decimal Price, decimal Quantity, decimal Commission, string CommissionAsset, long TimeMs, bool IsBuyer, bool IsMaker);
 
 /// <summary>What changed in an order update: the per-fill fields of an executionReport.</summary>
-internal sealed record ExecutionDelta(string ExecutionType, decimal LastQuantity, decimal LastPrice, decimal LastCommission, string? CommissionAsset, long TradeId, long TransactTime, long EventId, bool IsMaker = false);
+// A TRADE_PREVENTION report carries the prevented match (Prevented) and what of this order it expired (LastPrevented, "B").
+internal sealed record ExecutionDelta(string ExecutionType, decimal LastQuantity, decimal LastPrice, decimal LastCommission, string? CommissionAsset, long TradeId, long TransactTime, long EventId, bool IsMaker = false, PreventedMatch? Prevented = null, decimal LastPrevented = 0);
 
 /// <summary>
 /// Orders and own trades, fed by placements, the exchange's cumulative order updates and the exchange's fills,
@@ -57,9 +84,9 @@ internal sealed class OrderJournal
     private readonly List<OwnTrade> _trades = [];
     private long _nextEventId = 1;
 
-    public OrderRecord Add(OrderUpdate placed, long nowMs, OrderType type = OrderType.Limit)
+    public OrderRecord Add(OrderUpdate placed, long nowMs, OrderType type = OrderType.Limit, SelfTradePreventionMode mode = SelfTradePreventionMode.None, string? placedBy = null)
     {
-        var order = new OrderRecord(placed, nowMs, type);
+        var order = new OrderRecord(placed, nowMs, type, mode) { PlacedBy = placedBy };
         _orders[(order.Symbol, order.OrderId)] = order;
         _byClientId[(order.Symbol, order.ClientOrderId)] = order;
         return order;
@@ -85,9 +112,10 @@ internal sealed class OrderJournal
 
     /// <summary>
     /// Applies an exchange update with the order's fills so far (the exchange's own: price, maker or taker, trade id);
-    /// returns the order's deltas — one per new fill, else one for the status change — or null for an order we never placed.
+    /// and the self-trades prevented with it; returns the order's deltas — one per new fill, one per new prevented match
+    /// (TRADE_PREVENTION), else one for the status change — or null for an order we never placed or that did not change.
     /// </summary>
-    public (OrderRecord Order, IReadOnlyList<ExecutionDelta> Deltas)? Apply(OrderUpdate update, IReadOnlyList<OrderFill> fills, long nowMs)
+    public (OrderRecord Order, IReadOnlyList<ExecutionDelta> Deltas)? Apply(OrderUpdate update, IReadOnlyList<OrderFill> fills, IReadOnlyList<PreventedMatch> prevented, long nowMs)
     {
         if (!_orders.TryGetValue((update.Symbol, update.OrderId), out var order))
         {
@@ -107,6 +135,38 @@ internal sealed class OrderJournal
             var asset = fill.CommissionAsset ?? update.CommissionAsset;
             _trades.Add(new OwnTrade(order.Symbol, fill.TradeId, order.OrderId, fill.Price, fill.Quantity, fill.Commission, asset ?? string.Empty, nowMs, order.Side == OrderSide.Buy, fill.IsMaker));
             deltas.Add(new ExecutionDelta("TRADE", fill.Quantity, fill.Price, fill.Commission, asset, fill.TradeId, nowMs, _nextEventId++, fill.IsMaker));
+        }
+
+        var matched = false;
+        foreach (var match in prevented)
+        {
+            var taker = match.TakerOrderId == order.OrderId;
+            var quantity = taker ? match.TakerPreventedQuantity : match.MakerPreventedQuantity;
+            if (match.PreventedMatchId <= order.LastPreventedMatchSeen)
+            {
+                continue;
+            }
+
+            order.LastPreventedMatchSeen = match.PreventedMatchId;
+            matched = true;
+            if (taker)
+            {
+                order.PreventedAsTaker.Add(match);
+            }
+
+            if (quantity is not { } expired)
+            {
+                continue; // the other order's expiry only
+            }
+
+            order.PreventedMatchId = match.PreventedMatchId;
+            order.PreventedQuantity += expired;
+            deltas.Add(new ExecutionDelta("TRADE_PREVENTION", 0, 0, 0, update.CommissionAsset, -1, nowMs, _nextEventId++, Prevented: match, LastPrevented: expired));
+        }
+
+        if (deltas.Count == 0 && matched)
+        {
+            return null; // met by a new order whose mode expired only that order: nothing changed here
         }
 
         if (deltas.Count == 0)

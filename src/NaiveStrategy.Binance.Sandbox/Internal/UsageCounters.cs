@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace NaiveStrategy.Binance.Sandbox.Internal;
 
 /// <summary>
-/// Fixed-window counters like Binance's: request weight per IP per minute, orders per account per 10 s and per day.
+/// Fixed-window counters like Binance's: request weight per IP per minute, unfilled orders per account per 10 s and per day.
 /// </summary>
 internal sealed class UsageCounters(TimeProvider time)
 {
@@ -15,6 +15,18 @@ internal sealed class UsageCounters(TimeProvider time)
 
     public (int TenSeconds, int Day) AddOrder(string apiKey) =>
         (Add("o10:" + apiKey, TimeSpan.FromSeconds(10), 1), Add("o1d:" + apiKey, TimeSpan.FromDays(1), 1));
+
+    /// <summary>
+    /// One order less in every order window (never below 0): a placement that failed, or an order's first fill —
+    /// Binance's unfilled order count counts orders that have not traded.
+    /// </summary>
+    public void RemoveOrder(string apiKey)
+    {
+        foreach (var (key, window) in new[] { ("o10:" + apiKey, TimeSpan.FromSeconds(10)), ("o1d:" + apiKey, TimeSpan.FromDays(1)) })
+        {
+            _counts.AddOrUpdate((key, Window(window)), 0, (_, c) => Math.Max(0, c - 1));
+        }
+    }
 
     public (int TenSeconds, int Day) Orders(string apiKey) =>
         (Get("o10:" + apiKey, TimeSpan.FromSeconds(10)), Get("o1d:" + apiKey, TimeSpan.FromDays(1)));

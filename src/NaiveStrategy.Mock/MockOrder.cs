@@ -1,0 +1,66 @@
+namespace NaiveStrategy.Mock;
+
+/// <summary>An order as the in-memory exchange keeps it: the request, what it still locks, its fills.</summary>
+internal sealed class MockOrder(long orderId, OrderRequest request, SymbolFilters filters, string lockedAsset, decimal locked)
+{
+    public long OrderId { get; } = orderId;
+
+    public OrderRequest Request { get; } = request;
+
+    public SymbolFilters Filters { get; } = filters;
+
+    public OrderSide Side => Request.Side;
+
+    public decimal Price => Request.Price;
+
+    public decimal Quantity => Request.Quantity;
+
+    public string LockedAsset { get; } = lockedAsset;
+
+    public decimal LockedRemaining { get; set; } = locked;
+
+    /// <summary>The self-trade prevention mode the order was placed with (its taker phase's).</summary>
+    public SelfTradePreventionMode Mode { get; init; }
+
+    /// <summary>The quantity expired by self-trade prevention (Binance's <c>preventedQuantity</c>).</summary>
+    public decimal Prevented { get; set; }
+
+    /// <summary>What can still execute: quantity less executed less prevented.</summary>
+    public decimal Remaining => Quantity - ExecutedQuantity - Prevented;
+
+    /// <summary>The self-trades prevented with this order on either side, oldest first.</summary>
+    public List<PreventedMatch>? PreventedMatches { get; set; }
+
+    public decimal ExecutedQuantity { get; set; }
+
+    public OrderStatus Status { get; set; } = OrderStatus.New;
+
+    public decimal Commission { get; set; }
+
+    public string? CommissionAsset { get; set; }
+
+    public DateTimeOffset Time { get; set; }
+
+    public List<OrderFill>? Fills { get; set; }
+
+    /// <summary>The exchange's placement sequence, over every symbol (the order of <see cref="InMemoryExchange.Orders"/>).</summary>
+    public long Placed { get; init; }
+
+    /// <summary>A MARKET order's cumulative quote executed (what its updates report as <see cref="OrderUpdate.QuoteQuantity"/>).</summary>
+    public decimal QuoteQuantity { get; set; }
+
+    public OrderUpdate ToUpdate() => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time)
+    {
+        QuoteQuantity = Request.Type == OrderType.Market ? QuoteQuantity : null,
+    };
+}
+
+/// <summary>One symbol's next order id and next fill (trade) id.</summary>
+internal sealed class IdSequences
+{
+    public long NextOrderId { get; set; } = 1;
+
+    public long NextTradeId { get; set; } = 1;
+
+    public long NextPreventedMatchId { get; set; }
+}
