@@ -78,6 +78,14 @@ public sealed partial class BinanceExchange
                 }
 
                 var error = root.TryGetProperty("error", out var detail) ? detail.GetRawText() : root.GetRawText();
+                if (BinanceRestClient.IsKeyRejection(code))
+                {
+                    // Named as such (readiness and logs), not as a generic failure: the key or its signature is wrong.
+                    var said = detail.ValueKind == JsonValueKind.Object && detail.TryGetProperty("msg", out var m) ? m.GetString() ?? error : error;
+                    _rest.RecordKeyRejection(BinanceRestClient.KeyRejected(code, said));
+                    throw new InvalidOperationException($"API key or signature rejected by the user data stream ({code}: {said})");
+                }
+
                 throw new InvalidOperationException((logonId is not null && subscribeId is null ? "session logon refused: " : "user data subscription refused: ") + error);
             }
 
@@ -95,6 +103,7 @@ public sealed partial class BinanceExchange
                 // were connecting, or away) is asked for now, not earlier: an order that changed between an earlier
                 // query and the subscription would be reported by neither.
                 socket.MarkHealthy();
+                _rest.RecordKeyAccepted();
                 Log.Subscribed(_logger, _open.Count);
                 await ResyncAsync(observer, cancellationToken);
                 return;

@@ -25,7 +25,6 @@ public sealed partial class BinanceExchange : IExchange, IMarketData, IAsyncDisp
     private readonly BinanceSigner _signer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, SymbolFilters> _filters = new(StringComparer.Ordinal);
     private readonly BinanceMarketData _marketData;
     private readonly ConcurrentDictionary<string, Fees> _fees = new(StringComparer.Ordinal);
 
@@ -89,37 +88,6 @@ public sealed partial class BinanceExchange : IExchange, IMarketData, IAsyncDisp
     public IObservable<TradeEvent> MarketTrades(string symbol) => _marketData.MarketTrades(symbol);
 
     /// <inheritdoc />
-    public async ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default)
-    {
-        if (_filters.TryGetValue(symbol, out var cached))
-        {
-            return cached;
-        }
-
-        var answer = await _rest.SendAsync(HttpMethod.Get, "/api/v3/exchangeInfo", [new("symbol", symbol)], signed: false, weight: 20, placesOrder: false, cancellationToken);
-        if (!answer.IsSuccess)
-        {
-            return answer.Error;
-        }
-
-        try
-        {
-            var all = BinanceExchangeInfo.Parse(answer.Value.GetRawText());
-            if (!all.TryGetValue(symbol, out var filters))
-            {
-                return new ExchangeError(ExchangeErrorKind.Rejected, -1121, "Invalid symbol.");
-            }
-
-            _filters[symbol] = filters;
-            return filters;
-        }
-        catch (FormatException ex)
-        {
-            return new ExchangeError(ExchangeErrorKind.Transient, 0, ex.Message);
-        }
-    }
-
-    /// <inheritdoc />
     public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) =>
         PlaceAsync(request, SendOrderAsync, cancellationToken);
 
@@ -140,6 +108,11 @@ public sealed partial class BinanceExchange : IExchange, IMarketData, IAsyncDisp
         try
         {
             var placed = await send(request, filters.Value, cancellationToken);
+            if (!placed.IsSuccess)
+            {
+                placed = await AfterRefusalAsync(request, filters.Value, placed.Error, send, cancellationToken);
+            }
+
             if (!placed.IsSuccess && placed.Error.Kind is not (ExchangeErrorKind.Unknown or ExchangeErrorKind.Duplicate))
             {
                 _open.TryRemove(request.ClientOrderId, out _);

@@ -25,6 +25,9 @@ internal sealed class BinanceRestClient
     private long _weightMinute;
     private int _orderCount;
     private long _orderWindow;
+    private volatile bool _keyConfirmed;
+    private volatile ExchangeError? _keyRejection;
+    private long _keyRejectedTicks;
 
     public BinanceRestClient(HttpClient http, BinanceExchangeOptions options, BinanceSigner signer, TimeProvider time, ILogger logger)
     {
@@ -65,6 +68,53 @@ internal sealed class BinanceRestClient
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Null once Binance took a signed request with our key; otherwise the refusal of the key or signature (-1022,
+    /// -2014, -2015) Binance gave, asked again (GET /api/v3/account, weight 20) at most every 10 seconds. Any other
+    /// failure says nothing about the key: null.
+    /// </summary>
+    public async ValueTask<ExchangeError?> CheckKeyAsync(CancellationToken cancellationToken)
+    {
+        if (_keyConfirmed)
+        {
+            return null;
+        }
+
+        if (_keyRejection is { } known && _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _keyRejectedTicks) < TimeSpan.TicksPerSecond * 10)
+        {
+            return known;
+        }
+
+        var answer = await SendAsync(HttpMethod.Get, "/api/v3/account", [new("omitZeroBalances", "true")], signed: true, weight: 20, placesOrder: false, cancellationToken);
+        return !answer.IsSuccess && IsKeyRejection(answer.Error.Code) ? answer.Error : null;
+    }
+
+    /// <summary>The codes of a refused API key or signature (errors.md: -1022 INVALID_SIGNATURE, -2014 BAD_API_KEY_FMT, -2015 REJECTED_MBX_KEY).</summary>
+    public static bool IsKeyRejection(int code) => code is -1022 or -2014 or -2015;
+
+    /// <summary>An error saying what a refused key or signature means, Binance's code and message kept.</summary>
+    public static ExchangeError KeyRejected(int code, string message) => new(ExchangeErrorKind.Rejected, code, "API key or signature rejected: " + message);
+
+    /// <summary>Records a refusal of the key seen on another path (the WebSocket API).</summary>
+    public void RecordKeyRejection(ExchangeError error)
+    {
+        if (!_keyConfirmed || _keyRejection is null)
+        {
+            Log.KeyRejected(_logger, error.Code, error.Message);
+        }
+
+        _keyConfirmed = false;
+        Interlocked.Exchange(ref _keyRejectedTicks, _time.GetUtcNow().UtcTicks);
+        _keyRejection = error;
+    }
+
+    /// <summary>Records that Binance took a request signed with our key.</summary>
+    public void RecordKeyAccepted()
+    {
+        _keyConfirmed = true;
+        _keyRejection = null;
     }
 
     public async Task SyncTimeAsync(CancellationToken cancellationToken)
@@ -145,6 +195,11 @@ internal sealed class BinanceRestClient
                 try
                 {
                     using var document = JsonDocument.Parse(body);
+                    if (signed)
+                    {
+                        RecordKeyAccepted();
+                    }
+
                     return document.RootElement.Clone();
                 }
                 catch (JsonException ex)
@@ -170,6 +225,13 @@ internal sealed class BinanceRestClient
                 return new ExchangeError(placesOrder ? ExchangeErrorKind.Unknown : ExchangeErrorKind.Transient, code, message);
             }
 
+            if (signed && IsKeyRejection(code))
+            {
+                var rejected = KeyRejected(code, message);
+                RecordKeyRejection(rejected);
+                return rejected;
+            }
+
             return new ExchangeError(Kind(code, message), code, message);
         }
     }
@@ -181,6 +243,7 @@ internal sealed class BinanceRestClient
         -1010 or -2010 or -2011 when Says(message, "Duplicate order sent") => ExchangeErrorKind.Duplicate,
         -1010 or -2010 or -2011 when Says(message, "Unknown order sent") => ExchangeErrorKind.NotFound,
         -1010 or -2010 => BinanceOrderRejection.Kind(message),
+        -1013 when Says(message, "Market is closed") => ExchangeErrorKind.MarketClosed,
         -2013 or -2026 => ExchangeErrorKind.NotFound,
         -1006 or -1007 => ExchangeErrorKind.Unknown,
         -1003 or -1008 or -1015 => ExchangeErrorKind.Transient,

@@ -34,4 +34,13 @@ internal static partial class Log
 
     [LoggerMessage(108, LogLevel.Warning, "Binance {Stream} message ignored: {Reason}")]
     public static partial void BadMessage(ILogger logger, string stream, string reason);
+
+    [LoggerMessage(112, LogLevel.Warning, "Binance lists {Symbol} as {Status}: {Consequence}")]
+    public static partial void SymbolStatus(ILogger logger, string symbol, string status, string consequence);
+
+    [LoggerMessage(113, LogLevel.Information, "Binance changed the filters of {Symbol}: orders are checked against the new ones")]
+    public static partial void FiltersChanged(ILogger logger, string symbol);
+
+    [LoggerMessage(114, LogLevel.Error, "Binance refused the API key or signature ({Code}: {Message}): nothing is traded until it is accepted")]
+    public static partial void KeyRejected(ILogger logger, int code, string message);
 }

@@ -328,7 +328,7 @@ internal sealed partial class SandboxEngine : IDisposable
             ["serverTime"] = NowMs,
             ["rateLimits"] = BinanceJson.RateLimits(_options.RequestWeightPerMinute, _options.OrdersPer10Seconds, _options.OrdersPerDay),
             ["exchangeFilters"] = new JsonArray(),
-            ["symbols"] = new JsonArray(selected.Select(s => (JsonNode)BinanceJson.Symbol(s)).ToArray()),
+            ["symbols"] = new JsonArray(selected.Select(s => (JsonNode)WithStatus(BinanceJson.Symbol(s))).ToArray()),
         };
     }
 
@@ -342,6 +342,11 @@ internal sealed partial class SandboxEngine : IDisposable
         if (!Symbols.ContainsKey(symbol))
         {
             return ApiError.InvalidSymbol();
+        }
+
+        if (MarketClosed(symbol) is { } closed)
+        {
+            return closed;
         }
 
         OrderSide side;
