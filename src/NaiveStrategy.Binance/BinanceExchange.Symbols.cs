@@ -53,6 +53,7 @@ public sealed partial class BinanceExchange
             return cached is not null ? cached.Symbol : answer.Error;
         }
 
+        _rest.Limits.Read(answer.Value);
         BinanceSymbol listed;
         try
         {

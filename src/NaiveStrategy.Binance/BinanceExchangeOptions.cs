@@ -45,10 +45,10 @@ public sealed class BinanceExchangeOptions
     /// <summary>recvWindow of signed requests, in milliseconds (1..60000).</summary>
     public int RecvWindow { get; set; } = 5000;
 
-    /// <summary>Request weight per minute the account may use (X-MBX-USED-WEIGHT-1M); requests wait when 90 % is used.</summary>
+    /// <summary>Request weight per minute the IP may use (X-MBX-USED-WEIGHT-1M) until exchangeInfo's <c>rateLimits</c> were read; requests wait when 90 % is used.</summary>
     public int RequestWeightPerMinute { get; set; } = 6000;
 
-    /// <summary>Orders the account may place per 10 seconds (X-MBX-ORDER-COUNT-10S); placements wait when 90 % is used.</summary>
+    /// <summary>Orders the account may place per 10 seconds (X-MBX-ORDER-COUNT-10S) until exchangeInfo's <c>rateLimits</c> were read; placements wait when 90 % is used.</summary>
     public int OrdersPer10Seconds { get; set; } = 100;
 
     /// <summary>How long a symbol's filters and status from exchangeInfo are used before they are read again (1 h by default).</summary>

@@ -8,11 +8,11 @@ internal static partial class Log
     [LoggerMessage(101, LogLevel.Warning, "Binance {Method} {Path} failed: {Error}")]
     public static partial void RequestFailed(ILogger logger, string method, string path, ExchangeError error);
 
-    [LoggerMessage(102, LogLevel.Warning, "Binance rate limit: HTTP {Status}, no request is sent before {Until}")]
-    public static partial void Backoff(ILogger logger, int status, DateTimeOffset until);
+    [LoggerMessage(102, LogLevel.Warning, "Binance rate limit: HTTP {Status}, {What} is sent before {Until}")]
+    public static partial void Backoff(ILogger logger, int status, string what, DateTimeOffset until);
 
-    [LoggerMessage(103, LogLevel.Information, "Binance usage {Used} of {Limit} in the current window (request weight per minute or orders per 10 s): waiting {Delay}")]
-    public static partial void Throttle(ILogger logger, int used, int limit, TimeSpan delay);
+    [LoggerMessage(103, LogLevel.Information, "Binance limit {Limit} nearly used in the current window: waiting {Delay}")]
+    public static partial void Throttle(ILogger logger, string limit, TimeSpan delay);
 
     [LoggerMessage(104, LogLevel.Information, "Binance server time offset {Offset} ms")]
     public static partial void TimeOffset(ILogger logger, long offset);
