@@ -6,9 +6,18 @@ namespace NaiveStrategy.Binance;
 /// <summary>Reads symbol filters from a Binance <c>exchangeInfo</c> response (REST answer or saved file).</summary>
 public static class BinanceExchangeInfo
 {
-    /// <summary>Filters by symbol. Accepts the current <c>NOTIONAL</c> filter and the older <c>MIN_NOTIONAL</c>.</summary>
-    /// <exception cref="FormatException">The JSON is malformed or a symbol misses a filter; the message names it.</exception>
-    public static IReadOnlyDictionary<string, SymbolFilters> Parse(string json)
+    /// <summary>
+    /// Filters by symbol. Accepts the current <c>NOTIONAL</c> filter and the older <c>MIN_NOTIONAL</c>. Every filter is
+    /// optional, as Binance documents them: without <c>PRICE_FILTER</c> (or with its <c>tickSize</c> 0) prices step by the
+    /// quote asset's precision, without <c>LOT_SIZE</c> quantities by the base asset's; filter types this version does not
+    /// know are skipped.
+    /// </summary>
+    /// <exception cref="FormatException">The JSON is malformed or a symbol's field is unreadable; the message names it.</exception>
+    public static IReadOnlyDictionary<string, SymbolFilters> Parse(string json) =>
+        ParseSymbols(json).ToDictionary(s => s.Key, s => s.Value.Filters, StringComparer.Ordinal);
+
+    /// <summary>Each symbol's filters and trading status (<c>status</c>: TRADING, END_OF_DAY, HALT, BREAK, CANCEL_ONLY…).</summary>
+    internal static IReadOnlyDictionary<string, BinanceSymbol> ParseSymbols(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
         try
@@ -19,11 +28,12 @@ public static class BinanceExchangeInfo
                 throw new FormatException("exchangeInfo has no 'symbols' array.");
             }
 
-            var result = new Dictionary<string, SymbolFilters>(StringComparer.Ordinal);
+            var result = new Dictionary<string, BinanceSymbol>(StringComparer.Ordinal);
             foreach (var symbol in symbols.EnumerateArray())
             {
                 var filters = ParseSymbol(symbol);
-                result[filters.Symbol] = filters;
+                var status = symbol.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : BinanceSymbol.Trading;
+                result[filters.Symbol] = new BinanceSymbol(filters, status);
             }
 
             return result;
@@ -42,9 +52,10 @@ public static class BinanceExchangeInfo
         var name = Text(symbol, "symbol", "(unknown)");
         JsonElement? price = null, lot = null, notional = null, marketLot = null;
         var notionalName = "NOTIONAL";
-        foreach (var filter in symbol.GetProperty("filters").EnumerateArray())
+        var list = symbol.TryGetProperty("filters", out var f) && f.ValueKind == JsonValueKind.Array ? f.EnumerateArray().ToArray() : [];
+        foreach (var filter in list)
         {
-            switch (Text(filter, "filterType", name))
+            switch (filter.TryGetProperty("filterType", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null)
             {
                 case "PRICE_FILTER":
                     price = filter;
@@ -66,19 +77,20 @@ public static class BinanceExchangeInfo
             }
         }
 
-        var p = price ?? throw new FormatException($"exchangeInfo symbol {name} has no PRICE_FILTER.");
-        var l = lot ?? throw new FormatException($"exchangeInfo symbol {name} has no LOT_SIZE filter.");
+        // Without a price or lot filter (or with its step 0, "disabled"), the asset's precision is the step.
+        var tick = price is { } p && Number(p, "tickSize", name) is > 0 and var t ? t : Precision(symbol, "quoteAssetPrecision", "quotePrecision");
+        var step = lot is { } l && Number(l, "stepSize", name) is > 0 and var q ? q : Precision(symbol, "baseAssetPrecision", null);
         return new SymbolFilters
         {
             Symbol = name,
             BaseAsset = Text(symbol, "baseAsset", name),
             QuoteAsset = Text(symbol, "quoteAsset", name),
-            TickSize = Number(p, "tickSize", name),
-            MinPrice = Number(p, "minPrice", name),
-            MaxPrice = Number(p, "maxPrice", name),
-            StepSize = Number(l, "stepSize", name),
-            MinQuantity = Number(l, "minQty", name),
-            MaxQuantity = Number(l, "maxQty", name),
+            TickSize = tick,
+            MinPrice = price is { } pn ? Number(pn, "minPrice", name) : 0m,
+            MaxPrice = price is { } px ? Number(px, "maxPrice", name) : 0m,
+            StepSize = step,
+            MinQuantity = lot is { } ln ? Number(ln, "minQty", name) : 0m,
+            MaxQuantity = lot is { } lx ? Number(lx, "maxQty", name) : 0m,
             MinNotional = notional is { } n ? Number(n, "minNotional", name) : 0m,
             MaxNotional = notional is { } m && m.TryGetProperty("maxNotional", out _) ? Number(m, "maxNotional", name) : 0m,
             NotionalFilterName = notionalName,
@@ -88,6 +100,26 @@ public static class BinanceExchangeInfo
             MarketMinQuantity = marketLot is { } mn ? Number(mn, "minQty", name) : 0m,
             MarketMaxQuantity = marketLot is { } mx ? Number(mx, "maxQty", name) : 0m,
         };
+    }
+
+    // 10^-precision (Binance lists 8 for most assets), 8 decimals when the symbol says nothing.
+    private static decimal Precision(JsonElement symbol, string property, string? fallback)
+    {
+        var digits = symbol.TryGetProperty(property, out var v) && v.TryGetInt32(out var d) ? d
+            : fallback is not null && symbol.TryGetProperty(fallback, out var f) && f.TryGetInt32(out var e) ? e
+            : 8;
+        return digits is >= 0 and <= 18 ? 1m / Pow10(digits) : throw new FormatException($"exchangeInfo: '{property}' is out of range ({digits}).");
+    }
+
+    private static decimal Pow10(int digits)
+    {
+        var result = 1m;
+        for (var i = 0; i < digits; i++)
+        {
+            result *= 10m;
+        }
+
+        return result;
     }
 
     private static string Text(JsonElement element, string property, string symbol) =>
@@ -109,4 +141,17 @@ public static class BinanceExchangeInfo
             _ => throw new FormatException($"exchangeInfo symbol {symbol}: '{property}' is not a number ({value.GetRawText()})."),
         };
     }
+}
+
+/// <summary>A symbol of exchangeInfo: its filters and its trading status.</summary>
+internal sealed record BinanceSymbol(SymbolFilters Filters, string Status)
+{
+    /// <summary>The only status in which Binance takes new orders.</summary>
+    public const string Trading = "TRADING";
+
+    /// <summary>Cancels are taken, new orders refused (since 2026-07).</summary>
+    public const string CancelOnly = "CANCEL_ONLY";
+
+    /// <summary>Whether new orders are taken.</summary>
+    public bool IsTrading => Status == Trading;
 }

@@ -45,11 +45,14 @@ public sealed class BinanceExchangeOptions
     /// <summary>recvWindow of signed requests, in milliseconds (1..60000).</summary>
     public int RecvWindow { get; set; } = 5000;
 
-    /// <summary>Request weight per minute the account may use (X-MBX-USED-WEIGHT-1M); requests wait when 90 % is used.</summary>
+    /// <summary>Request weight per minute the IP may use (X-MBX-USED-WEIGHT-1M) until exchangeInfo's <c>rateLimits</c> were read; requests wait when 90 % is used.</summary>
     public int RequestWeightPerMinute { get; set; } = 6000;
 
-    /// <summary>Orders the account may place per 10 seconds (X-MBX-ORDER-COUNT-10S); placements wait when 90 % is used.</summary>
+    /// <summary>Orders the account may place per 10 seconds (X-MBX-ORDER-COUNT-10S) until exchangeInfo's <c>rateLimits</c> were read; placements wait when 90 % is used.</summary>
     public int OrdersPer10Seconds { get; set; } = 100;
+
+    /// <summary>How long a symbol's filters and status from exchangeInfo are used before they are read again (1 h by default).</summary>
+    public TimeSpan FiltersRefreshEvery { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long a REST call may take before its status is treated as unknown.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -138,6 +141,11 @@ internal sealed class BinanceExchangeOptionsValidator : IValidateOptions<Binance
         if (options.OrdersPer10Seconds < 1)
         {
             errors.Add($"OrdersPer10Seconds must be >= 1, got {options.OrdersPer10Seconds.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (options.FiltersRefreshEvery <= TimeSpan.Zero)
+        {
+            errors.Add($"FiltersRefreshEvery must be > 0, got {options.FiltersRefreshEvery.ToString("c", CultureInfo.InvariantCulture)}.");
         }
 
         foreach (var (url, field) in new[] { (options.RestBaseUrl, "RestBaseUrl"), (options.WebSocketApiUrl, "WebSocketApiUrl"), (options.StreamBaseUrl, "StreamBaseUrl") })

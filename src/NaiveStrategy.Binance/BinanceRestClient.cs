@@ -6,10 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace NaiveStrategy.Binance;
 
 /// <summary>
-/// Signed Binance REST calls with a server-time offset, recvWindow, one resync-and-retry on -1021, and
-/// rate limits: request weight is tracked from X-MBX-USED-WEIGHT-1M and requests wait before the limit;
-/// after HTTP 429 or 418 nothing is sent until Retry-After has passed (never a retry loop that gets the
-/// IP banned). Every failure is an <see cref="ExchangeError"/> value.
+/// Signed Binance REST calls with a server-time offset, recvWindow, one resync-and-retry on -1021, and rate limits per
+/// kind (<see cref="BinanceRateLimits"/>: never a retry loop that gets the IP banned). Every failure is an
+/// <see cref="ExchangeError"/> value.
 /// </summary>
 internal sealed class BinanceRestClient
 {
@@ -20,11 +19,9 @@ internal sealed class BinanceRestClient
     private readonly BinanceSigner _signer;
     private long _offsetMs;
     private bool _synced;
-    private long _bannedUntilTicks;
-    private int _usedWeight;
-    private long _weightMinute;
-    private int _orderCount;
-    private long _orderWindow;
+    private volatile bool _keyConfirmed;
+    private volatile ExchangeError? _keyRejection;
+    private long _keyRejectedTicks;
 
     public BinanceRestClient(HttpClient http, BinanceExchangeOptions options, BinanceSigner signer, TimeProvider time, ILogger logger)
     {
@@ -33,13 +30,17 @@ internal sealed class BinanceRestClient
         _options = options;
         _time = time;
         _logger = logger;
+        Limits = new BinanceRateLimits(options, time, () => OffsetMilliseconds);
     }
 
+    /// <summary>The rate limits, read from exchangeInfo and the answers' headers.</summary>
+    public BinanceRateLimits Limits { get; }
+
     /// <summary>Request weight used in the current minute, as Binance last reported it.</summary>
-    public int UsedWeight => Volatile.Read(ref _usedWeight);
+    public int UsedWeight => Limits.Used("X-MBX-USED-WEIGHT-1M");
 
     /// <summary>Orders placed in the current 10-second window, as Binance last reported it.</summary>
-    public int OrderCount10Seconds => Volatile.Read(ref _orderCount);
+    public int OrderCount10Seconds => Limits.Used("X-MBX-ORDER-COUNT-10S");
 
     /// <summary>Milliseconds to add to the local clock to get Binance's.</summary>
     public long OffsetMilliseconds => Interlocked.Read(ref _offsetMs);
@@ -67,6 +68,53 @@ internal sealed class BinanceRestClient
         return result;
     }
 
+    /// <summary>
+    /// Null once Binance took a signed request with our key; otherwise the refusal of the key or signature (-1022,
+    /// -2014, -2015) Binance gave, asked again (GET /api/v3/account, weight 20) at most every 10 seconds. Any other
+    /// failure says nothing about the key: null.
+    /// </summary>
+    public async ValueTask<ExchangeError?> CheckKeyAsync(CancellationToken cancellationToken)
+    {
+        if (_keyConfirmed)
+        {
+            return null;
+        }
+
+        if (_keyRejection is { } known && _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _keyRejectedTicks) < TimeSpan.TicksPerSecond * 10)
+        {
+            return known;
+        }
+
+        var answer = await SendAsync(HttpMethod.Get, "/api/v3/account", [new("omitZeroBalances", "true")], signed: true, weight: 20, placesOrder: false, cancellationToken);
+        return !answer.IsSuccess && IsKeyRejection(answer.Error.Code) ? answer.Error : null;
+    }
+
+    /// <summary>The codes of a refused API key or signature (errors.md: -1022 INVALID_SIGNATURE, -2014 BAD_API_KEY_FMT, -2015 REJECTED_MBX_KEY).</summary>
+    public static bool IsKeyRejection(int code) => code is -1022 or -2014 or -2015;
+
+    /// <summary>An error saying what a refused key or signature means, Binance's code and message kept.</summary>
+    public static ExchangeError KeyRejected(int code, string message) => new(ExchangeErrorKind.Rejected, code, "API key or signature rejected: " + message);
+
+    /// <summary>Records a refusal of the key seen on another path (the WebSocket API).</summary>
+    public void RecordKeyRejection(ExchangeError error)
+    {
+        if (!_keyConfirmed || _keyRejection is null)
+        {
+            Log.KeyRejected(_logger, error.Code, error.Message);
+        }
+
+        _keyConfirmed = false;
+        Interlocked.Exchange(ref _keyRejectedTicks, _time.GetUtcNow().UtcTicks);
+        _keyRejection = error;
+    }
+
+    /// <summary>Records that Binance took a request signed with our key.</summary>
+    public void RecordKeyAccepted()
+    {
+        _keyConfirmed = true;
+        _keyRejection = null;
+    }
+
     public async Task SyncTimeAsync(CancellationToken cancellationToken)
     {
         var before = _time.GetUtcNow();
@@ -86,17 +134,21 @@ internal sealed class BinanceRestClient
 
     private async Task<ExchangeResult<JsonElement>> SendOnceAsync(HttpMethod method, string path, IReadOnlyList<KeyValuePair<string, string>> parameters, bool signed, int weight, bool placesOrder, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        var bannedUntil = new DateTimeOffset(Interlocked.Read(ref _bannedUntilTicks), TimeSpan.Zero);
-        if (now < bannedUntil)
+        if (Limits.Refusal(placesOrder) is { } blocked)
         {
-            return new ExchangeError(ExchangeErrorKind.Transient, -1003, $"Rate limited by Binance: no request before {bannedUntil:O}.");
+            return blocked;
         }
 
-        await ThrottleAsync(weight, cancellationToken);
-        if (placesOrder)
+        var (delay, limit, refused) = Limits.Reserve(weight, placesOrder);
+        if (refused is not null)
         {
-            await ThrottleOrdersAsync(cancellationToken);
+            return refused;
+        }
+
+        if (delay > TimeSpan.Zero)
+        {
+            Log.Throttle(_logger, limit!, delay);
+            await Task.Delay(delay, _time, cancellationToken);
         }
 
         var query = new List<KeyValuePair<string, string>>(parameters);
@@ -137,7 +189,7 @@ internal sealed class BinanceRestClient
 
         using (response)
         {
-            TrackWeight(response);
+            Limits.Track(response);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
@@ -145,6 +197,11 @@ internal sealed class BinanceRestClient
                 try
                 {
                     using var document = JsonDocument.Parse(body);
+                    if (signed)
+                    {
+                        RecordKeyAccepted();
+                    }
+
                     return document.RootElement.Clone();
                 }
                 catch (JsonException ex)
@@ -156,10 +213,8 @@ internal sealed class BinanceRestClient
             var (code, message) = ParseError(body, status);
             if (response.StatusCode is HttpStatusCode.TooManyRequests || status == 418)
             {
-                var retryAfter = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(60);
-                var until = _time.GetUtcNow() + retryAfter;
-                Interlocked.Exchange(ref _bannedUntilTicks, until.UtcTicks);
-                Log.Backoff(_logger, status, until);
+                var until = Limits.Blocked(response.StatusCode, code, response.Headers.RetryAfter?.Delta);
+                Log.Backoff(_logger, status, code == -1015 && status == 429 ? "no new order" : "no request", until);
                 return new ExchangeError(ExchangeErrorKind.Transient, code == 0 ? -1003 : code, message);
             }
 
@@ -168,6 +223,13 @@ internal sealed class BinanceRestClient
             if (status >= 500 || code is -1006 or -1007 or -1008)
             {
                 return new ExchangeError(placesOrder ? ExchangeErrorKind.Unknown : ExchangeErrorKind.Transient, code, message);
+            }
+
+            if (signed && IsKeyRejection(code))
+            {
+                var rejected = KeyRejected(code, message);
+                RecordKeyRejection(rejected);
+                return rejected;
             }
 
             return new ExchangeError(Kind(code, message), code, message);
@@ -181,6 +243,7 @@ internal sealed class BinanceRestClient
         -1010 or -2010 or -2011 when Says(message, "Duplicate order sent") => ExchangeErrorKind.Duplicate,
         -1010 or -2010 or -2011 when Says(message, "Unknown order sent") => ExchangeErrorKind.NotFound,
         -1010 or -2010 => BinanceOrderRejection.Kind(message),
+        -1013 when Says(message, "Market is closed") => ExchangeErrorKind.MarketClosed,
         -2013 or -2026 => ExchangeErrorKind.NotFound,
         -1006 or -1007 => ExchangeErrorKind.Unknown,
         -1003 or -1008 or -1015 => ExchangeErrorKind.Transient,
@@ -202,60 +265,4 @@ internal sealed class BinanceRestClient
             return (0, $"HTTP {status}: {(body.Length > 200 ? body[..200] : body)}");
         }
     }
-
-    private void TrackWeight(HttpResponseMessage response)
-    {
-        if (response.Headers.TryGetValues("X-MBX-ORDER-COUNT-10S", out var orders)
-            && int.TryParse(orders.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count))
-        {
-            Volatile.Write(ref _orderCount, count);
-            Interlocked.Exchange(ref _orderWindow, CurrentWindow(10_000));
-        }
-
-        if (response.Headers.TryGetValues("X-MBX-USED-WEIGHT-1M", out var values)
-            && int.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var used))
-        {
-            Volatile.Write(ref _usedWeight, used);
-            Interlocked.Exchange(ref _weightMinute, CurrentMinute());
-        }
-    }
-
-    // Slow down before the limit: when this request would pass 90 % of the minute's weight, wait for the next minute.
-    private async Task ThrottleAsync(int weight, CancellationToken cancellationToken)
-    {
-        var minute = CurrentMinute();
-        if (Interlocked.Read(ref _weightMinute) != minute)
-        {
-            return;
-        }
-
-        var limit = _options.RequestWeightPerMinute;
-        if (UsedWeight + weight <= limit * 9L / 10) // in long: a limit set high (int.MaxValue) must not overflow into a wait
-        {
-            return;
-        }
-
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds() + OffsetMilliseconds;
-        var delay = TimeSpan.FromMilliseconds(60_000 - (now % 60_000) + 50);
-        Log.Throttle(_logger, UsedWeight, limit, delay);
-        await Task.Delay(delay, _time, cancellationToken);
-    }
-
-    // Same for orders: when the next order would pass 90 % of the 10-second allowance, wait for the next window.
-    private async Task ThrottleOrdersAsync(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Read(ref _orderWindow) != CurrentWindow(10_000) || OrderCount10Seconds + 1 <= _options.OrdersPer10Seconds * 9L / 10)
-        {
-            return;
-        }
-
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds() + OffsetMilliseconds;
-        var delay = TimeSpan.FromMilliseconds(10_000 - (now % 10_000) + 50);
-        Log.Throttle(_logger, OrderCount10Seconds, _options.OrdersPer10Seconds, delay);
-        await Task.Delay(delay, _time, cancellationToken);
-    }
-
-    private long CurrentMinute() => CurrentWindow(60_000);
-
-    private long CurrentWindow(long milliseconds) => (_time.GetUtcNow().ToUnixTimeMilliseconds() + OffsetMilliseconds) / milliseconds;
 }

@@ -8,11 +8,11 @@ internal static partial class Log
     [LoggerMessage(101, LogLevel.Warning, "Binance {Method} {Path} failed: {Error}")]
     public static partial void RequestFailed(ILogger logger, string method, string path, ExchangeError error);
 
-    [LoggerMessage(102, LogLevel.Warning, "Binance rate limit: HTTP {Status}, no request is sent before {Until}")]
-    public static partial void Backoff(ILogger logger, int status, DateTimeOffset until);
+    [LoggerMessage(102, LogLevel.Warning, "Binance rate limit: HTTP {Status}, {What} is sent before {Until}")]
+    public static partial void Backoff(ILogger logger, int status, string what, DateTimeOffset until);
 
-    [LoggerMessage(103, LogLevel.Information, "Binance usage {Used} of {Limit} in the current window (request weight per minute or orders per 10 s): waiting {Delay}")]
-    public static partial void Throttle(ILogger logger, int used, int limit, TimeSpan delay);
+    [LoggerMessage(103, LogLevel.Information, "Binance limit {Limit} nearly used in the current window: waiting {Delay}")]
+    public static partial void Throttle(ILogger logger, string limit, TimeSpan delay);
 
     [LoggerMessage(104, LogLevel.Information, "Binance server time offset {Offset} ms")]
     public static partial void TimeOffset(ILogger logger, long offset);
@@ -34,4 +34,13 @@ internal static partial class Log
 
     [LoggerMessage(108, LogLevel.Warning, "Binance {Stream} message ignored: {Reason}")]
     public static partial void BadMessage(ILogger logger, string stream, string reason);
+
+    [LoggerMessage(112, LogLevel.Warning, "Binance lists {Symbol} as {Status}: {Consequence}")]
+    public static partial void SymbolStatus(ILogger logger, string symbol, string status, string consequence);
+
+    [LoggerMessage(113, LogLevel.Information, "Binance changed the filters of {Symbol}: orders are checked against the new ones")]
+    public static partial void FiltersChanged(ILogger logger, string symbol);
+
+    [LoggerMessage(114, LogLevel.Error, "Binance refused the API key or signature ({Code}: {Message}): nothing is traded until it is accepted")]
+    public static partial void KeyRejected(ILogger logger, int code, string message);
 }

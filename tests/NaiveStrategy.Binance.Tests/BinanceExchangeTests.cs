@@ -91,8 +91,8 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         const string json = """{"symbols":[{"symbol":"BTCUSDT","baseAsset":"BTC","quoteAsset":"USDT","filters":[{"filterType":"PRICE_FILTER","minPrice":"0.01","maxPrice":"1000000","tickSize":"0.01"},{"filterType":"LOT_SIZE","minQty":"0.00001","maxQty":"9000","stepSize":"0.00001"},{"filterType":"NOTIONAL","minNotional":"5.00000000","applyMinToMarket":true,"maxNotional":"9000000.00000000"}]}]}""";
         var btc = BinanceExchangeInfo.Parse(json)["BTCUSDT"];
         (btc.MinNotional, btc.MaxNotional, btc.NotionalFilterName).Should().Be((5m, 9_000_000m, "NOTIONAL"));
-        var act = () => BinanceExchangeInfo.Parse("""{"symbols":[{"symbol":"X","baseAsset":"A","quoteAsset":"B","filters":[]}]}""");
-        act.Should().Throw<FormatException>().WithMessage("*X has no PRICE_FILTER*");
+        var act = () => BinanceExchangeInfo.Parse("""{"symbols":[{"symbol":"X","baseAsset":"A","quoteAsset":"B","filters":[{"filterType":"PRICE_FILTER","tickSize":"a tenth"}]}]}""");
+        act.Should().Throw<FormatException>().WithMessage("*X: 'tickSize' is not a number*");
     }
 
     [Fact]

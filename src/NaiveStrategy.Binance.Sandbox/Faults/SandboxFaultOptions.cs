@@ -6,7 +6,7 @@ namespace NaiveStrategy.Binance.Sandbox;
 /// Faults the sandbox injects from the start (the same knobs <see cref="SandboxFaults"/> changes at run time).
 /// A command line passes them as one string, see <see cref="Parse"/>.
 /// </summary>
-public sealed class SandboxFaultOptions
+public sealed partial class SandboxFaultOptions
 {
     // Longer makes no sense for a test server, and timers and delays cannot wait much longer (about 49 days).
     private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
@@ -84,8 +84,9 @@ public sealed class SandboxFaultOptions
                 case "archived": options.ArchivedOrderCount = ParseCount(name, value); break;
                 case "duplicate": options.DuplicateExecutionReports = ParseFlag(name, value); break;
                 case "reorder": options.ReorderExecutionReports = ParseFlag(name, value); break;
+                case "symbol-status": options.AddSymbolStatus(value); break;
                 default:
-                    throw new FormatException($"Unknown fault '{raw}'. Known: delay, order5xx, order5xx-status, 429, 418, retry-after, timestamp, drop-ws-api, drop-streams, order-unknown, archived, duplicate, reorder.");
+                    throw new FormatException($"Unknown fault '{raw}'. Known: delay, order5xx, order5xx-status, 429, 418, retry-after, timestamp, drop-ws-api, drop-streams, order-unknown, archived, duplicate, reorder, symbol-status.");
             }
         }
 

@@ -4,7 +4,7 @@ namespace NaiveStrategy.Binance.Sandbox;
 /// Faults injected on demand while the server runs. Thread-safe; counted faults are consumed by the
 /// requests they hit, in arrival order.
 /// </summary>
-public sealed class SandboxFaults
+public sealed partial class SandboxFaults
 {
     private readonly Lock _gate = new();
     private readonly Action<SandboxSocketKinds> _drop;
@@ -62,6 +62,7 @@ public sealed class SandboxFaults
             _timestampErrors = options.TimestampErrorCount;
             _unknownExecutions = options.UnknownExecutionCount;
             _archived = options.ArchivedOrderCount;
+            ApplySymbolStatuses(options.SymbolStatuses);
         }
     }
 

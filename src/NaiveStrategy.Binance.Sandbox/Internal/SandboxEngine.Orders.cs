@@ -21,6 +21,11 @@ internal sealed partial class SandboxEngine
             return ApiError.InvalidSymbol();
         }
 
+        if (MarketClosed(symbol) is { } closed)
+        {
+            return closed;
+        }
+
         OrderSide side;
         switch (request.Get("side"))
         {

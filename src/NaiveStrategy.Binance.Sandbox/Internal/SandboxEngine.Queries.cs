@@ -48,7 +48,7 @@ internal sealed partial class SandboxEngine
             ["serverTime"] = NowMs,
             ["rateLimits"] = BinanceJson.RateLimits(_options.RequestWeightPerMinute, _options.OrdersPer10Seconds, _options.OrdersPerDay),
             ["exchangeFilters"] = new JsonArray(),
-            ["symbols"] = new JsonArray(selected.Select(s => (JsonNode)BinanceJson.Symbol(s, _options.DefaultSelfTradePreventionMode, _stpModes)).ToArray()),
+            ["symbols"] = new JsonArray(selected.Select(s => (JsonNode)WithStatus(BinanceJson.Symbol(s, _options.DefaultSelfTradePreventionMode, _stpModes))).ToArray()),
         };
     }
 
