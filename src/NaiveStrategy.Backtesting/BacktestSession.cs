@@ -17,13 +17,10 @@ public sealed class BacktestSession : IDisposable
     private readonly InMemoryExchange _exchange;
     private readonly TimeSpan? _equitySampling;
     private readonly string? _only;
-    private readonly Dictionary<string, Track> _tracks = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Symbol, long OrderId), (decimal Executed, decimal Commission, decimal Quote)> _fills = [];
-    private readonly Dictionary<string, (string TraderId, OrderRequest Request, long AtTrade)> _placed = new(StringComparer.Ordinal);
-    private readonly List<string> _placementOrder = [];
-    private readonly Dictionary<string, JournalEntry> _rejected = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SymbolTrack> _tracks = new(StringComparer.Ordinal);
+    private readonly OrderJournal _journal = new();
     private readonly List<IDisposable> _subscriptions = [];
-    private Track? _last;
+    private SymbolTrack? _last;
     private string? _lastSymbol;
     private string? _lastSkipped;
     private long _given;
@@ -225,7 +222,7 @@ public sealed class BacktestSession : IDisposable
     public BacktestResult Complete()
     {
         Dispose();
-        var journal = Journal();
+        var journal = _journal.Build(_exchange.Orders, _given);
         var reports = new List<SymbolReport>();
         var curves = new SortedDictionary<string, IReadOnlyList<EquityPoint>>(StringComparer.Ordinal);
         foreach (var symbol in _only is not null ? [_only] : (IEnumerable<string>)_engine.Symbols.Union(_tracks.Keys).Order(StringComparer.Ordinal))
@@ -272,73 +269,11 @@ public sealed class BacktestSession : IDisposable
         return false;
     }
 
-    // The exchange's orders at their final state and the placements it refused, in placement order.
-    private JournalEntry[] Journal()
+    // Every figure is computed by BacktestStatistics; the session only gathers what it needs: the fills of the
+    // symbol's orders (the in-memory exchange answers synchronously) and what the running traders hold.
+    private SymbolReport Report(SymbolFilters filters, OrderUpdate[] orders, SymbolTrack track)
     {
-        var accepted = _exchange.Orders;
-        var byClientId = new Dictionary<string, OrderUpdate>(accepted.Count, StringComparer.Ordinal);
-        foreach (var order in accepted)
-        {
-            byClientId[order.ClientOrderId] = order;
-        }
-
-        var journal = new List<JournalEntry>(accepted.Count + _rejected.Count);
-        foreach (var clientOrderId in _placementOrder)
-        {
-            if (byClientId.Remove(clientOrderId, out var order))
-            {
-                var placed = _placed[clientOrderId];
-                journal.Add(new JournalEntry(order, placed.TraderId) { AtTrade = placed.AtTrade });
-            }
-            else if (_rejected.TryGetValue(clientOrderId, out var rejected))
-            {
-                journal.Add(rejected);
-            }
-        }
-
-        // Orders the engine did not announce (none in a backtest), in the exchange's order.
-        journal.AddRange(accepted.Where(o => byClientId.ContainsKey(o.ClientOrderId)).Select(o => new JournalEntry(o, "") { AtTrade = _given }));
-        return [.. journal];
-    }
-
-    private SymbolReport Report(SymbolFilters filters, OrderUpdate[] orders, Track track)
-    {
-        var report = BacktestReport.FromJournal(filters, orders, track.Counters, track.Budget);
-        var (makerFills, takerFills, makerFees, takerFees) = FillSides(filters, orders);
-
-        // What the running traders hold is theirs; the rest of the position is the symbol's dust.
-        var held = _engine.GetState(filters.Symbol)?.Traders.Sum(t => t.HeldQuantity()) ?? 0m;
-        return report with
-        {
-            Dust = report.OpenPosition - held,
-            MakerFills = makerFills,
-            TakerFills = takerFills,
-            MakerFees = makerFees,
-            TakerFees = takerFees,
-            StepSize = filters.StepSize,
-            Refusal = track.Counters.Refusal,
-            FundsWaits = track.Counters.FundsWaits,
-            Guards = track.Counters.Guards.Count > 0 ? [.. track.Counters.Guards] : null,
-            TradesReplayed = track.Count,
-            From = track.Count > 0 ? track.FirstTime : null,
-            To = track.Count > 0 ? track.LastTime : null,
-            FirstPrice = track.FirstPrice,
-            LastPrice = track.LastPrice,
-            UnrealizedPnl = BacktestReport.Unrealized(filters, orders, track.LastPrice),
-            TotalPnl = track.Equity - track.Budget,
-            MaxDrawdown = track.MaxDrawdown,
-            MaxDrawdownFraction = track.MaxDrawdownFraction,
-            BuyAndHoldReturn = track.FirstPrice > 0 ? Math.Round((track.LastPrice / track.FirstPrice) - 1, 8) : 0m,
-            StrategyReturn = track.Budget > 0 ? Math.Round((track.Equity - track.Budget) / track.Budget, 8) : 0m,
-        };
-    }
-
-    // Maker and taker fills and their fees (valued in quote; base-asset fees at their fill price), from the exchange's
-    // fills of the symbol's orders. The in-memory exchange answers synchronously.
-    private (int MakerFills, int TakerFills, decimal MakerFees, decimal TakerFees) FillSides(SymbolFilters filters, OrderUpdate[] orders)
-    {
-        int makerFills = 0, takerFills = 0;
-        decimal makerFees = 0, takerFees = 0;
+        var fills = new List<OrderFill>();
         foreach (var order in orders)
         {
             if (order.ExecutedQuantity == 0)
@@ -352,22 +287,15 @@ public sealed class BacktestSession : IDisposable
                 throw new InvalidOperationException("The in-memory exchange answers synchronously.");
             }
 
-            var fills = pending.Result;
-            foreach (var fill in fills.IsSuccess ? fills.Value : [])
+            var answer = pending.Result;
+            if (answer.IsSuccess)
             {
-                var fee = fill.CommissionAsset == filters.BaseAsset ? fill.Commission * fill.Price : fill.Commission;
-                if (fill.IsMaker)
-                {
-                    (makerFills, makerFees) = (makerFills + 1, makerFees + fee);
-                }
-                else
-                {
-                    (takerFills, takerFees) = (takerFills + 1, takerFees + fee);
-                }
+                fills.AddRange(answer.Value);
             }
         }
 
-        return (makerFills, takerFills, Math.Round(makerFees, 8), Math.Round(takerFees, 8));
+        var held = _engine.GetState(filters.Symbol)?.Traders.Sum(t => t.HeldQuantity()) ?? 0m;
+        return BacktestStatistics.Report(filters, orders, fills, track, held);
     }
 
     /// <summary>Stops listening to the engine and the exchange.</summary>
@@ -381,12 +309,12 @@ public sealed class BacktestSession : IDisposable
         _subscriptions.Clear();
     }
 
-    private Track TrackOf(string symbol)
+    private SymbolTrack TrackOf(string symbol)
     {
         if (!_tracks.TryGetValue(symbol, out var track))
         {
             var budget = _engine.GetState(symbol)?.Settings.Budget ?? 0m;
-            track = new Track(symbol, budget, _exchange.FindSymbol(symbol)?.BaseAsset ?? "");
+            track = new SymbolTrack(symbol, budget, _exchange.FindSymbol(symbol)?.BaseAsset ?? "");
             _tracks[symbol] = track;
         }
 
@@ -395,278 +323,9 @@ public sealed class BacktestSession : IDisposable
 
     private void OnEvent(StrategyEvent e)
     {
-        var c = TrackOf(e.Symbol).Counters;
-        switch (e.Event)
-        {
-            case OrderPlaced p:
-                if (_placed.TryAdd(p.Request.ClientOrderId, (p.TraderId, p.Request, _given)))
-                {
-                    _placementOrder.Add(p.Request.ClientOrderId);
-                }
-
-                break;
-            case TraderStarted:
-                c.TradersStarted++;
-                c.Running++;
-                c.MaxConcurrentTraders = Math.Max(c.MaxConcurrentTraders, c.Running);
-                break;
-            case TraderCrashed:
-                c.TradersCrashed++;
-                break;
-            case TraderFinished f:
-                c.Running--;
-                c.CyclesCompleted += f.Outcome == TraderOutcome.Completed ? 1 : 0;
-                break;
-            case OrderNotSent:
-                c.OrdersNotSent++;
-                break;
-            case OrderRejected r:
-                c.PlacementsRejected++;
-                if (_placed.TryGetValue(r.ClientOrderId, out var placed))
-                {
-                    // Nothing executed and the exchange gave it no id; the time is the market time of the refusal.
-                    var q = placed.Request;
-                    _rejected[r.ClientOrderId] = new JournalEntry(new OrderUpdate(q.Symbol, q.ClientOrderId, 0, q.Side, q.Price, q.Quantity, 0m, OrderStatus.Rejected, 0m, null, e.Time), placed.TraderId) { Error = r.Error, AtTrade = placed.AtTrade };
-                }
-
-                break;
-            case SymbolStopped:
-                c.Running = 0;
-                break;
-            case SettingsRefused refused:
-                c.Refusal ??= refused.Message;
-                break;
-            case GuardTriggered fired:
-                c.Guards.Add(new GuardFiring(fired.Time, fired.Guard, fired.Action, fired.Price, fired.Figure, fired.Threshold));
-                break;
-            case GuardExitFilled exit when c.Guards.Count > 0:
-                c.Guards[^1] = c.Guards[^1] with { Sold = c.Guards[^1].Sold + exit.Sold, Proceeds = c.Guards[^1].Proceeds + exit.Proceeds };
-                break;
-            case GuardExitNotSent notSent when c.Guards.Count > 0:
-                c.Guards[^1] = c.Guards[^1] with { ExitProblem = notSent.Message };
-                break;
-            case WaitingForFunds:
-                c.FundsWaits++;
-                break;
-        }
+        TrackOf(e.Symbol).Counters.Count(e);
+        _journal.Record(e, _given);
     }
 
-    // Cash and position move by what each update adds to the order's cumulative fill and commission.
-    private void OnOrderUpdate(OrderUpdate update)
-    {
-        var key = (update.Symbol, update.OrderId);
-        var before = _fills.GetValueOrDefault(key);
-        var quantity = update.ExecutedQuantity - before.Executed;
-        var commission = update.Commission - before.Commission;
-        if (quantity == 0 && commission == 0)
-        {
-            return;
-        }
-
-        _fills[key] = (update.ExecutedQuantity, update.Commission, update.QuoteQuantity ?? 0m);
-        var track = TrackOf(update.Symbol);
-        track.FillVersion++;
-        var notional = update.QuoteQuantity is { } quote ? quote - before.Quote : quantity * update.Price;
-        var baseFee = update.CommissionAsset == track.BaseAsset ? commission : 0m;
-        var quoteFee = commission - baseFee;
-        if (update.Side == OrderSide.Buy)
-        {
-            track.Cash -= notional + quoteFee;
-            track.Position += quantity - baseFee;
-        }
-        else
-        {
-            track.Cash += notional - quoteFee;
-            track.Position -= quantity + baseFee;
-        }
-    }
-
-    private sealed class Track(string symbol, decimal budget, string baseAsset)
-    {
-        public string Symbol { get; } = symbol;
-
-        public decimal Budget { get; } = budget;
-
-        public string BaseAsset { get; } = baseAsset;
-
-        public SymbolCounters Counters { get; } = new();
-
-        public long Count { get; private set; }
-
-        public decimal FirstPrice { get; private set; }
-
-        public decimal LastPrice { get; private set; }
-
-        public DateTimeOffset FirstTime { get; private set; }
-
-        public DateTimeOffset LastTime { get; private set; }
-
-        public decimal Cash { get; set; }
-
-        public decimal Position { get; set; }
-
-        public long FillVersion { get; set; }
-
-        public decimal Equity { get; private set; } = budget;
-
-        public decimal MaxDrawdown { get; private set; }
-
-        public decimal MaxDrawdownFraction { get; private set; }
-
-        public List<EquityPoint>? Curve { get; private set; }
-
-        private decimal _peak = budget;
-        private long _markedVersion;
-        private long _bucket = long.MinValue;
-
-        public void Mark(in TradeEvent trade, TimeSpan? sampling)
-        {
-            if (Count++ == 0)
-            {
-                FirstPrice = trade.Price;
-                FirstTime = trade.Time;
-            }
-
-            LastTime = trade.Time;
-            if (trade.Price == LastPrice && FillVersion == _markedVersion && Count > 1)
-            {
-                // Same price, no fill since the last mark: equity, peak and drawdown cannot have changed.
-                Sample(trade, sampling);
-                return;
-            }
-
-            LastPrice = trade.Price;
-            _markedVersion = FillVersion;
-            Equity = Budget + Cash + (Position * trade.Price);
-            if (Equity > _peak)
-            {
-                _peak = Equity;
-            }
-            else if (_peak - Equity > MaxDrawdown)
-            {
-                MaxDrawdown = _peak - Equity;
-                MaxDrawdownFraction = _peak > 0 ? Math.Round(MaxDrawdown / _peak, 8) : 0m;
-            }
-
-            Sample(trade, sampling);
-        }
-
-        // The first time of the next equity sample: trades before it add no point to the curve.
-        public long NextSampleTicks(TimeSpan sampling) => _bucket == long.MinValue ? long.MinValue : (_bucket + 1) * sampling.Ticks;
-
-        /// <summary>
-        /// Narrows [low, high] to prices at which marking changes neither the equity's peak nor its drawdown
-        /// (equity is monotonic in the price while the holdings stay): false when no skip is safe.
-        /// </summary>
-        public bool EquityBand(ref decimal low, ref decimal high)
-        {
-            if (FillVersion != _markedVersion || Position < 0)
-            {
-                return false;
-            }
-
-            if (Position == 0)
-            {
-                return true;
-            }
-
-            try
-            {
-                // The largest price keeping equity <= peak and the smallest keeping peak - equity <= drawdown, each
-                // checked with the very expression Mark uses: a quotient rounded the wrong way is pulled inward.
-                var top = (_peak - Budget - Cash) / Position;
-                var bottom = (_peak - MaxDrawdown - Budget - Cash) / Position;
-                for (var tries = 0; EquityAt(top) > _peak; tries++)
-                {
-                    if (tries == 4)
-                    {
-                        return false;
-                    }
-
-                    top -= Hair(top);
-                }
-
-                for (var tries = 0; _peak - EquityAt(bottom) > MaxDrawdown; tries++)
-                {
-                    if (tries == 4)
-                    {
-                        return false;
-                    }
-
-                    bottom += Hair(bottom);
-                }
-
-                high = Math.Min(high, top);
-                low = Math.Max(low, bottom);
-                return low <= LastPrice && LastPrice <= high;
-            }
-            catch (OverflowException)
-            {
-                return false;
-            }
-        }
-
-        /// <summary>Trades that crossed nothing and changed nothing: counted, the last one marked (same holdings).</summary>
-        public void Skip(int count, in TradeEvent last)
-        {
-            Count += count;
-            LastTime = last.Time;
-            if (last.Price != LastPrice)
-            {
-                LastPrice = last.Price;
-                Equity = EquityAt(last.Price);
-            }
-        }
-
-        private static decimal Hair(decimal price) => Math.Max(Math.Abs(price) * 0.000000000001m, 0.0000000000000000000001m);
-
-        private decimal EquityAt(decimal price) => Budget + Cash + (Position * price);
-
-        private void Sample(in TradeEvent trade, TimeSpan? sampling)
-        {
-            if (sampling is { } interval)
-            {
-                var bucket = trade.Time.UtcTicks / interval.Ticks;
-                if (bucket != _bucket)
-                {
-                    _bucket = bucket;
-                    (Curve ??= []).Add(new EquityPoint(trade.Time, trade.Price, Equity));
-                }
-            }
-        }
-    }
-}
-
-/// <summary>Counts kept from the engine's events during a backtest.</summary>
-internal sealed class SymbolCounters
-{
-    /// <summary>Traders started.</summary>
-    public int TradersStarted { get; set; }
-
-    /// <summary>Traders running now.</summary>
-    public int Running { get; set; }
-
-    /// <summary>Most traders running at once.</summary>
-    public int MaxConcurrentTraders { get; set; }
-
-    /// <summary>Completed cycles.</summary>
-    public int CyclesCompleted { get; set; }
-
-    /// <summary>Orders not sent because they broke a filter.</summary>
-    public int OrdersNotSent { get; set; }
-
-    /// <summary>Orders the exchange refused (never accepted, so not in its order list).</summary>
-    public int PlacementsRejected { get; set; }
-
-    /// <summary>Times a trader threw while handling an input (the engine restored it and dropped the input).</summary>
-    public int TradersCrashed { get; set; }
-
-    /// <summary>Times the symbol began to wait for funds.</summary>
-    public int FundsWaits { get; set; }
-
-    /// <summary>Why the settings were refused (<see cref="SettingsRefused"/>), or null.</summary>
-    public string? Refusal { get; set; }
-
-    /// <summary>The risk guards that fired, in order, with what their exits sold.</summary>
-    public List<GuardFiring> Guards { get; } = [];
+    private void OnOrderUpdate(OrderUpdate update) => TrackOf(update.Symbol).Apply(update);
 }

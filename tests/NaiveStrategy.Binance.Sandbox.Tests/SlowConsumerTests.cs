@@ -242,10 +242,11 @@ public sealed class SlowConsumerTests(ITestOutputHelper output)
     // Bounded wait for a state the server reaches asynchronously; asserts the state, never a duration.
     private static async Task EventuallyAsync(Func<bool> condition, TimeSpan? poll = null)
     {
-        var step = poll ?? TimeSpan.FromMilliseconds(20);
-        for (var i = 0; i < TimeSpan.FromSeconds(10) / step && !condition(); i++)
+        using var timer = new PeriodicTimer(poll ?? TimeSpan.FromMilliseconds(20));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition() && clock.Elapsed < TimeSpan.FromSeconds(10))
         {
-            await Task.Delay(step);
+            await timer.WaitForNextTickAsync();
         }
 
         condition().Should().BeTrue();

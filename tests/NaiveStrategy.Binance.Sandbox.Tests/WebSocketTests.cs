@@ -212,7 +212,8 @@ public sealed class WebSocketTests
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         await socket.ConnectAsync(new Uri(sandbox.Server.StreamBaseUrl + "/ws/xrpusdt@trade"), CancellationToken.None);
 
-        // Not receiving means not answering the server's PINGs.
+        // Not receiving means not answering the server's PINGs. Real time is the thing tested: the server's pong
+        // timeout (300 ms after a ping every 100 ms) runs on the wall clock, and nothing signals it but the close.
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
         await FluentActions.Awaiting(() => SandboxHarness.ReceiveAsync(socket)).Should().ThrowAsync<WebSocketException>();
@@ -228,6 +229,7 @@ public sealed class WebSocketTests
         await socket.ConnectAsync(new Uri(sandbox.Server.StreamBaseUrl + "/ws/xrpusdt@trade"), CancellationToken.None);
         var receiving = SandboxHarness.ReceiveAsync(socket, TimeSpan.FromSeconds(5));
 
+        // Real time is the thing tested: a second of the server's pings (every 100 ms) answered, the connection still open.
         await Task.Delay(TimeSpan.FromSeconds(1));
         sandbox.Trade(0.5m, 10m);
 

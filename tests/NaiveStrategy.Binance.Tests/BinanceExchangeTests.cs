@@ -13,6 +13,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
 
     private BinanceSandboxServer _server = null!;
     private BinanceExchange _exchange = null!;
+    private readonly LogSignals _signals = new(); // 109: the user data stream is subscribed
 
     public async Task InitializeAsync()
     {
@@ -38,26 +39,13 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         WebSocketApiUrl = new Uri(_server.WebSocketApiUrl),
         StreamBaseUrl = new Uri(_server.StreamBaseUrl),
         RequestTimeout = TimeSpan.FromSeconds(5),
-    }))
+    }), loggerFactory: _signals)
     { EndedFeesKept = endedFeesKept };
 
     private static OrderRequest Buy(string id, decimal price = 0.5m, decimal qty = 40m) => new("XRPUSDT", id, OrderSide.Buy, price, qty);
 
-    private static async Task<T> Eventually<T>(Func<Task<T?>> probe)
-        where T : class
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("condition not met within 5 s");
-    }
+    private static Task<T> Eventually<T>(Func<Task<T?>> probe)
+        where T : class => Wait.ForAsync(probe, "the condition", TimeSpan.FromSeconds(5), every: TimeSpan.FromMilliseconds(50));
 
     [Fact]
     public void Sign_OfficialVector_Matches()
@@ -130,8 +118,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
 
         // The second order and query see the counts of the first: 90 % of a limit above int.MaxValue / 9 once overflowed into a wait of the window's rest.
         var second = unlimited.PlaceLimitOrderAsync(Buy("m2-b")).AsTask();
-        (await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(5)))).Should().BeSameAs(second);
-        (await second).IsSuccess.Should().BeTrue();
+        (await second.WaitAsync(TimeSpan.FromSeconds(5))).IsSuccess.Should().BeTrue();
     }
 
     [Fact]
@@ -209,7 +196,6 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         await Eventually(async () =>
         {
             _server.PublishTrade(trade);
-            await Task.Delay(20);
             lock (received)
             {
                 return received.Count > 0 ? received[0] as object : null;
@@ -237,7 +223,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     {
         var updates = new List<OrderUpdate>();
         using var subscription = _exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
-        await Task.Delay(300); // subscribed over the WebSocket API
+        await _signals.WaitAsync(109); // subscribed over the WebSocket API
         (await _exchange.PlaceLimitOrderAsync(Buy("t8-b"))).IsSuccess.Should().BeTrue();
         _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, T0));
 
@@ -259,7 +245,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         _server.Deposit("XRP", 100m);
         var updates = new List<OrderUpdate>();
         using var subscription = _exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
-        await Task.Delay(300); // subscribed over the WebSocket API
+        await _signals.WaitAsync(109); // subscribed over the WebSocket API
         var placed = await _exchange.PlaceMarketOrderAsync(new OrderRequest("XRPUSDT", "exit-s", OrderSide.Sell, 0m, 50m) { Type = OrderType.Market });
         _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.6m, 1000m, T0));
 
@@ -296,7 +282,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         await using var exchange = Create(Key, Secret, endedFeesKept: 2);
         var filled = new HashSet<string>();
         using var subscription = exchange.OrderUpdates.Subscribe(u => { lock (filled) { if (u.Status == OrderStatus.Filled) { filled.Add(u.ClientOrderId); } } });
-        await Task.Delay(300);
+        await _signals.WaitAsync(109);
         foreach (var id in new[] { "f1-b", "f2-b", "f3-b", "f4-b" })
         {
             (await exchange.PlaceLimitOrderAsync(Buy(id))).IsSuccess.Should().BeTrue();
@@ -314,7 +300,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         _server.Faults.DuplicateExecutionReports = true;
         var updates = new List<OrderUpdate>();
         using var subscription = _exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
-        await Task.Delay(300);
+        await _signals.WaitAsync(109);
         (await _exchange.PlaceLimitOrderAsync(Buy("t9-b"))).IsSuccess.Should().BeTrue();
         _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, T0));
         await Eventually(() => { lock (updates) { return Task.FromResult(updates.Count(u => u.Status == OrderStatus.Filled) >= 2 ? updates : null); } });
@@ -326,7 +312,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     {
         var updates = new List<OrderUpdate>();
         using var subscription = _exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
-        await Task.Delay(300);
+        await _signals.WaitAsync(109);
         (await _exchange.PlaceLimitOrderAsync(Buy("t10-b"))).IsSuccess.Should().BeTrue();
         _server.Faults.DropWebSockets(SandboxSocketKinds.All);
         _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, T0)); // fills while we are away
@@ -341,7 +327,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     public async Task OrderUpdates_OrderTheExchangeNeverGot_NotWatchedAfterTheNextReconnect()
     {
         using var subscription = _exchange.OrderUpdates.Subscribe(_ => { });
-        await Task.Delay(300);
+        await _signals.WaitAsync(109);
         (await _exchange.GetSymbolFiltersAsync("XRPUSDT")).IsSuccess.Should().BeTrue();
         using var canceled = new CancellationTokenSource();
         await canceled.CancelAsync();
@@ -404,7 +390,8 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         await using var provider = EngineProvider(retryDelay: TimeSpan.FromMilliseconds(200));
         var engine = provider.GetRequiredService<NaiveStrategyEngine>();
         await engine.StartAsync();
-        await Task.Delay(500);
+        using var seen = SeenTrades(provider);
+        await StreamsUpAsync();
         long id = 0;
         foreach (var price in new[] { 0.50m, 0.49m, 0.48m, 0.47m, 0.52m, 0.53m, 0.54m })
         {
@@ -414,7 +401,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
                 faults.DropWebSockets(SandboxSocketKinds.All);
             }
 
-            await Task.Delay(700);
+            await CaughtUpAsync(engine, seen, id);
         }
 
         var orders = _server.Exchange.Orders;
@@ -457,7 +444,6 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         await Eventually(async () =>
         {
             _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.50m, 1000m, T0));
-            await Task.Delay(50);
             return _server.Exchange.Orders.Count > 0 ? _server.Exchange.Orders[0] : null;
         });
         (await OrderOnServer(OrderSide.Buy)).Quantity.Should().Be(37m);
@@ -478,8 +464,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
             await Eventually(async () =>
             {
                 _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.50m, 1000m, T0));
-                await Task.Delay(50);
-                return first.GetState("XRPUSDT")!.Traders.FirstOrDefault(t => t.BuyOrder?.OrderId is not null);
+                    return first.GetState("XRPUSDT")!.Traders.FirstOrDefault(t => t.BuyOrder?.OrderId is not null);
             });
         }
 
@@ -505,14 +490,12 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         var first = await Eventually(async () =>
         {
             _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.50m, 1000m, T0));
-            await Task.Delay(50);
             return engine.GetState("XRPUSDT")!.Traders.FirstOrDefault(t => t.BuyOrder?.OrderId is not null)?.BuyOrder;
         });
 
         var second = await Eventually(async () =>
         {
             _server.PublishTrade(new TradeEvent("XRPUSDT", 2, 0.52m, 1000m, T0.AddSeconds(1))); // 4 % above 0.50
-            await Task.Delay(50);
             return _server.Exchange.Orders.FirstOrDefault(o => o.ClientOrderId == first.ClientOrderId + "2");
         });
 
@@ -521,9 +504,54 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         _server.Exchange.Orders.Should().HaveCount(2, "one cancel, one new BUY, nothing sent twice");
     }
 
+    // The market stream and the WebSocket API connected (107 twice), the user data stream subscribed (109).
+    private async Task StreamsUpAsync()
+    {
+        await _signals.WaitAsync(107, 2);
+        await _signals.WaitAsync(109);
+    }
+
+    // The id of the last market trade the engine's market data delivered (to a second subscriber beside the engine).
+    private static SeenTrade SeenTrades(ServiceProvider provider)
+    {
+        var seen = new SeenTrade();
+        seen.Subscription = provider.GetRequiredService<IMarketData>().MarketTrades("XRPUSDT").Subscribe(t => Interlocked.Exchange(ref seen.LastId, t.TradeId));
+        return seen;
+    }
+
+    // Trade `id` reached the market data's subscribers (or was lost with a dropped stream), and the engine has caught up
+    // with the exchange since: every order its traders track is on the exchange at the same status, twice in a row, with
+    // no exchange call it started still running. The next trade meets the orders the last one led to.
+    private async Task CaughtUpAsync(NaiveStrategyEngine engine, SeenTrade seen, long id)
+    {
+        await Wait.TryUntilAsync(() => Interlocked.Read(ref seen.LastId) >= id, TimeSpan.FromSeconds(2));
+        var agreed = 0;
+        await Wait.UntilAsync(
+            () =>
+            {
+                var orders = _server.Exchange.Orders.ToDictionary(o => o.ClientOrderId, o => o.Status, StringComparer.Ordinal);
+                var tracked = engine.GetState("XRPUSDT")!.Traders.SelectMany(t => new[] { t.BuyOrder, t.SellOrder }).OfType<TrackedOrder>();
+                var agrees = tracked.All(o => orders.TryGetValue(o.ClientOrderId, out var status) && status == o.Status) && engine.WaitUntilIdleAsync().IsCompletedSuccessfully;
+                agreed = agrees ? agreed + 1 : 0;
+                return agreed >= 2;
+            },
+            "the engine caught up with the exchange",
+            TimeSpan.FromSeconds(10));
+    }
+
+    private sealed class SeenTrade : IDisposable
+    {
+        public long LastId;
+
+        public IDisposable? Subscription { get; set; }
+
+        public void Dispose() => Subscription?.Dispose();
+    }
+
     private ServiceProvider EngineProvider(TimeSpan? retryDelay = null)
     {
         var services = new ServiceCollection();
+        services.AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(_signals);
         services.AddNaiveStrategy(o =>
             {
                 o.AddSymbol("XRPUSDT", s => s with { Chunks = 2, Budget = 100m, BuyDownInterval = 0.01m, ProfitInterval = 0.001m, RebuyInterval = 0.05m });
@@ -543,7 +571,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     [Fact]
     public async Task Engine_EndToEnd_AgainstSandbox_BuysSellsWithoutDuplicates()
     {
-        var services = new ServiceCollection();
+        var services = new ServiceCollection().AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(_signals);
         services.AddNaiveStrategy(o => o.AddSymbol("XRPUSDT", s => s with { Chunks = 2, Budget = 100m, BuyDownInterval = 0.01m, ProfitInterval = 0.001m, RebuyInterval = 0.05m }))
             .AddBinanceExchange(o =>
             {
@@ -556,14 +584,15 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         await using var provider = services.BuildServiceProvider();
         var engine = provider.GetRequiredService<NaiveStrategyEngine>();
         await engine.StartAsync();
-        await Task.Delay(500); // streams connected
+        using var seen = SeenTrades(provider);
+        await StreamsUpAsync();
 
         _server.Faults.FailOrdersAfterAccepting(1); // the first buy's answer is lost
         long id = 0;
         foreach (var price in new[] { 0.50m, 0.49m, 0.48m, 0.52m, 0.53m })
         {
             _server.PublishTrade(new TradeEvent("XRPUSDT", ++id, price, 1000m, T0.AddSeconds(id)));
-            await Task.Delay(700);
+            await CaughtUpAsync(engine, seen, id);
         }
 
         var orders = _server.Exchange.Orders;

@@ -74,11 +74,7 @@ public sealed class ErrorMappingTests
         server.Faults.AnswerOrderArchived();
         server.Faults.DropWebSockets(SandboxSocketKinds.WebSocketApi);
 
-        for (var i = 0; i < 100 && exchange.WatchedOrders != 0; i++)
-        {
-            await Task.Delay(50);
-        }
-
+        await Wait.TryUntilAsync(() => exchange.WatchedOrders == 0, TimeSpan.FromSeconds(5), every: TimeSpan.FromMilliseconds(50));
         exchange.WatchedOrders.Should().Be(0, "-2026 says the order is archived: asking for it at every reconnection would never end");
     }
 

@@ -74,21 +74,8 @@ public sealed class KeyTypeTests
         return new BinanceExchange(new HttpClient(), Options.Create(options), loggerFactory: logs);
     }
 
-    private static async Task<T> Eventually<T>(Func<T?> probe)
-        where T : class
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if (probe() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("condition not met within 10 s");
-    }
+    private static Task<T> Eventually<T>(Func<T?> probe)
+        where T : class => Wait.ForAsync(() => Task.FromResult(probe()), "the condition", TimeSpan.FromSeconds(10), every: TimeSpan.FromMilliseconds(50));
 
     [Theory]
     [InlineData(Kind.Hmac)]
@@ -156,6 +143,7 @@ public sealed class KeyTypeTests
         await using var exchange = Exchange(server, o => o.SecretKey = "wrong-secret");
 
         using var subscription = exchange.OrderUpdates.Subscribe(_ => { });
+        // Real time is the thing tested: how many connections a refused subscription makes in a 4 s window of backoff.
         await Task.Delay(TimeSpan.FromSeconds(4));
 
         // Refused subscriptions back off 250 ms, 500 ms, 1 s, 2 s (each jittered down to 75 %): at most 5 connections in

@@ -38,15 +38,18 @@ public sealed class MarketStreamsTests
         var received = new ConcurrentDictionary<string, TradeEvent>(StringComparer.Ordinal);
         var subscriptions = Enumerable.Range(0, Symbols).Select(i => market.MarketTrades(Name(i)).Subscribe(t => received.TryAdd(t.Symbol, t))).ToArray();
 
-        for (var round = 0; round < 100 && received.Count < Symbols; round++)
+        var round = 0;
+        void PublishMissing()
         {
+            round++;
             foreach (var i in Enumerable.Range(0, Symbols).Where(i => !received.ContainsKey(Name(i))))
             {
-                server.PublishTrade(new TradeEvent(Name(i), round + 1, 0.5m, 10m, T0));
+                server.PublishTrade(new TradeEvent(Name(i), round, 0.5m, 10m, T0));
             }
-
-            await Task.Delay(200);
         }
+
+        PublishMissing();
+        await Wait.TryUntilAsync(() => received.Count >= Symbols, TimeSpan.FromSeconds(20), every: TimeSpan.FromMilliseconds(200), betweenChecks: PublishMissing);
 
         received.Should().HaveCount(Symbols);
         received.Should().OnlyContain(p => p.Value.Symbol == p.Key && p.Value.Price == 0.5m);
@@ -61,7 +64,7 @@ public sealed class MarketStreamsTests
     [Fact]
     public async Task MarketTrades_SymbolsAddedAndLeftAtRunTime_OtherStreamsNotReconnected()
     {
-        await using var server = await StartAsync(3);
+        await using var server = await StartAsync(4);
         await using var market = Market(server);
         var received = new ConcurrentQueue<TradeEvent>();
         var first = market.MarketTrades(Name(0)).Subscribe(received.Enqueue);
@@ -72,7 +75,10 @@ public sealed class MarketStreamsTests
         first.Dispose();
         using var third = market.MarketTrades(Name(2)).Subscribe(received.Enqueue);
         await ArrivesAsync(server, received, Name(2), 3);
-        await Task.Delay(500); // the UNSUBSCRIBE of the first went out with or before the third's SUBSCRIBE
+        // The UNSUBSCRIBE of the first went out with or before the third's SUBSCRIBE: a fourth's SUBSCRIBE goes out after
+        // it on the same connection, so once the fourth's trades arrive the first's UNSUBSCRIBE has been handled.
+        using var fourth = market.MarketTrades(Name(3)).Subscribe(received.Enqueue);
+        await ArrivesAsync(server, received, Name(3), 4);
         var before = received.Count(t => t.Symbol == Name(0));
         server.PublishTrade(new TradeEvent(Name(0), 99, 0.5m, 1m, T0));
         await ArrivesAsync(server, received, Name(1), 100);
@@ -94,18 +100,20 @@ public sealed class MarketStreamsTests
         using var publishing = new CancellationTokenSource();
         var publisher = Task.Run(async () =>
         {
+            // A steady flow of trades through the handover: one every 5 ms.
+            using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
             while (!publishing.IsCancellationRequested)
             {
-                server.PublishTrade(new TradeEvent(Name(0), ++id, 0.5m, 1m, T0));
-                await Task.Delay(5);
+                server.PublishTrade(new TradeEvent(Name(0), Interlocked.Increment(ref id), 0.5m, 1m, T0));
+                await pace.WaitForNextTickAsync();
             }
         });
-        await Task.Delay(300);
+        await Wait.UntilAsync(() => received.Count > 20, "trades flowing");
         server.SendServerShutdown(SandboxSocketKinds.MarketStreams, TimeSpan.FromSeconds(1)).Should().Be(1);
-        await Task.Delay(1_800);
+        await Wait.TryUntilAsync(() => server.ConnectionsAccepted(SandboxSocketKinds.MarketStreams) == 2 && market.Connections == 1, TimeSpan.FromSeconds(10));
         await publishing.CancelAsync();
         await publisher;
-        await Task.Delay(300);
+        await Wait.TryUntilAsync(() => received.Any(t => t.TradeId == Interlocked.Read(ref id)), TimeSpan.FromSeconds(5));
 
         // Trade 1 may have been published more than once while the subscription was starting.
         received.Select(t => t.TradeId).SkipWhile(t => t == 1).Should().Equal(Enumerable.Range(2, (int)id - 1).Select(i => (long)i), "every trade once, in order");
@@ -115,16 +123,7 @@ public sealed class MarketStreamsTests
 
     private static async Task ArrivesAsync(BinanceSandboxServer server, ConcurrentQueue<TradeEvent> received, string symbol, long id)
     {
-        for (var i = 0; i < 100; i++)
-        {
-            server.PublishTrade(new TradeEvent(symbol, id, 0.5m, 1m, T0));
-            await Task.Delay(50);
-            if (received.Any(t => t.Symbol == symbol && t.TradeId == id))
-            {
-                return;
-            }
-        }
-
-        throw new TimeoutException($"no {symbol} trade {id} within 5 s");
+        server.PublishTrade(new TradeEvent(symbol, id, 0.5m, 1m, T0));
+        await Wait.UntilAsync(() => received.Any(t => t.Symbol == symbol && t.TradeId == id), $"{symbol} trade {id}", TimeSpan.FromSeconds(5), every: TimeSpan.FromMilliseconds(50), betweenChecks: () => server.PublishTrade(new TradeEvent(symbol, id, 0.5m, 1m, T0)));
     }
 }

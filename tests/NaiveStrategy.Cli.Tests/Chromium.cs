@@ -89,10 +89,11 @@ internal sealed class Chromium : IAsyncDisposable
     public async Task UntilAsync(string expression, string what)
     {
         var clock = Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         while (!(await EvaluateAsync($"!!({expression})"))!.GetValue<bool>())
         {
             clock.Elapsed.Should().BeLessThan(Bound, "waiting until " + what);
-            await Task.Delay(100);
+            await timer.WaitForNextTickAsync();
         }
     }
 

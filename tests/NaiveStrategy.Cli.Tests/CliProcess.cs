@@ -102,10 +102,11 @@ internal sealed class CliProcess : IDisposable
     public static async Task UntilAsync(Func<bool> condition, string what)
     {
         var clock = Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         while (!condition())
         {
             clock.Elapsed.Should().BeLessThan(Bound, "waiting until " + what);
-            await Task.Delay(100);
+            await timer.WaitForNextTickAsync();
         }
     }
 

@@ -112,11 +112,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper log) : IDisposable
             await placements.NextAsync(LifeLimit);
             stopTrades.Cancel();
             await feeder;
-            var settled = Stopwatch.StartNew();
-            while (!Settled(state, server.Exchange.Orders) && settled.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                await Task.Delay(200);
-            }
+            await Wait.TryUntilAsync(() => Settled(state, server.Exchange.Orders), TimeSpan.FromSeconds(60), every: TimeSpan.FromMilliseconds(200));
 
             last.Kill(entireProcessTree: true);
             await last.WaitForExitAsync();

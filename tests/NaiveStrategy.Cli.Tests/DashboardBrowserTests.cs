@@ -34,7 +34,7 @@ public sealed class DashboardBrowserTests
 
         // Prices and orders on the chart before the picture.
         await browser.UntilAsync("document.querySelectorAll('#log li').length >= 3", "events arrive over /api/events");
-        await Task.Delay(5000);
+        await browser.UntilAsync("Object.values(charts).some(h => h.prices.some(p => p[2].startsWith('placed')) && h.prices.some(p => p[2].startsWith('fill')))", "orders placed and filled on the chart");
         var screenshot = await browser.ScreenshotAsync();
         SaveScreenshot(screenshot);
 

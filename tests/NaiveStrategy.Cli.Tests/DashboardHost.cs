@@ -66,6 +66,7 @@ internal sealed partial class DashboardHost : IAsyncDisposable
     {
         long id = 0;
         var clock = Stopwatch.StartNew();
+        using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(20)); // a live market: a trade every 20 ms
         while (!stop.IsCancellationRequested)
         {
             var periods = clock.ElapsedMilliseconds / 3000.0;
@@ -73,7 +74,7 @@ internal sealed partial class DashboardHost : IAsyncDisposable
             var wave = phase < 0.5 ? 1 - (4 * phase) : (4 * phase) - 3; // 1 → -1 → 1
             var swing = 0.004 * (1 + (0.25 * Math.Min(periods, 100)));
             _server.PublishTrade(new TradeEvent("XRPUSDT", ++id, Math.Round(0.5m + (decimal)(swing * wave), 4), 1_000m, DateTimeOffset.UtcNow));
-            await Task.Delay(20, CancellationToken.None);
+            await pace.WaitForNextTickAsync(CancellationToken.None);
         }
     }
 

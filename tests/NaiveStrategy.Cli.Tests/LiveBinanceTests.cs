@@ -65,6 +65,7 @@ public sealed class LiveBinanceTests
             using var live = CliProcess.Start(environment, "live", "--symbol", "XRPUSDT", "--state", state, "--log-level", "Warning",
                 "--rest-url", server.RestBaseUrl, "--ws-api-url", server.WebSocketApiUrl, "--stream-url", server.StreamBaseUrl);
 
+            // Real time is the thing tested: how many connections a refused subscription makes in a 25 s window of backoff.
             await Task.Delay(TimeSpan.FromSeconds(25));
 
             live.HasExited.Should().BeFalse(live.Error);

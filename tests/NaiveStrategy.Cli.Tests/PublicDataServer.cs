@@ -109,11 +109,10 @@ internal sealed class PublicDataServer : IAsyncDisposable
         context.Response.ContentLength = content.Length - from;
         if (from == 0 && _dropOnce.TryRemove(path, out _))
         {
-            // Half the body, then the connection is dropped: the client sees the body end early.
+            // Half the body, then the response ends short of its Content-Length: the server closes the connection after
+            // the half it sent (no reset that could discard it), and the client sees the body end early.
             await context.Response.Body.WriteAsync(content.AsMemory(0, content.Length / 2));
             await context.Response.Body.FlushAsync();
-            await Task.Delay(300); // let the half reach the client before the connection is reset
-            context.Abort();
             return;
         }
 

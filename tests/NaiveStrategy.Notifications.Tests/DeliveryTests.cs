@@ -6,14 +6,7 @@ namespace NaiveStrategy.Notifications.Tests;
 
 public sealed partial class DeliveryTests
 {
-    private static async Task Until(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
+    private static Task Until(Func<bool> condition) => Wait.UntilAsync(condition, "the notification's delivery", TimeSpan.FromSeconds(30));
 
     private static JsonElement Json(Received r) => JsonDocument.Parse(r.Body).RootElement;
 

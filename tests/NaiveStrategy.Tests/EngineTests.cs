@@ -439,16 +439,8 @@ public sealed class EngineTests
         return ok.ToProperty();
     }
 
-    private static async Task AdvanceUntil(FakeTimeProvider time, Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(5);
-        }
-
-        condition().Should().BeTrue();
-    }
+    private static Task AdvanceUntil(FakeTimeProvider time, Func<bool> condition) =>
+        Wait.UntilAsync(condition, "the condition, the clock advancing 1 s per check", betweenChecks: () => time.Advance(TimeSpan.FromSeconds(1)));
 }
 
 internal sealed class RecordingLoggerProvider : ILoggerProvider

@@ -32,19 +32,8 @@ public sealed class FillCommissionTests
         return new NaiveStrategyEngine(exchange, marketData, Options.Create(options), new TraderIdGenerator(run), TimeProvider.System, store: store);
     }
 
-    private static async Task<OrderUpdate> SellOf(InMemoryExchange exchange)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            if (exchange.Orders.FirstOrDefault(o => o.Side == OrderSide.Sell) is { } sell)
-            {
-                return sell;
-            }
-
-            await Task.Delay(10, timeout.Token);
-        }
-    }
+    private static Task<OrderUpdate> SellOf(InMemoryExchange exchange) =>
+        Wait.ForAsync(() => Task.FromResult(exchange.Orders.FirstOrDefault(o => o.Side == OrderSide.Sell)), "a SELL placed");
 
     [Fact]
     public async Task StartAsync_RestartLearnsFilledBuyWithoutCommission_SellsWhatIsHeld()

@@ -100,12 +100,7 @@ public sealed class HostingTests
         engine.Readiness.Waiting.Should().ContainKey("XRPUSDT").WhoseValue.Should().Contain("exchange down");
         engine.Readiness.ToString().Should().StartWith("starting: XRPUSDT (");
         // The retry loop may not have armed its delay when the clock moves: keep moving it until the start is done.
-        var patience = System.Diagnostics.Stopwatch.StartNew();
-        while (!starting.IsCompleted && patience.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(5);
-        }
+        await Wait.UntilAsync(() => starting.IsCompleted, "the start done, the clock advancing 1 s per check", betweenChecks: () => time.Advance(TimeSpan.FromSeconds(1)));
 
         await starting.WaitAsync(TimeSpan.FromSeconds(10));
         engine.Readiness.IsReady.Should().BeTrue();

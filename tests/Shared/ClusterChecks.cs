@@ -68,6 +68,7 @@ internal static class ClusterChecks
     public static async Task UntilAsync(string what, Func<Task<bool>> condition, TimeSpan patience, bool throwOnTimeout = true)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
         while (true)
         {
             try
@@ -92,7 +93,7 @@ internal static class ClusterChecks
                 return;
             }
 
-            await Task.Delay(200);
+            await timer.WaitForNextTickAsync();
         }
     }
 }

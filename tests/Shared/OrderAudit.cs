@@ -57,6 +57,7 @@ internal static class OscillatingMarket
         const double Period = 1200;
         long id = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var pace = new PeriodicTimer(interval); // a market of one trade per symbol every interval
         while (!stop.IsCancellationRequested)
         {
             for (var i = 0; i < symbols.Count; i++)
@@ -70,7 +71,7 @@ internal static class OscillatingMarket
                 server.PublishTrade(new TradeEvent(symbols[i], ++id, price, 1_000m, DateTimeOffset.UtcNow));
             }
 
-            await Task.Delay(interval, CancellationToken.None);
+            await pace.WaitForNextTickAsync(CancellationToken.None);
         }
     }
 }
@@ -168,11 +169,25 @@ internal sealed class SymbolsSandbox : IAsyncDisposable
         return new SymbolsSandbox(server, placements, logs);
     }
 
-    /// <summary>The market has stopped: waits (30 s at most) until every filled BUY has its SELL, then 2 s for answers in flight.</summary>
+    /// <summary>
+    /// The market has stopped: waits (30 s at most) until every filled BUY has its SELL, then (10 s at most) until the
+    /// exchange's orders have stayed the same over ten checks 200 ms apart: the answers in flight have landed.
+    /// </summary>
     public async Task SettleAsync()
     {
         await ClusterChecks.UntilAsync("every filled BUY has its SELL", () => OrderAudit.Lost(Server.Exchange.Orders) == 0, TimeSpan.FromSeconds(30), throwOnTimeout: false);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        var last = "";
+        var same = 0;
+        await Wait.TryUntilAsync(
+            () =>
+            {
+                var now = string.Join(';', Server.Exchange.Orders.Select(o => $"{o.ClientOrderId}:{o.Status}:{o.ExecutedQuantity}"));
+                same = now == last ? same + 1 : 0;
+                last = now;
+                return same >= 10;
+            },
+            TimeSpan.FromSeconds(10),
+            every: TimeSpan.FromMilliseconds(200));
     }
 
     public async ValueTask DisposeAsync()

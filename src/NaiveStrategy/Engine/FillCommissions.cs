@@ -31,39 +31,6 @@ internal sealed class FillCommissions
         });
     }
 
-    /// <summary>
-    /// Null when the update may go to its trader as it is: its commission is known, or it adds no fill to what the
-    /// trader knows. Otherwise the trader and base asset to complete it for with <see cref="CompleteAsync"/>.
-    /// Allocates nothing on the first path, the one every update of a working order stream takes.
-    /// </summary>
-    public static (string TraderId, string? BaseAsset)? Incomplete(OrderUpdate update, LeaderState state)
-    {
-        if (update.CommissionKnown || update.ExecutedQuantity == 0 || FindOrder(state, update.ClientOrderId) is not ({ } traderId, { } known) || known.ExecutedQuantity >= update.ExecutedQuantity)
-        {
-            return null;
-        }
-
-        return (traderId, state.Filters?.BaseAsset);
-    }
-
-    private static (string TraderId, TrackedOrder Order)? FindOrder(LeaderState state, string clientOrderId)
-    {
-        foreach (var trader in state.Traders)
-        {
-            if (trader.BuyOrder is { } buy && string.Equals(buy.ClientOrderId, clientOrderId, StringComparison.Ordinal))
-            {
-                return (trader.TraderId, buy);
-            }
-
-            if (trader.SellOrder is { } sell && string.Equals(sell.ClientOrderId, clientOrderId, StringComparison.Ordinal))
-            {
-                return (trader.TraderId, sell);
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>The update with its commission, or null when the engine stops first.</summary>
     public async Task<OrderUpdate?> CompleteAsync(OrderUpdate update, string traderId, string? baseAsset)
     {

@@ -8,15 +8,16 @@ namespace NaiveStrategy.Engine;
 /// One symbol's flow, as one Rx pipeline:
 /// <code>
 /// market trades ──────────────────────────────┐
-/// order updates + call answers ─ fees known ──┼─ MergeSerialized ─ Reduce(Decide: Leader) ─ Apply (effects)
-/// control inputs, placement failures, events ─┘  (and updates whose fees had to be asked for)
+/// order updates + call answers ───────────────┼─ MergeSerialized ─ Reduce(Decide: Leader) ─ Apply (effects)
+/// control inputs, placement failures, events ─┘  (stream failures, updates whose fees had to be asked for)
 /// </code>
-/// Inputs are merged and handled one at a time (<see cref="StrategyObservable.MergeSerialized{T}"/>);
-/// the pure Leader reducer turns each into a decision; <see cref="Apply"/> — the one home of effects —
-/// makes the new state durable, publishes what happened and hands orders to <see cref="OrderEffects"/>,
-/// whose answers come back in as inputs. Streams that end are subscribed again with backoff, and after
-/// the order stream comes back every open order is asked for. With the synchronous in-memory exchange
-/// the whole flow runs on the thread that publishes the trade.
+/// Inputs are merged and handled one at a time (<see cref="StrategyObservable.MergeSerialized{T}"/>); the operators
+/// before the merge only route and wrap: every decision is the pure Leader reducer's, on the serialized loop (a
+/// stream that failed or delivers again, a fill whose commission must be asked for, the orders to reconcile).
+/// <see cref="Apply"/> — the one home of effects — makes the new state durable, publishes what happened and carries
+/// out the commands: orders to <see cref="OrderEffects"/>, balance checks to <see cref="FundsEffects"/>, commission
+/// queries to <see cref="FillCommissions"/>, whose answers come back in as inputs. Streams that end are subscribed
+/// again with backoff. With the synchronous in-memory exchange the whole flow runs on the thread that publishes the trade.
 /// </summary>
 internal sealed class SymbolPipeline : IDisposable
 {
@@ -30,13 +31,10 @@ internal sealed class SymbolPipeline : IDisposable
     private readonly FundsEffects _funds;
     private readonly ObserverSet<SymbolInput> _control = new();
     private readonly StoreHealth _health;
+    private readonly Action<Task> _track;
     private readonly IDisposable _subscription;
     private LeaderState _state;
     private long _tradesProcessed;
-
-    // When each input stream last failed, in UTC ticks (0: delivered an item since, or never failed).
-    private long _tradesFailedAt;
-    private long _updatesFailedAt;
 
     public SymbolPipeline(LeaderState state, Leader leader, IMarketData marketData, IExchange exchange, EngineContext context)
     {
@@ -47,6 +45,7 @@ internal sealed class SymbolPipeline : IDisposable
         _time = context.Time;
         _publish = context.Publish;
         _health = context.StoreHealth;
+        _track = context.Track;
         _orders = new OrderEffects(exchange, context, Post);
         _funds = new FundsEffects(exchange, context, Post);
         _commissions = new FillCommissions(exchange, context.Options, context.Time, context.Logger, context.Stopping);
@@ -56,48 +55,12 @@ internal sealed class SymbolPipeline : IDisposable
 
         var trades = marketData.MarketTrades(symbol)
             .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) => Resubscribed(StrategyStream.MarketTrades, error, attempt, delay), _time)
-            .Map((in TradeEvent trade) =>
-            {
-                if (_tradesFailedAt != 0)
-                {
-                    Volatile.Write(ref _tradesFailedAt, 0);
-                }
-
-                return SymbolInput.ForTrade(trade, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0);
-            });
+            .Map((in TradeEvent trade) => SymbolInput.ForTrade(trade, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0));
         var updates = exchange.OrderUpdates
-            .Where(update =>
-            {
-                if (!string.Equals(update.Symbol, symbol, StringComparison.Ordinal))
-                {
-                    return false;
-                }
-
-                if (_updatesFailedAt != 0)
-                {
-                    Volatile.Write(ref _updatesFailedAt, 0); // the stream delivers again
-                }
-
-                return true;
-            })
-            .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) =>
-            {
-                Resubscribed(StrategyStream.OrderUpdates, error, attempt, delay);
-                Post(SymbolInput.Control(SymbolInputKind.Reconcile)); // whatever happened while we were not listening
-            }, _time)
-            .Merge(_orders.Answers)
-            .Where(update =>
-            {
-                if (FillCommissions.Incomplete(update, State) is not var (traderId, baseAsset))
-                {
-                    return true;
-                }
-
-                // Its fills' commission is asked for off the stream; the completed update comes back as a control input.
-                context.Track(CompleteAsync(update, traderId, baseAsset));
-                return false;
-            })
-            .Select(update => SymbolInput.ForUpdate(update, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0));
+            .Where(update => string.Equals(update.Symbol, symbol, StringComparison.Ordinal))
+            .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) => Resubscribed(StrategyStream.OrderUpdates, error, attempt, delay), _time)
+            .Select(update => SymbolInput.ForUpdate(update, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0, fromStream: true))
+            .Merge(_orders.Answers.Select(update => SymbolInput.ForUpdate(update, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0)));
 
         _subscription = StrategyObservable.MergeSerialized(trades, updates, _control.AsObservable())
             .Reduce<SymbolInput, Step>(Decide)
@@ -115,20 +78,7 @@ internal sealed class SymbolPipeline : IDisposable
     public long TradesProcessed => Volatile.Read(ref _tradesProcessed);
 
     /// <summary>The input streams that failed and have delivered nothing since, unless they have not failed again for <paramref name="grace"/>.</summary>
-    public IEnumerable<StrategyStream> StreamsDown(DateTimeOffset now, TimeSpan grace)
-    {
-        if (IsDown(Volatile.Read(ref _tradesFailedAt), now, grace))
-        {
-            yield return StrategyStream.MarketTrades;
-        }
-
-        if (IsDown(Volatile.Read(ref _updatesFailedAt), now, grace))
-        {
-            yield return StrategyStream.OrderUpdates;
-        }
-    }
-
-    private static bool IsDown(long failedAt, DateTimeOffset now, TimeSpan grace) => failedAt != 0 && now.UtcTicks - failedAt < grace.Ticks;
+    public IEnumerable<StrategyStream> StreamsDown(DateTimeOffset now, TimeSpan grace) => State.Streams.Down(now, grace);
 
     /// <summary>A control input, a failure or an event: handled in turn with every other input.</summary>
     public void Post(SymbolInput input) => _control.OnNext(input);
@@ -159,17 +109,16 @@ internal sealed class SymbolPipeline : IDisposable
 
             var decision = input.Kind switch
             {
-                SymbolInputKind.Trade => _leader.OnTrade(state, input.Trade),
-                SymbolInputKind.OrderUpdate => _leader.OnOrderUpdate(state, (OrderUpdate)input.Payload!),
+                SymbolInputKind.OrderUpdate => _leader.OnOrderUpdate(state, (OrderUpdate)input.Payload!, input.FromStream),
                 SymbolInputKind.PlacementFailed => Failed(state, (PlacementFailure)input.Payload!),
                 SymbolInputKind.Start => Start(state, (StartRequest)input.Payload!),
                 SymbolInputKind.Restore => Restore(state, (RestoreRequest)input.Payload!),
+                SymbolInputKind.StreamFailed => Leader.OnStreamFailed(state, ((StreamFailure)input.Payload!).Failure, ((StreamFailure)input.Payload!).Time),
                 SymbolInputKind.Stop => Leader.Stop(state),
                 SymbolInputKind.Shutdown => Leader.Shutdown(state),
                 SymbolInputKind.UpdateSettings => Leader.UpdateSettings(state, (SymbolSettings)input.Payload!),
                 SymbolInputKind.FundsKnown => FundsKnown(state, (FundsReport)input.Payload!),
                 SymbolInputKind.Event => LeaderDecision.Happened(state, (TradingEvent)input.Payload!),
-                SymbolInputKind.Reconcile => LeaderDecision.Unchanged(state),
                 _ => throw new InvalidOperationException($"Unknown input kind {input.Kind}."),
             };
 
@@ -197,12 +146,8 @@ internal sealed class SymbolPipeline : IDisposable
     }
 
     // The saved money comes back with the traders, in the same input.
-    private static LeaderDecision Restore(LeaderState state, RestoreRequest request)
-    {
-        var saved = request.Saved;
-        var settled = Leader.UpdateSettings(state, request.Settings).State with { Dust = saved.Dust, RealizedPnl = saved.RealizedPnl, FreeQuote = request.FreeQuote, Guard = saved.Guard ?? GuardState.None };
-        return Leader.Restore(settled, request.Filters, saved.Traders, saved.Status, saved.NextTraderNumber);
-    }
+    private static LeaderDecision Restore(LeaderState state, RestoreRequest request) =>
+        Leader.Resume(state, request.Settings, request.Filters, request.Saved, request.FreeQuote);
 
     private LeaderDecision FundsKnown(LeaderState state, FundsReport report) => _leader.OnFundsKnown(state, report.FreeQuote, report.Time);
 
@@ -215,7 +160,8 @@ internal sealed class SymbolPipeline : IDisposable
         {
             if (_store is not null)
             {
-                if (step.Input.Kind == SymbolInputKind.OrderUpdate)
+                // An update held back for its commission is journaled once, completed.
+                if (step.Input.Kind == SymbolInputKind.OrderUpdate && decision.Commands is not [CompleteCommission])
                 {
                     _store.RecordOrderUpdate((OrderUpdate)step.Input.Payload!);
                 }
@@ -259,14 +205,15 @@ internal sealed class SymbolPipeline : IDisposable
                 case CheckFunds when decision.State.Filters is { } filters:
                     _funds.Check(Symbol, filters.QuoteAsset);
                     break;
+                case CompleteCommission complete:
+                    // Its fills' commission is asked for off the loop; the completed update comes back as an input.
+                    _track(CompleteAsync(complete.Update, complete.TraderId, complete.BaseAsset));
+                    break;
+                case ReconcileOrders:
+                    _orders.Reconcile(decision.State.Traders);
+                    _orders.ReconcileExit(decision.State);
+                    break;
             }
-        }
-
-        if (step.Input.Kind is SymbolInputKind.Restore or SymbolInputKind.Reconcile)
-        {
-            // After a restart or a gap in the order stream: ask about every order the traders have open.
-            _orders.Reconcile(decision.State.Traders);
-            _orders.ReconcileExit(decision.State);
         }
 
         for (var i = 0; i < events.Count; i++)
@@ -287,11 +234,9 @@ internal sealed class SymbolPipeline : IDisposable
         }
     }
 
-    private void Resubscribed(StrategyStream stream, Exception? error, int attempt, TimeSpan delay)
-    {
-        Volatile.Write(ref stream == StrategyStream.MarketTrades ? ref _tradesFailedAt : ref _updatesFailedAt, _time.GetUtcNow().UtcTicks);
-        Post(SymbolInput.ForEvent(new StreamResubscribed(stream, error, attempt, delay)));
-    }
+    // A failure is an input like any other: the Leader decides what follows (readiness, reconciliation).
+    private void Resubscribed(StrategyStream stream, Exception? error, int attempt, TimeSpan delay) =>
+        Post(SymbolInput.Control(SymbolInputKind.StreamFailed, new StreamFailure(new StreamResubscribed(stream, error, attempt, delay), _time.GetUtcNow())));
 
     private sealed record Step(SymbolInput Input, LeaderDecision Decision);
 

@@ -172,8 +172,9 @@ internal sealed partial class Leader
     /// <see cref="OnTrade"/> would return the state unchanged; callers on a hot path may skip the call.
     /// </summary>
     public bool IsQuiet(LeaderState state, in TradeEvent trade) =>
-        state.Status == SymbolStatus.Off
-        || (_traderReducer is null && trade.Price >= state.QuietFrom && !FundsCheckDue(state, trade) && state.Band.IsQuiet(trade));
+        state.Streams.TradesFailedAt == 0
+        && (state.Status == SymbolStatus.Off
+        || (_traderReducer is null && trade.Price >= state.QuietFrom && !FundsCheckDue(state, trade) && state.Band.IsQuiet(trade)));
 
     private static bool FundsCheckDue(LeaderState state, in TradeEvent trade) =>
         state.FundsCheckAt is { } checkAt && trade.Time >= checkAt;
@@ -182,6 +183,12 @@ internal sealed partial class Leader
     public LeaderDecision OnTrade(LeaderState state, in TradeEvent trade)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (state.Streams.TradesFailedAt != 0)
+        {
+            // The market stream delivers again.
+            state = state with { Streams = state.Streams with { TradesFailedAt = 0 } };
+        }
+
         if (IsQuiet(state, trade))
         {
             return LeaderDecision.Unchanged(state);
@@ -233,11 +240,25 @@ internal sealed partial class Leader
         return Coordinate(state, changed ?? traders.ToBuilder(), CollectionsMarshal.AsSpan(decisions), crashes, checkFunds);
     }
 
-    /// <summary>An update of one of our orders, routed to its trader by client order id.</summary>
-    public LeaderDecision OnOrderUpdate(LeaderState state, OrderUpdate update)
+    /// <summary>
+    /// An update of one of our orders, routed to its trader by client order id; from the exchange's order stream when
+    /// <paramref name="fromStream"/> (the stream delivers again), else an answer to a call. An update that reports fills
+    /// without their commission is held back while the engine asks for it (<see cref="CompleteCommission"/>).
+    /// </summary>
+    public LeaderDecision OnOrderUpdate(LeaderState state, OrderUpdate update, bool fromStream = false)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(update);
+        if (fromStream && state.Streams.UpdatesFailedAt != 0)
+        {
+            state = state with { Streams = state.Streams with { UpdatesFailedAt = 0 } };
+        }
+
+        if (CommissionUnknown(state, update) is { } complete)
+        {
+            return new LeaderDecision(state, [complete], []);
+        }
+
         if (IsExitOrder(state, update.ClientOrderId, out var exit))
         {
             return OnExitUpdate(state, exit, update);

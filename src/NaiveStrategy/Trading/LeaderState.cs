@@ -49,6 +49,9 @@ public sealed record LeaderState
         }
     }
 
+    /// <summary>When the symbol's input streams last failed, for its readiness; not saved.</summary>
+    internal StreamHealth Streams { get; init; }
+
     /// <summary>The symbol's trading rules, once fetched.</summary>
     public SymbolFilters? Filters { get; init; }
 
