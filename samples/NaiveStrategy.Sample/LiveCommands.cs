@@ -17,7 +17,7 @@ internal static class LiveCommands
     public const string ApiKeyVariable = "NAIVE_BINANCE_API_KEY";
     public const string SecretKeyVariable = "NAIVE_BINANCE_SECRET_KEY";
 
-    private static readonly string[] StrategyOptions = ["symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait", .. GuardOptions.Names];
+    private static readonly string[] StrategyOptions = ["symbol", "budget", "chunks", "buy-down", "profit", "rebuy", "fee", "max-buy-wait", .. GuardOptions.Names, AccountGuardOption.Name];
 
     /// <summary>A Binance-compatible server on 127.0.0.1; prints its REST, WebSocket API and streams URLs, one per line.</summary>
     public static async Task<int> SandboxAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
@@ -79,7 +79,7 @@ internal static class LiveCommands
 
         // Binance's public trade streams (no keys, no signed call) matched by the in-memory exchange.
         var builder = ControlApi.HostBuilder(http, SampleApp.ParseLevel(cl.String("log-level") ?? "Information"));
-        builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols))
+        builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols, cl))
             .AddBinanceMarketData(o =>
             {
                 o.UseTestnet = false;
@@ -113,7 +113,7 @@ internal static class LiveCommands
 
         var state = cl.String("state") ?? "naive-state.db";
         var builder = ControlApi.HostBuilder(http, SampleApp.ParseLevel(cl.String("log-level") ?? "Information"));
-        builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols))
+        builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols, cl))
             .AddSqliteStore(state)
             .AddBinanceExchange(o => Binance(o, cl, (apiKey, secretKey)));
         await using var host = ControlApi.Build(builder);

@@ -87,6 +87,8 @@ public static class SampleApp
                                (cancel every order, sell all held with one MARKET order); a fired guard keeps
                                the symbol off until started again (sweep: each takes off and lists, e.g.
                                --max-drawdown off,0.05 --guard-action stop,exit)
+          --account-max-drawdown F  backtest, paper, live: the account's equity (every symbol's) a fraction F
+                               below its peak fires every symbol's guard with --guard-action
           --threads N          1: read, parse and replay on one thread; more: read and parse on their own
                                thread while the strategy runs, a backtest's symbols (each with its own engine)
                                or a sweep's settings on up to N cores at once (default: every core); the
@@ -238,7 +240,7 @@ public static class SampleApp
 
     private static async Task<int> BacktestAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("backtest", args, [.. MarketOptions, .. SettingsGrid.Options, Fees.TakerFeeOption, "orders-out", "json", "plot", "log-level", "threads"], [.. MarketFlags, NoSkipFlag]);
+        var cl = new CommandLine("backtest", args, [.. MarketOptions, .. SettingsGrid.Options, Fees.TakerFeeOption, "orders-out", "json", "plot", "log-level", "threads", AccountGuardOption.Name], [.. MarketFlags, NoSkipFlag]);
         var (trades, filters) = Market(cl);
         var grid = SettingsGrid.Parse(cl, filters[0].Symbol);
         if (grid.Count != 1)
@@ -256,14 +258,15 @@ public static class SampleApp
 
         // Several symbols on several threads: one engine and exchange per symbol, replaying the batches in parallel;
         // each account is funded as the shared one, so funds never bind and the combined result is the shared run's.
-        IReadOnlyList<SymbolFilters?> runs = threads > 1 && filters.Count > 1 ? [.. filters] : [null];
+        // The account-wide guard watches every symbol at once: one engine.
+        IReadOnlyList<SymbolFilters?> runs = threads > 1 && filters.Count > 1 && AccountGuardOption.Read(cl) is null ? [.. filters] : [null];
         var simulations = new List<Simulation>();
         BacktestResult result;
         try
         {
             foreach (var only in runs)
             {
-                simulations.Add(await Simulation.StartAsync(settings, filters, start, level, sampling, cl.Has(PartialFillsFlag), only, Fees.TakerFee(cl), cancellationToken));
+                simulations.Add(await Simulation.StartAsync(settings, filters, start, level, sampling, cl.Has(PartialFillsFlag), only, Fees.TakerFee(cl), o => AccountGuardOption.Apply(cl, o), cancellationToken));
             }
 
             await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, simulations, threads, progress, !cl.Has(NoSkipFlag), cancellationToken));
@@ -352,7 +355,7 @@ public static class SampleApp
         {
             foreach (var settings in grid)
             {
-                simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, partialFills, null, null, cancellationToken));
+                simulations.Add(await Simulation.StartAsync(settings, filters, start, LogLevel.None, null, partialFills, null, null, null, cancellationToken));
             }
 
             await withProgress(progress => Simulation.ReplayAll(trades, simulations, threads, progress, skip, cancellationToken));
