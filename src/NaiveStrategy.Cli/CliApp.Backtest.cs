@@ -31,14 +31,15 @@ public static partial class CliApp
 
         // Several symbols on several threads: one engine and exchange per symbol, replaying the batches in parallel;
         // each account is funded as the shared one, so funds never bind and the combined result is the shared run's.
-        IReadOnlyList<SymbolFilters?> runs = threads > 1 && filters.Count > 1 ? [.. filters] : [null];
+        // The account-wide guard watches every symbol at once: one engine.
+        IReadOnlyList<SymbolFilters?> runs = threads > 1 && filters.Count > 1 && AccountGuardOption.Read(cl) is null ? [.. filters] : [null];
         var simulations = new List<Simulation>();
         BacktestResult result;
         try
         {
             foreach (var only in runs)
             {
-                simulations.Add(await Simulation.StartAsync(settings, filters, start, level, sampling, cl.Has(PartialFillsFlag), only, Fees.TakerFee(cl), cancellationToken));
+                simulations.Add(await Simulation.StartAsync(settings, filters, start, level, sampling, cl.Has(PartialFillsFlag), only, Fees.TakerFee(cl), o => AccountGuardOption.Apply(cl, o), cancellationToken));
             }
 
             await WithProgressAsync(output, error, trades, progress => Simulation.ReplayAll(trades, simulations, threads, progress, !cl.Has(NoSkipFlag), cancellationToken));
@@ -128,7 +129,7 @@ public static partial class CliApp
         {
             foreach (var settings in grid)
             {
-                simulations.Add(await Simulation.StartAsync(settings, filters, start, level, null, partialFills, null, null, cancellationToken));
+                simulations.Add(await Simulation.StartAsync(settings, filters, start, level, null, partialFills, null, null, null, cancellationToken));
             }
 
             await withProgress(progress => Simulation.ReplayAll(trades, simulations, threads, progress, skip, cancellationToken));

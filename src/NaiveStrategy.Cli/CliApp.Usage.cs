@@ -78,6 +78,8 @@ public static partial class CliApp
                                (cancel every order, sell all held with one MARKET order); a fired guard keeps
                                the symbol off until started again (sweep: each takes off and lists, e.g.
                                --max-drawdown off,0.05 --guard-action stop,exit)
+          --account-max-drawdown F  backtest, paper, live: the account's equity (every symbol's) a fraction F
+                               below its peak fires every symbol's guard with --guard-action
           --threads N          1: read, parse and replay on one thread; more: read and parse on their own
                                thread while the strategy runs, a backtest's symbols (each with its own engine)
                                or a sweep's settings on up to N cores at once (default: every core); the

@@ -33,14 +33,14 @@ internal static class CliOptions
     /// <summary>Each command's options that take a value, and its flags.</summary>
     public static readonly IReadOnlyDictionary<string, (string[] Values, string[] Flags)> Commands = new Dictionary<string, (string[], string[])>(StringComparer.Ordinal)
     {
-        ["backtest"] = ([.. Data, .. Strategy, Fees.TakerFeeOption, "orders-out", "json", "plot", "threads", .. Logging], [.. DataFlags, CliApp.NoSkipFlag]),
+        ["backtest"] = ([.. Data, .. Strategy, AccountGuardOption.Name, Fees.TakerFeeOption, "orders-out", "json", "plot", "threads", .. Logging], [.. DataFlags, CliApp.NoSkipFlag]),
         ["sweep"] = ([.. Data, .. Strategy, "threads", .. Cluster, WalkForward.Option, WalkForward.RankOption, .. Logging], [.. DataFlags, "cluster", CliApp.NoSkipFlag]),
         ["generate"] = (["out", "count", "seed", "start-price", "tick-size", "step-size", "start", "volatility", "drift"], []),
         ["download"] = (["symbol", "from", "to", "kind", "out", "base-url", "parallel"], []),
         ["catalog"] = (["trades", "out", "symbol", "from", "to"], ["skip-bad-lines"]),
         ["sandbox"] = (["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "public-key-file", "faults", "fee", Fees.TakerFeeOption, .. Logging], [CliApp.PartialFillsFlag]),
-        ["paper"] = ([.. Strategy, "symbol", Fees.TakerFeeOption, "stream-url", "exchange-info", ControlApi.Option, .. Logging], ["production", CliApp.PartialFillsFlag]),
-        ["live"] = ([.. Strategy, "symbol", .. Exchange, "state", ControlApi.Option, .. Logging], ["production"]),
+        ["paper"] = ([.. Strategy, AccountGuardOption.Name, "symbol", Fees.TakerFeeOption, "stream-url", "exchange-info", ControlApi.Option, .. Logging], ["production", CliApp.PartialFillsFlag]),
+        ["live"] = ([.. Strategy, AccountGuardOption.Name, "symbol", .. Exchange, "state", ControlApi.Option, .. Logging], ["production"]),
         ["status"] = (["state"], []),
         ["silo"] = ([.. Strategy, "symbol", .. Exchange, "redis", "redis-wait", "cluster-id", "silo-port", "gateway-port", "address", .. Logging], ["production"]),
         ["ctl"] = (["url", "budget", "chunks", "buy-down", "profit", "rebuy"], []),
@@ -77,6 +77,7 @@ internal static class CliOptions
         ["take-profit"] = t => GuardOptions.Values("take-profit", t),
         ["max-drawdown"] = t => GuardOptions.Values("max-drawdown", t),
         ["max-daily-loss"] = t => GuardOptions.Values("max-daily-loss", t),
+        [AccountGuardOption.Name] = t => AccountGuardOption.Parse(t),
         ["guard-action"] = t => t.Split(',').Select(GuardOptions.ParseAction).ToList(),
         ["threads"] = t => CommandLine.ParseWhole("threads", t, 1, 1024),
         [WalkForward.Option] = t => WalkForward.ParseWindows(t),

@@ -77,7 +77,7 @@ internal static class LiveCommands
 
         // Binance's public trade streams (no keys, no signed call) matched by the in-memory exchange.
         var builder = ControlApi.HostBuilder(http, CliApp.ParseLevel(cl.String("log-level") ?? "Information"));
-        builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols))
+        builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols, cl))
             .AddBinanceMarketData(o =>
             {
                 o.UseTestnet = false;
@@ -111,7 +111,7 @@ internal static class LiveCommands
 
         var state = cl.String("state") ?? "naive-state.db";
         var builder = ControlApi.HostBuilder(http, CliApp.ParseLevel(cl.String("log-level") ?? "Information"));
-        builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols))
+        builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols, cl))
             .AddSqliteStore(state)
             .AddBinanceExchange(o => Binance(o, cl, (apiKey, secretKey)));
         await using var host = ControlApi.Build(builder);

@@ -14,16 +14,19 @@ internal static class MultiSymbolSettings
     public static IReadOnlyList<SymbolSettings> Read(CommandLine cl)
     {
         var shared = LiveCommands.SymbolSettings(cl);
+        AccountGuardOption.Read(cl); // checked now: the engine's options are only read once the host starts
         var configuration = CliConfiguration.Current.GetSection(CliConfiguration.Section + ":Symbols");
         return [.. shared.Select(s => Own(s, configuration.GetSection(s.Symbol)))];
     }
 
-    public static void AddTo(NaiveStrategyOptions options, IReadOnlyList<SymbolSettings> symbols)
+    public static void AddTo(NaiveStrategyOptions options, IReadOnlyList<SymbolSettings> symbols, CommandLine cl)
     {
         foreach (var symbol in symbols)
         {
             options.Symbols.Add(symbol);
         }
+
+        AccountGuardOption.Apply(cl, options);
     }
 
     /// <summary>Prints <c>trading SYMBOL</c> once for each symbol as it starts (each on its own, as the exchange allows).</summary>

@@ -28,9 +28,10 @@ internal sealed class Simulation : IAsyncDisposable
     /// alone (its own engine and exchange, its session skipping the other symbols' trades) on an account funded as the
     /// shared one: funds never bind (a symbol commits at most its budget), so the runs of the symbols combined
     /// (<see cref="BacktestResult.Combine"/>) are the shared run. The exchange charges the settings' fee rate on maker
-    /// fills and <paramref name="takerFeeRate"/> (null: the same) on taker fills.
+    /// fills and <paramref name="takerFeeRate"/> (null: the same) on taker fills. <paramref name="configure"/> changes the
+    /// engine's options further (the account-wide guard).
     /// </summary>
-    public static async Task<Simulation> StartAsync(SymbolSettings settings, IReadOnlyList<SymbolFilters> filters, DateTimeOffset start, LogLevel logLevel, TimeSpan? equitySampling, bool partialFills, SymbolFilters? only, decimal? takerFeeRate, CancellationToken cancellationToken)
+    public static async Task<Simulation> StartAsync(SymbolSettings settings, IReadOnlyList<SymbolFilters> filters, DateTimeOffset start, LogLevel logLevel, TimeSpan? equitySampling, bool partialFills, SymbolFilters? only, decimal? takerFeeRate, Action<NaiveStrategyOptions>? configure, CancellationToken cancellationToken)
     {
         IReadOnlyList<SymbolFilters> traded = only is null ? filters : [only];
         var services = new ServiceCollection();
@@ -41,6 +42,8 @@ internal sealed class Simulation : IAsyncDisposable
                 {
                     o.Symbols.Add(settings with { Symbol = f.Symbol });
                 }
+
+                configure?.Invoke(o);
             })
             .AddMockExchange(
                 o =>

@@ -137,7 +137,7 @@ internal static class WalkForward
             var (start, count) = job.phase == 0 ? window.Train : window.Test;
             var settings = grid[job.s];
             var from = job.phase == 0 ? window.TrainFrom : window.TestFrom;
-            await using var simulation = await Simulation.StartAsync(settings, filters, from, LogLevel.None, sampling, partialFills, null, null, token);
+            await using var simulation = await Simulation.StartAsync(settings, filters, from, LogLevel.None, sampling, partialFills, null, null, null, token);
             if (skip)
             {
                 simulation.Session.Replay(index, start, count);

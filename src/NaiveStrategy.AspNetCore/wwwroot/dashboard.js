@@ -4,6 +4,8 @@
 
 const TOKEN_KEY = "naiveStrategyToken";
 const SETTINGS = [["budget", "budget"], ["chunks", "chunks"], ["buyDownInterval", "buy down"], ["profitInterval", "profit"], ["rebuyInterval", "rebuy"]];
+// The risk guards: empty is off (sent as null); the action is a choice.
+const GUARDS = [["stopLossPrice", "stop loss"], ["takeProfitPrice", "take profit"], ["maxDrawdown", "max drawdown"], ["maxDailyLoss", "max daily loss"]];
 const charts = {};   // symbol -> { prices: [[t, price, side]], equity: [[t, pnl]] }
 let token = null;
 let refreshTimer = null;
@@ -46,7 +48,11 @@ async function api(method, path, body) {
     throw new Error("unauthorized");
   }
   const json = await response.json().catch(() => null);
-  if (!response.ok) throw new Error((json && (json.detail || json.title)) || response.statusText);
+  if (!response.ok) {
+    const error = new Error((json && (json.detail || json.title)) || response.statusText);
+    error.errors = (json && json.errors) || {}; // a validation problem's messages by field
+    throw error;
+  }
   return json;
 }
 
@@ -117,9 +123,11 @@ function render(symbols) {
       el("tbody", {}, ...s.openOrders.map((o) => el("tr", {},
         el("td", {}, o.clientOrderId), el("td", {}, o.traderId), el("td", { class: o.side }, o.side.toUpperCase()), el("td", {}, o.price), el("td", {}, o.quantity), el("td", {}, o.executedQuantity), el("td", {}, o.status)))));
     const settings = editing && form ? form : settingsForm(s);
+    const shownGuards = card.querySelector("form.guards");
+    const guards = shownGuards && (shownGuards.contains(document.activeElement) || shownGuards.dataset.keep) ? shownGuards : guardsForm(s);
     const canvas = card.querySelector("canvas") || el("canvas", { width: 800, height: 180 });
     card.replaceChildren(header, figures, el("h3", {}, "price and equity"), canvas, el("h3", {}, `traders (${s.traders.length}/${s.settings.chunks})`), traders,
-      el("h3", {}, `open orders (${s.openOrders.length})`), orders, el("h3", {}, "settings"), settings);
+      el("h3", {}, `open orders (${s.openOrders.length})`), orders, el("h3", {}, "settings"), settings, el("h3", {}, "risk guards"), guards);
     draw(canvas, h);
   }
   document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString();
@@ -144,6 +152,49 @@ function settingsForm(s) {
       document.activeElement.blur();
       refresh();
     } catch (ex) { error.textContent = ex.message; }
+  });
+  return form;
+}
+
+// The symbol's risk guards through PATCH /api/symbols/{symbol}/settings: only what changed is sent; each refusal is
+// shown next to its field (the form is kept, as typed, until it is applied).
+function guardsForm(s) {
+  const problem = el("span", { class: "error", "data-error-for": "form" });
+  const form = el("form", { class: "guards", "data-symbol": s.symbol });
+  const shown = (v) => (v === undefined || v === null ? "" : String(v));
+  for (const [name, label] of GUARDS) {
+    form.append(el("label", {}, label, el("input", { name, value: shown(s.settings[name]), inputmode: "decimal", placeholder: "off" }),
+      el("span", { class: "error", "data-error-for": name })));
+  }
+  const action = el("select", { name: "guardAction" }, el("option", { value: "stop" }, "stop"), el("option", { value: "exit" }, "exit"));
+  action.value = s.settings.guardAction || "stop";
+  form.append(el("label", {}, "action", action, el("span", { class: "error", "data-error-for": "guardAction" })), el("button", { type: "submit" }, "Apply guards"), problem);
+  form.addEventListener("input", () => { form.dataset.keep = "1"; });
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    for (const span of form.querySelectorAll("[data-error-for]")) span.textContent = "";
+    const patch = {};
+    for (const [name] of GUARDS) {
+      const value = form.elements[name].value.trim();
+      if (value !== shown(s.settings[name])) patch[name] = value === "" || value.toLowerCase() === "off" ? null : value;
+    }
+    if (form.elements.guardAction.value !== (s.settings.guardAction || "stop")) patch.guardAction = form.elements.guardAction.value;
+    if (Object.keys(patch).length === 0) { problem.textContent = "nothing changed"; return; }
+    try {
+      await api("PATCH", `/api/symbols/${s.symbol}/settings`, patch);
+      delete form.dataset.keep;
+      if (form.contains(document.activeElement)) document.activeElement.blur();
+      log(`${s.symbol} guards: ${JSON.stringify(patch)}`);
+      refresh();
+    } catch (ex) {
+      form.dataset.keep = "1";
+      let placed = false;
+      for (const [field, messages] of Object.entries(ex.errors || {})) {
+        const span = form.querySelector(`[data-error-for="${field}"]`);
+        if (span) { span.textContent = messages.join(" "); placed = true; }
+      }
+      if (!placed) problem.textContent = ex.message;
+    }
   });
   return form;
 }

@@ -21,6 +21,17 @@ public sealed class NaiveStrategyOptions
     /// <summary>The longest delay between two retries, queries or stream resubscriptions.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The account-wide risk guard (off when null): a fraction in (0, 1). When the account's equity, the sum of every
+    /// running symbol's (budget plus PnL, its holdings marked to market at its last trade), falls this fraction below
+    /// its peak, every symbol's guard fires (<see cref="GuardKind.AccountDrawdown"/>) with <see cref="MaxDrawdownAction"/>,
+    /// and each stays off, across restarts, until an operator starts it again.
+    /// </summary>
+    public decimal? MaxDrawdown { get; set; }
+
+    /// <summary>What every symbol does when <see cref="MaxDrawdown"/> fires: <see cref="GuardAction.Stop"/> (the default) or <see cref="GuardAction.Exit"/>.</summary>
+    public GuardAction MaxDrawdownAction { get; set; } = GuardAction.Stop;
+
     /// <summary>Adds a symbol with the book's defaults (status <see cref="SymbolStatus.On"/>) changed by <paramref name="configure"/>.</summary>
     public NaiveStrategyOptions AddSymbol(string symbol, Func<SymbolSettings, SymbolSettings>? configure = null)
     {
@@ -66,6 +77,16 @@ internal sealed class NaiveStrategyOptionsValidator : IValidateOptions<NaiveStra
         if (options.MaxRetryDelay < options.RetryDelay)
         {
             errors.Add($"MaxRetryDelay must be >= RetryDelay ({options.RetryDelay}), got {options.MaxRetryDelay}.");
+        }
+
+        if (options.MaxDrawdown is { } drawdown && (drawdown <= 0 || drawdown >= 1))
+        {
+            errors.Add($"MaxDrawdown must be in (0, 1) when set, got {drawdown.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (!Enum.IsDefined(options.MaxDrawdownAction))
+        {
+            errors.Add($"MaxDrawdownAction must be Stop or Exit, got {options.MaxDrawdownAction}.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -14,4 +14,10 @@ public enum GuardKind
 
     /// <summary>The symbol lost <see cref="SymbolSettings.MaxDailyLoss"/> (quote, realized and unrealized) since 00:00 UTC of market time.</summary>
     MaxDailyLoss,
+
+    /// <summary>
+    /// The account's equity (every symbol's, marked to market at its last trade) fell
+    /// <see cref="NaiveStrategyOptions.MaxDrawdown"/> (a fraction) below its peak: fired in every symbol at once.
+    /// </summary>
+    AccountDrawdown,
 }

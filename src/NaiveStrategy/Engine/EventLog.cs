@@ -92,6 +92,9 @@ internal sealed class EventLog(ILogger logger, Func<string, SymbolFilters?> filt
             case SymbolStopped { Reason: SymbolStopReason.SettingsRefused, Detail: { } detail }:
                 Log.SymbolRefused(logger, symbol, detail);
                 break;
+            case GuardTriggered guard:
+                Log.GuardFired(logger, symbol, guard.Guard, guard.Price, guard.Figure, guard.Threshold, guard.Action);
+                break;
             case ShutdownStarted:
                 Log.ShuttingDown(logger, symbol);
                 break;

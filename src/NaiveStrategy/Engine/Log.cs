@@ -195,4 +195,10 @@ internal static partial class Log
             return text.Append(format, at, format.Length - at).ToString();
         }
     }
+
+    [LoggerMessage(41, LogLevel.Warning, "{Symbol}: the {Guard} guard fired at {Price} ({Figure} against {Threshold}): {Action}")]
+    public static partial void GuardFired(ILogger logger, string symbol, GuardKind guard, decimal price, decimal figure, decimal threshold, GuardAction action);
+
+    [LoggerMessage(42, LogLevel.Warning, "The account's equity {Equity} fell {Figure} below its peak {Peak} (MaxDrawdown {Threshold}): every symbol's guard fires ({Action})")]
+    public static partial void AccountGuardFired(ILogger logger, decimal figure, decimal threshold, decimal equity, decimal peak, GuardAction action);
 }

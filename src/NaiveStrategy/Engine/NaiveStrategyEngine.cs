@@ -58,7 +58,7 @@ public sealed partial class NaiveStrategyEngine : IAsyncDisposable, IDisposable
         }
 
         _metrics = new EngineMetrics(this, () => _symbols.Values);
-        _context = new EngineContext(_options, _time, _logger, _store, Publish, Track, _metrics, _storeHealth, _stopping.Token);
+        _context = new EngineContext(_options, _time, _logger, _store, Publish, Track, _metrics, _storeHealth, _stopping.Token, AccountGuard.For(_options, () => _symbols.Values, _logger));
         _filtersRetry = Resilience.Retry<SymbolFilters>(_options, _time, _options.MaxPlacementAttempts, static e => e.Kind == ExchangeErrorKind.Transient);
     }
 

@@ -76,7 +76,11 @@ internal sealed class OrderEffects
         }
     }
 
-    /// <summary>After a restart or an order stream gap: asks about every open order (resending only what never reached the exchange).</summary>
+    /// <summary>
+    /// After a restart or an order stream gap: asks about every open order (resending only what never reached the
+    /// exchange). An order a fired guard has halted (any for Exit, a BUY for Stop) is never resent: the exchange not
+    /// having it ends it as refused, so the guard's action goes on without it.
+    /// </summary>
     public void Reconcile(ImmutableArray<TraderState> traders)
     {
         foreach (var trader in traders)
@@ -84,7 +88,8 @@ internal sealed class OrderEffects
             if (trader.OpenOrder is { } order)
             {
                 var request = new OrderRequest(trader.Symbol, order.ClientOrderId, order.Side, order.Price, order.Quantity);
-                _context.Track(HandleAsync(trader.TraderId, request, _runner.ResolveAsync(trader.TraderId, request, order.Status, waitFirst: false)));
+                var halted = trader.Halt == GuardAction.Exit || (trader.Halt == GuardAction.Stop && order.Side == OrderSide.Buy);
+                _context.Track(HandleAsync(trader.TraderId, request, _runner.ResolveAsync(trader.TraderId, request, order.Status, waitFirst: false, resent: halted)));
             }
         }
     }

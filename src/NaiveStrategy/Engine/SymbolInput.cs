@@ -13,6 +13,7 @@ internal enum SymbolInputKind : byte
     Event,
     StreamFailed,
     FundsKnown,
+    FireGuard,
 }
 
 // A placement the exchange refused for good.

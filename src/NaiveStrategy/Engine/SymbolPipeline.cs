@@ -33,6 +33,7 @@ internal sealed class SymbolPipeline : IDisposable
     private readonly StoreHealth _health;
     private readonly Action<Task> _track;
     private readonly IDisposable _subscription;
+    private readonly AccountGuard? _account;
     private LeaderState _state;
     private long _tradesProcessed;
 
@@ -46,6 +47,7 @@ internal sealed class SymbolPipeline : IDisposable
         _publish = context.Publish;
         _health = context.StoreHealth;
         _track = context.Track;
+        _account = context.Account;
         _orders = new OrderEffects(exchange, context, Post);
         _funds = new FundsEffects(exchange, context, Post);
         _commissions = new FillCommissions(exchange, context.Options, context.Time, context.Logger, context.Stopping);
@@ -72,7 +74,8 @@ internal sealed class SymbolPipeline : IDisposable
     public LeaderState State => Volatile.Read(ref _state);
 
     /// <summary>The band of trades that change nothing in the current state (<see cref="Leader.QuietBand"/>).</summary>
-    public QuietBand? QuietBand => _leader.QuietBand(State);
+    /// <remarks>None while the account-wide guard watches: it marks the account's equity at every trade.</remarks>
+    public QuietBand? QuietBand => _account is null ? _leader.QuietBand(State) : null;
 
     /// <summary>Market trades handled so far (read by the metrics when they are collected).</summary>
     public long TradesProcessed => Volatile.Read(ref _tradesProcessed);
@@ -100,10 +103,12 @@ internal sealed class SymbolPipeline : IDisposable
                 // The hot path: most trades change nothing and allocate nothing.
                 if (_leader.IsQuiet(state, input.Trade))
                 {
+                    _account?.Mark(state, input.Trade);
                     return null;
                 }
 
                 var quiet = _leader.OnTrade(state, input.Trade);
+                _account?.Mark(quiet.State, input.Trade);
                 return ReferenceEquals(quiet.State, state) && quiet.Commands.Count == 0 && quiet.Events.Count == 0 ? null : new Step(input, quiet);
             }
 
@@ -119,6 +124,7 @@ internal sealed class SymbolPipeline : IDisposable
                 SymbolInputKind.UpdateSettings => Leader.UpdateSettings(state, (SymbolSettings)input.Payload!),
                 SymbolInputKind.FundsKnown => FundsKnown(state, (FundsReport)input.Payload!),
                 SymbolInputKind.Event => LeaderDecision.Happened(state, (TradingEvent)input.Payload!),
+                SymbolInputKind.FireGuard => Leader.FireGuard(state, (FiredGuard)input.Payload!),
                 _ => throw new InvalidOperationException($"Unknown input kind {input.Kind}."),
             };
 

@@ -63,6 +63,30 @@ internal sealed partial class Leader
         return null;
     }
 
+    /// <summary>
+    /// A guard decided outside the symbol fires in it (the account-wide <see cref="NaiveStrategyOptions.MaxDrawdown"/>):
+    /// the same action as one of its own. A symbol whose guard already fired keeps that one; a symbol not trading (off,
+    /// no trader; its dust is below one step, nothing to sell) only records it, done, so it stays off (and a restart does not start it) until an operator does.
+    /// </summary>
+    public static LeaderDecision FireGuard(LeaderState state, FiredGuard fired)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(fired);
+        if (state.Guard.Fired is not null)
+        {
+            return LeaderDecision.Unchanged(state);
+        }
+
+        if (state.Filters is null || (state.Status == SymbolStatus.Off && state.Traders.IsEmpty))
+        {
+            return LeaderDecision.Happened(
+                state with { Guard = state.Guard with { Fired = fired with { Done = true } } },
+                new GuardTriggered(fired.Kind, fired.Action, fired.Price, fired.Figure, fired.Threshold, fired.Time));
+        }
+
+        return Fire(state, fired);
+    }
+
     // The guard fires: no trader starts again (Shutdown until the action is over, then Off); traders that have sent
     // no BUY are dropped; every trader is halted; Stop cancels every open BUY, Exit every open order. An order still
     // on its way is canceled when the exchange acknowledges it (Trader's halted update).
