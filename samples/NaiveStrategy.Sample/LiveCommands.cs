@@ -68,7 +68,7 @@ internal static class LiveCommands
     /// <summary>Real Binance market data, fills simulated locally by the in-memory exchange: no keys needed.</summary>
     public static async Task<int> PaperAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("paper", args, [.. StrategyOptions, Fees.TakerFeeOption, "stream-url", "exchange-info", "log-level", ControlApi.Option], ["production", SampleApp.PartialFillsFlag]);
+        var cl = new CommandLine("paper", args, [.. StrategyOptions, Fees.TakerFeeOption, "stream-url", "exchange-info", "log-level", ControlApi.Option, Recording.Option], ["production", SampleApp.PartialFillsFlag]);
         var http = cl.String(ControlApi.Option) is { } paperHttp ? ControlApi.Parse(paperHttp) : null;
         var symbols = MultiSymbolSettings.Read(cl);
         var info = cl.String("exchange-info");
@@ -97,7 +97,8 @@ internal static class LiveCommands
                 o.TakerFeeRate = Fees.TakerFee(cl) ?? symbols[0].FeeRate;
                 o.PartialFills = cl.Has(SampleApp.PartialFillsFlag);
                 o.FinishedOrdersKept = 10_000; // runs for weeks: memory stays flat
-            });
+            })
+            .Also(b => Recording.AddTo(b, Recording.Directory(cl, state: null)));
         await using var host = ControlApi.Build(builder);
         var model = host.Services.GetRequiredService<InMemoryExchange>().PartialFills ? NaiveStrategy.Backtesting.FillModel.Partial : NaiveStrategy.Backtesting.FillModel.Full;
         return await RunEngineAsync(host.Host, output, $"paper ({ReportWriter.Describe(model)})", cancellationToken);
@@ -106,7 +107,7 @@ internal static class LiveCommands
     /// <summary>Binance testnet (or production with --production), keys from the environment, state in SQLite.</summary>
     public static async Task<int> LiveAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
-        var cl = new CommandLine("live", args, [.. StrategyOptions, "rest-url", "ws-api-url", "stream-url", "state", "log-level", ControlApi.Option], ["production"]);
+        var cl = new CommandLine("live", args, [.. StrategyOptions, "rest-url", "ws-api-url", "stream-url", "state", "log-level", ControlApi.Option, Recording.Option], ["production"]);
         var http = cl.String(ControlApi.Option) is { } liveHttp ? ControlApi.Parse(liveHttp) : null;
         var symbols = MultiSymbolSettings.Read(cl);
         var (apiKey, secretKey) = Keys("live");
@@ -115,7 +116,8 @@ internal static class LiveCommands
         var builder = ControlApi.HostBuilder(http, SampleApp.ParseLevel(cl.String("log-level") ?? "Information"));
         builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols))
             .AddSqliteStore(state)
-            .AddBinanceExchange(o => Binance(o, cl, (apiKey, secretKey)));
+            .AddBinanceExchange(o => Binance(o, cl, (apiKey, secretKey)))
+            .Also(b => Recording.AddTo(b, Recording.Directory(cl, state)));
         await using var host = ControlApi.Build(builder);
 
         // The state file first: a second live on it (or a file it cannot write) stops here, before
