@@ -112,7 +112,9 @@ public static partial class CliApp
           --rest-url U         live, silo: REST base URL (e.g. the sandbox's)
           --ws-api-url U       live, silo: WebSocket API URL (e.g. the sandbox's)
           --stream-url U       paper, live, silo: market streams URL (e.g. the sandbox's)
-          --state PATH         live, status: the SQLite state file (default naive-state.db)
+          --state PATH         live, status, parity: the SQLite state file (default naive-state.db)
+          --record DIR         live, paper: record every market trade received as public-data files in DIR
+                               (default: recordings beside the state file; off turns it off)
           --http ADDRESS:PORT  live, paper: serve the control API and the dashboard there (port 0 = any free
                                port; ADDRESS defaults to 127.0.0.1) and print 'dashboard: http://ADDRESS:PORT/';
                                the API token is NAIVE_API_TOKEN, or generated and printed once

@@ -95,7 +95,8 @@ internal static class LiveCommands
                 o.TakerFeeRate = Fees.TakerFee(cl) ?? symbols[0].FeeRate;
                 o.PartialFills = cl.Has(CliApp.PartialFillsFlag);
                 o.FinishedOrdersKept = 10_000; // runs for weeks: memory stays flat
-            });
+            })
+            .Also(b => Recording.AddTo(b, Recording.Directory(cl, state: null)));
         await using var host = ControlApi.Build(builder);
         var model = host.Services.GetRequiredService<InMemoryExchange>().PartialFills ? NaiveStrategy.Backtesting.FillModel.Partial : NaiveStrategy.Backtesting.FillModel.Full;
         return await RunEngineAsync(host.Host, output, $"paper ({ReportWriter.Describe(model)})", cancellationToken);
@@ -113,7 +114,8 @@ internal static class LiveCommands
         var builder = ControlApi.HostBuilder(http, CliApp.ParseLevel(cl.String("log-level") ?? "Information"));
         builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols, cl))
             .AddSqliteStore(state)
-            .AddBinanceExchange(o => Binance(o, cl, (apiKey, secretKey)));
+            .AddBinanceExchange(o => Binance(o, cl, (apiKey, secretKey)))
+            .Also(b => Recording.AddTo(b, Recording.Directory(cl, state)));
         await using var host = ControlApi.Build(builder);
 
         // The state file first: a second live on it (or a file it cannot write) stops here, before

@@ -72,5 +72,19 @@ internal sealed record Migration(int Version, string Description, string Sql, IR
             ALTER TABLE symbols ADD COLUMN guard TEXT;
             """,
             []),
+        new(5, "run_marks: starts, settings changes and order events tied to the last market trade received, for parity reports", """
+            CREATE TABLE run_marks (
+                id             INTEGER PRIMARY KEY AUTOINCREMENT,
+                symbol         TEXT NOT NULL,
+                kind           TEXT NOT NULL,
+                trade_id       INTEGER,
+                market_time_ms INTEGER,
+                mark           TEXT NOT NULL,
+                time           TEXT NOT NULL,
+                time_ms        INTEGER NOT NULL
+            );
+            CREATE INDEX run_marks_symbol ON run_marks (symbol, id);
+            """,
+            ["run_marks"]),
     ];
 }

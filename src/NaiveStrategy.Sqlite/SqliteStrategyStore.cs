@@ -18,7 +18,7 @@ namespace NaiveStrategy.Sqlite;
 /// can be written, that a write-ahead log left beside it is its own), backs it up before migrating it,
 /// and never resets or overwrites it: any problem is a <see cref="StrategyStoreException"/> naming the file.
 /// </summary>
-public sealed partial class SqliteStrategyStore : IStrategyStore, IDisposable
+public sealed partial class SqliteStrategyStore : IStrategyStore, IRunJournal, IDisposable
 {
     private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
 

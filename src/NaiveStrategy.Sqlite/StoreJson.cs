@@ -20,4 +20,5 @@ namespace NaiveStrategy.Sqlite;
 [JsonSerializable(typeof(SymbolSettings))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(GuardState))]
+[JsonSerializable(typeof(RunMark))]
 internal sealed partial class StoreJson : JsonSerializerContext;

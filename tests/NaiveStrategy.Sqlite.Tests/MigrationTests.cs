@@ -6,7 +6,7 @@ namespace NaiveStrategy.Sqlite.Tests;
 
 public sealed class MigrationTests : IDisposable
 {
-    private static readonly Migration AddAudit = new(5, "test: audit table", "CREATE TABLE audit (id INTEGER PRIMARY KEY, note TEXT); ALTER TABLE symbols ADD COLUMN note TEXT;", ["audit"]);
+    private static readonly Migration AddAudit = new(6, "test: audit table", "CREATE TABLE audit (id INTEGER PRIMARY KEY, note TEXT); ALTER TABLE symbols ADD COLUMN note TEXT;", ["audit"]);
 
     private readonly TempDirectory _dir = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero));
@@ -20,13 +20,13 @@ public sealed class MigrationTests : IDisposable
 
         using var store = new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, AddAudit]);
 
-        store.SchemaVersion.Should().Be(5);
-        store.BackupPath.Should().Be(_dir.File() + ".bak-4-20240506070809");
-        Query(_dir.File(), "SELECT version FROM schema_version ORDER BY version;").Should().Equal(1L, 2L, 3L, 4L, 5L);
+        store.SchemaVersion.Should().Be(6);
+        store.BackupPath.Should().Be(_dir.File() + ".bak-5-20240506070809");
+        Query(_dir.File(), "SELECT version FROM schema_version ORDER BY version;").Should().Equal(1L, 2L, 3L, 4L, 5L, 6L);
         Query(_dir.File(), "SELECT COUNT(*) FROM audit;").Should().Equal(0L);
         store.Load().Single().Traders.Should().Equal(Selling("a-1"));
         store.ReadIntents().Should().Equal(Intent());
-        Query(store.BackupPath!, "SELECT MAX(version) FROM schema_version;").Should().Equal(4L);
+        Query(store.BackupPath!, "SELECT MAX(version) FROM schema_version;").Should().Equal(5L);
         Query(store.BackupPath!, "SELECT trader_id FROM traders;").Should().Equal("a-1");
         Query(store.BackupPath!, "SELECT client_order_id FROM intents;").Should().Equal("a-1-b");
     }
@@ -40,14 +40,14 @@ public sealed class MigrationTests : IDisposable
         using var store = new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, AddAudit], logger);
 
         logger.Lines.Should().ContainSingle(l => l.Level == LogLevel.Warning).Which.Message.Should()
-            .Be($"Migrated the strategy store {_dir.File()} from schema version 4 to 5; the file before is backed up at {store.BackupPath}");
+            .Be($"Migrated the strategy store {_dir.File()} from schema version 5 to 6; the file before is backed up at {store.BackupPath}");
     }
 
     [Fact]
     public void Constructor_BackupNameTaken_NewNameNothingOverwritten()
     {
         CreateCurrentVersionWithData();
-        var taken = _dir.File() + ".bak-4-20240506070809";
+        var taken = _dir.File() + ".bak-5-20240506070809";
         File.WriteAllText(taken, "an earlier backup");
 
         using var store = new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, AddAudit]);
@@ -75,7 +75,7 @@ public sealed class MigrationTests : IDisposable
 
         var act = () => new SqliteStrategyStore(_dir.File(), _time);
 
-        var error = act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*schema version 5*newer*(4)*not changed*").Which;
+        var error = act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*schema version 6*newer*(5)*not changed*").Which;
         error.Path.Should().Be(_dir.File());
         File.ReadAllBytes(_dir.File()).Should().Equal(before);
         Directory.GetFiles(_dir.Path).Should().BeEquivalentTo(_dir.File(), _dir.File() + ".lock");
@@ -85,14 +85,14 @@ public sealed class MigrationTests : IDisposable
     public void Constructor_MigrationFails_RolledBackAndBackupKept()
     {
         CreateCurrentVersionWithData();
-        var broken = new Migration(5, "test: broken", "CREATE TABLE audit (id INTEGER); INSERT INTO no_such_table VALUES (1);", ["audit"]);
+        var broken = new Migration(6, "test: broken", "CREATE TABLE audit (id INTEGER); INSERT INTO no_such_table VALUES (1);", ["audit"]);
 
         var act = () => new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, broken]);
 
-        act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*from schema version 4 to 5*no_such_table*rolled back*bak-4-20240506070809*");
-        Query(_dir.File(), "SELECT MAX(version) FROM schema_version;").Should().Equal(4L);
+        act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*from schema version 5 to 6*no_such_table*rolled back*bak-5-20240506070809*");
+        Query(_dir.File(), "SELECT MAX(version) FROM schema_version;").Should().Equal(5L);
         Query(_dir.File(), "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'audit';").Should().Equal(0L);
-        File.Exists(_dir.File() + ".bak-4-20240506070809").Should().BeTrue();
+        File.Exists(_dir.File() + ".bak-5-20240506070809").Should().BeTrue();
         using var store = new SqliteStrategyStore(_dir.File(), _time);
         store.Load().Single().Traders.Should().Equal(Selling("a-1"));
     }

@@ -203,8 +203,10 @@ public static partial class TradeFileReader
         return files.Count > 0 ? files.Distinct(StringComparer.Ordinal).ToList() : throw new FileNotFoundException("No trades file was given.");
     }
 
+    // A recording's gap sidecar (SYMBOL-gaps.csv) sits beside its trade files and holds no trades.
     private static bool IsTradeFile(string path) =>
-        path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+        (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(Recording.TradeRecorder.GapsSuffix, StringComparison.OrdinalIgnoreCase))
+        || path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex(@"^([A-Z0-9]+)-(trades|aggTrades)-(\d{4}-\d{2}(?:-\d{2})?)\.(csv|zip)$", RegexOptions.IgnoreCase)]
     private static partial Regex FileNamePattern();

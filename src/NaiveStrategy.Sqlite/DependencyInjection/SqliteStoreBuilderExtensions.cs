@@ -20,6 +20,7 @@ public static class SqliteStoreBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         builder.Services.TryAddSingleton(sp => new SqliteStrategyStore(path, sp.GetService<TimeProvider>(), sp.GetService<ILogger<SqliteStrategyStore>>()));
         builder.Services.TryAddSingleton<IStrategyStore>(sp => sp.GetRequiredService<SqliteStrategyStore>());
+        builder.Services.TryAddSingleton<IRunJournal>(sp => sp.GetRequiredService<SqliteStrategyStore>());
         return builder;
     }
 }

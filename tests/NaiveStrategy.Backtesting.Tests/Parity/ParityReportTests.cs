@@ -1,0 +1,255 @@
+using Microsoft.Extensions.Options;
+using NaiveStrategy.Backtesting.Parity;
+using NaiveStrategy.Backtesting.Recording;
+using NaiveStrategy.Mock;
+using static NaiveStrategy.Backtesting.Tests.SessionData;
+
+namespace NaiveStrategy.Backtesting.Tests.Parity;
+
+/// <summary>
+/// A "live" run is the engine on the in-memory exchange with the recording's decorators (the marks it writes are the
+/// ones live writes), so its journal matches the replay exactly; each test then changes the journal or the recording
+/// the way one cause does, and checks that cause is named.
+/// </summary>
+public sealed class ParityReportTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("naive-parity-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static SymbolSettings Settings => new()
+    {
+        Symbol = "XRPUSDT", Chunks = 3, Budget = 60m, BuyDownInterval = 0.002m, ProfitInterval = 0.002m, RebuyInterval = 0.004m,
+    };
+
+    private static TradeEvent[] Wave(int count = 3000)
+    {
+        var random = new Random(11);
+        var price = 0.5m;
+        var trades = new TradeEvent[count];
+        for (var i = 0; i < count; i++)
+        {
+            price = Math.Round(price * (1 + (((decimal)random.NextDouble() - 0.5m) * 0.004m) + (i < count / 2 ? -0.0001m : 0.00012m)), 4);
+            trades[i] = new TradeEvent("XRPUSDT", i + 1, price, 50m, T0.AddSeconds(i * 3));
+        }
+
+        return trades;
+    }
+
+    private async Task<ParityJournal> LiveAsync(IReadOnlyList<TradeEvent> trades)
+    {
+        var exchange = new InMemoryExchange(new InMemoryExchangeOptions { Symbols = { Xrp }, Balances = { ["USDT"] = Settings.Budget }, StartTime = T0 });
+        var store = new InMemoryStrategyStore();
+        var marks = new ListJournal();
+        await using var recorder = new TradeRecorder(Path.Combine(_dir, "recordings"));
+        var options = new NaiveStrategyOptions();
+        options.Symbols.Add(Settings);
+        await using var engine = new NaiveStrategyEngine(exchange, new RecordingMarketData(exchange, recorder), Options.Create(options), new TraderIdGenerator("live"), exchange.Clock, store: new MarkingStore(store, marks, recorder, exchange.Clock));
+        using var session = new BacktestSession(engine, exchange);
+        await session.StartAsync();
+        foreach (var trade in trades)
+        {
+            session.Replay(trade);
+        }
+
+        return new ParityJournal(store.Intents, store.OrderUpdates, marks.ReadMarks());
+    }
+
+    private static Task<ParityReport> Report(ParityJournal journal, IEnumerable<TradeEvent> trades) => ParityReport.CreateAsync(journal, trades);
+
+    [Fact]
+    public async Task CreateAsync_SameTrades_EveryOrderMatched()
+    {
+        var trades = Wave();
+        var journal = await LiveAsync(trades);
+
+        var report = await Report(journal, trades);
+
+        journal.Intents.Count.Should().BeGreaterThan(5);
+        report.Summary.Should().Be($"parity: {journal.Intents.Count} live orders, {journal.Intents.Count} matched, 0 diverged");
+        report.Orders.Should().OnlyContain(o => o.Match == ParityMatch.Matched && o.Cause == null);
+        var (live, replay) = (report.LiveEquity["XRPUSDT"], report.ReplayEquity["XRPUSDT"]);
+        live.Select(p => p.Time).Should().Equal(replay.Select(p => p.Time));
+        live[^1].Should().Be(replay[^1], "the same orders filled; a live fill is marked at the last trade received before its update, so the curves may differ for a trade in between");
+    }
+
+    [Fact]
+    public async Task CreateAsync_RecordingMissesTradesThatFilledLive_StreamGap()
+    {
+        var trades = Wave();
+        var journal = await LiveAsync(trades);
+        var filled = journal.Updates.Where(u => u.Status == OrderStatus.Filled && u.Side == OrderSide.Buy).Skip(3).First();
+        var fillTrade = journal.Marks.Last(m => m.ClientOrderId == filled.ClientOrderId && m.Kind == RunMarkKind.Update).TradeId!.Value;
+
+        // Live received neither the trade that filled its BUY nor a few around it; the exchange matched against them.
+        var recorded = trades.Where(t => t.TradeId < fillTrade - 2 || t.TradeId > fillTrade + 2).ToArray();
+        var report = await Report(journal, recorded);
+
+        report.Unexplained.Should().Be(0);
+        report.Causes.Should().ContainKey(DivergenceCause.StreamGap);
+        report.Orders.First(o => o.Match != ParityMatch.Matched).Cause.Should().Be(DivergenceCause.StreamGap);
+        report.Summary.Should().Contain("stream gap");
+    }
+
+    [Fact]
+    public async Task CreateAsync_PriceCrossedBeforeTheAck_Latency()
+    {
+        var trades = Wave();
+        var journal = await LiveAsync(trades);
+        var (buy, decided) = FilledBuy(journal);
+        var crossing = trades.First(t => t.TradeId > decided && t.Price < buy.Price).TradeId;
+
+        // Live's BUY reached the book only after the trade that crossed it, and was still open at the end.
+        var marks = journal.Marks.Select(m => m.ClientOrderId == buy.ClientOrderId && m.Kind == RunMarkKind.Update ? m with { TradeId = crossing + 1 } : m).ToArray();
+        var updates = journal.Updates.Where(u => u.ClientOrderId != buy.ClientOrderId || u.Status == OrderStatus.New).ToArray();
+        var report = await Report(journal with { Marks = marks, Updates = updates }, trades);
+
+        var row = report.Orders.First(o => o.LiveClientOrderId == buy.ClientOrderId);
+        row.Match.Should().Be(ParityMatch.Differs);
+        row.Cause.Should().Be(DivergenceCause.Latency);
+        row.Detail.Should().Contain($"trade {crossing}");
+        report.Unexplained.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task CreateAsync_LiveFilledWhereReplayWouldNot_FillModel()
+    {
+        var trades = Wave();
+        var journal = await LiveAsync(trades);
+        var open = journal.Intents.Last(i => !journal.Updates.Any(u => u.ClientOrderId == i.Request.ClientOrderId && u.Status == OrderStatus.Filled));
+        var r = open.Request;
+        var fill = new OrderUpdate("XRPUSDT", r.ClientOrderId, 999, r.Side, r.Price, r.Quantity, r.Quantity, OrderStatus.Filled, 0m, null, T0);
+        var last = journal.Marks.Last(m => m.ClientOrderId == r.ClientOrderId);
+
+        var report = await Report(journal with { Updates = [.. journal.Updates, fill], Marks = [.. journal.Marks, last with { Kind = RunMarkKind.Update, Status = OrderStatus.Filled }] }, trades);
+
+        var row = report.Orders.Single(o => o.LiveClientOrderId == r.ClientOrderId);
+        (row.Match, row.Cause).Should().Be((ParityMatch.Differs, DivergenceCause.FillModel));
+        report.Summary.Should().EndWith("1 diverged: 1 fill model");
+    }
+
+    [Fact]
+    public async Task CreateAsync_ExchangeRefusedLiveOrder_ExchangeReject()
+    {
+        var trades = Wave();
+        var journal = await LiveAsync(trades);
+        var last = journal.Intents[^1].Request;
+        var rejected = new OrderUpdate("XRPUSDT", last.ClientOrderId, 0, last.Side, last.Price, last.Quantity, 0m, OrderStatus.Rejected, 0m, null, T0);
+
+        var report = await Report(journal with { Updates = [.. journal.Updates.Where(u => u.ClientOrderId != last.ClientOrderId), rejected] }, trades);
+
+        report.Orders.Single(o => o.LiveClientOrderId == last.ClientOrderId).Cause.Should().Be(DivergenceCause.ExchangeReject);
+        report.Summary.Should().EndWith("1 diverged: 1 exchange reject");
+    }
+
+    [Fact]
+    public async Task CreateAsync_OrderOpenAcrossARestart_Restart()
+    {
+        var trades = Wave();
+        var journal = await LiveAsync(trades);
+        var (buy, _) = FilledBuy(journal);
+        var marks = journal.Marks.ToList();
+        var firstUpdate = marks.FindIndex(m => m.ClientOrderId == buy.ClientOrderId && m.Kind == RunMarkKind.Update);
+        var start = marks.First(m => m.Kind == RunMarkKind.Start);
+
+        // Live stopped after placing the BUY and started again; its fill was found by reconciliation, later than the replay's.
+        marks.Insert(firstUpdate + 1, start with { TradeId = null, MarketTime = null });
+        var updates = journal.Updates.Select(u => u.ClientOrderId == buy.ClientOrderId && u.Status == OrderStatus.Filled ? u with { Status = OrderStatus.PartiallyFilled, ExecutedQuantity = u.ExecutedQuantity / 2 } : u).ToArray();
+        var report = await Report(journal with { Marks = marks, Updates = updates }, trades);
+
+        report.Orders.Single(o => o.LiveClientOrderId == buy.ClientOrderId).Cause.Should().Be(DivergenceCause.Restart);
+        report.Unexplained.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task CreateAsync_SettingsChangedWhileRunning_SettingsChange()
+    {
+        var trades = Wave();
+        var journal = await LiveAsync(trades);
+        var at = journal.Marks.First(m => m.Kind == RunMarkKind.Intent).TradeId!.Value + 10;
+
+        // The journal says the budget changed at a trade: the replay applies it there; live's orders (made without it) diverge.
+        var change = new RunMark("XRPUSDT", RunMarkKind.Settings, T0) { TradeId = at, MarketTime = trades[(int)at - 1].Time, Settings = Settings with { Budget = 30m } };
+        var report = await Report(journal with { Marks = [.. journal.Marks, change] }, trades);
+
+        report.Causes.Should().ContainKey(DivergenceCause.SettingsChange);
+        report.Unexplained.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task CreateAsync_GuardExitLiveOnly_Guard()
+    {
+        var trades = Wave();
+        var journal = await LiveAsync(trades);
+        var exit = new OrderIntent("XRPUSDT", "", new OrderRequest("XRPUSDT", "live-XRPUSDT-x1", OrderSide.Sell, 0m, 10m) { Type = OrderType.Market }, T0);
+
+        var report = await Report(journal with { Intents = [.. journal.Intents, exit] }, trades);
+
+        report.Orders.Single(o => o.LiveClientOrderId == exit.Request.ClientOrderId).Should().Match<ParityOrder>(o => o.Match == ParityMatch.LiveOnly && o.Cause == DivergenceCause.Guard);
+    }
+
+    [Fact]
+    public async Task Summary_UnexplainedDivergence_CountedAndShownFirst()
+    {
+        var trades = Wave();
+        var journal = await LiveAsync(trades);
+        var first = journal.Intents[0];
+        var last = journal.Intents[^1].Request;
+        var rejected = new OrderUpdate("XRPUSDT", last.ClientOrderId, 0, last.Side, last.Price, last.Quantity, 0m, OrderStatus.Rejected, 0m, null, T0);
+
+        // Live's first BUY one tick lower than the strategy computes: nothing explains it.
+        var intents = journal.Intents.Select(i => i == first ? i with { Request = i.Request with { Price = i.Request.Price - 0.0001m } } : i).ToArray();
+        var report = await Report(journal with { Intents = intents, Updates = [.. journal.Updates.Where(u => u.ClientOrderId != last.ClientOrderId), rejected] }, trades);
+
+        report.Unexplained.Should().Be(2, "the live BUY and the replay's BUY at another price");
+        report.Summary.Should().Be($"parity: {intents.Length} live orders, {intents.Length - 2} matched, 3 diverged: 2 unexplained, 1 exchange reject");
+    }
+
+    [Fact]
+    public async Task CreateAsync_NoRunMarks_ParityExceptionNamingTheRecording()
+    {
+        var act = () => Report(new ParityJournal([new OrderIntent("XRPUSDT", "t", new OrderRequest("XRPUSDT", "a-1-b", OrderSide.Buy, 1m, 1m), T0)], [], []), Wave(10));
+
+        (await act.Should().ThrowAsync<ParityException>()).WithMessage("*no run marks*--record*");
+    }
+
+    [Fact]
+    public async Task WriteCsv_OneRowPerOrderWithHeader()
+    {
+        var trades = Wave();
+        var journal = await LiveAsync(trades);
+        var report = await Report(journal, trades);
+        using var writer = new StringWriter();
+
+        report.WriteCsv(writer);
+
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().StartWith("symbol,key,match,cause,side,price,quantity,");
+        lines.Should().HaveCount(report.Orders.Count + 1);
+        lines[1].Should().StartWith("XRPUSDT,1-b,matched,,BUY,");
+    }
+
+    [Fact]
+    public void KeyOf_TraderOrdersAndGuardExits_SequenceSideAndAttempt()
+    {
+        ParityReport.KeyOf("mx3k9-XRPUSDT-12-b").Should().Be("12-b");
+        ParityReport.KeyOf("replay-XRPUSDT-12-b3").Should().Be("12-b3");
+        ParityReport.KeyOf("replay-XRPUSDT-4-s").Should().Be("4-s");
+        ParityReport.KeyOf("mx3k9-XRPUSDT-x2").Should().Be("x2");
+    }
+
+    private static (OrderUpdate Buy, long Decided) FilledBuy(ParityJournal journal)
+    {
+        var buy = journal.Updates.First(u => u.Status == OrderStatus.Filled && u.Side == OrderSide.Buy);
+        return (buy, journal.Marks.First(m => m.ClientOrderId == buy.ClientOrderId && m.Kind == RunMarkKind.Intent).TradeId!.Value);
+    }
+
+    private sealed class ListJournal : IRunJournal
+    {
+        private readonly List<RunMark> _marks = [];
+
+        public void RecordMark(RunMark mark) => _marks.Add(mark);
+
+        public IReadOnlyList<RunMark> ReadMarks(string? symbol = null) => [.. _marks.Where(m => symbol is null || m.Symbol == symbol)];
+    }
+}
