@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using NaiveStrategy.Backtesting.PublicData;
-using NaiveStrategy.Mock;
 using Spectre.Console;
 using NaiveStrategy.Backtesting;
 

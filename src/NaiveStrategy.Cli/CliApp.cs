@@ -1,10 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using NaiveStrategy.Backtesting.PublicData;
-using NaiveStrategy.Mock;
-using Spectre.Console;
-using NaiveStrategy.Backtesting;
 
 namespace NaiveStrategy.Cli;
 
