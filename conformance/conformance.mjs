@@ -252,6 +252,30 @@ try {
         }
     });
 
+    // Self-trade prevention: a SELL at the last trade's 0.6 crosses no market liquidity but meets our own resting BUY at 0.6.
+    const stpMakerId = `conf-stp-maker-${run}`;
+    const stpTakerId = `conf-stp-taker-${run}`;
+    let stpTakerOrderId;
+    await check('REST newOrder meeting our own resting order with EXPIRE_TAKER: EXPIRED_IN_MATCH, preventedQuantity, preventedMatches', async () => {
+        const maker = await (await client.restAPI.newOrder({
+            symbol, side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 20, price: 0.6, newClientOrderId: stpMakerId, selfTradePreventionMode: 'NONE',
+        })).data();
+        assert(maker.status === 'NEW', JSON.stringify(maker));
+        const data = await (await client.restAPI.newOrder({
+            symbol, side: 'SELL', type: 'LIMIT', timeInForce: 'GTC', quantity: 20, price: 0.6, newClientOrderId: stpTakerId, newOrderRespType: 'FULL', selfTradePreventionMode: 'EXPIRE_TAKER',
+        })).data();
+        stpTakerOrderId = Number(data.orderId);
+        assert(data.status === 'EXPIRED_IN_MATCH' && data.selfTradePreventionMode === 'EXPIRE_TAKER' && data.preventedQuantity === '20.00000000', JSON.stringify(data));
+        const [match] = data.preventedMatches ?? [];
+        assert(match && Number(match.makerOrderId) === Number(maker.orderId) && match.takerPreventedQuantity === '20.00000000', JSON.stringify(data.preventedMatches));
+    });
+
+    await check('User data: TRADE_PREVENTION executionReport with X EXPIRED_IN_MATCH, v, A, B and V', async () => {
+        await waitFor(() => executionReports.some((r) => Number(r.i) === stpTakerOrderId && r.x === 'TRADE_PREVENTION'), 'TRADE_PREVENTION report');
+        const report = executionReports.find((r) => Number(r.i) === stpTakerOrderId && r.x === 'TRADE_PREVENTION');
+        assert(report.X === 'EXPIRED_IN_MATCH' && typeof report.v === 'number' && report.A === '20.00000000' && report.B === '20.00000000' && report.V === 'EXPIRE_TAKER', JSON.stringify(report));
+    });
+
     // Last: it spends the account's order budget for this 10 s window.
     await check('REST newOrder beyond the orders per 10 s: 429 TooManyRequestsError with -1015 (ORDERS counted in the headers before)', async () => {
         let error = null;

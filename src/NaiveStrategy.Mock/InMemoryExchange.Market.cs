@@ -77,8 +77,9 @@ public sealed partial class InMemoryExchange
     }
 
     // Fills the symbol's MARKET orders at the trade's price, oldest first, each fully or (partial fills) up to what
-    // the trade has left; a canceled one is dropped.
-    private List<OrderUpdate>? FillMarketOrders(in TradeEvent trade, List<OrderUpdate>? fills)
+    // the trade has left after the resting orders it crossed (`left`, reduced by what they take) — like a MARKET order
+    // sweeping what is left of the book; the rest waits for later trades. A canceled one is dropped.
+    private List<OrderUpdate>? FillMarketOrders(in TradeEvent trade, List<OrderUpdate>? fills, ref decimal left)
     {
         lock (_gate)
         {
@@ -87,7 +88,7 @@ public sealed partial class InMemoryExchange
                 return fills;
             }
 
-            var available = trade.Quantity;
+            var available = left;
             for (var i = 0; i < pending.Count; i++)
             {
                 var order = pending[i];
@@ -100,6 +101,7 @@ public sealed partial class InMemoryExchange
                     }
 
                     available -= quantity;
+                    left = Math.Max(0, available);
                     FillMarket(order, quantity, trade.Price, trade.Time);
                     (fills ??= []).Add(order.ToUpdate());
                 }
@@ -123,7 +125,6 @@ public sealed partial class InMemoryExchange
     private void FillMarket(MockOrder order, decimal quantity, decimal price, DateTimeOffset time)
     {
         order.ExecutedQuantity += quantity;
-        order.QuoteQuantity += price * quantity;
         order.Status = order.ExecutedQuantity == order.Quantity ? OrderStatus.Filled : OrderStatus.PartiallyFilled;
         order.Time = time;
         Settle(order, quantity, price, time, isMaker: false);

@@ -54,9 +54,10 @@ public sealed partial class InMemoryExchange
         Settle(order, quantity, price, time, isMaker, tradeId);
     }
 
-    // Moves the fill's amounts in the ledger and records it; a filled order returns what it still locks.
+    // Moves the fill's amounts in the ledger and records it at its own price; a filled order returns what it still locks.
     private void Settle(MockOrder order, decimal quantity, decimal price, DateTimeOffset time, bool isMaker, long? tradeId = null)
     {
+        order.QuoteQuantity += price * quantity;
         var s = _fees.Settle(order.Side, order.Filters, quantity, price, isMaker);
         Release(s.SpentAsset, s.Spent, order);
         _ledger.Credit(s.ReceivedAsset, s.Received);

@@ -127,12 +127,12 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
             }
         }
 
-        route.LastTrade.Set(trade.Price, left);
-
         if (Volatile.Read(ref _marketPending) > 0)
         {
-            fills = FillMarketOrders(trade, fills);
+            fills = FillMarketOrders(trade, fills, ref left);
         }
+
+        route.LastTrade.Set(trade.Price, left);
 
         if (fills is not null)
         {

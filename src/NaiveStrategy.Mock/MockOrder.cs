@@ -46,12 +46,16 @@ internal sealed class MockOrder(long orderId, OrderRequest request, SymbolFilter
     /// <summary>The exchange's placement sequence, over every symbol (the order of <see cref="InMemoryExchange.Orders"/>).</summary>
     public long Placed { get; init; }
 
-    /// <summary>A MARKET order's cumulative quote executed (what its updates report as <see cref="OrderUpdate.QuoteQuantity"/>).</summary>
+    /// <summary>
+    /// Cumulative quote executed at the fills' prices (Binance's <c>cummulativeQuoteQty</c>): what its updates report as
+    /// <see cref="OrderUpdate.QuoteQuantity"/> once it executed (a MARKET order always), so a taker fill's better price is
+    /// not read as the limit price.
+    /// </summary>
     public decimal QuoteQuantity { get; set; }
 
     public OrderUpdate ToUpdate() => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time)
     {
-        QuoteQuantity = Request.Type == OrderType.Market ? QuoteQuantity : null,
+        QuoteQuantity = Request.Type == OrderType.Market || ExecutedQuantity > 0 ? QuoteQuantity : null,
     };
 }
 

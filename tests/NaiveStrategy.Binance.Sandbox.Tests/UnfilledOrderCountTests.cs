@@ -46,6 +46,6 @@ public sealed class UnfilledOrderCountTests
         await sandbox.PlaceAsync("bad-1", price: "0.50001");
         var (response, _) = await sandbox.PlaceAsync("ok-2");
 
-        response.Headers.GetValues("X-MBX-ORDER-COUNT-1D").Should().Equal(new[] { "2" }, "the filter failure placed no order");
+        response.Headers.GetValues("X-MBX-ORDER-COUNT-1D").Should().ContainSingle().Which.Should().Be("2", "the filter failure placed no order");
     }
 }

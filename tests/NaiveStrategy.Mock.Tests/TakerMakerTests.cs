@@ -38,6 +38,17 @@ public sealed class TakerMakerTests
     }
 
     [Fact]
+    public async Task PlaceLimitOrderAsync_SellBelowLastTrade_UpdateReportsTheQuoteExecutedAtTheFillPrice()
+    {
+        var exchange = Create();
+        exchange.PublishTrade(Trade(0.5m));
+
+        var placed = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "s", OrderSide.Sell, 0.49m, 40m));
+
+        placed.Value.QuoteQuantity.Should().Be(20m, "40 at the trade's 0.5, where 40 × the 0.49 limit would say 19.6");
+    }
+
+    [Fact]
     public async Task PlaceLimitOrderAsync_BuyAboveLastTrade_TakerFillPublishedOnTheUpdateStream()
     {
         var exchange = Create();
@@ -118,5 +129,24 @@ public sealed class TakerMakerTests
         var options = new InMemoryExchangeOptions { FeeRate = 0.00075m };
 
         (options.MakerFeeRate, options.TakerFeeRate).Should().Be((0.00075m, 0.00075m));
+    }
+
+    [Fact]
+    public async Task PublishTrade_MarketSellWithPartialFills_TakesOnlyWhatTheRestingOrdersLeftOfTheTrade()
+    {
+        var exchange = Create(partial: true);
+        await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "limit", OrderSide.Sell, 0.49m, 60m));
+        var market = (await exchange.PlaceMarketOrderAsync(new OrderRequest("XRPUSDT", "exit", OrderSide.Sell, 0m, 40m) { Type = OrderType.Market })).Value;
+
+        exchange.PublishTrade(Trade(0.5m, qty: 70m));
+
+        (await exchange.GetOrderAsync("XRPUSDT", "limit")).Value.Status.Should().Be(OrderStatus.Filled);
+        var afterFirst = (await exchange.GetOrderAsync("XRPUSDT", "exit")).Value;
+        (afterFirst.Status, afterFirst.ExecutedQuantity).Should().Be((OrderStatus.PartiallyFilled, 10m), "the resting SELL took 60 of the trade's 70");
+
+        exchange.PublishTrade(Trade(0.5m, qty: 100m, id: 2));
+
+        var afterSecond = (await exchange.GetOrderAsync("XRPUSDT", "exit")).Value;
+        (afterSecond.Status, afterSecond.ExecutedQuantity, afterSecond.OrderId).Should().Be((OrderStatus.Filled, 40m, market.OrderId));
     }
 }

@@ -164,6 +164,21 @@ public sealed class LeaderMoneyTests
     }
 
     [Fact]
+    public void OnOrderUpdate_MarketableSellFilledAsTakerAbove_RealizedPnlAtTheFillPrice()
+    {
+        // A negative profit interval makes a SELL below the market: the exchange fills it at once at the market's 1.0
+        // (its cumulative quote says so), not at its limit.
+        var state = FillBuy(Trade(Start(Settings(chunks: 1, budget: 20m, buyDown: 0m, profit: -0.01m), 100m), 1.0m));
+        var sell = state.Traders[0].SellOrder!;
+        sell.Price.Should().BeLessThan(1.0m);
+
+        var sold = _leader.OnOrderUpdate(state, Update(sell, OrderStatus.Filled, sell.Quantity) with { QuoteQuantity = sell.Quantity * 1.0m }).State;
+
+        sold.RealizedPnl.Should().Be((sell.Quantity * 1.0m) - 20m, "the quote the SELL brought back, not quantity × limit");
+        sold.FreeQuote.Should().Be(80m + (sell.Quantity * 1.0m));
+    }
+
+    [Fact]
     public void OnOrderUpdate_CycleAtALoss_NextTraderSharesWhatIsLeftOfTheBudget()
     {
         var state = Trade(Start(Settings(chunks: 2, budget: 100m, buyDown: 0m, profit: -0.01m)), 1.0m);

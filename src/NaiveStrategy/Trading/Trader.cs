@@ -132,6 +132,7 @@ internal static class Trader
             ExecutedQuantity = update.ExecutedQuantity,
             Commission = Math.Max(order.Commission, update.Commission),
             CommissionAsset = update.CommissionAsset ?? order.CommissionAsset,
+            QuoteQuantity = update.QuoteQuantity ?? order.QuoteQuantity,
         };
         var events = new List<TradingEvent>(2);
         if (updated.ExecutedQuantity > order.ExecutedQuantity)
@@ -224,9 +225,9 @@ internal static class Trader
 
     /// <summary>
     /// The quote the trader has taken out of the account's free balance: its BUY's price × quantity while
-    /// the BUY can still execute (what the exchange locks), what it spent once it cannot (executed × price,
-    /// plus a commission taken in the quote asset), minus what its SELL brought back (executed × price,
-    /// minus a commission taken in the quote asset). Once the trader has finished, minus this is the
+    /// the BUY can still execute (what the exchange locks), what it spent once it cannot (the quote it executed
+    /// for — at the fills' prices when the exchange reports them, else executed × price — plus a commission taken
+    /// in the quote asset), minus what its SELL brought back (likewise, minus a commission taken in the quote asset). Once the trader has finished, minus this is the
     /// quote it gained (or, when negative, lost) over its life.
     /// </summary>
     public static decimal QuoteCommitted(TraderState state)
@@ -240,14 +241,19 @@ internal static class Trader
         var quote = state.Filters.QuoteAsset;
         var committed = buy.IsOpen
             ? buy.Price * buy.Quantity
-            : (buy.ExecutedQuantity * buy.Price) + (string.Equals(buy.CommissionAsset, quote, StringComparison.Ordinal) ? buy.Commission : 0m);
+            : Executed(buy) + (string.Equals(buy.CommissionAsset, quote, StringComparison.Ordinal) ? buy.Commission : 0m);
         if (state.SellOrder is { } sell)
         {
-            committed -= (sell.ExecutedQuantity * sell.Price) - (string.Equals(sell.CommissionAsset, quote, StringComparison.Ordinal) ? sell.Commission : 0m);
+            committed -= Executed(sell) - (string.Equals(sell.CommissionAsset, quote, StringComparison.Ordinal) ? sell.Commission : 0m);
         }
 
         return committed;
     }
+
+    // What an order executed for: the exchange's cumulative quote when it reports one (a taker fill trades at the
+    // book's price, not at the limit), else executed × limit price.
+    private static decimal Executed(TrackedOrder order) =>
+        order.QuoteQuantity > 0 ? order.QuoteQuantity : order.ExecutedQuantity * order.Price;
 
     private static TraderDecision PlaceBuy(TraderState state, in TradeEvent trade)
     {
