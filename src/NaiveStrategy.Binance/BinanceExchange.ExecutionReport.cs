@@ -63,9 +63,12 @@ public sealed partial class BinanceExchange
     }
 
     // An executionReport's identity: the same event delivered twice (by both connections of a handover) has the same.
+    // Order ids (and trade ids) are per symbol: the symbol is part of it.
     private static string EventKey(JsonElement e) => string.Join(
         '|',
+        e.TryGetProperty("s", out var s) ? s.GetRawText() : "",
         e.TryGetProperty("i", out var i) ? i.GetRawText() : "",
+        e.TryGetProperty("I", out var execution) ? execution.GetRawText() : "",
         e.TryGetProperty("x", out var x) ? x.GetRawText() : "",
         e.TryGetProperty("X", out var status) ? status.GetRawText() : "",
         e.TryGetProperty("z", out var z) ? z.GetRawText() : "",

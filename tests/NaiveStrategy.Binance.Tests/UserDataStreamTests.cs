@@ -77,6 +77,35 @@ public sealed class UserDataStreamTests
         server.ConnectionsAccepted(SandboxSocketKinds.WebSocketApi).Should().Be(1, "a -1021 is answered on the same connection, not by reconnecting");
     }
 
+    [Fact]
+    public async Task OrderUpdates_SameOrderIdOnTwoSymbols_BothFillsDelivered()
+    {
+        var options = new SandboxOptions { Port = 0 };
+        options.ApiKeys.Add(new SandboxApiKey(Key, Secret));
+        options.Balances["USDT"] = 1_000m;
+        options.Symbols.Add(SymbolFilterPresets.XrpUsdt);
+        options.Symbols.Add(SymbolFilterPresets.XrpUsdt with { Symbol = "ADAUSDT", BaseAsset = "ADA" });
+        await using var server = new BinanceSandboxServer(options);
+        await server.StartAsync();
+        await using var exchange = Exchange(server, KeyKind.Hmac);
+        var received = new ConcurrentQueue<OrderUpdate>();
+        using var subscription = exchange.OrderUpdates.Subscribe(received.Enqueue);
+        await Task.Delay(500);
+        var xrp = (await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "x-b", OrderSide.Buy, 0.5m, 40m))).Value;
+        var ada = (await exchange.PlaceLimitOrderAsync(new OrderRequest("ADAUSDT", "a-b", OrderSide.Buy, 0.5m, 40m))).Value;
+
+        var at = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, at));
+        server.PublishTrade(new TradeEvent("ADAUSDT", 1, 0.49m, 1000m, at));
+        for (var i = 0; i < 100 && received.Count(u => u.Status == OrderStatus.Filled) < 2; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        xrp.OrderId.Should().Be(ada.OrderId, "Binance numbers orders per symbol");
+        received.Where(u => u.Status == OrderStatus.Filled).Select(u => u.ClientOrderId).Should().BeEquivalentTo(["x-b", "a-b"], "an event is the same only on the same symbol");
+    }
+
     // Orders placed by another client until one's update arrives: the subscription is confirmed.
     private static async Task SubscribedAsync(BinanceSandboxServer server, BinanceSigner signer, ConcurrentQueue<OrderUpdate> received)
     {
