@@ -32,7 +32,9 @@ internal static class TickToOrderSandbox
 {
     private const string Key = "bench-key";
     private const string Secret = "bench-secret";
-    private const int WarmUpOrdersPerSymbol = 50;
+    // About 1,000 warm-up orders in all, at least one and at most 50 per symbol: with 1,000 symbols, 50 each would use up
+    // the run before a single order is counted.
+    private static int WarmUpOrdersPerSymbol(int symbols) => Math.Clamp(1_000 / symbols, 1, 50);
     private const decimal Place = 1.0000m;
     private const decimal FillBuy = 0.9800m;
     private const decimal FillSell = 1.0050m;
@@ -48,10 +50,11 @@ internal static class TickToOrderSandbox
         {
             Symbol = $"X{i:D2}USDT", BaseAsset = $"X{i:D2}", QuoteAsset = "USDT", TickSize = 0.0001m, StepSize = 1m, MinNotional = 5m,
         }).ToArray();
-        var loops = symbols.ToDictionary(s => s.Symbol, s => new SymbolLoop(s.Symbol), StringComparer.Ordinal);
+        var warmUp = WarmUpOrdersPerSymbol(symbolCount);
+        var loops = symbols.ToDictionary(s => s.Symbol, s => new SymbolLoop(s.Symbol, warmUp), StringComparer.Ordinal);
         var stamps = new PlacementStamps(loops);
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(stamps));
-        var sandboxOptions = new SandboxOptions { Port = 0, RequestWeightPerMinute = int.MaxValue, MaxQueuedMessagesPerConnection = 1_000_000 };
+        var sandboxOptions = new SandboxOptions { Port = 0, RequestWeightPerMinute = int.MaxValue, OrdersPer10Seconds = int.MaxValue, OrdersPerDay = int.MaxValue, MaxQueuedMessagesPerConnection = 1_000_000 };
         sandboxOptions.ApiKeys.Add(new SandboxApiKey(Key, Secret));
         sandboxOptions.Balances["USDT"] = 1_000_000_000m;
         foreach (var s in symbols)
@@ -95,12 +98,16 @@ internal static class TickToOrderSandbox
         // SUBSCRIBE batches (a few a second); a trade published before its stream is live is never seen.
         await Task.Delay(TimeSpan.FromMilliseconds(500 + (5 * symbolCount)));
 
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.StartNew();
         var recorded = new Counter();
         using var processed = new TradesProcessed();
         using var stop = new CancellationTokenSource(limit);
-        await Task.WhenAll(loops.Values.Select(loop => Task.Run(() => loop.RunAsync(server, engine, processed, recorded, orders, stop.Token))));
+        await Task.WhenAll(loops.Values.Select(loop => Task.Run(() => loop.RunAsync(server, engine, processed, recorded, orders, symbolCount >= 100, stop.Token))));
         wall.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var trades = loops.Values.Sum(l => l.Trades);
+        var tradesPerSecond = trades / wall.Elapsed.TotalSeconds;
 
         var histogram = new LongHistogram(60 * Stopwatch.Frequency, 3);
         foreach (var loop in loops.Values)
@@ -114,9 +121,11 @@ internal static class TickToOrderSandbox
             throw new InvalidOperationException($"No order reached the sandbox within {limit.TotalSeconds:F0} s.");
         }
 
+        var stalled = loops.Values.Where(l => l.Stalled is not null).Select(l => l.Stalled!).ToArray();
         var byTrigger = string.Join(", ", loops.Values.Aggregate(new long[3], (sum, l) => [sum[0] + l.ByTrade, sum[1] + l.ByFill, sum[2] + l.ByReplacementTrade]).Select((n, i) => $"{n} {(i == 0 ? "BUYs on a trade" : i == 1 ? "SELLs on a fill report" : "BUYs on the trade that filled the SELL")}"));
         return TickToOrder.Line("via sandbox", histogram, total) + Environment.NewLine
-            + string.Create(CultureInfo.InvariantCulture, $"  ({symbolCount} symbols side by side, {wall.Elapsed.TotalSeconds:F1} s, {total / wall.Elapsed.TotalSeconds:F0} orders/s; {byTrigger}; {WarmUpOrdersPerSymbol} warm-up orders per symbol not counted)");
+            + string.Create(CultureInfo.InvariantCulture, $"  ({symbolCount} symbols side by side, {wall.Elapsed.TotalSeconds:F1} s, {total / wall.Elapsed.TotalSeconds:F0} orders/s; {byTrigger}; {warmUp} warm-up orders per symbol not counted)") + Environment.NewLine
+            + string.Create(CultureInfo.InvariantCulture, $"  stalled loops: {stalled.Length} of {symbolCount}{(stalled.Length > 0 ? " (first: " + stalled[0] + ")" : "")}; market data: {trades:N0} trades published, {tradesPerSecond:F0}/s; CPU {cpu.TotalSeconds:F2} s = {cpu.TotalSeconds / wall.Elapsed.TotalSeconds / (tradesPerSecond / 1_000):F3} s of CPU per second per 1,000 trades/s (engine, adapter and sandbox together); peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB");
     }
 
     // The engine's count of market trades handled per symbol (its naive.trades.processed counter), read on demand.
@@ -172,6 +181,17 @@ internal static class TickToOrderSandbox
             }
         }
 
+        // The engine's count for `symbol` now.
+        public long Count(string symbol)
+        {
+            lock (_listener)
+            {
+                _listener.RecordObservableInstruments();
+            }
+
+            return _counts.GetValueOrDefault(symbol);
+        }
+
         public void Dispose() => _listener.Dispose();
     }
 
@@ -186,10 +206,13 @@ internal static class TickToOrderSandbox
 
     // One symbol's cycle: the trade that places the BUY, the trade that fills it (the SELL follows its fill report),
     // the trade that fills the SELL (the replacement may place on it), then, if it did not, the trade that places.
-    private sealed class SymbolLoop(string symbol)
+    private sealed class SymbolLoop(string symbol, int warmUp)
     {
         private long _id;
+        private long _unseen;
         private int _seen;
+
+        public long Trades => Volatile.Read(ref _id);
 
         public Channel<(long At, string ClientOrderId)> Placed { get; } = Channel.CreateUnbounded<(long, string)>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -203,11 +226,17 @@ internal static class TickToOrderSandbox
 
         public long ByReplacementTrade { get; private set; }
 
-        public async Task RunAsync(BinanceSandboxServer server, NaiveStrategyEngine engine, TradesProcessed processed, Counter recorded, int orders, CancellationToken stop)
+        public string? Stalled { get; private set; }
+
+        public async Task RunAsync(BinanceSandboxServer server, NaiveStrategyEngine engine, TradesProcessed processed, Counter recorded, int orders, bool tolerateStalls, CancellationToken stop)
         {
             try
             {
-                var buyPending = true; // the initial trader is fresh: the first trade places its BUY
+                // With many symbols their streams go live over several seconds, and a trade sent before is never seen: the
+                // first trade is sent again until the fresh trader has placed its BUY (not counted), and the trades the
+                // engine never saw are left out of the count the loop waits for below.
+                await FirstBuyAsync(server, processed, stop);
+                var buyPending = false;
                 while (recorded.Value < orders && !stop.IsCancellationRequested)
                 {
                     if (buyPending)
@@ -227,10 +256,10 @@ internal static class TickToOrderSandbox
 
                     // The fill report may overtake the trade: wait until the trade has reached the engine, so no trade of
                     // this cycle can meet the replacement (a BUY at 0.9702 would never fill at 0.9800).
-                    await processed.UntilAsync(symbol, _id, stop);
+                    await processed.UntilAsync(symbol, _id - _unseen, stop);
                     var sellFillSent = Send(server, FillSell);
                     await NextAsync(Replaced, stop);
-                    await processed.UntilAsync(symbol, _id, stop);
+                    await processed.UntilAsync(symbol, _id - _unseen, stop);
                     var placeSent = 0L;
                     if (engine.GetState(symbol)?.Traders is not [{ BuyOrder: not null }])
                     {
@@ -254,7 +283,7 @@ internal static class TickToOrderSandbox
                     }
                     else
                     {
-                        throw new InvalidOperationException($"{symbol}: BUY {buyCid} at {price} follows no trade of the cycle.");
+                        throw new StallException($"{symbol}: BUY {buyCid} at {price} follows no trade of the cycle.");
                     }
 
                     buyPending = false;
@@ -263,6 +292,11 @@ internal static class TickToOrderSandbox
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 // Out of time: what was recorded stands.
+            }
+            catch (StallException ex) when (tolerateStalls)
+            {
+                // Many symbols: a stalled loop ends (reported), the others go on.
+                Stalled = ex.Message;
             }
         }
 
@@ -277,7 +311,7 @@ internal static class TickToOrderSandbox
 
         private void Record(long ticks, Counter recorded)
         {
-            if (++_seen > WarmUpOrdersPerSymbol)
+            if (++_seen > warmUp)
             {
                 Histogram.RecordValue(ticks);
                 recorded.Increment();
@@ -292,6 +326,30 @@ internal static class TickToOrderSandbox
             }
         }
 
+        private async Task FirstBuyAsync(BinanceSandboxServer server, TradesProcessed processed, CancellationToken stop)
+        {
+            for (var attempt = 0; attempt < 60; attempt++)
+            {
+                Send(server, Place);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                wait.CancelAfter(TimeSpan.FromMilliseconds(500));
+                try
+                {
+                    var (_, cid) = await Placed.Reader.ReadAsync(wait.Token);
+                    Expect(cid, BuySuffix);
+                    await Task.Delay(1_000, stop); // a trade sent again meanwhile reaches the engine (and places nothing)
+                    _unseen = _id - processed.Count(symbol);
+                    return;
+                }
+                catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+                {
+                    // Not live yet: send it again.
+                }
+            }
+
+            throw new InvalidOperationException($"{symbol}: no BUY within 30 s of its first trade: its stream never went live.");
+        }
+
         private async Task<T> NextAsync<T>(Channel<T> channel, CancellationToken stop)
         {
             using var stalled = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -302,7 +360,7 @@ internal static class TickToOrderSandbox
             }
             catch (OperationCanceledException) when (!stop.IsCancellationRequested)
             {
-                throw new InvalidOperationException($"{symbol}: nothing came for {Stall.TotalSeconds:F0} s after trade {_id}: the engine stalled.");
+                throw new StallException($"{symbol}: nothing came for {Stall.TotalSeconds:F0} s after trade {_id}: the engine stalled.");
             }
         }
     }
@@ -344,3 +402,6 @@ internal static class TickToOrderSandbox
         }
     }
 }
+
+/// <summary>A symbol's loop lost its cycle: the engine did not answer a trade, or answered one the loop did not expect.</summary>
+internal sealed class StallException(string message) : InvalidOperationException(message);

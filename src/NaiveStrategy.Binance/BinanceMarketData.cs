@@ -29,6 +29,8 @@ public sealed partial class BinanceMarketData : IMarketData, IAsyncDisposable, I
     private readonly ConnectionAttempts _attempts;
     private int _nextConnection;
 
+    private static readonly TimeSpan HandoverGrace = TimeSpan.FromSeconds(1);
+
     /// <summary>Creates the market data source.</summary>
     public BinanceMarketData(IOptions<BinanceMarketDataOptions> options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
@@ -148,7 +150,7 @@ public sealed partial class BinanceMarketData : IMarketData, IAsyncDisposable, I
     }
 
     // serverShutdown, or the 24 h limit near: a new connection takes the feeds over; the old one keeps delivering until
-    // the new one has every stream subscribed, then closes.
+    // the new one has every stream subscribed, and a second more, then closes.
     private void HandOver(StreamConnection old, string reason)
     {
         lock (_gate)
@@ -167,13 +169,26 @@ public sealed partial class BinanceMarketData : IMarketData, IAsyncDisposable, I
 
             Log.HandingOver(_logger, old.Name, reason, feeds.Count);
             var successor = Open(feeds);
-            successor.WhenSubscribed(() =>
-            {
-                lock (_gate)
-                {
-                    Close(old);
-                }
-            });
+            successor.WhenSubscribed(() => _ = CloseAfterGraceAsync(old));
+        }
+    }
+
+    // Trades Binance sent the old connection just before the successor's subscription began are still on their way on
+    // it: it closes a moment later, not at once (the trades both deliver meanwhile are counted once).
+    private async Task CloseAfterGraceAsync(StreamConnection old)
+    {
+        try
+        {
+            await Task.Delay(HandoverGrace, _time, _disposing.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            Close(old);
         }
     }
 

@@ -295,7 +295,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OrderUpdates_DuplicatedReports_CommissionCountedOnce()
+    public async Task OrderUpdates_DuplicatedReports_DeliveredOnceCommissionCountedOnce()
     {
         _server.Faults.DuplicateExecutionReports = true;
         var updates = new List<OrderUpdate>();
@@ -303,8 +303,14 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         await _signals.WaitAsync(109);
         (await _exchange.PlaceLimitOrderAsync(Buy("t9-b"))).IsSuccess.Should().BeTrue();
         _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, T0));
-        await Eventually(() => { lock (updates) { return Task.FromResult(updates.Count(u => u.Status == OrderStatus.Filled) >= 2 ? updates : null); } });
-        updates.Where(u => u.Status == OrderStatus.Filled).Should().OnlyContain(u => u.Commission == 0.04m);
+        await Eventually(() => { lock (updates) { return Task.FromResult(updates.Any(u => u.Status == OrderStatus.Filled) ? updates : null); } });
+        await Task.Delay(300); // the copy has arrived by now
+
+        // The same event twice (here the sandbox's fault; in a serverShutdown handover both connections') reaches the subscriber once.
+        lock (updates)
+        {
+            updates.Where(u => u.Status == OrderStatus.Filled).Should().ContainSingle().Which.Commission.Should().Be(0.04m);
+        }
     }
 
     [Fact]

@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+using NaiveStrategy.Binance.Sandbox;
+
+namespace NaiveStrategy.Binance.Tests;
+
+/// <summary>
+/// The WebSocket API user data stream against the sandbox: serverShutdown (web-socket-api.md, "Server Shutdown") is
+/// answered by a new connection subscribed before the old one closes, and a -1021 is re-synced and asked again once.
+/// </summary>
+public sealed class UserDataStreamTests
+{
+    private const string Key = "k";
+    private const string Secret = "s";
+
+    public enum KeyKind
+    {
+        Hmac,
+        Ed25519,
+    }
+
+    [Theory]
+    [InlineData(KeyKind.Hmac)]
+    [InlineData(KeyKind.Ed25519)]
+    public async Task OrderUpdates_ServerShutdown_NewConnectionSubscribedBeforeTheOldClosesNoEventLost(KeyKind kind)
+    {
+        await using var server = await StartAsync(kind);
+        await using var exchange = Exchange(server, kind);
+        using var signer = BinanceSigner.Create(Options(server, kind));
+        var received = new ConcurrentQueue<OrderUpdate>();
+        using var subscription = exchange.OrderUpdates.Subscribe(received.Enqueue);
+        await SubscribedAsync(server, signer, received);
+
+        var placed = new List<string>();
+        var shutdownSent = false;
+        for (var n = 1; n <= 60; n++)
+        {
+            var id = "h-" + n.ToString(CultureInfo.InvariantCulture);
+            (await PostOrderAsync(server, signer, id)).Should().Be(HttpStatusCode.OK);
+            placed.Add(id);
+            if (n == 10)
+            {
+                server.SendServerShutdown(SandboxSocketKinds.WebSocketApi, TimeSpan.FromSeconds(1)).Should().Be(1);
+                shutdownSent = true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(500);
+        shutdownSent.Should().BeTrue();
+        received.Select(u => u.ClientOrderId).Where(c => c.StartsWith("h-", StringComparison.Ordinal)).Distinct()
+            .Should().BeEquivalentTo(placed, "the old connection delivered until the new one was subscribed");
+        server.ConnectionsAccepted(SandboxSocketKinds.WebSocketApi).Should().Be(2, "one successor, no reconnection");
+    }
+
+    [Fact]
+    public async Task OrderUpdates_SubscriptionAnswered1021_ResyncedAndAskedAgainOnTheSameConnection()
+    {
+        await using var server = await StartAsync(KeyKind.Hmac);
+        await using var exchange = Exchange(server, KeyKind.Hmac);
+        using var signer = BinanceSigner.Create(Options(server, KeyKind.Hmac));
+        server.Faults.RejectTimestamps(1);
+        var received = new ConcurrentQueue<OrderUpdate>();
+        using var subscription = exchange.OrderUpdates.Subscribe(received.Enqueue);
+        for (var i = 0; i < 100 && server.ConnectionsAccepted(SandboxSocketKinds.WebSocketApi) == 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(300); // the subscription request, not an order below, meets the -1021
+
+        await SubscribedAsync(server, signer, received);
+
+        server.ConnectionsAccepted(SandboxSocketKinds.WebSocketApi).Should().Be(1, "a -1021 is answered on the same connection, not by reconnecting");
+    }
+
+    [Fact]
+    public async Task OrderUpdates_SameOrderIdOnTwoSymbols_BothFillsDelivered()
+    {
+        var options = new SandboxOptions { Port = 0 };
+        options.ApiKeys.Add(new SandboxApiKey(Key, Secret));
+        options.Balances["USDT"] = 1_000m;
+        options.Symbols.Add(SymbolFilterPresets.XrpUsdt);
+        options.Symbols.Add(SymbolFilterPresets.XrpUsdt with { Symbol = "ADAUSDT", BaseAsset = "ADA" });
+        await using var server = new BinanceSandboxServer(options);
+        await server.StartAsync();
+        await using var exchange = Exchange(server, KeyKind.Hmac);
+        var received = new ConcurrentQueue<OrderUpdate>();
+        using var subscription = exchange.OrderUpdates.Subscribe(received.Enqueue);
+        await Task.Delay(500);
+        var xrp = (await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "x-b", OrderSide.Buy, 0.5m, 40m))).Value;
+        var ada = (await exchange.PlaceLimitOrderAsync(new OrderRequest("ADAUSDT", "a-b", OrderSide.Buy, 0.5m, 40m))).Value;
+
+        var at = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, at));
+        server.PublishTrade(new TradeEvent("ADAUSDT", 1, 0.49m, 1000m, at));
+        for (var i = 0; i < 100 && received.Count(u => u.Status == OrderStatus.Filled) < 2; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        xrp.OrderId.Should().Be(ada.OrderId, "Binance numbers orders per symbol");
+        received.Where(u => u.Status == OrderStatus.Filled).Select(u => u.ClientOrderId).Should().BeEquivalentTo(["x-b", "a-b"], "an event is the same only on the same symbol");
+    }
+
+    // Orders placed by another client until one's update arrives: the subscription is confirmed.
+    private static async Task SubscribedAsync(BinanceSandboxServer server, BinanceSigner signer, ConcurrentQueue<OrderUpdate> received)
+    {
+        for (var n = 0; n < 50; n++)
+        {
+            var id = "w-" + n.ToString(CultureInfo.InvariantCulture);
+            await PostOrderAsync(server, signer, id);
+            await Task.Delay(100);
+            if (received.Any(u => u.ClientOrderId.StartsWith("w-", StringComparison.Ordinal)))
+            {
+                return;
+            }
+        }
+
+        throw new TimeoutException("no order update within 5 s");
+    }
+
+    private static async Task<BinanceSandboxServer> StartAsync(KeyKind kind)
+    {
+        var options = new SandboxOptions { Port = 0, OrdersPer10Seconds = 1_000 };
+        options.ApiKeys.Add(kind == KeyKind.Hmac ? new SandboxApiKey(Key, Secret) : new SandboxApiKey(Key, string.Empty) { PublicKeyPem = Fixture("ed25519-rfc8032-test1.pub.pem") });
+        options.Balances["USDT"] = 1_000_000m;
+        var server = new BinanceSandboxServer(options);
+        await server.StartAsync();
+        return server;
+    }
+
+    private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
+
+    private static BinanceExchangeOptions Options(BinanceSandboxServer server, KeyKind kind) => new()
+    {
+        ApiKey = Key,
+        SecretKey = kind == KeyKind.Hmac ? Secret : null,
+        PrivateKey = kind == KeyKind.Ed25519 ? Fixture("ed25519-rfc8032-test1.pem") : null,
+        RestBaseUrl = new Uri(server.RestBaseUrl),
+        WebSocketApiUrl = new Uri(server.WebSocketApiUrl),
+        StreamBaseUrl = new Uri(server.StreamBaseUrl),
+    };
+
+    private static BinanceExchange Exchange(BinanceSandboxServer server, KeyKind kind) => new(new HttpClient(), Microsoft.Extensions.Options.Options.Create(Options(server, kind)));
+
+    // An order placed by another client of the account: only the user data stream tells the adapter of it.
+    private static async Task<HttpStatusCode> PostOrderAsync(BinanceSandboxServer server, BinanceSigner signer, string clientOrderId)
+    {
+        using var http = new HttpClient();
+        var query = "symbol=XRPUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=40&price=0.5000&newClientOrderId=" + clientOrderId
+            + "&timestamp=" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, server.RestBaseUrl + "/api/v3/order?" + query + "&signature=" + Uri.EscapeDataString(signer.Sign(query)));
+        request.Headers.Add("X-MBX-APIKEY", Key);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+}
