@@ -69,8 +69,9 @@ public sealed class SnapshotMigrationTests : IDisposable
 
         var written = new GrainState<SymbolStateDocument>(new SymbolStateDocument());
         await _storage.ReadStateAsync("naive-leader", _grain, written);
-        written.State.Version.Should().Be(2);
-        written.State.Json.Should().Contain("\"Version\":1", "the snapshot names its own version");
+        var document = written.State!;
+        document.Version.Should().Be(2);
+        document.Json!.Should().Contain("\"Version\":1", "the snapshot names its own version");
         Loaded(await ReadAsync()).Should().Be(File.ReadAllText(Fixture("grain-state-v1.expected.json")));
     }
 }
