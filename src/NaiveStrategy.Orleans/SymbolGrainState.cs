@@ -23,8 +23,12 @@ internal sealed record SymbolGrainState
 [GenerateSerializer]
 internal sealed class SymbolStateDocument
 {
-    /// <summary>The version of <see cref="Json"/>'s layout; a newer one than this build knows is refused.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>
+    /// The version of <see cref="Json"/>'s layout; a newer one than this build knows is refused. 1: the Leader's state
+    /// as the core's records wrote it; 2: as a <see cref="StrategySnapshot"/> (version 1 of which is that same layout,
+    /// so a version 1 document reads as a snapshot of version 1).
+    /// </summary>
+    public const int CurrentVersion = 2;
 
     [Id(0)]
     public int Version { get; set; } = CurrentVersion;
@@ -32,7 +36,12 @@ internal sealed class SymbolStateDocument
     [Id(1)]
     public string? Json { get; set; }
 
-    public static SymbolStateDocument Of(SymbolGrainState state) => new() { Json = JsonSerializer.Serialize(state, NaiveStrategySerialization.Json) };
+    public static SymbolStateDocument Of(SymbolGrainState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var stored = new Stored { Symbol = state.Symbol is { } symbol ? StrategySnapshot.Of(symbol) : null, Intents = state.Intents };
+        return new() { Json = JsonSerializer.Serialize(stored, NaiveStrategySerialization.Json) };
+    }
 
     /// <summary>The state this holds (empty for a symbol never saved).</summary>
     /// <exception cref="InvalidDataException">The record is from a newer version or is not a symbol's state.</exception>
@@ -50,11 +59,20 @@ internal sealed class SymbolStateDocument
 
         try
         {
-            return JsonSerializer.Deserialize<SymbolGrainState>(Json, NaiveStrategySerialization.Json) ?? new SymbolGrainState();
+            var stored = JsonSerializer.Deserialize<Stored>(Json, NaiveStrategySerialization.Json);
+            return stored is null ? new SymbolGrainState() : new SymbolGrainState { Symbol = stored.Symbol?.ToStoredSymbol(), Intents = stored.Intents };
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"The saved state of {symbol} is not readable ({ex.Message}); it is left as it is.", ex);
         }
+    }
+
+    // What Json holds: the symbol's snapshot and its intent journal (version 1 wrote the same property names).
+    private sealed record Stored
+    {
+        public StrategySnapshot? Symbol { get; init; }
+
+        public IReadOnlyList<OrderIntent> Intents { get; init; } = [];
     }
 }

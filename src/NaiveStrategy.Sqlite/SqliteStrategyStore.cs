@@ -167,18 +167,20 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IRunJournal, I
     {
         ArgumentNullException.ThrowIfNull(state);
         var symbol = state.Symbol;
-        var settings = JsonSerializer.Serialize(state.Settings, StoreJson.Default.SymbolSettings);
-        var traders = state.Traders;
-        var ids = new string[traders.Length];
-        var states = new string[traders.Length];
-        for (var i = 0; i < traders.Length; i++)
+        // What is written is the state's snapshot (StrategySnapshot), never the reducers' records themselves.
+        var snapshot = StrategySnapshot.Of(state);
+        var settings = JsonSerializer.Serialize(snapshot.Settings, StoreJson.Default.SymbolSettings);
+        var traders = snapshot.Traders;
+        var ids = new string[traders.Count];
+        var states = new string[traders.Count];
+        for (var i = 0; i < traders.Count; i++)
         {
             ids[i] = traders[i].TraderId;
-            states[i] = JsonSerializer.Serialize(traders[i], StoreJson.Default.TraderState);
+            states[i] = JsonSerializer.Serialize(traders[i], StoreJson.Default.TraderSnapshot);
         }
 
         var idsJson = JsonSerializer.Serialize(ids, StoreJson.Default.StringArray);
-        var guard = JsonSerializer.Serialize(state.Guard, StoreJson.Default.GuardState);
+        var guard = JsonSerializer.Serialize(snapshot.Guard, StoreJson.Default.GuardSnapshot);
         var now = SqliteValues.Time(_time.GetUtcNow());
         lock (_gate)
         {

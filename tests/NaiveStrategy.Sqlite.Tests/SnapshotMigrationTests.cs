@@ -1,0 +1,60 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using static NaiveStrategy.Sqlite.Tests.TestData;
+
+namespace NaiveStrategy.Sqlite.Tests;
+
+// Fixtures/state-v4.db was written by the store before the snapshot contract (see Fixtures/README.md).
+public sealed class SnapshotMigrationTests : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, IgnoreReadOnlyProperties = true, Converters = { new JsonStringEnumConverter() } };
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    private string CopyOfOldFile()
+    {
+        var path = _dir.File();
+        File.Copy(Fixture("state-v4.db"), path);
+        return path;
+    }
+
+    // What the old version read from the file, serialized the same way (Fixtures/state-v4.expected.json).
+    private static string Read(SqliteStrategyStore store) =>
+        JsonSerializer.Serialize(new { Symbols = store.ReadStatus().Symbols, Intents = store.ReadIntents(), Updates = store.ReadOrderUpdates() }, Json);
+
+    private static string Loaded(SqliteStrategyStore store) => JsonSerializer.Serialize(store.Load(), Json);
+
+    [Fact]
+    public void Open_StateFileWrittenBeforeTheSnapshotContract_ReadsTheSameState()
+    {
+        using var store = new SqliteStrategyStore(CopyOfOldFile());
+
+        store.SchemaVersion.Should().Be(SqliteStrategyStore.LatestSchemaVersion, "schema 4 holds snapshot version 1");
+        Read(store).Should().Be(File.ReadAllText(Fixture("state-v4.expected.json")));
+    }
+
+    [Fact]
+    public void SaveSymbol_MigratedStateSavedBack_LoadsUnchanged()
+    {
+        using var store = new SqliteStrategyStore(CopyOfOldFile());
+        var before = Loaded(store);
+        var saved = store.Load().Single();
+        var state = LeaderState.Create(saved.Settings, "fx") with
+        {
+            Status = saved.Status,
+            Filters = Filters(),
+            Traders = [.. saved.Traders],
+            NextTraderNumber = saved.NextTraderNumber,
+            Dust = saved.Dust,
+            RealizedPnl = saved.RealizedPnl,
+            Guard = saved.Guard!,
+        };
+
+        store.SaveSymbol(state);
+
+        Loaded(store).Should().Be(before);
+    }
+}
