@@ -120,12 +120,16 @@ public sealed partial class SqliteStrategyStore
         {
             var row = "intents row " + reader.GetInt64(0).ToString(CultureInfo.InvariantCulture);
             var symbol = reader.GetString(1);
+            var price = ParseDecimal(reader.GetString(5), row);
+
+            // A MARKET order (a guard's exit) is the one recorded without a price: no LIMIT order has price 0. Read back
+            // as it was sent, so recording it again before a resend is the same intent, not a refusal.
             var request = new OrderRequest(
                 symbol,
                 reader.GetString(3),
                 ParseEnum<OrderSide>(reader.GetString(4), row),
-                ParseDecimal(reader.GetString(5), row),
-                ParseDecimal(reader.GetString(6), row));
+                price,
+                ParseDecimal(reader.GetString(6), row)) { Type = price == 0 ? OrderType.Market : OrderType.Limit };
             intents.Add(new OrderIntent(symbol, reader.GetString(2), request, ParseTime(reader.GetString(7), row)));
         }
 
