@@ -51,7 +51,7 @@ internal sealed class AccountGuard
         }
     }
 
-    /// <summary>A trade of <paramref name="symbol"/> was handled and left its Leader at <paramref name="state"/>.</summary>
+    /// <summary>A trade (<paramref name="trade"/>) was handled and left its Leader at <paramref name="state"/>.</summary>
     public void Mark(LeaderState state, in TradeEvent trade)
     {
         var symbol = state.Symbol;
