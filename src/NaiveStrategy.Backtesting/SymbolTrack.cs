@@ -53,16 +53,20 @@ internal sealed class SymbolTrack(string symbol, decimal budget, string baseAsse
         }
 
         LastTime = trade.Time;
-        if (trade.Price == LastPrice && FillVersion == _markedVersion && Count > 1)
+        var unchanged = trade.Price == LastPrice && FillVersion == _markedVersion && Count > 1;
+
+        // Last price and equity are always this trade's, representation included (0.5 and 0.5000 are equal
+        // decimals written differently): a skip marks only the last trade it jumps over, so it gives the same.
+        LastPrice = trade.Price;
+        Equity = EquityAt(trade.Price);
+        if (unchanged)
         {
-            // Same price, no fill since the last mark: equity, peak and drawdown cannot have changed.
+            // Same price, no fill since the last mark: the equity's peak and drawdown cannot have changed.
             Sample(trade, sampling);
             return;
         }
 
-        LastPrice = trade.Price;
         _markedVersion = FillVersion;
-        Equity = Budget + Cash + (Position * trade.Price);
         if (Equity > _peak)
         {
             _peak = Equity;
@@ -164,11 +168,8 @@ internal sealed class SymbolTrack(string symbol, decimal budget, string baseAsse
     {
         Count += count;
         LastTime = last.Time;
-        if (last.Price != LastPrice)
-        {
-            LastPrice = last.Price;
-            Equity = EquityAt(last.Price);
-        }
+        LastPrice = last.Price;
+        Equity = EquityAt(last.Price);
     }
 
     private static decimal Hair(decimal price) => Math.Max(Math.Abs(price) * 0.000000000001m, 0.0000000000000000000001m);

@@ -67,6 +67,35 @@ public sealed class SkippingPropertyTests
         skipped.Replayed.Should().Be(full.Replayed);
     }
 
+    // Found by the property: inside a skipped run the walk comes back to the price it was marked at, written with
+    // other digits (0.5000 after 0.5: equal decimals); last price, equity and unrealized PnL are the last trade's.
+    [Fact]
+    public async Task Replay_EqualPriceWrittenDifferently_EqualsFullReplay()
+    {
+        var c = new Run(2116256340, 113, 1, 2, 0.001m, 0m, 0.001m, 0.0075m, 2, 1m, false, false, 1024, 0, true);
+        var trades = Market(c);
+        var full = await Replay(c, trades, indexed: false);
+        var skipped = await Replay(c, trades, indexed: true);
+
+        skipped.Result.ToJson().Should().Be(full.Result.ToJson());
+        full.Result.Symbols[0].LastPrice.Scale.Should().Be(trades[^1].Price.Scale, "the last price is the last trade's, digits included");
+        skipped.Skipped.Should().BePositive();
+    }
+
+    // Found by the property: the drawdown guard may act at any price (its floor is decimal.MaxValue); the quiet band
+    // asked for the decimal above that floor and overflowed instead of saying that no price is quiet.
+    [Fact]
+    public async Task Replay_GuardFloorAtEveryPrice_EqualsFullReplay()
+    {
+        var c = new Run(1196901169, 1193, 2, 4, 0.001m, 0.004m, 0.01m, 0m, 2, 0.6m, true, false, 100, 3, true);
+        var trades = Market(c);
+        var full = await Replay(c, trades, indexed: false);
+        var skipped = await Replay(c, trades, indexed: true);
+
+        skipped.Result.ToJson().Should().Be(full.Result.ToJson());
+        skipped.Result.Journal.Should().Equal(full.Result.Journal);
+    }
+
     [Fact]
     public async Task Replay_QuietMarket_SkipsMostTrades()
     {

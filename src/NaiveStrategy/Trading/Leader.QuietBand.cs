@@ -27,12 +27,19 @@ internal sealed partial class Leader
     }
 
     // The guards' band is open at both ends (a trade at a level fires it): its inclusive bounds are the nearest
-    // decimals inside it. Its market-day reset, like the funds check, is a deadline.
-    private static QuietBand WithGuards(LeaderState state, QuietBand band)
+    // decimals inside it. Its market-day reset, like the funds check, is a deadline. A floor at the greatest decimal
+    // or a ceiling at the least (a guard may act at any price) leaves no quiet price: null, and no nearest decimal
+    // to ask for (there is none above decimal.MaxValue).
+    private static QuietBand? WithGuards(LeaderState state, QuietBand band)
     {
         var (low, high) = (band.Low, band.High);
         if (state.Band is { Active: true } guards)
         {
+            if (guards.Floor == decimal.MaxValue || guards.Ceiling == decimal.MinValue)
+            {
+                return null;
+            }
+
             low = guards.Floor == decimal.MinValue ? low : Math.Max(low, GuardMath.Above(guards.Floor));
             high = guards.Ceiling == decimal.MaxValue ? high : Math.Min(high, GuardMath.Below(guards.Ceiling));
         }
