@@ -18,8 +18,12 @@ internal sealed class MarkingStore(IStrategyStore inner, IRunJournal journal, Tr
         RunMarkKind? kind;
         lock (_gate)
         {
-            kind = !_settings.TryGetValue(state.Symbol, out var known) ? RunMarkKind.Start : known != state.Settings ? RunMarkKind.Settings : null;
-            _settings[state.Symbol] = state.Settings;
+            // The start is marked once the exchange's filters are known (a replay needs them).
+            kind = !_settings.TryGetValue(state.Symbol, out var known) ? (state.Filters is null ? null : RunMarkKind.Start) : known != state.Settings ? RunMarkKind.Settings : null;
+            if (kind is not null)
+            {
+                _settings[state.Symbol] = state.Settings;
+            }
         }
 
         if (kind is { } k)
