@@ -82,6 +82,29 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task ApiParity_RunningLiveWithHttp_LatestSummaryOfItsOwnJournalAndRecording()
+    {
+        const string token = "parity-token-0123456789";
+        await using var server = await SandboxAsync();
+        using var live = SampleProcess.Live(State, (server.RestBaseUrl, server.WebSocketApiUrl, server.StreamBaseUrl), new Dictionary<string, string> { ["NAIVE_API_TOKEN"] = token }, ["--http", "127.0.0.1:0"]);
+        await TradingAsync(live);
+        await server.ReplayAsync(Day()[..3_000], Speed);
+        await SettleAsync();
+        var url = System.Text.RegularExpressions.Regex.Match(live.Output, @"dashboard: (\S+)/").Groups[1].Value;
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+
+        var body = await http.GetStringAsync(new Uri(url + "/api/parity"));
+
+        log.WriteLine(body);
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        var summary = json.RootElement.GetProperty("summary").GetString();
+        summary.Should().StartWith("parity: ").And.NotContain("unexplained");
+        json.RootElement.GetProperty("liveOrders").GetInt32().Should().BePositive();
+        live.HasExited.Should().BeFalse(live.Error);
+    }
+
+    [Fact]
     public async Task Parity_RestartInTheMiddle_ExplainedAsRestart()
     {
         var day = Day();
