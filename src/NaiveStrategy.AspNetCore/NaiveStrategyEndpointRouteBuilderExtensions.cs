@@ -12,7 +12,7 @@ public static class NaiveStrategyEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>/api/symbols</c> (list, one, start, stop, shutdown, settings), <c>/api/events</c> (Server-Sent
-    /// Events), <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> (Prometheus) and the dashboard at <c>/</c>.
+    /// Events), <c>/api/parity</c> (with an <see cref="IParitySummarySource"/>), <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> (Prometheus) and the dashboard at <c>/</c>.
     /// Every <c>/api</c> route needs <c>Authorization: Bearer TOKEN</c>. Needs <c>services.AddNaiveStrategyApi()</c>.
     /// </summary>
     /// <returns>The <c>/api</c> group, for more conventions.</returns>
@@ -22,6 +22,7 @@ public static class NaiveStrategyEndpointRouteBuilderExtensions
         var api = endpoints.MapGroup("/api").AddEndpointFilter<BearerTokenFilter>();
         SymbolEndpoints.Map(api);
         api.MapGet("/events", EventStream.WriteAsync);
+        ParityEndpoint.Map(api);
 
         endpoints.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         endpoints.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(EngineReadinessCheck.Tag), ResponseWriter = WriteHealthAsync });

@@ -23,6 +23,9 @@ public static partial class CliApp
                      [strategy options] [--http ADDRESS:PORT]
           status     print the symbols, traders and open orders of --state PATH (reads only; works while
                      live runs)
+          parity     does the backtest predict live? replay what live recorded and compare order by order:
+                     --state PATH --trades DIR (default: recordings beside the state file) [--out PATH.csv]
+                     [--plot PATH.png] (every divergence with its cause)
           silo       one silo of an Orleans cluster (membership and state in Redis) trading on Binance like live,
                      each symbol's Leader on one silo, moved to another when its silo is lost; it also runs parts
                      of sweeps: --redis HOST:PORT [--symbol S[,S…]] [--address IP --silo-port N
@@ -96,7 +99,8 @@ public static partial class CliApp
           --orders-out PATH    write every order as CSV, refused placements included (status REJECTED, the
                                exchange's code in the error column)
           --json PATH          write the report as JSON
-          --plot PATH          draw the equity curve and price as PNG
+          --plot PATH          draw the equity curve and price as PNG (parity: live's and the replay's
+                               equity on one chart, divergences marked)
           --log-level LEVEL    Trace, Debug, Information, Warning, Error, None; logs go to stderr, so stdout
                                carries only the command's result (backtest > report.txt). Default: backtest,
                                paper and live Information; sweep None (each setting's engine logs); sandbox
@@ -133,7 +137,8 @@ public static partial class CliApp
           --cluster-id ID      the cluster's name, the same on every silo (default naive-strategy)
         download, catalog import, generate:
           --out PATH           download: the directory for the zips (default data); catalog import: the
-                               catalog's directory; generate: the file, named SYMBOL-trades-YYYY-MM-DD.csv
+                               catalog's directory; generate: the file, named SYMBOL-trades-YYYY-MM-DD.csv;
+                               parity: one CSV row per order of either run (matched, live only, replay only)
           --kind KIND          download: trades (default) or aggTrades
           --base-url URL       download: the public data site (default https://data.binance.vision/)
           --parallel N         download: files fetched at once, 1 to 16 (default 4)

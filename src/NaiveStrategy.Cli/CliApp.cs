@@ -27,6 +27,7 @@ public static partial class CliApp
                 ["paper", .. var rest] => await LiveCommands.PaperAsync(rest, output, cancellationToken),
                 ["live", .. var rest] => await LiveCommands.LiveAsync(rest, output, cancellationToken),
                 ["status", .. var rest] => LiveCommands.Status(rest, output),
+                ["parity", .. var rest] => await ParityCommand.RunAsync(rest, output, cancellationToken),
                 ["silo", .. var rest] => await SiloCommand.RunAsync(rest, output, cancellationToken),
                 ["ctl", .. var rest] => await ControlClient.RunAsync(rest, output, error, cancellationToken),
                 ["--help" or "-h" or "-?" or "help"] => Help(output),

@@ -42,6 +42,7 @@ internal static class CliOptions
         ["paper"] = ([.. Strategy, AccountGuardOption.Name, Recording.Option, "symbol", Fees.TakerFeeOption, "stream-url", "exchange-info", ControlApi.Option, .. Logging], ["production", CliApp.PartialFillsFlag]),
         ["live"] = ([.. Strategy, AccountGuardOption.Name, Recording.Option, "symbol", .. Exchange, "state", ControlApi.Option, .. Logging], ["production"]),
         ["status"] = (["state"], []),
+        ["parity"] = (["state", "trades", "out", "plot"], [CliApp.PartialFillsFlag]),
         ["silo"] = ([.. Strategy, "symbol", .. Exchange, "redis", "redis-wait", "cluster-id", "silo-port", "gateway-port", "address", .. Logging], ["production"]),
         ["ctl"] = (["url", "budget", "chunks", "buy-down", "profit", "rebuy"], []),
     };

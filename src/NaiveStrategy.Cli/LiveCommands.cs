@@ -115,7 +115,7 @@ internal static class LiveCommands
         builder.Services.AddNaiveStrategy(o => MultiSymbolSettings.AddTo(o, symbols, cl))
             .AddSqliteStore(state)
             .AddBinanceExchange(o => Binance(o, cl, (apiKey, secretKey)))
-            .Also(b => Recording.AddTo(b, Recording.Directory(cl, state)));
+            .Also(b => Recording.AddTo(b, Recording.Directory(cl, state), state));
         await using var host = ControlApi.Build(builder);
 
         // The state file first: a second live on it (or a file it cannot write) stops here, before

@@ -31,8 +31,11 @@ internal static class Recording
         return value.Trim().Length > 0 ? value : throw new UsageException("--record needs a directory, or off.");
     }
 
-    /// <summary>Adds the recording (after the exchange and the store) and its readiness check, unless it is off.</summary>
-    public static void AddTo(NaiveStrategyBuilder builder, string? directory)
+    /// <summary>
+    /// Adds the recording (after the exchange and the store) and its readiness check, unless it is off; with a
+    /// <paramref name="state"/> file, <c>GET /api/parity</c> compares the two on demand.
+    /// </summary>
+    public static void AddTo(NaiveStrategyBuilder builder, string? directory, string? state = null)
     {
         if (directory is null)
         {
@@ -41,6 +44,10 @@ internal static class Recording
 
         builder.AddTradeRecording(directory);
         builder.Services.AddHealthChecks().AddCheck<RecordingCheck>("recording", tags: [EngineReadinessTag]);
+        if (state is not null)
+        {
+            builder.Services.AddSingleton<IParitySummarySource>(new ParityApi(Path.GetFullPath(state), Path.GetFullPath(directory)));
+        }
     }
 
     // The control API's readiness tag (/readyz runs the checks with it).

@@ -9,17 +9,35 @@ public sealed partial class SqliteStrategyStore
 {
     /// <inheritdoc />
     /// <exception cref="StrategyStoreException">The write failed (disk full, I/O error).</exception>
-    public void RecordMark(RunMark mark)
+    public void RecordMarks(IReadOnlyList<RunMark> marks)
     {
-        ArgumentNullException.ThrowIfNull(mark);
-        var json = JsonSerializer.Serialize(mark, StoreJson.Default.RunMark);
+        ArgumentNullException.ThrowIfNull(marks);
+        var json = marks.Select(m => JsonSerializer.Serialize(m ?? throw new ArgumentException("A mark is null.", nameof(marks)), StoreJson.Default.RunMark)).ToArray();
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             ThrowIfReadOnly();
             try
             {
+                using var transaction = _connection.BeginTransaction();
+                for (var i = 0; i < marks.Count; i++)
+                {
+                    Insert(transaction, marks[i], json[i]);
+                }
+
+                transaction.Commit();
+            }
+            catch (SqliteException ex)
+            {
+                throw new StrategyStoreException(Path, $"Could not record {marks.Count.ToString(CultureInfo.InvariantCulture)} run marks in the strategy store {Path}: {ex.Message}", ex);
+            }
+        }
+    }
+
+    private void Insert(SqliteTransaction transaction, RunMark mark, string json)
+    {
                 using var command = _connection.CreateCommand();
+                command.Transaction = transaction;
                 command.CommandText =
                     """
                     INSERT INTO run_marks (symbol, kind, trade_id, market_time_ms, mark, time, time_ms)
@@ -33,12 +51,6 @@ public sealed partial class SqliteStrategyStore
                 command.Parameters.AddWithValue("$time", SqliteValues.Time(mark.Time));
                 command.Parameters.AddWithValue("$ms", mark.Time.ToUnixTimeMilliseconds());
                 command.ExecuteNonQuery();
-            }
-            catch (SqliteException ex)
-            {
-                throw new StrategyStoreException(Path, $"Could not record a {mark.Kind} mark for {mark.Symbol} in the strategy store {Path}: {ex.Message}", ex);
-            }
-        }
     }
 
     /// <inheritdoc />

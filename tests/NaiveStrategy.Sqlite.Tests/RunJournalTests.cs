@@ -20,7 +20,7 @@ public sealed class RunJournalTests : IDisposable
         {
             foreach (var mark in marks)
             {
-                store.RecordMark(mark);
+                store.RecordMarks([mark]);
             }
 
             store.ReadMarks().Should().Equal(marks);

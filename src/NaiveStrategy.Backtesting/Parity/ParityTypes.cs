@@ -11,10 +11,12 @@ public sealed record ParityOptions
 {
     /// <summary>
     /// A live order and a replay order with the same trader sequence, side, attempt, price and quantity match when
-    /// the market times of the trades that decided them are at most this far apart (default 5 s): live decides on a
-    /// trade a moment after it arrives, and the mark of its decision holds the last trade received by then.
+    /// the market times of the trades that decided them are at most this far apart (default 1 minute): live decides on
+    /// a trade a moment after it arrives and hears of a fill a moment after the trade that made it, and the mark of its
+    /// decision holds the last trade received by then. Against a sandbox replaying at N times the market's pace, a
+    /// moment of wall time is N moments of market time (200× turns 0.2 s into 40 s).
     /// </summary>
-    public TimeSpan DecisionTolerance { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan DecisionTolerance { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The replay's fill model: the one live's exchange used (full fills unless the sandbox or paper ran with partial fills).</summary>
     public FillModel FillModel { get; init; } = FillModel.Full;

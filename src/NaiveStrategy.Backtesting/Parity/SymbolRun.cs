@@ -143,6 +143,10 @@ internal sealed class SymbolRun
         }
 
         rows.Sort((a, b) => a.Decided.CompareTo(b.Decided));
+
+        // The other run's order of the same trader, side and attempt, when the two differ in price or quantity.
+        var unmatchedReplay = rows.Where(r => r.Live is null).Select(r => r.Replay!).ToLookup(o => (o.Key, o.Entry.Order.Side));
+        var unmatchedLive = rows.Where(r => r.Row.Match == ParityMatch.LiveOnly).Select(r => r.Live!).ToLookup(l => (ParityReport.KeyOf(l.Intent.Request.ClientOrderId), l.Intent.Request.Side));
         (DivergenceCause Cause, string Key)? last = null;
         foreach (var (_, row, live, replayOrder) in rows)
         {
@@ -152,7 +156,7 @@ internal sealed class SymbolRun
                 continue;
             }
 
-            var (cause, detail) = Classify(row, live, replayOrder);
+            var (cause, detail) = Classify(row, live ?? unmatchedLive[(row.Key, row.Side)].FirstOrDefault(), replayOrder ?? unmatchedReplay[(row.Key, row.Side)].FirstOrDefault());
             if (cause == DivergenceCause.Unexplained && last is { } earlier)
             {
                 (cause, detail) = (earlier.Cause, $"follows the divergence of {earlier.Key} ({ParityReport.Name(earlier.Cause)})");
@@ -281,6 +285,14 @@ internal sealed class SymbolRun
                 var (a, b) = (_trades[gap].TradeId, _trades[gap + 1].TradeId);
                 return (DivergenceCause.StreamGap, $"trades {(a + 1).ToString(inv)}-{(b - 1).ToString(inv)} were never received ({(b - a - 1).ToString(inv)} missing)");
             }
+        }
+
+        if (row.Match is ParityMatch.LiveOnly or ParityMatch.ReplayOnly && live?.Decided?.TradeId is { } liveDecision && replay is not null
+            && liveDecision != _trades[replay.Decided].TradeId)
+        {
+            var same = live.Intent.Request.Price == replay.Entry.Order.Price && live.Intent.Request.Quantity == replay.Entry.Order.Quantity;
+            return (DivergenceCause.Latency, $"live decided {row.Key} when it had received trade {liveDecision.ToString(inv)}, the replay on trade {_trades[replay.Decided].TradeId.ToString(inv)}"
+                + (same ? ": the same order, decided later than the tolerance" : ": the price moved in between"));
         }
 
         if (live?.Ack?.TradeId is { } ackTrade)

@@ -54,9 +54,9 @@ public sealed record RunMark(string Symbol, RunMarkKind Kind, DateTimeOffset Tim
 /// </summary>
 public interface IRunJournal
 {
-    /// <summary>Appends a mark; on disk when it returns.</summary>
-    /// <param name="mark">The mark.</param>
-    void RecordMark(RunMark mark);
+    /// <summary>Appends marks, in order, in one write; on disk when it returns.</summary>
+    /// <param name="marks">The marks.</param>
+    void RecordMarks(IReadOnlyList<RunMark> marks);
 
     /// <summary>The marks, oldest first.</summary>
     /// <param name="symbol">Only this symbol's; every symbol's when null.</param>

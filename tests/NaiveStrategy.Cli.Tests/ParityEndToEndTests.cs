@@ -1,0 +1,173 @@
+using NaiveStrategy.Backtesting.PublicData;
+using NaiveStrategy.Binance;
+using NaiveStrategy.Binance.Sandbox;
+using Xunit.Abstractions;
+
+namespace NaiveStrategy.Cli.Tests;
+
+/// <summary>
+/// <c>live</c> as a process against the sandbox replaying the bundled day (at 200× its pace: about 20 s), its trades
+/// recorded beside the state file, then <c>parity</c> on what it wrote: every live order matched or explained.
+/// </summary>
+public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
+{
+    private const double Speed = 200;
+    private readonly string _dir = Directory.CreateTempSubdirectory("naive-parity-e2e-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<BinanceSandboxServer> SandboxAsync(string? faults = null)
+    {
+        var options = new SandboxOptions { Port = 0, Faults = SandboxFaultOptions.Parse(faults) };
+        options.ApiKeys.Add(new SandboxApiKey(CliProcess.Key, CliProcess.Secret));
+        options.Balances["USDT"] = 1_000m;
+        options.Symbols.Add(SymbolFilterPresets.XrpUsdt);
+        var server = new BinanceSandboxServer(options);
+        await server.StartAsync();
+        return server;
+    }
+
+    private string State => Path.Combine(_dir, "naive-state.db");
+
+    private CliProcess Live(BinanceSandboxServer server) => CliProcess.Live(State, (server.RestBaseUrl, server.WebSocketApiUrl, server.StreamBaseUrl));
+
+    private static async Task TradingAsync(CliProcess live)
+    {
+        await CliProcess.UntilAsync(() => live.Output.Contains("live: trading", StringComparison.Ordinal) || live.HasExited, "live trades");
+        live.HasExited.Should().BeFalse(live.Error);
+    }
+
+    private async Task<(int Code, string Output, string Error)> ParityAsync(params string[] extra)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CliApp.RunAsync(["parity", "--state", State, .. extra], output, error);
+        log.WriteLine(output.ToString());
+        log.WriteLine(error.ToString());
+        return (code, output.ToString(), error.ToString());
+    }
+
+    // The replay's last trade reached live and its last flush (at least once a second) is on disk.
+    private static async Task SettleAsync() => await Task.Delay(TimeSpan.FromSeconds(3));
+
+    private static TradeEvent[] Day() => [.. TradeFileReader.Open([CliApp.BundledTrades])];
+
+    [Fact]
+    public async Task Parity_LiveAgainstSandboxNoFaults_EveryLiveOrderMatchedOrExplained()
+    {
+        await using var server = await SandboxAsync();
+        using (var live = Live(server))
+        {
+            await TradingAsync(live);
+            await server.ReplayAsync(Day(), Speed);
+            await SettleAsync();
+            live.HasExited.Should().BeFalse(live.Error);
+        }
+
+        var recordings = Path.Combine(_dir, "recordings");
+        Directory.GetFiles(recordings).Select(Path.GetFileName).Should().Contain("XRPUSDT-trades-2024-01-01.csv");
+        TradeFileReader.Open([recordings]).Count().Should().Be(20_000, "every trade the sandbox published reached live and was recorded");
+        var csv = Path.Combine(_dir, "parity.csv");
+        var png = Path.Combine(_dir, "parity.png");
+
+        var (code, output, error) = await ParityAsync("--trades", recordings, "--out", csv, "--plot", png);
+
+        code.Should().Be(0, error);
+        output.Should().MatchRegex(@"^parity: (\d+) live orders, \d+ matched, \d+ diverged(: .*)?\n$");
+        output.Should().NotContain("unexplained");
+        var rows = File.ReadAllLines(csv);
+        rows.Skip(1).Should().OnlyContain(r => r.Contains(",matched,,", StringComparison.Ordinal) || !r.Contains(",unexplained,", StringComparison.Ordinal));
+        rows.Length.Should().BeGreaterThan(5);
+        new FileInfo(png).Length.Should().BePositive();
+    }
+
+    [Fact]
+    public async Task ApiParity_RunningLiveWithHttp_LatestSummaryOfItsOwnJournalAndRecording()
+    {
+        const string token = "parity-token-0123456789";
+        await using var server = await SandboxAsync();
+        using var live = CliProcess.Live(State, (server.RestBaseUrl, server.WebSocketApiUrl, server.StreamBaseUrl), new Dictionary<string, string> { ["NAIVE_API_TOKEN"] = token }, ["--http", "127.0.0.1:0"]);
+        await TradingAsync(live);
+        await server.ReplayAsync(Day()[..3_000], Speed);
+        await SettleAsync();
+        var url = System.Text.RegularExpressions.Regex.Match(live.Output, @"dashboard: (\S+)/").Groups[1].Value;
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+
+        var body = await http.GetStringAsync(new Uri(url + "/api/parity"));
+
+        log.WriteLine(body);
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        var summary = json.RootElement.GetProperty("summary").GetString();
+        summary.Should().StartWith("parity: ").And.NotContain("unexplained");
+        json.RootElement.GetProperty("liveOrders").GetInt32().Should().BePositive();
+        live.HasExited.Should().BeFalse(live.Error);
+    }
+
+    [Fact]
+    public async Task Parity_RestartInTheMiddle_ExplainedAsRestart()
+    {
+        var day = Day();
+        await using var server = await SandboxAsync();
+        using (var first = Live(server))
+        {
+            await TradingAsync(first);
+            await server.ReplayAsync(day[..10_000], Speed);
+            await SettleAsync();
+            await first.KillAsync();
+        }
+
+        using (var second = Live(server))
+        {
+            await TradingAsync(second);
+            await server.ReplayAsync(day[10_000..], Speed);
+            await SettleAsync();
+        }
+
+        var (code, output, error) = await ParityAsync();
+
+        code.Should().Be(0, error);
+        output.Should().NotContain("unexplained");
+        using var store = NaiveStrategy.Sqlite.SqliteStrategyStore.OpenReadOnly(State);
+        store.ReadMarks().Count(m => m.Kind == RunMarkKind.Start).Should().Be(2, "the restart is in the journal, where parity finds it");
+    }
+
+    [Fact]
+    public async Task Parity_SandboxDropsWebSocketApiAndReorders_DivergencesNamedByCause()
+    {
+        await using var server = await SandboxAsync("drop-ws-api=3s,reorder");
+        using (var live = Live(server))
+        {
+            await TradingAsync(live);
+            await server.ReplayAsync(Day(), Speed);
+            await SettleAsync();
+        }
+
+        var csv = Path.Combine(_dir, "parity.csv");
+        var (code, output, error) = await ParityAsync("--out", csv);
+
+        code.Should().Be(0, error);
+        output.Should().NotContain("unexplained");
+
+        // Late and reordered execution reports make live act later than the replay: each divergence says so.
+        File.ReadAllLines(csv).Skip(1).Select(r => r.Split(',')[3]).Where(c => c.Length > 0).Should().OnlyContain(c => c == "latency" || c == "restart" || c == "fill model");
+    }
+
+    [Fact]
+    public async Task Parity_StateWithoutRecording_OneErrorLineNonZero()
+    {
+        await using var server = await SandboxAsync();
+        using (var live = CliProcess.Live(State, (server.RestBaseUrl, server.WebSocketApiUrl, server.StreamBaseUrl), extra: ["--record", "off"]))
+        {
+            await TradingAsync(live);
+            await server.ReplayAsync(Day()[..300], 0);
+            await SettleAsync();
+        }
+
+        Directory.Exists(Path.Combine(_dir, "recordings")).Should().BeFalse("--record off");
+        var (code, _, error) = await ParityAsync("--trades", _dir);
+
+        code.Should().NotBe(0);
+        error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle().Which.Should().StartWith("error: ");
+    }
+}
