@@ -107,7 +107,8 @@ public static partial class CliApp
                                and silo Warning
         sandbox, paper, live, status, ctl:
           --port N             sandbox: the port on 127.0.0.1 (default 0: any free port)
-          --speed X            sandbox: replay speed of --trades (default 1: the trades' own pace)
+          --speed X            sandbox: replay speed of --trades (default 1: the trades' own pace; 0: as fast
+                               as possible)
           --api-key K          sandbox: the API key it accepts (or NAIVE_SANDBOX_API_KEY)
           --secret-key S       sandbox: that key's secret (or NAIVE_SANDBOX_SECRET_KEY)
           --public-key-file F  sandbox: that key is Ed25519 or RSA, verified with this PEM public key

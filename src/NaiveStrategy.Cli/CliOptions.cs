@@ -89,7 +89,7 @@ internal static class CliOptions
 
         // sandbox, paper, live, silo, ctl
         ["port"] = t => CommandLine.ParseWhole("port", t, 0, IPEndPoint.MaxPort),
-        ["speed"] = t => Number("speed", t, new CommandLine.Bounds(0m, false, 1_000_000m)),
+        ["speed"] = t => Number("speed", t, new CommandLine.Bounds(0m, true, 1_000_000m)), // 0: as fast as possible
         ["rest-url"] = t => Url("rest-url", t, "http"),
         ["ws-api-url"] = t => Url("ws-api-url", t, "ws"),
         ["stream-url"] = t => Url("stream-url", t, "ws"),

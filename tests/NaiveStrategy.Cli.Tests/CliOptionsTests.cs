@@ -64,6 +64,17 @@ public sealed class CliOptionsTests
         CliOptions.Commands["silo"].Values.Should().Contain(CliOptions.Exchange);
     }
 
+    [Theory]
+    [InlineData("speed", "0")]
+    [InlineData("speed", "250")]
+    [InlineData("port", "0")]
+    [InlineData("max-buy-wait", "off,30m,1%")]
+    [InlineData("guard-action", "stop,exit")]
+    [InlineData("budget", "50:100:25")]
+    [InlineData("stream-url", "wss://stream.binance.com:9443/")]
+    public void Parse_ValidValue_Accepted(string option, string text) =>
+        CliOptions.Parse(option, text).Should().NotBeNull();
+
     [Fact]
     public async Task RunAsync_SweepWithLogLevel_Accepted()
     {
