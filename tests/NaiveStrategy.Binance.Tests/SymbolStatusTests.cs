@@ -124,13 +124,6 @@ public sealed class SymbolStatusTests : IAsyncLifetime
         act.Should().Throw<FormatException>().WithMessage("*SYMBOL:STATUS*TRADING, END_OF_DAY, HALT, BREAK, CANCEL_ONLY*'XRPUSDT:CLOSED'*");
     }
 
-    private static async Task Until(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        condition().Should().BeTrue("the condition should hold within 10 s");
-    }
+    private static Task Until(Func<bool> condition) =>
+        Wait.UntilAsync(condition, "the condition should hold within 10 s", TimeSpan.FromSeconds(10), every: TimeSpan.FromMilliseconds(50));
 }

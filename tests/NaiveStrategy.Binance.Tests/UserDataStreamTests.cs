@@ -65,10 +65,7 @@ public sealed class UserDataStreamTests
         server.Faults.RejectTimestamps(1);
         var received = new ConcurrentQueue<OrderUpdate>();
         using var subscription = exchange.OrderUpdates.Subscribe(received.Enqueue);
-        for (var i = 0; i < 100 && server.ConnectionsAccepted(SandboxSocketKinds.WebSocketApi) == 0; i++)
-        {
-            await Task.Delay(50);
-        }
+        await Wait.TryUntilAsync(() => server.ConnectionsAccepted(SandboxSocketKinds.WebSocketApi) != 0, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
 
         await Task.Delay(300); // the subscription request, not an order below, meets the -1021
 
@@ -97,10 +94,7 @@ public sealed class UserDataStreamTests
         var at = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
         server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, at));
         server.PublishTrade(new TradeEvent("ADAUSDT", 1, 0.49m, 1000m, at));
-        for (var i = 0; i < 100 && received.Count(u => u.Status == OrderStatus.Filled) < 2; i++)
-        {
-            await Task.Delay(50);
-        }
+        await Wait.TryUntilAsync(() => received.Count(u => u.Status == OrderStatus.Filled) >= 2, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
 
         xrp.OrderId.Should().Be(ada.OrderId, "Binance numbers orders per symbol");
         received.Where(u => u.Status == OrderStatus.Filled).Select(u => u.ClientOrderId).Should().BeEquivalentTo(["x-b", "a-b"], "an event is the same only on the same symbol");

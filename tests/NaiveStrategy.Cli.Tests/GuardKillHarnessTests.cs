@@ -172,15 +172,8 @@ public sealed class GuardKillHarnessTests(ITestOutputHelper log) : IDisposable
         return store.Load().SingleOrDefault()?.Guard?.Fired is { Done: true };
     }
 
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            clock.Elapsed.Should().BeLessThan(Wait, "waiting until " + what);
-            await Task.Delay(50);
-        }
-    }
+    private static Task UntilAsync(Func<bool> condition, string what) =>
+        NaiveStrategy.Tests.Shared.Wait.UntilAsync(condition, what, Wait, every: TimeSpan.FromMilliseconds(50));
 
     // Around 0.5, then, once told, at 0.455-0.464: under the stop.
     private sealed class FallingMarket
