@@ -78,9 +78,10 @@ public sealed class StateFileTests : IDisposable
             () =>
             {
                 server.PublishTrade(new TradeEvent("XRPUSDT", Environment.TickCount64, 0.5m, 1_000m, DateTimeOffset.UtcNow));
-                return File.Exists(State + "-shm") && Traders() > 0;
+                // The trade recording (on by default) creates recordings/ with its first trade, on its own thread.
+                return File.Exists(State + "-shm") && Traders() > 0 && Directory.Exists(Path.Combine(_dir, "recordings"));
             },
-            "live saves a trader");
+            "live saves a trader and records a trade");
         var names = Names();
 
         using var status = CliProcess.Start(new Dictionary<string, string>(), "status", "--state", State);
