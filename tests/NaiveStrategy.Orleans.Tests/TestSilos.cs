@@ -46,7 +46,9 @@ internal sealed record TestEnvironment(string RestUrl, string WebSocketApiUrl, s
                     },
                     o =>
                     {
-                        o.KeepAliveInterval = TimeSpan.FromSeconds(3); // the test activates the Leaders first, once all silos are up
+                        // The test activates the Leaders first, once all silos are up: the keepers' first ping (one interval after a
+                        // silo starts) must come later, or on a loaded machine every Leader lands on the first silo alone.
+                        o.KeepAliveInterval = TimeSpan.FromSeconds(10);
                         o.JournalLength = 100_000; // the test checks every order of the run against the journal
                     })
                 .AddBinanceExchange(o =>
