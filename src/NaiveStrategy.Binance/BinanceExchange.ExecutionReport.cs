@@ -26,7 +26,8 @@ public sealed partial class BinanceExchange
         {
             // A connection that missed some of the order's trades knows only part of its commission.
             CommissionKnown = fees.Covers(executed),
-            QuoteQuantity = e.TryGetProperty("o", out var type) && type.GetString() == "MARKET" && e.TryGetProperty("Z", out _) ? BinanceJson.Decimal(e, "Z") : null,
+            // 'Z' for every order type: a LIMIT order that takes on arrival trades at the book's price, not at its limit.
+            QuoteQuantity = BinanceJson.QuoteQuantity(e, "Z"),
         };
     }
 

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
 
 namespace NaiveStrategy.Binance;
 
@@ -8,9 +10,35 @@ namespace NaiveStrategy.Binance;
 // is checked again against the fresh filters. A symbol not TRADING (END_OF_DAY, HALT, BREAK, CANCEL_ONLY) gives no
 // filters and takes no new order: a MarketClosed error naming its status, which the engine shows in its readiness while
 // the symbol waits to start. Cancels and queries are never held back here: Binance answers them as the status allows.
+// Filters found changed reach the engine through SymbolFiltersChanged; while it listens, the symbols asked for are read
+// again every FiltersRefreshEvery (100 a request), so a change is known before the next order rather than with it.
 public sealed partial class BinanceExchange
 {
+    private const int SymbolsPerRefresh = 100;
     private readonly ConcurrentDictionary<string, SymbolEntry> _symbols = new(StringComparer.Ordinal);
+    private readonly Subject<SymbolFilters> _filtersFound = new();
+    private IObservable<SymbolFilters>? _filtersChanged;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Emits when exchangeInfo, read again (every <see cref="BinanceExchangeOptions.FiltersRefreshEvery"/> while someone
+    /// listens, or after a filter failure), lists other filters for a symbol that trades.
+    /// </remarks>
+    public IObservable<SymbolFilters> SymbolFiltersChanged => _filtersChanged ??= Observable.Create<SymbolFilters>(async (observer, cancellationToken) =>
+        {
+            using var found = _filtersFound.Subscribe(observer);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+            try
+            {
+                await RefreshFiltersAsync(stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Nobody listens any more, or the adapter is disposed.
+            }
+        })
+        .Publish()
+        .RefCount();
 
     /// <summary>How long a symbol found not TRADING keeps that status before exchangeInfo is asked again (tests lower it).</summary>
     internal TimeSpan ClosedRecheckEvery { get; init; } = TimeSpan.FromSeconds(10);
@@ -67,6 +95,13 @@ public sealed partial class BinanceExchange
             return cached is not null ? cached.Symbol : new ExchangeError(ExchangeErrorKind.Transient, 0, ex.Message);
         }
 
+        Remember(listed, cached, now);
+        return listed;
+    }
+
+    private void Remember(BinanceSymbol listed, SymbolEntry? cached, DateTimeOffset now)
+    {
+        var symbol = listed.Filters.Symbol;
         _symbols[symbol] = new SymbolEntry(listed, now);
         if ((cached?.Symbol.Status ?? BinanceSymbol.Trading) != listed.Status)
         {
@@ -76,9 +111,52 @@ public sealed partial class BinanceExchange
         if (cached is not null && cached.Symbol.Filters != listed.Filters)
         {
             Log.FiltersChanged(_logger, symbol);
+            if (listed.IsTrading)
+            {
+                _filtersFound.OnNext(listed.Filters);
+            }
         }
+    }
 
-        return listed;
+    // Every FiltersRefreshEvery, the trading symbols read more than half that period ago, 100 per exchangeInfo request
+    // (weight 20 each, whatever the count). A failed read keeps the filters known and is tried at the next period.
+    private async Task RefreshFiltersAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(_options.FiltersRefreshEvery, _time, cancellationToken);
+            var due = _time.GetUtcNow() - (_options.FiltersRefreshEvery / 2);
+            var symbols = _symbols.Where(s => s.Value.Symbol.IsTrading && s.Value.FetchedAt <= due).Select(s => s.Key).Order(StringComparer.Ordinal).ToArray();
+            foreach (var batch in symbols.Chunk(SymbolsPerRefresh))
+            {
+                var list = "[" + string.Join(',', batch.Select(s => "\"" + s + "\"")) + "]";
+                var answer = await _rest.SendAsync(HttpMethod.Get, "/api/v3/exchangeInfo", [new("symbols", list)], signed: false, weight: 20, placesOrder: false, cancellationToken);
+                if (!answer.IsSuccess)
+                {
+                    continue;
+                }
+
+                _rest.Limits.Read(answer.Value);
+                IReadOnlyDictionary<string, BinanceSymbol> listed;
+                try
+                {
+                    listed = BinanceExchangeInfo.ParseSymbols(answer.Value.GetRawText());
+                }
+                catch (FormatException)
+                {
+                    continue;
+                }
+
+                var now = _time.GetUtcNow();
+                foreach (var symbol in batch)
+                {
+                    if (listed.TryGetValue(symbol, out var fresh))
+                    {
+                        Remember(fresh, _symbols.GetValueOrDefault(symbol), now);
+                    }
+                }
+            }
+        }
     }
 
     // A placement Binance refused: "Market is closed." makes the next call read the symbol's status again; a filter

@@ -59,12 +59,16 @@ internal static class BinanceJson
             commissionAsset,
             Time(time))
         {
-            // A MARKET order has no price: what it executed for is its cumulative quote quantity.
-            QuoteQuantity = e.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "MARKET" && e.TryGetProperty("cummulativeQuoteQty", out _)
-                ? Decimal(e, "cummulativeQuoteQty")
-                : null,
+            // What the order executed for, whatever its type: a MARKET order has no price, and a LIMIT order that took
+            // on arrival traded at the book's price, better than its limit.
+            QuoteQuantity = QuoteQuantity(e, "cummulativeQuoteQty"),
         };
     }
+
+    // An order's cumulative quote quantity (REST cummulativeQuoteQty, executionReport Z); null when absent or negative
+    // (rest-api.md: a negative value means the figure is not available).
+    public static decimal? QuoteQuantity(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var p) && p.ValueKind is JsonValueKind.String or JsonValueKind.Number && Decimal(e, name) is var quote && quote >= 0 ? quote : null;
 
     // One entry of GET /api/v3/myTrades.
     public static OrderFill Fill(JsonElement e) => new(

@@ -27,6 +27,9 @@ public abstract class DelegatingExchange : IExchange
     public virtual IObservable<OrderUpdate> OrderUpdates => InnerExchange.OrderUpdates;
 
     /// <inheritdoc/>
+    public virtual IObservable<SymbolFilters> SymbolFiltersChanged => InnerExchange.SymbolFiltersChanged;
+
+    /// <inheritdoc/>
     public virtual ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) =>
         InnerExchange.GetSymbolFiltersAsync(symbol, cancellationToken);
 

@@ -85,7 +85,7 @@ internal sealed partial class SandboxEngine
             return new ApiError(400, -1013, "This symbol does not allow the specified self-trade prevention mode.");
         }
 
-        if ((market ? MarketFilterFailure(Symbols[symbol], quantity) : NotionalFailure(Symbols[symbol], price, quantity)) is { } filterError)
+        if ((market ? MarketFilterFailure(Listed(symbol), quantity) : NotionalFailure(Listed(symbol), price, quantity)) is { } filterError)
         {
             return filterError;
         }

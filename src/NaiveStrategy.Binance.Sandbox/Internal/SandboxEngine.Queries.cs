@@ -12,15 +12,15 @@ internal sealed partial class SandboxEngine
 
     private ApiResult ExchangeInfo(ApiRequest request)
     {
-        IEnumerable<SymbolFilters> selected = Symbols.Values.OrderBy(s => s.Symbol, StringComparer.Ordinal);
+        IEnumerable<SymbolFilters> selected = Symbols.Keys.Order(StringComparer.Ordinal).Select(Listed);
         if (request.Get("symbol") is { } one)
         {
-            if (!Symbols.TryGetValue(one, out var filters))
+            if (!Symbols.ContainsKey(one))
             {
                 return ApiError.InvalidSymbol();
             }
 
-            selected = [filters];
+            selected = [Listed(one)];
         }
         else if (request.Get("symbols") is { } many)
         {
@@ -39,7 +39,7 @@ internal sealed partial class SandboxEngine
                 return ApiError.InvalidSymbol();
             }
 
-            selected = names.Select(n => Symbols[n]);
+            selected = names.Select(Listed);
         }
 
         return new JsonObject

@@ -6,6 +6,9 @@ namespace NaiveStrategy.Binance.Sandbox.Internal;
 // a new order while the symbol is not TRADING.
 internal sealed partial class SandboxEngine
 {
+    // The filters exchangeInfo lists and new orders are checked against: those set by SandboxFaults.SetSymbolFilters, else the start's.
+    private SymbolFilters Listed(string symbol) => Faults.SymbolFiltersOf(symbol) ?? Symbols[symbol];
+
     private JsonObject WithStatus(JsonObject symbol)
     {
         symbol["status"] = Faults.SymbolStatus(symbol["symbol"]!.GetValue<string>());

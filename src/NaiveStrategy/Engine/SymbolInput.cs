@@ -14,6 +14,7 @@ internal enum SymbolInputKind : byte
     StreamFailed,
     FundsKnown,
     FireGuard,
+    FiltersChanged,
 }
 
 // A placement the exchange refused for good.

@@ -62,7 +62,10 @@ internal sealed class SymbolPipeline : IDisposable
             .Where(update => string.Equals(update.Symbol, symbol, StringComparison.Ordinal))
             .Resubscribe(attempt => Backoff.Delay(options, attempt), (error, attempt, delay) => Resubscribed(StrategyStream.OrderUpdates, error, attempt, delay), _time)
             .Select(update => SymbolInput.ForUpdate(update, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0, fromStream: true))
-            .Merge(_orders.Answers.Select(update => SymbolInput.ForUpdate(update, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0)));
+            .Merge(_orders.Answers.Select(update => SymbolInput.ForUpdate(update, metrics.TimesTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0)))
+            .Merge(exchange.SymbolFiltersChanged
+                .Where(filters => string.Equals(filters.Symbol, symbol, StringComparison.Ordinal))
+                .Select(filters => SymbolInput.Control(SymbolInputKind.FiltersChanged, filters)));
 
         _subscription = StrategyObservable.MergeSerialized(trades, updates, _control.AsObservable())
             .Reduce<SymbolInput, Step>(Decide)
@@ -125,6 +128,7 @@ internal sealed class SymbolPipeline : IDisposable
                 SymbolInputKind.FundsKnown => FundsKnown(state, (FundsReport)input.Payload!),
                 SymbolInputKind.Event => LeaderDecision.Happened(state, (TradingEvent)input.Payload!),
                 SymbolInputKind.FireGuard => Leader.FireGuard(state, (FiredGuard)input.Payload!),
+                SymbolInputKind.FiltersChanged => Leader.UpdateFilters(state, (SymbolFilters)input.Payload!),
                 _ => throw new InvalidOperationException($"Unknown input kind {input.Kind}."),
             };
 

@@ -1,3 +1,5 @@
+using System.Reactive.Linq;
+
 namespace NaiveStrategy;
 
 /// <summary>
@@ -50,4 +52,11 @@ public interface IExchange
 
     /// <summary>Updates of our own orders (all symbols), as they happen. Fills reach traders only through this and through call results.</summary>
     IObservable<OrderUpdate> OrderUpdates { get; }
+
+    /// <summary>
+    /// A symbol's trading rules each time the exchange is found to have changed them while the strategy runs (a new
+    /// tick or step size): the whole new set for that symbol. The engine prices and sizes the symbol's next orders with
+    /// them. An exchange whose rules never change need not implement it: by default it never emits.
+    /// </summary>
+    IObservable<SymbolFilters> SymbolFiltersChanged => Observable.Never<SymbolFilters>();
 }

@@ -139,6 +139,29 @@ internal sealed partial class Leader
     }
 
     /// <summary>
+    /// The exchange changed the symbol's trading rules: the Leader and its running traders price and size every order
+    /// from now on with <paramref name="filters"/> (orders already placed stay as they are). Before the symbol has
+    /// started, nothing changes: it reads the filters when it starts.
+    /// </summary>
+    public static LeaderDecision UpdateFilters(LeaderState state, SymbolFilters filters)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(filters);
+        if (!string.Equals(filters.Symbol, state.Symbol, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Filters of {filters.Symbol} cannot be applied to the {state.Symbol} leader.", nameof(filters));
+        }
+
+        if (state.Filters is null || state.Filters == filters)
+        {
+            return new(state, [], []);
+        }
+
+        var traders = state.Traders.Select(t => t with { Filters = filters }).ToImmutableArray();
+        return new(state with { Filters = filters, Traders = traders }, [], []);
+    }
+
+    /// <summary>
     /// Resumes traders from saved states (same ids) after a restart, with the saved status and trader
     /// numbering. A symbol that is on with no trader left starts one (or waits for funds).
     /// </summary>
