@@ -22,51 +22,32 @@ public sealed class TradeIndex
     {
         Trades = trades;
         var span = trades.Span;
+        var leaves = new Level((span.Length + Fanout - 1) >> Shift);
         PriceBound = Bound(span);
-        var levels = new List<Level>();
-        var count = span.Length;
-        Level? below = null;
-        while (count > 1 || levels.Count == 0)
+        var spans = PriceBound is not null;
+        Leaves(span, leaves, spans);
+        var levels = new List<Level> { leaves };
+        var count = leaves.Low.Length;
+        var below = leaves;
+        while (count > 1)
         {
             var nodes = (count + Fanout - 1) >> Shift;
             var level = new Level(nodes);
             for (var n = 0; n < nodes; n++)
             {
                 var (from, to) = (n << Shift, Math.Min(count, (n + 1) << Shift));
-                var (low, high, latest) = (decimal.MaxValue, decimal.MinValue, long.MinValue);
-                string? symbol = null;
-                var mixed = false;
-                var prices = default(PriceSpan);
-                for (var i = from; i < to; i++)
+                var (low, high, latest) = (below.Low[from], below.High[from], below.Latest[from]);
+                var symbol = below.Symbol[from];
+                var mixed = symbol is null;
+                var prices = below.Prices[from];
+                for (var i = from + 1; i < to; i++)
                 {
-                    decimal l, h;
-                    long t;
-                    string? s;
-                    PriceSpan p;
-                    if (below is null)
-                    {
-                        ref readonly var trade = ref span[i];
-                        (l, h, t, s, p) = (trade.Price, trade.Price, trade.Time.UtcTicks, trade.Symbol, PriceSpan.Of(trade.Price, i));
-                    }
-                    else
-                    {
-                        (l, h, t, s, p) = (below.Low[i], below.High[i], below.Latest[i], below.Symbol[i], below.Prices[i]);
-                        mixed |= s is null;
-                    }
-
-                    prices = i == from ? p : PriceSpan.Merge(prices, p);
-
-                    low = Math.Min(low, l);
-                    high = Math.Max(high, h);
-                    latest = Math.Max(latest, t);
-                    if (i == from)
-                    {
-                        symbol = s;
-                    }
-                    else if (!ReferenceEquals(s, symbol) && !string.Equals(s, symbol, StringComparison.Ordinal))
-                    {
-                        mixed = true;
-                    }
+                    var s = below.Symbol[i];
+                    mixed |= s is null || (!ReferenceEquals(s, symbol) && !string.Equals(s, symbol, StringComparison.Ordinal));
+                    prices = spans ? PriceSpan.Merge(prices, below.Prices[i]) : prices;
+                    low = Math.Min(low, below.Low[i]);
+                    high = Math.Max(high, below.High[i]);
+                    latest = Math.Max(latest, below.Latest[i]);
                 }
 
                 (level.Low[n], level.High[n], level.Latest[n], level.Symbol[n], level.Prices[n]) = (low, high, latest, mixed ? null : symbol, prices);
@@ -75,10 +56,6 @@ public sealed class TradeIndex
             levels.Add(level);
             below = level;
             count = nodes;
-            if (nodes <= 1)
-            {
-                break;
-            }
         }
 
         _levels = [.. levels];
@@ -180,7 +157,62 @@ public sealed class TradeIndex
         return n;
     }
 
-    // The largest price magnitude at the finest scale of any price, if it and twice it fit a decimal at that scale.
+    // The nodes over the trades themselves, in one pass per node without building a PriceSpan per trade (the index's
+    // build cost is mostly here): a drop or rise is recorded when the price passes the level that beats the largest so
+    // far (max − drop, min + rise), moved only when a new high or low is set. Without a PriceBound the PriceSpans are
+    // not kept (their arithmetic could overflow, and nothing reads them).
+    private static void Leaves(ReadOnlySpan<TradeEvent> trades, Level level, bool spans)
+    {
+        for (var n = 0; n < level.Low.Length; n++)
+        {
+            var (from, to) = (n << Shift, Math.Min(trades.Length, (n + 1) << Shift));
+            ref readonly var first = ref trades[from];
+            var (min, minAt, max, maxAt) = (first.Price, from, first.Price, from);
+            var (drop, dropFrom, dropAt, rise, riseFrom, riseAt) = (0m, -1, -1, 0m, -1, -1);
+            var (dropBelow, riseAbove) = (min, max);
+            var latest = first.Time.UtcTicks;
+            var symbol = first.Symbol;
+            var mixed = false;
+            for (var i = from; i < to; i++)
+            {
+                ref readonly var trade = ref trades[i];
+                var price = trade.Price;
+                latest = Math.Max(latest, trade.Time.UtcTicks);
+                mixed |= !ReferenceEquals(trade.Symbol, symbol) && !string.Equals(trade.Symbol, symbol, StringComparison.Ordinal);
+                if (!spans)
+                {
+                    (min, max) = (Math.Min(min, price), Math.Max(max, price));
+                    continue;
+                }
+
+                if (price < dropBelow)
+                {
+                    (drop, dropFrom, dropAt, dropBelow) = (max - price, maxAt, i, price);
+                }
+
+                if (price > riseAbove)
+                {
+                    (rise, riseFrom, riseAt, riseAbove) = (price - min, minAt, i, price);
+                }
+
+                if (price < min)
+                {
+                    (min, minAt, riseAbove) = (price, i, price + rise);
+                }
+
+                if (price > max)
+                {
+                    (max, maxAt, dropBelow) = (price, i, price - drop);
+                }
+            }
+
+            (level.Low[n], level.High[n], level.Latest[n], level.Symbol[n]) = (min, max, latest, mixed ? null : symbol);
+            level.Prices[n] = new PriceSpan(min, minAt, max, maxAt, drop, dropFrom, dropAt, rise, riseFrom, riseAt);
+        }
+    }
+
+    // The largest price magnitude at the finest scale of any price, if it and twice it (any two prices' difference)
+    // fit a decimal at that scale.
     private static decimal? Bound(ReadOnlySpan<TradeEvent> trades)
     {
         var (largest, scale) = (0m, 0);
