@@ -26,6 +26,25 @@ internal static class BenchmarkData
         return root;
     }
 
+    /// <summary>The file <c>naive generate --count N</c> writes (the generator's defaults: seed 42, no drift), once.</summary>
+    public static string Generated(int trades)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"naive-bench-generated-{trades}", "XRPUSDT-trades-2024-01-01.csv");
+        if (!System.IO.File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temp = path + ".tmp";
+            using (var writer = new StreamWriter(temp, append: false, new System.Text.UTF8Encoding(false), 1 << 20))
+            {
+                TradeFileGenerator.Write(writer, new TradeFileGeneratorOptions { Count = trades });
+            }
+
+            System.IO.File.Move(temp, path);
+        }
+
+        return path;
+    }
+
     public static string File(int trades)
     {
         var path = Path.Combine(Path.GetTempPath(), $"naive-bench-{trades}", "XRPUSDT-trades-2024-01-01.csv");

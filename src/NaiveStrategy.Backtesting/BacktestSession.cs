@@ -119,10 +119,11 @@ public sealed class BacktestSession : IDisposable
     /// Replays the trades of <paramref name="index"/> in order, jumping over the ones that would change nothing:
     /// after each trade it replays, the session asks the engine for its quiet band and next deadline
     /// (<see cref="NaiveStrategyEngine.GetQuietBand"/>), narrows it to the prices where the exchange's open orders
-    /// cross nothing (<see cref="InMemoryExchange.GetBestBidAsk"/>) and where the equity's peak and drawdown
-    /// cannot move (and to the next equity sample's time), and jumps to the first trade outside it
-    /// (<see cref="TradeIndex.FindExit"/>). The trades jumped over are counted and marked as the full replay would
-    /// mark them (count, times, last price, equity), so the result is the same to the byte as
+    /// cross nothing (<see cref="InMemoryExchange.GetBestBidAsk"/>) (and to the next equity sample's time), and jumps
+    /// to the first trade outside it (<see cref="TradeIndex.FindExit"/>). The trades jumped over are counted and marked
+    /// as the full replay would mark them (count, times, last price, equity, and the equity's peak and drawdown from
+    /// the index's summary of their prices; where that equity could be rounded, the jump instead stops before a new
+    /// peak or drawdown), so the result is the same to the byte as
     /// <see cref="Replay(ReadOnlySpan{TradeEvent})"/>'s; the engine decides every trade it sees.
     /// </summary>
     /// <exception cref="BacktestOverflowException">A trade's values make the backtest's decimal arithmetic overflow.</exception>
@@ -148,12 +149,12 @@ public sealed class BacktestSession : IDisposable
             ref readonly var trade = ref trades[i];
             Replay(trade);
             i++;
-            if (i < trades.Length && QuietBand(trade) is var (low, high, until) && low <= high)
+            if (i < trades.Length && QuietBand(trade, index.PriceBound) is var (low, high, until, marks) && low <= high)
             {
                 var exit = Math.Min(trades.Length, index.FindExit(i, trade.Symbol, low, high, until));
                 if (exit > i)
                 {
-                    Skip(trades[i..exit]);
+                    Skip(trades[i..exit], marks ? index.Summarize(i, exit) : null, trades);
                     i = exit;
                 }
             }
@@ -166,10 +167,15 @@ public sealed class BacktestSession : IDisposable
     /// <summary>Jumps made by <see cref="Replay(TradeIndex)"/>: runs of trades skipped at once.</summary>
     public long Jumps { get; private set; }
 
+    // Whether a jump may cross new equity peaks and drawdowns, marking them from the index's PriceSpan when the
+    // equity is computed exactly; off, the jump stops at them (the equity band), as before PriceSpan. Tests compare.
+    internal bool MarksOverJumps { get; set; } = true;
+
     // The prices and the time limit within which the trades after the one just replayed change nothing: not the
-    // engine (its quiet band), not the exchange (no open order crossed), not the report (equity within its peak
-    // and drawdown, no equity sample due). Null when the next trade must be replayed.
-    private (decimal Low, decimal High, long Until)? QuietBand(in TradeEvent trade)
+    // engine (its quiet band), not the exchange (no open order crossed), not the report (no equity sample due, and
+    // equity within its peak and drawdown unless Marks: the jump's PriceSpan marks them exactly). Null when the next
+    // trade must be replayed.
+    private (decimal Low, decimal High, long Until, bool Marks)? QuietBand(in TradeEvent trade, decimal? priceBound)
     {
         var track = _last;
         if (track is null || !ReferenceEquals(trade.Symbol, _lastSymbol) || (_only is not null && !string.Equals(trade.Symbol, _only, StringComparison.Ordinal)))
@@ -191,16 +197,22 @@ public sealed class BacktestSession : IDisposable
             until = Math.Min(until, track.NextSampleTicks(sampling));
         }
 
-        if (low > trade.Price || high < trade.Price || !track.EquityBand(ref low, ref high))
+        if (low > trade.Price || high < trade.Price)
         {
             return null;
         }
 
-        return (low, high, until);
+        if (MarksOverJumps && track.MarksExactly(priceBound))
+        {
+            return (low, high, until, true);
+        }
+
+        return track.EquityBand(ref low, ref high) ? (low, high, until, false) : null;
     }
 
-    // Trades of the last replayed symbol that change nothing: counted and marked without the engine or the exchange.
-    private void Skip(ReadOnlySpan<TradeEvent> trades)
+    // Trades of the last replayed symbol that the engine and the exchange would handle as no-ops: counted and marked
+    // without them (equity's peak and drawdown from the run's PriceSpan when given, else the run left them alone).
+    private void Skip(ReadOnlySpan<TradeEvent> trades, PriceSpan? run, ReadOnlySpan<TradeEvent> indexed)
     {
         ref readonly var last = ref trades[^1];
         _given += trades.Length;
@@ -210,6 +222,11 @@ public sealed class BacktestSession : IDisposable
         try
         {
             _exchange.Clock.AdvanceTo(last.Time);
+            if (run is { } prices)
+            {
+                _last!.SkipSpan(indexed, prices);
+            }
+
             _last!.Skip(trades.Length, last);
         }
         catch (OverflowException ex)

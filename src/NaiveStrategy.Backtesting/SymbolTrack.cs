@@ -163,6 +163,76 @@ internal sealed class SymbolTrack(string symbol, decimal budget, string baseAsse
         }
     }
 
+    /// <summary>
+    /// Whether equity over trades priced within <paramref name="priceBound"/> (<see cref="TradeIndex.PriceBound"/>) is
+    /// computed without rounding — every product, sum and difference Mark makes fits a decimal exactly — so it is
+    /// strictly monotonic in the price and a run's peak and drawdown follow from its <see cref="PriceSpan"/>
+    /// (<see cref="SkipSpan"/>). False while a fill is not yet marked, and when nothing is held (equity does not move).
+    /// </summary>
+    public bool MarksExactly(decimal? priceBound)
+    {
+        if (priceBound is not { } bound || FillVersion != _markedVersion || Position == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var size = Math.Abs(Position);
+            var product = size * bound;
+            if (product.Scale != size.Scale + bound.Scale)
+            {
+                return false;
+            }
+
+            var fixedPart = Budget + Cash;
+            var equity = Math.Abs(fixedPart) + product;
+            var peak = Math.Abs(_peak) + equity;
+            return equity.Scale == Math.Max(fixedPart.Scale, product.Scale)
+                && (equity + equity).Scale == equity.Scale
+                && peak.Scale == Math.Max(_peak.Scale, equity.Scale);
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Marks the equity's peak and drawdown over a run of trades of the same holdings, as marking each of them would:
+    /// the highest equity is at the first best price; the largest drawdown is either from the peak held before the run
+    /// to the first worst price, or the run's own largest fall (drop when long, rise when short), whichever is larger,
+    /// and the earlier when equal. Only when <see cref="MarksExactly"/> (monotonic, unrounded equity).
+    /// </summary>
+    public void SkipSpan(ReadOnlySpan<TradeEvent> trades, in PriceSpan run)
+    {
+        if (Position == 0)
+        {
+            return;
+        }
+
+        var (bestAt, worstAt, fall, fallFrom, fallAt) = Position > 0
+            ? (run.MaxAt, run.MinAt, run.Drop, run.DropFrom, run.DropAt)
+            : (run.MinAt, run.MaxAt, run.Rise, run.RiseFrom, run.RiseAt);
+        var fromPeak = _peak - EquityAt(trades[worstAt].Price);
+        var within = fall > 0 ? EquityAt(trades[fallFrom].Price) - EquityAt(trades[fallAt].Price) : 0m;
+        if (fromPeak > MaxDrawdown || within > MaxDrawdown)
+        {
+            // Drawn from the peak before the run, that peak is the one in place there; a fall within the run outdoes
+            // that peak, so the run's own high (first occurrence) is.
+            var before = fromPeak > within || (fromPeak == within && worstAt <= fallAt);
+            var peak = before ? _peak : EquityAt(trades[fallFrom].Price);
+            MaxDrawdown = before ? fromPeak : within;
+            MaxDrawdownFraction = peak > 0 ? Math.Round(MaxDrawdown / peak, 8) : 0m;
+        }
+
+        var best = EquityAt(trades[bestAt].Price);
+        if (best > _peak)
+        {
+            _peak = best;
+        }
+    }
+
     /// <summary>Trades that crossed nothing and changed nothing: counted, the last one marked (same holdings).</summary>
     public void Skip(int count, in TradeEvent last)
     {

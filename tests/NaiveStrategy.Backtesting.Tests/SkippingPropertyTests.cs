@@ -15,10 +15,10 @@ public sealed class SkippingPropertyTests
     private const int Cases = 500;
 
     /// <summary>One generated backtest: the market and everything that decides how it is traded.</summary>
-    public sealed record Run(int Seed, int Length, int Symbols, int Chunks, decimal BuyDown, decimal Profit, decimal Rebuy, decimal Fee, int StaleRule, decimal FundsShare, bool Partial, bool Sampling, int BatchSize, int Guard = 0, bool Exit = false)
+    public sealed record Run(int Seed, int Length, int Symbols, int Chunks, decimal BuyDown, decimal Profit, decimal Rebuy, decimal Fee, int StaleRule, decimal FundsShare, bool Partial, bool Sampling, int BatchSize, int Guard = 0, bool Exit = false, int Trend = 0)
     {
         public override string ToString() =>
-            $"seed {Seed}, {Length} trades, {Symbols} symbol(s), chunks {Chunks}, buy-down {BuyDown}, profit {Profit}, rebuy {Rebuy}, fee {Fee}, stale {StaleRule}, funds {FundsShare}, partial {Partial}, sampling {Sampling}, batch {BatchSize}, guard {Guard}, exit {Exit}";
+            $"seed {Seed}, {Length} trades, {Symbols} symbol(s), chunks {Chunks}, buy-down {BuyDown}, profit {Profit}, rebuy {Rebuy}, fee {Fee}, stale {StaleRule}, funds {FundsShare}, partial {Partial}, sampling {Sampling}, batch {BatchSize}, guard {Guard}, exit {Exit}, trend {Trend}";
     }
 
     public static class CaseGenerator
@@ -44,7 +44,8 @@ public sealed class SkippingPropertyTests
                 r.Next(3) == 0,
                 BatchSizes[r.Next(BatchSizes.Length)],
                 r.Next(2) == 0 ? 0 : r.Next(1, 6),
-                r.Next(2) == 0);
+                r.Next(2) == 0,
+                r.Next(3) == 0 ? r.Next(-1, 2) : 0);
         }).ToArbitrary();
     }
 
@@ -107,6 +108,28 @@ public sealed class SkippingPropertyTests
         skipped.Result.ToJson().Should().Be(full.Result.ToJson());
         skipped.Skipped.Should().BeGreaterThan(trades.Length / 2);
         full.Skipped.Should().Be(0);
+    }
+
+    // A position held through a trend: before PriceSpan every new equity peak or drawdown stopped the jump and went
+    // through the engine; marked from the index, those trades are jumped over too.
+    [Theory]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task Replay_FallingWalkHeldThrough_StopsLessThanWithoutPriceSpans(int seed)
+    {
+        // Bought early, a 5 % profit target is not reached while the walk falls: the position is held through.
+        var c = new Run(seed, 20_000, 1, 3, 0.003m, 0.05m, 0.01m, 0.001m, 0, 1m, false, false, 20_000, Trend: -1);
+        var trades = Market(c);
+        var full = await Replay(c, trades, indexed: false);
+        var banded = await Replay(c, trades, indexed: true, marksOverJumps: false);
+        var marked = await Replay(c, trades, indexed: true);
+
+        marked.Result.ToJson().Should().Be(full.Result.ToJson());
+        banded.Result.ToJson().Should().Be(full.Result.ToJson());
+        var (stopsMarked, stopsBanded) = (marked.Replayed - marked.Skipped, banded.Replayed - banded.Skipped);
+        full.Result.Symbols[0].MaxDrawdown.Should().BePositive("the walk moves a held position");
+        stopsBanded.Should().BeGreaterThan(1_000, "each new drawdown stops a jump at the equity band");
+        stopsMarked.Should().BeLessThan(stopsBanded / 10, $"{stopsMarked} trades through the engine against {stopsBanded} without PriceSpans");
     }
 
     [Theory]
@@ -182,7 +205,8 @@ public sealed class SkippingPropertyTests
 
     private static readonly string[] Names = ["XRPUSDT", "ADAUSDT"];
 
-    // A random walk per symbol with flat runs, jumps and pauses, interleaved in time order.
+    // A random walk per symbol with flat runs, jumps and pauses, interleaved in time order; a trend (1 up, -1 down)
+    // drifts it by a quarter of its volatility per step, so held positions set new equity peaks and drawdowns often.
     private static TradeEvent[] Market(Run c)
     {
         var r = new Random(c.Seed);
@@ -196,7 +220,7 @@ public sealed class SkippingPropertyTests
             var s = r.Next(c.Symbols);
             if (r.Next(3) != 0)
             {
-                var step = ((decimal)r.NextDouble() - 0.5m) * volatility;
+                var step = (((decimal)r.NextDouble() - 0.5m) * volatility) + (c.Trend * volatility / 4);
                 prices[s] = Math.Max(0.01m, Math.Round(prices[s] * (1 + step), 4));
             }
 
@@ -207,11 +231,11 @@ public sealed class SkippingPropertyTests
         return trades;
     }
 
-    private static async Task<(BacktestResult Result, long Replayed, long Skipped)> Replay(Run c, TradeEvent[] trades, bool indexed)
+    private static async Task<(BacktestResult Result, long Replayed, long Skipped)> Replay(Run c, TradeEvent[] trades, bool indexed, bool marksOverJumps = true)
     {
         var exchange = Exchange(c, out var strategy);
         await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(strategy), new TraderIdGenerator("bt"), exchange.Clock);
-        using var session = new BacktestSession(engine, exchange, c.Sampling ? TimeSpan.FromMinutes(5) : null);
+        using var session = new BacktestSession(engine, exchange, c.Sampling ? TimeSpan.FromMinutes(5) : null) { MarksOverJumps = marksOverJumps };
         await session.StartAsync();
         for (var from = 0; from < trades.Length; from += c.BatchSize)
         {

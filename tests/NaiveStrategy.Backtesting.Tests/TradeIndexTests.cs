@@ -36,6 +36,84 @@ public sealed class TradeIndexTests
         return (index.FindExit(start, "XRPUSDT", low, high, until) == expected).Label($"n {n}, start {start}, [{low}, {high}], until {until}");
     }
 
+    [Property(MaxTest = 500)]
+    public Property Summarize_AnyRange_EqualsLinearScan(PositiveInt length, int seed, NonNegativeInt fromSeed, NonNegativeInt lengthSeed)
+    {
+        // Steps of -2..2 on a coarse grid make equal prices (and equal drops) common: first occurrences are what is tested.
+        var n = (length.Get % 3000) + 1;
+        var r = new Random(seed);
+        var trades = new TradeEvent[n];
+        var price = 100m;
+        for (var i = 0; i < n; i++)
+        {
+            price += r.Next(-2, 3);
+            trades[i] = new TradeEvent("XRPUSDT", i, price, 1m, T0.AddSeconds(i));
+        }
+
+        var from = fromSeed.Get % n;
+        var to = from + 1 + (lengthSeed.Get % (n - from));
+
+        var actual = new TradeIndex(trades).Summarize(from, to);
+
+        var expected = Scan(trades, from, to);
+        return (actual == expected).Label($"n {n}, [{from}, {to}): {actual} != {expected}");
+    }
+
+    [Fact]
+    public void Summarize_DropAcrossNodes_StartsAtFirstHighAndEndsAtFirstLow()
+    {
+        // 100 for 40 trades, 103 at 40 and 45, 99 at 70 and 90 (the drop 103 → 99 spans three leaf nodes), 101 at 100.
+        var prices = Enumerable.Repeat(100m, 120).ToArray();
+        (prices[40], prices[45], prices[70], prices[90], prices[100]) = (103m, 103m, 99m, 99m, 101m);
+        var trades = prices.Select((p, i) => new TradeEvent("XRPUSDT", i, p, 1m, T0.AddSeconds(i))).ToArray();
+
+        var run = new TradeIndex(trades).Summarize(10, 120);
+
+        run.Should().Be(new PriceSpan(99m, 70, 103m, 40, 4m, 40, 70, 3m, 10, 40));
+    }
+
+    [Fact]
+    public void Merge_DropAcrossTwoRuns_BeatsEachRunsOwn()
+    {
+        // Left: 10 → 12 → 11 (drop 1, rise 2); right: 13 → 7 → 9 (drop 6, rise 2). Across: 12 → 7 is 5 < 6, but
+        // the right's own drop starts at 13, above the left's high, so it stays; the rise across 10 → 13 is 3.
+        var left = Merge(PriceSpan.Of(10m, 0), PriceSpan.Of(12m, 1), PriceSpan.Of(11m, 2));
+        var right = Merge(PriceSpan.Of(13m, 3), PriceSpan.Of(7m, 4), PriceSpan.Of(9m, 5));
+
+        var run = PriceSpan.Merge(left, right);
+
+        run.Should().Be(new PriceSpan(7m, 4, 13m, 3, 6m, 3, 4, 3m, 0, 3));
+    }
+
+    [Fact]
+    public void Merge_EqualDropAcrossAndWithin_TakesEarlierEnd()
+    {
+        // Left high 12 at 0; right: 12 at 1 (equal, not a new peak), 8 at 2. Drop 4 either way: it starts at the
+        // left's 12, the first of the equal highs, as the full replay keeps its first peak.
+        var run = PriceSpan.Merge(PriceSpan.Of(12m, 0), PriceSpan.Merge(PriceSpan.Of(12m, 1), PriceSpan.Of(8m, 2)));
+
+        run.Should().Be(new PriceSpan(8m, 2, 12m, 0, 4m, 0, 2, 0m, -1, -1));
+    }
+
+    [Fact]
+    public void PriceBound_MixedScales_IsLargestAtFinestScale()
+    {
+        var trades = new[] { new TradeEvent("XRPUSDT", 1, 0.5m, 1m, T0), new TradeEvent("XRPUSDT", 2, 2.125m, 1m, T0), new TradeEvent("XRPUSDT", 3, 1.0000m, 1m, T0) };
+
+        var bound = new TradeIndex(trades).PriceBound;
+
+        bound.Should().Be(2.125m);
+        bound!.Value.Scale.Should().Be(4);
+    }
+
+    [Fact]
+    public void PriceBound_DifferencesWouldRound_IsNull()
+    {
+        var trades = new[] { new TradeEvent("XRPUSDT", 1, 7_900_000_000_000_000_000_000_000_000m, 1m, T0), new TradeEvent("XRPUSDT", 2, 0.5m, 1m, T0) };
+
+        new TradeIndex(trades).PriceBound.Should().BeNull();
+    }
+
     [Fact]
     public void FindExit_EmptyIndex_ReturnsZero()
     {
@@ -47,5 +125,39 @@ public sealed class TradeIndexTests
     {
         var act = () => new TradeIndex(new[] { new TradeEvent("XRPUSDT", 1, 1m, 1m, T0) }).FindExit(2, "XRPUSDT", 0m, 2m, long.MaxValue);
         act.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    private static PriceSpan Merge(params PriceSpan[] runs) => runs.Aggregate((a, b) => PriceSpan.Merge(a, b));
+
+    // One pass, the plain way: the running high and low at their first occurrences, a drop or rise kept when larger.
+    private static PriceSpan Scan(TradeEvent[] trades, int from, int to)
+    {
+        var (low, lowAt, high, highAt) = (trades[from].Price, from, trades[from].Price, from);
+        var (drop, dropFrom, dropAt, rise, riseFrom, riseAt) = (0m, -1, -1, 0m, -1, -1);
+        for (var j = from + 1; j < to; j++)
+        {
+            var p = trades[j].Price;
+            if (high - p > drop)
+            {
+                (drop, dropFrom, dropAt) = (high - p, highAt, j);
+            }
+
+            if (p - low > rise)
+            {
+                (rise, riseFrom, riseAt) = (p - low, lowAt, j);
+            }
+
+            if (p < low)
+            {
+                (low, lowAt) = (p, j);
+            }
+
+            if (p > high)
+            {
+                (high, highAt) = (p, j);
+            }
+        }
+
+        return new PriceSpan(low, lowAt, high, highAt, drop, dropFrom, dropAt, rise, riseFrom, riseAt);
     }
 }
