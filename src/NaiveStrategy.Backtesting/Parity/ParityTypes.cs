@@ -18,6 +18,17 @@ public sealed record ParityOptions
     /// </summary>
     public TimeSpan DecisionTolerance { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Whether the replay's engine hears of fills and trades when live did (default true): an order update live also
+    /// took (the same trader's order, side, price and quantity, with the same status) reaches the replay's engine right
+    /// after the trade live had received when it took it, so what live decided after hearing of a fill (the sell, the
+    /// trader that replaces a finished one) the replay decides on the same trade. Live hears of a fill on another
+    /// stream than the trades, a moment after the trade that made it or before it has received that trade; at a
+    /// sandbox's 200× pace a millisecond is a few trades. Placing an order stays instant. False: the replay's engine
+    /// hears of every fill with the trade that made it, as a backtest does.
+    /// </summary>
+    public bool LiveTiming { get; init; } = true;
+
     /// <summary>The replay's fill model: the one live's exchange used (full fills unless the sandbox or paper ran with partial fills).</summary>
     public FillModel FillModel { get; init; } = FillModel.Full;
 }

@@ -34,7 +34,7 @@ public sealed partial class TradeRecorder : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Dictionary<string, SymbolFile> _files = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, TradeEvent> _last = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RecentTrades> _recent = new(StringComparer.Ordinal);
     private readonly Task _writer;
     private long _dropped;
     private long _written;
@@ -80,14 +80,22 @@ public sealed partial class TradeRecorder : IAsyncDisposable
     /// <summary>The last trade received for <paramref name="symbol"/>, or null before the first.</summary>
     /// <param name="symbol">The symbol.</param>
     /// <returns>The trade.</returns>
-    public TradeEvent? LastTrade(string symbol) => _last.TryGetValue(symbol, out var trade) ? trade : null;
+    public TradeEvent? LastTrade(string symbol) => _recent.TryGetValue(symbol, out var recent) ? recent.Last : null;
+
+    /// <summary>
+    /// The latest trade received for <paramref name="symbol"/> at <paramref name="time"/> and <paramref name="price"/>
+    /// among the last few thousand: the trade a decision was made on, when the decision keeps its time and price
+    /// (trades received since may already be queued behind it). Null when none is that recent.
+    /// </summary>
+    internal TradeEvent? Received(string symbol, DateTimeOffset time, decimal price) =>
+        _recent.TryGetValue(symbol, out var recent) ? recent.Find(time, price) : null;
 
     /// <summary>Queues a trade for the files; never waits. Returns false when the queue was full and the trade was dropped.</summary>
     /// <param name="trade">The trade, as the engine received it.</param>
     /// <returns>Whether it was queued.</returns>
     public bool Record(in TradeEvent trade)
     {
-        _last[trade.Symbol] = trade;
+        (_recent.TryGetValue(trade.Symbol, out var recent) ? recent : _recent.GetOrAdd(trade.Symbol, _ => new RecentTrades())).Add(trade);
         if (_queue.Writer.TryWrite(trade))
         {
             return true;
@@ -236,6 +244,56 @@ public sealed partial class TradeRecorder : IAsyncDisposable
             ? (trade.Time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10
             : trade.Time.ToUnixTimeMilliseconds();
         return string.Create(inv, $"{trade.TradeId},{trade.Price},{trade.Quantity},{trade.Price * trade.Quantity},{time},{(trade.IsBuyerMaker ? "True" : "False")},True");
+    }
+
+    // The last trades received for a symbol, newest last: written by the stream's thread, read by the engine's loop.
+    private sealed class RecentTrades
+    {
+        private const int Capacity = 4096;
+        private readonly TradeEvent[] _ring = new TradeEvent[Capacity];
+        private readonly Lock _gate = new();
+        private long _count;
+
+        public TradeEvent? Last
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _count == 0 ? null : _ring[(_count - 1) % Capacity];
+                }
+            }
+        }
+
+        public void Add(in TradeEvent trade)
+        {
+            lock (_gate)
+            {
+                _ring[_count++ % Capacity] = trade;
+            }
+        }
+
+        public TradeEvent? Find(DateTimeOffset time, decimal price)
+        {
+            lock (_gate)
+            {
+                for (var i = _count - 1; i >= Math.Max(0, _count - Capacity); i--)
+                {
+                    ref readonly var trade = ref _ring[i % Capacity];
+                    if (trade.Time == time && trade.Price == price)
+                    {
+                        return trade;
+                    }
+
+                    if (trade.Time < time)
+                    {
+                        return null;
+                    }
+                }
+
+                return null;
+            }
+        }
     }
 
     private sealed class SymbolFile(string symbol)

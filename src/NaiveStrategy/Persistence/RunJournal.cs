@@ -26,7 +26,10 @@ public enum RunMarkKind
 /// <param name="Time">When it happened, by the engine's clock.</param>
 public sealed record RunMark(string Symbol, RunMarkKind Kind, DateTimeOffset Time)
 {
-    /// <summary>The id of the last market trade received for the symbol before the mark; null before the first.</summary>
+    /// <summary>
+    /// The id of the market trade the mark is tied to: for a BUY's intent the trade that decided it, otherwise the last
+    /// trade the symbol had received when the engine took the input; null before the first.
+    /// </summary>
     public long? TradeId { get; init; }
 
     /// <summary>That trade's market time.</summary>
