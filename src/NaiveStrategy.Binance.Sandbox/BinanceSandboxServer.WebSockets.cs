@@ -12,6 +12,9 @@ public sealed partial class BinanceSandboxServer
         (kind.HasFlag(SandboxSocketKinds.WebSocketApi) ? Interlocked.Read(ref _webSocketApiAccepted) : 0)
         + (kind.HasFlag(SandboxSocketKinds.MarketStreams) ? Interlocked.Read(ref _marketStreamsAccepted) : 0);
 
+    /// <summary>WebSocket connections of <paramref name="kinds"/> open now: a test waits for a client to connect or for a connection to close.</summary>
+    public int OpenConnections(SandboxSocketKinds kinds) => _sockets.Keys.Count(s => (s.Kind & kinds) != 0);
+
     /// <summary>
     /// Binance is about to shut the server down: every open connection of <paramref name="kinds"/> gets a
     /// <c>serverShutdown</c> event (WebSocket API: <c>{"event":…}</c>; combined streams: stream <c>!serverShutdown</c>;

@@ -107,6 +107,7 @@ public sealed partial class BinanceExchange
             }
 
             _stop.Cancel();
+            Log.HandedOver(owner._logger, "user data");
         }
 
         private Task OnConnectedAsync(ClientWebSocket ws)

@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(111, LogLevel.Information, "Binance {Stream} handed over to a new connection ({Reason}): {Count} stream(s), the old connection closes once they are subscribed")]
     public static partial void HandingOver(ILogger logger, string stream, string reason, int count);
 
+    [LoggerMessage(115, LogLevel.Information, "Binance {Stream} handover done: the old connection is closed, the new one delivers")]
+    public static partial void HandedOver(ILogger logger, string stream);
+
     [LoggerMessage(108, LogLevel.Warning, "Binance {Stream} message ignored: {Reason}")]
     public static partial void BadMessage(ILogger logger, string stream, string reason);
 

@@ -212,9 +212,10 @@ public sealed class WebSocketTests
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         await socket.ConnectAsync(new Uri(sandbox.Server.StreamBaseUrl + "/ws/xrpusdt@trade"), CancellationToken.None);
 
-        // Not receiving means not answering the server's PINGs. Real time is the thing tested: the server's pong
-        // timeout (300 ms after a ping every 100 ms) runs on the wall clock, and nothing signals it but the close.
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Not receiving means not answering the server's PINGs: once the pong timeout (300 ms after a ping every 100 ms,
+        // on the wall clock) has passed, the server drops the connection, and its count of open connections says so.
+        await Wait.UntilAsync(() => sandbox.Server.ConnectionsAccepted(SandboxSocketKinds.MarketStreams) == 1, "the server accepted the connection");
+        await Wait.UntilAsync(() => sandbox.Server.OpenConnections(SandboxSocketKinds.MarketStreams) == 0, "the server closed the silent connection");
 
         await FluentActions.Awaiting(() => SandboxHarness.ReceiveAsync(socket)).Should().ThrowAsync<WebSocketException>();
     }

@@ -304,7 +304,9 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         (await _exchange.PlaceLimitOrderAsync(Buy("t9-b"))).IsSuccess.Should().BeTrue();
         _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, T0));
         await Eventually(() => { lock (updates) { return Task.FromResult(updates.Any(u => u.Status == OrderStatus.Filled) ? updates : null); } });
-        await Task.Delay(300); // the copy has arrived by now
+        // An order placed after the fill is reported after the fill's copy, on the same ordered stream: once its update is in, so is the copy.
+        (await _exchange.PlaceLimitOrderAsync(Buy("t9-after", price: 0.4m))).IsSuccess.Should().BeTrue();
+        await Eventually(() => { lock (updates) { return Task.FromResult(updates.Any(u => u.ClientOrderId == "t9-after") ? updates : null); } });
 
         // The same event twice (here the sandbox's fault; in a serverShutdown handover both connections') reaches the subscriber once.
         lock (updates)

@@ -113,7 +113,9 @@ public sealed class RateLimitTests
     [Fact]
     public async Task CancelOrderAsync_After418_RefusedUntilRetryAfterThenSent()
     {
-        var options = new SandboxOptions { Port = 0 };
+        // One fake clock for the sandbox and the adapter: the Retry-After passes when the test says, signed timestamps stay in the window.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new SandboxOptions { Port = 0, TimeProvider = time };
         options.ApiKeys.Add(new SandboxApiKey(Key, Secret));
         options.Balances["USDT"] = 1_000m;
         await using var server = new BinanceSandboxServer(options);
@@ -127,14 +129,14 @@ public sealed class RateLimitTests
             RestBaseUrl = new Uri(server.RestBaseUrl),
             WebSocketApiUrl = new Uri(server.WebSocketApiUrl),
             StreamBaseUrl = new Uri(server.StreamBaseUrl),
-        }));
+        }), time);
         (await exchange.GetOrderAsync("XRPUSDT", "b-1")).IsSuccess.Should().BeTrue();
         server.Faults.RetryAfter = TimeSpan.FromSeconds(1);
         server.Faults.BanRequests(1);
 
         var banned = await exchange.GetOrderAsync("XRPUSDT", "b-1");
         var refused = await exchange.CancelOrderAsync("XRPUSDT", "b-1");
-        await Task.Delay(1_100);
+        time.Advance(TimeSpan.FromSeconds(1.1));
         var canceled = await exchange.CancelOrderAsync("XRPUSDT", "b-1");
 
         banned.Error!.Code.Should().Be(-1003);

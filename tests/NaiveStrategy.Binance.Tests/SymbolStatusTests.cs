@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using NaiveStrategy.Binance.Sandbox;
 using NaiveStrategy.Mock;
 
@@ -25,14 +26,14 @@ public sealed class SymbolStatusTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private BinanceExchange Exchange(string secret = Secret) => new(new HttpClient(), Options.Create(new BinanceExchangeOptions
+    private BinanceExchange Exchange(string secret = Secret, TimeProvider? time = null) => new(new HttpClient(), Options.Create(new BinanceExchangeOptions
     {
         ApiKey = Key,
         SecretKey = secret,
         RestBaseUrl = new Uri(_server.RestBaseUrl),
         WebSocketApiUrl = new Uri(_server.WebSocketApiUrl),
         StreamBaseUrl = new Uri(_server.StreamBaseUrl),
-    }))
+    }), time)
     { ClosedRecheckEvery = TimeSpan.FromMilliseconds(100) };
 
     private static OrderRequest Buy(string id) => new("XRPUSDT", id, OrderSide.Buy, 0.5m, 40m);
@@ -56,7 +57,9 @@ public sealed class SymbolStatusTests : IAsyncLifetime
     [Fact]
     public async Task PlaceLimitOrderAsync_SymbolTurnsCancelOnly_RefusedThenCancelTakenThenResumesWhenTrading()
     {
-        await using var exchange = Exchange();
+        // The adapter's clock is the test's: the status read as CANCEL_ONLY is kept until the recheck time is passed, not slept through.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var exchange = Exchange(time: time);
         (await exchange.PlaceLimitOrderAsync(Buy("s-1"))).IsSuccess.Should().BeTrue();
         _server.Faults.SetSymbolStatus("XRPUSDT", "CANCEL_ONLY");
 
@@ -71,7 +74,7 @@ public sealed class SymbolStatusTests : IAsyncLifetime
         canceled.Value.Status.Should().Be(OrderStatus.Canceled);
 
         _server.Faults.SetSymbolStatus("XRPUSDT", "TRADING");
-        await Task.Delay(150);
+        time.Advance(TimeSpan.FromMilliseconds(150));
         (await exchange.PlaceLimitOrderAsync(Buy("s-4"))).Value.Status.Should().Be(OrderStatus.New);
     }
 

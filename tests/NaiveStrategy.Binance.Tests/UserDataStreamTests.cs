@@ -26,31 +26,40 @@ public sealed class UserDataStreamTests
     [InlineData(KeyKind.Ed25519)]
     public async Task OrderUpdates_ServerShutdown_NewConnectionSubscribedBeforeTheOldClosesNoEventLost(KeyKind kind)
     {
+        var signals = new LogSignals(); // 109: a connection subscribed; 115: the handover is done, the old connection closed
         await using var server = await StartAsync(kind);
-        await using var exchange = Exchange(server, kind);
+        await using var exchange = Exchange(server, kind, signals);
         using var signer = BinanceSigner.Create(Options(server, kind));
         var received = new ConcurrentQueue<OrderUpdate>();
         using var subscription = exchange.OrderUpdates.Subscribe(received.Enqueue);
-        await SubscribedAsync(server, signer, received);
+        await SubscribedAsync(server, signer, received, signals);
 
         var placed = new List<string>();
-        var shutdownSent = false;
-        for (var n = 1; n <= 60; n++)
+        async Task<bool> PlaceAsync()
         {
-            var id = "h-" + n.ToString(CultureInfo.InvariantCulture);
+            var id = "h-" + (placed.Count + 1).ToString(CultureInfo.InvariantCulture);
             (await PostOrderAsync(server, signer, id)).Should().Be(HttpStatusCode.OK);
             placed.Add(id);
-            if (n == 10)
-            {
-                server.SendServerShutdown(SandboxSocketKinds.WebSocketApi, TimeSpan.FromSeconds(1)).Should().Be(1);
-                shutdownSent = true;
-            }
-
-            await Task.Delay(20);
+            return true;
         }
 
-        await Task.Delay(500);
-        shutdownSent.Should().BeTrue();
+        for (var n = 1; n <= 10; n++)
+        {
+            await PlaceAsync();
+        }
+
+        server.SendServerShutdown(SandboxSocketKinds.WebSocketApi, TimeSpan.FromSeconds(1)).Should().Be(1);
+
+        // An order every 20 ms through each step of the handover: while the successor connects and subscribes, while
+        // both connections deliver, and until the sandbox has dropped the old one and the adapter has let it go.
+        await Wait.UntilAsync(
+            async () => await PlaceAsync() && signals.Count(115) == 1 && server.OpenConnections(SandboxSocketKinds.WebSocketApi) == 1,
+            "the successor subscribed, the old connection closed and the adapter let it go",
+            every: TimeSpan.FromMilliseconds(20));
+        signals.Count(109).Should().Be(2, "the successor subscribed once");
+
+        // The stream is ordered: once the last order's update is in, every earlier one is too, or is lost.
+        await Wait.TryUntilAsync(() => received.Any(u => u.ClientOrderId == placed[^1]));
         received.Select(u => u.ClientOrderId).Where(c => c.StartsWith("h-", StringComparison.Ordinal)).Distinct()
             .Should().BeEquivalentTo(placed, "the old connection delivered until the new one was subscribed");
         server.ConnectionsAccepted(SandboxSocketKinds.WebSocketApi).Should().Be(2, "one successor, no reconnection");
@@ -59,17 +68,18 @@ public sealed class UserDataStreamTests
     [Fact]
     public async Task OrderUpdates_SubscriptionAnswered1021_ResyncedAndAskedAgainOnTheSameConnection()
     {
+        var signals = new LogSignals(); // 109: the user data stream is subscribed
         await using var server = await StartAsync(KeyKind.Hmac);
-        await using var exchange = Exchange(server, KeyKind.Hmac);
+        await using var exchange = Exchange(server, KeyKind.Hmac, signals);
         using var signer = BinanceSigner.Create(Options(server, KeyKind.Hmac));
         server.Faults.RejectTimestamps(1);
         var received = new ConcurrentQueue<OrderUpdate>();
         using var subscription = exchange.OrderUpdates.Subscribe(received.Enqueue);
         await Wait.TryUntilAsync(() => server.ConnectionsAccepted(SandboxSocketKinds.WebSocketApi) != 0, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(50));
 
-        await Task.Delay(300); // the subscription request, not an order below, meets the -1021
+        await signals.WaitAsync(109); // subscribed before any order below: the subscription request met the -1021
 
-        await SubscribedAsync(server, signer, received);
+        await SubscribedAsync(server, signer, received, signals);
 
         server.ConnectionsAccepted(SandboxSocketKinds.WebSocketApi).Should().Be(1, "a -1021 is answered on the same connection, not by reconnecting");
     }
@@ -84,10 +94,11 @@ public sealed class UserDataStreamTests
         options.Symbols.Add(SymbolFilterPresets.XrpUsdt with { Symbol = "ADAUSDT", BaseAsset = "ADA" });
         await using var server = new BinanceSandboxServer(options);
         await server.StartAsync();
-        await using var exchange = Exchange(server, KeyKind.Hmac);
+        var signals = new LogSignals(); // 109: the user data stream is subscribed
+        await using var exchange = Exchange(server, KeyKind.Hmac, signals);
         var received = new ConcurrentQueue<OrderUpdate>();
         using var subscription = exchange.OrderUpdates.Subscribe(received.Enqueue);
-        await Task.Delay(500);
+        await signals.WaitAsync(109);
         var xrp = (await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "x-b", OrderSide.Buy, 0.5m, 40m))).Value;
         var ada = (await exchange.PlaceLimitOrderAsync(new OrderRequest("ADAUSDT", "a-b", OrderSide.Buy, 0.5m, 40m))).Value;
 
@@ -100,21 +111,12 @@ public sealed class UserDataStreamTests
         received.Where(u => u.Status == OrderStatus.Filled).Select(u => u.ClientOrderId).Should().BeEquivalentTo(["x-b", "a-b"], "an event is the same only on the same symbol");
     }
 
-    // Orders placed by another client until one's update arrives: the subscription is confirmed.
-    private static async Task SubscribedAsync(BinanceSandboxServer server, BinanceSigner signer, ConcurrentQueue<OrderUpdate> received)
+    // The adapter says it subscribed, then an order placed by another client reaches the subscriber: updates flow.
+    private static async Task SubscribedAsync(BinanceSandboxServer server, BinanceSigner signer, ConcurrentQueue<OrderUpdate> received, LogSignals signals)
     {
-        for (var n = 0; n < 50; n++)
-        {
-            var id = "w-" + n.ToString(CultureInfo.InvariantCulture);
-            await PostOrderAsync(server, signer, id);
-            await Task.Delay(100);
-            if (received.Any(u => u.ClientOrderId.StartsWith("w-", StringComparison.Ordinal)))
-            {
-                return;
-            }
-        }
-
-        throw new TimeoutException("no order update within 5 s");
+        await signals.WaitAsync(109);
+        (await PostOrderAsync(server, signer, "w-0")).Should().Be(HttpStatusCode.OK);
+        await Wait.UntilAsync(() => received.Any(u => u.ClientOrderId == "w-0"), "the update of an order placed by another client");
     }
 
     private static async Task<BinanceSandboxServer> StartAsync(KeyKind kind)
@@ -139,7 +141,8 @@ public sealed class UserDataStreamTests
         StreamBaseUrl = new Uri(server.StreamBaseUrl),
     };
 
-    private static BinanceExchange Exchange(BinanceSandboxServer server, KeyKind kind) => new(new HttpClient(), Microsoft.Extensions.Options.Options.Create(Options(server, kind)));
+    private static BinanceExchange Exchange(BinanceSandboxServer server, KeyKind kind, LogSignals signals) =>
+        new(new HttpClient(), Microsoft.Extensions.Options.Options.Create(Options(server, kind)), loggerFactory: signals);
 
     // An order placed by another client of the account: only the user data stream tells the adapter of it.
     private static async Task<HttpStatusCode> PostOrderAsync(BinanceSandboxServer server, BinanceSigner signer, string clientOrderId)

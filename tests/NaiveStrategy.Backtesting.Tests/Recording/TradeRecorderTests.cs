@@ -70,11 +70,7 @@ public sealed class TradeRecorderTests : IDisposable
         recorder.Record(Trade(1, 0.5m, Evening)).Should().BeTrue();
         recorder.Record(Trade(2, 0.5m, Evening)).Should().BeTrue();
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (recorder.Lost < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Wait.TryUntilAsync(() => recorder.Lost >= 2);
 
         recorder.Lost.Should().Be(2);
         recorder.Written.Should().Be(0);
