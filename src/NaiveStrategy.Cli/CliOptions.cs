@@ -130,9 +130,7 @@ internal static class CliOptions
 
     private static decimal Number(string option, string text, CommandLine.Bounds bounds)
     {
-        var value = decimal.TryParse(text, NumberStyles.Number, Inv, out var d)
-            ? d
-            : throw new UsageException($"--{option} '{text}' is not a decimal number (use '.' as the decimal separator).");
+        var value = CommandLine.ParseDecimal(option, text);
         bounds.Check(option, value);
         return value;
     }

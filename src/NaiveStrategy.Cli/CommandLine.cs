@@ -36,26 +36,7 @@ internal sealed class CommandLine
     /// <param name="fromConfiguration">Whether options left out come from appsettings.json and the environment (<see cref="CliConfiguration"/>).</param>
     public CommandLine(string command, IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags, bool fromConfiguration = true)
     {
-        var sub = new Command(command, OptionHelp.DescribeCommand(command));
-        var options = new Dictionary<string, Option>(StringComparer.Ordinal);
-        foreach (var name in valueOptions)
-        {
-            var (hint, description) = OptionHelp.Describe(name);
-            var option = new Option<string[]>("--" + name) { Description = description, HelpName = hint, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
-            option.Validators.Add(result => Validate(name, result));
-            options[name] = option;
-        }
-
-        foreach (var name in flags)
-        {
-            options[name] = new Option<bool>("--" + name) { Description = OptionHelp.Describe(name).Description, Arity = ArgumentArity.Zero };
-        }
-
-        foreach (var option in options.Values)
-        {
-            sub.Options.Add(option);
-        }
-
+        var (sub, options) = Declare(command, valueOptions, flags);
         sub.Options.Add(new HelpOption());
         var root = new Command("naive", OptionHelp.DescribeApp()) { Subcommands = { sub } };
         var result = root.Parse([command, .. args]);
@@ -92,6 +73,36 @@ internal sealed class CommandLine
                 FromConfiguration(configuration, name, isFlag: option is Option<bool>);
             }
         }
+    }
+
+    /// <summary>
+    /// <paramref name="command"/> as System.CommandLine declares it: each option that takes a value (one per
+    /// occurrence, checked by its type while parsing) and each flag, by name. The one declaration of both the parse
+    /// (here) and tab completion (<see cref="Completion"/>), so the two cannot know different options.
+    /// </summary>
+    public static (Command Command, IReadOnlyDictionary<string, Option> Options) Declare(string command, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags)
+    {
+        var sub = new Command(command, OptionHelp.DescribeCommand(command));
+        var options = new Dictionary<string, Option>(StringComparer.Ordinal);
+        foreach (var name in valueOptions)
+        {
+            var (hint, description) = OptionHelp.Describe(name);
+            var option = new Option<string[]>("--" + name) { Description = description, HelpName = hint, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+            option.Validators.Add(result => Validate(name, result));
+            options[name] = option;
+        }
+
+        foreach (var name in flags)
+        {
+            options[name] = new Option<bool>("--" + name) { Description = OptionHelp.Describe(name).Description, Arity = ArgumentArity.Zero };
+        }
+
+        foreach (var option in options.Values)
+        {
+            sub.Options.Add(option);
+        }
+
+        return (sub, options);
     }
 
     // Each value parsed by the option's type: the first bad one is the parse's error, naming the option.
@@ -161,18 +172,13 @@ internal sealed class CommandLine
 
     public IReadOnlyList<string> Strings(string name) => _values.GetValueOrDefault(name) ?? [];
 
-    public decimal Decimal(string name, decimal fallback)
-    {
-        var text = String(name);
-        if (text is null)
-        {
-            return fallback;
-        }
+    public decimal Decimal(string name, decimal fallback) => String(name) is { } text ? ParseDecimal(name, text) : fallback;
 
-        return decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)
+    /// <summary><c>--fee '0,1' is not a decimal number (use '.' as the decimal separator).</c> unless <paramref name="text"/> is one (invariant culture).</summary>
+    public static decimal ParseDecimal(string name, string text) =>
+        decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new UsageException($"--{name} '{text}' is not a decimal number (use '.' as the decimal separator).");
-    }
 
     /// <summary>The option's number, checked against <paramref name="bounds"/>; the message names the option and the bounds.</summary>
     public decimal Decimal(string name, decimal fallback, Bounds bounds)

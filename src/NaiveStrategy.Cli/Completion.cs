@@ -74,27 +74,20 @@ internal static class Completion
         return 0;
     }
 
-    // Every command and option of naive, for completion only: each command parses its own line (CommandLine).
-    private static RootCommand Root()
+    // Every command of naive as the parse declares it (CommandLine.Declare), with the values an option or a command's
+    // words may take, and completion and help, which CliApp answers itself.
+    internal static RootCommand Root()
     {
         var root = new RootCommand(OptionHelp.DescribeApp());
         foreach (var (name, (values, flags)) in CliOptions.Commands)
         {
-            var command = new Command(name, OptionHelp.DescribeCommand(name));
-            foreach (var value in values)
+            var (command, options) = CommandLine.Declare(name, values, flags);
+            foreach (var (value, option) in options)
             {
-                var option = new Option<string>("--" + value) { Description = OptionHelp.Describe(value).Description };
                 if (Choices.TryGetValue(value, out var choices))
                 {
                     option.CompletionSources.Add(choices);
                 }
-
-                command.Options.Add(option);
-            }
-
-            foreach (var flag in flags)
-            {
-                command.Options.Add(new Option<bool>("--" + flag) { Description = OptionHelp.Describe(flag).Description });
             }
 
             if (CliOptions.Words.TryGetValue(name, out var words))

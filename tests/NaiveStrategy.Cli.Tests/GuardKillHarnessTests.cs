@@ -84,7 +84,8 @@ public sealed class GuardKillHarnessTests(ITestOutputHelper log) : IDisposable
                 var killed = canceled.KillAtFirst(first);
                 await UntilAsync(() => market.Fallen || first.HasExited, "a BUY fills and its SELL is placed");
                 first.HasExited.Should().BeFalse(first.Error);
-                await Task.WhenAny(killed, Task.Delay(Wait));
+                // The kill, or (with nothing to cancel) no kill within Wait: the round goes on either way.
+                await ((Task)killed).WaitAsync(Wait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
                 canceled.Disarm();
                 kills += await KilledDuringExitAsync(first, state);
             }
@@ -187,6 +188,7 @@ public sealed class GuardKillHarnessTests(ITestOutputHelper log) : IDisposable
         public async Task FeedAsync(BinanceSandboxServer server, CancellationToken stop)
         {
             long id = 0;
+            using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(10)); // a live market: a trade every 10 ms
             while (!stop.IsCancellationRequested)
             {
                 id++;
@@ -194,7 +196,7 @@ public sealed class GuardKillHarnessTests(ITestOutputHelper log) : IDisposable
                 var trough = Math.Max(0.48m, 0.495m - (0.0002m * (id / 20)));
                 var price = _fallen ? 0.455m + ((id % 10) / 1000m) : trough + (Math.Abs((id % 20) - 10) / 1000m);
                 server.PublishTrade(new TradeEvent(Symbol, id, price, 10_000m, DateTimeOffset.UtcNow));
-                await Task.Delay(10, CancellationToken.None);
+                await pace.WaitForNextTickAsync(CancellationToken.None);
             }
         }
     }
