@@ -147,6 +147,12 @@ public sealed partial class BinanceSandboxServer : IAsyncDisposable
     public void PublishTrade(in TradeEvent trade) => _engine.PublishTrade(trade);
 
     /// <summary>
+    /// Ends every user data subscription while its connection stays open, each told with <c>eventStreamTerminated</c>
+    /// (as Binance does when a subscription expires or is ended server-side). Returns how many ended.
+    /// </summary>
+    public int EndUserDataSubscriptions() => _engine.TerminateAll();
+
+    /// <summary>
     /// <see cref="PublishTrade"/> for asynchronous callers: waits for the sandbox's turn without blocking a thread (many
     /// callers blocked in <see cref="PublishTrade"/> hold thread-pool threads the server's own requests need).
     /// </summary>
