@@ -66,7 +66,8 @@ internal static class TickToOrderSandbox
         await server.StartAsync();
 
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(Environment.GetEnvironmentVariable("BENCH_LOG") == "1" ? LogLevel.Debug : LogLevel.None).AddConsole());
+        // BENCH_LOG=1: every log line of the engine and the adapter; BENCH_LOG=info: information and above (retries, resyncs).
+        services.AddLogging(b => b.SetMinimumLevel(Environment.GetEnvironmentVariable("BENCH_LOG") switch { "1" => LogLevel.Debug, "info" => LogLevel.Information, _ => LogLevel.None }).AddConsole());
         services.AddNaiveStrategy(o =>
             {
                 foreach (var s in symbols)
@@ -125,14 +126,23 @@ internal static class TickToOrderSandbox
         var byTrigger = string.Join(", ", loops.Values.Aggregate(new long[3], (sum, l) => [sum[0] + l.ByTrade, sum[1] + l.ByFill, sum[2] + l.ByReplacementTrade]).Select((n, i) => $"{n} {(i == 0 ? "BUYs on a trade" : i == 1 ? "SELLs on a fill report" : "BUYs on the trade that filled the SELL")}"));
         return TickToOrder.Line("via sandbox", histogram, total) + Environment.NewLine
             + string.Create(CultureInfo.InvariantCulture, $"  ({symbolCount} symbols side by side, {wall.Elapsed.TotalSeconds:F1} s, {total / wall.Elapsed.TotalSeconds:F0} orders/s; {byTrigger}; {warmUp} warm-up orders per symbol not counted)") + Environment.NewLine
-            + string.Create(CultureInfo.InvariantCulture, $"  stalled loops: {stalled.Length} of {symbolCount}{(stalled.Length > 0 ? " (first: " + stalled[0] + ")" : "")}; market data: {trades:N0} trades published, {tradesPerSecond:F0}/s; CPU {cpu.TotalSeconds:F2} s = {cpu.TotalSeconds / wall.Elapsed.TotalSeconds / (tradesPerSecond / 1_000):F3} s of CPU per second per 1,000 trades/s (engine, adapter and sandbox together); peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB");
+            + string.Create(CultureInfo.InvariantCulture, $"  connections accepted: {server.ConnectionsAccepted(SandboxSocketKinds.MarketStreams)} market streams, {server.ConnectionsAccepted(SandboxSocketKinds.WebSocketApi)} WebSocket API") + Environment.NewLine
+            + string.Create(CultureInfo.InvariantCulture, $"  stalled loops: {stalled.Length} of {symbolCount}{(stalled.Length > 0 ? " (first ones: " + string.Join(" | ", stalled.Take(3)) + ")" : "")}; market data: {trades:N0} trades published, {tradesPerSecond:F0}/s; CPU {cpu.TotalSeconds:F2} s = {cpu.TotalSeconds / wall.Elapsed.TotalSeconds / (tradesPerSecond / 1_000):F3} s of CPU per second per 1,000 trades/s (engine, adapter and sandbox together); peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB; thread pool: at most {processed.MaxThreads} threads, {processed.MaxPendingWorkItems} queued items");
     }
 
-    // The engine's count of market trades handled per symbol (its naive.trades.processed counter), read on demand.
+    // The engine's count of market trades handled per symbol (its naive.trades.processed counter), sampled every
+    // millisecond by one task (every loop recording the instruments itself, under a lock, kept up to 1,000 thread-pool
+    // threads blocked on that lock), and the thread pool's queue and size at each sample.
     private sealed class TradesProcessed : IDisposable
     {
         private readonly MeterListener _listener = new();
         private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _sampler;
+
+        public long MaxPendingWorkItems { get; private set; }
+
+        public int MaxThreads { get; private set; }
 
         public TradesProcessed()
         {
@@ -154,6 +164,16 @@ internal static class TickToOrderSandbox
                 }
             });
             _listener.Start();
+            _sampler = Task.Run(async () =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    _listener.RecordObservableInstruments();
+                    MaxPendingWorkItems = Math.Max(MaxPendingWorkItems, ThreadPool.PendingWorkItemCount);
+                    MaxThreads = Math.Max(MaxThreads, ThreadPool.ThreadCount);
+                    await Task.Delay(1);
+                }
+            });
         }
 
         // Until the engine has handled `count` trades of `symbol` (most often at once: the trade came before its fill report).
@@ -162,11 +182,6 @@ internal static class TickToOrderSandbox
             var deadline = Stopwatch.GetTimestamp() + (long)(Stall.TotalSeconds * Stopwatch.Frequency);
             while (true)
             {
-                lock (_listener)
-                {
-                    _listener.RecordObservableInstruments();
-                }
-
                 if (_counts.GetValueOrDefault(symbol) >= count)
                 {
                     return;
@@ -182,17 +197,15 @@ internal static class TickToOrderSandbox
         }
 
         // The engine's count for `symbol` now.
-        public long Count(string symbol)
+        public long Count(string symbol) => _counts.GetValueOrDefault(symbol);
+
+        public void Dispose()
         {
-            lock (_listener)
-            {
-                _listener.RecordObservableInstruments();
-            }
-
-            return _counts.GetValueOrDefault(symbol);
+            _stop.Cancel();
+            _sampler.Wait();
+            _listener.Dispose();
+            _stop.Dispose();
         }
-
-        public void Dispose() => _listener.Dispose();
     }
 
     private sealed class Counter
@@ -208,6 +221,7 @@ internal static class TickToOrderSandbox
     // the trade that fills the SELL (the replacement may place on it), then, if it did not, the trade that places.
     private sealed class SymbolLoop(string symbol, int warmUp)
     {
+        private Func<string> _describe = () => "";
         private long _id;
         private long _unseen;
         private int _seen;
@@ -230,6 +244,7 @@ internal static class TickToOrderSandbox
 
         public async Task RunAsync(BinanceSandboxServer server, NaiveStrategyEngine engine, TradesProcessed processed, Counter recorded, int orders, bool tolerateStalls, CancellationToken stop)
         {
+            _describe = () => Describe(server, engine, processed);
             try
             {
                 // With many symbols their streams go live over several seconds, and a trade sent before is never seen: the
@@ -241,14 +256,14 @@ internal static class TickToOrderSandbox
                 {
                     if (buyPending)
                     {
-                        var sent = Send(server, Place);
+                        var sent = await SendAsync(server, Place, stop);
                         var (at, cid) = await NextAsync(Placed, stop);
                         Expect(cid, BuySuffix);
                         Record(at - sent, recorded);
                         ByTrade++;
                     }
 
-                    var fillSent = Send(server, FillBuy);
+                    var fillSent = await SendAsync(server, FillBuy, stop);
                     var (sellAt, sellCid) = await NextAsync(Placed, stop);
                     Expect(sellCid, SellSuffix);
                     Record(sellAt - fillSent, recorded);
@@ -257,13 +272,13 @@ internal static class TickToOrderSandbox
                     // The fill report may overtake the trade: wait until the trade has reached the engine, so no trade of
                     // this cycle can meet the replacement (a BUY at 0.9702 would never fill at 0.9800).
                     await processed.UntilAsync(symbol, _id - _unseen, stop);
-                    var sellFillSent = Send(server, FillSell);
+                    var sellFillSent = await SendAsync(server, FillSell, stop);
                     await NextAsync(Replaced, stop);
                     await processed.UntilAsync(symbol, _id - _unseen, stop);
                     var placeSent = 0L;
                     if (engine.GetState(symbol)?.Traders is not [{ BuyOrder: not null }])
                     {
-                        placeSent = Send(server, Place); // the replacement handled the trade before it existed: it places on this one
+                        placeSent = await SendAsync(server, Place, stop); // the replacement handled the trade before it existed: it places on this one
                     }
 
                     // Which trade placed the BUY (its state may not have been applied when read above): its price says.
@@ -300,12 +315,14 @@ internal static class TickToOrderSandbox
             }
         }
 
-        private long Send(BinanceSandboxServer server, decimal price)
+        // Publishes without blocking a thread: 1,000 loops blocked in the synchronous PublishTrade would hold the
+        // thread-pool threads the sandbox's requests and the adapter need.
+        private async Task<long> SendAsync(BinanceSandboxServer server, decimal price, CancellationToken stop)
         {
             var id = ++_id;
             var trade = new TradeEvent(symbol, id, price, 1_000m, new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMilliseconds(id));
             var sent = Stopwatch.GetTimestamp();
-            server.PublishTrade(trade);
+            await server.PublishTradeAsync(trade, stop);
             return sent;
         }
 
@@ -326,11 +343,21 @@ internal static class TickToOrderSandbox
             }
         }
 
+        // What the engine and the sandbox hold for the symbol when its loop stalls.
+        private string Describe(BinanceSandboxServer server, NaiveStrategyEngine engine, TradesProcessed processed)
+        {
+            var state = engine.GetState(symbol);
+            var traders = state is null ? "no state" : string.Join(", ", state.Traders.Select(t =>
+                $"{t.TraderId} BUY {t.BuyOrder?.ClientOrderId} {t.BuyOrder?.Status} {t.BuyOrder?.Price} SELL {t.SellOrder?.ClientOrderId} {t.SellOrder?.Status} {t.SellOrder?.Price}"));
+            var orders = string.Join(", ", server.Exchange.Orders.Where(o => o.Symbol == symbol).TakeLast(3).Select(o => $"{o.ClientOrderId} {o.Side} {o.Price} {o.Status}"));
+            return $"engine handled {processed.Count(symbol)} trades; traders: [{traders}]; sandbox's last orders: [{orders}]";
+        }
+
         private async Task FirstBuyAsync(BinanceSandboxServer server, TradesProcessed processed, CancellationToken stop)
         {
             for (var attempt = 0; attempt < 60; attempt++)
             {
-                Send(server, Place);
+                await SendAsync(server, Place, stop);
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 wait.CancelAfter(TimeSpan.FromMilliseconds(500));
                 try
@@ -360,7 +387,7 @@ internal static class TickToOrderSandbox
             }
             catch (OperationCanceledException) when (!stop.IsCancellationRequested)
             {
-                throw new StallException($"{symbol}: nothing came for {Stall.TotalSeconds:F0} s after trade {_id}: the engine stalled.");
+                throw new StallException($"{symbol}: nothing came for {Stall.TotalSeconds:F0} s after trade {_id} (waiting for {(typeof(T) == typeof(bool) ? "the replacement" : "a placement")}): the engine stalled; {_describe()}");
             }
         }
     }

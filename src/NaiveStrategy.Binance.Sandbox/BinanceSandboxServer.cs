@@ -147,6 +147,18 @@ public sealed partial class BinanceSandboxServer : IAsyncDisposable
     public void PublishTrade(in TradeEvent trade) => _engine.PublishTrade(trade);
 
     /// <summary>
+    /// Ends every user data subscription while its connection stays open, each told with <c>eventStreamTerminated</c>
+    /// (as Binance does when a subscription expires or is ended server-side). Returns how many ended.
+    /// </summary>
+    public int EndUserDataSubscriptions() => _engine.TerminateAll();
+
+    /// <summary>
+    /// <see cref="PublishTrade"/> for asynchronous callers: waits for the sandbox's turn without blocking a thread (many
+    /// callers blocked in <see cref="PublishTrade"/> hold thread-pool threads the server's own requests need).
+    /// </summary>
+    public Task PublishTradeAsync(TradeEvent trade, CancellationToken cancellationToken = default) => _engine.PublishTradeAsync(trade, cancellationToken);
+
+    /// <summary>
     /// Publishes <paramref name="trades"/> in order, paced by their timestamps divided by <paramref name="speed"/>
     /// (0 or infinity: as fast as the WebSocket clients read: the replay waits while a client's send queue is over half
     /// its bound, and stops waiting for one still behind after 10 s, which is then cut off as a slow consumer).

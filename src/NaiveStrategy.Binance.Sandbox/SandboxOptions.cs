@@ -40,9 +40,11 @@ public sealed class SandboxOptions
 
     /// <summary>
     /// Every symbol's <c>defaultSelfTradePreventionMode</c>: the mode of an order sent without <c>selfTradePreventionMode</c>
-    /// (<see cref="SelfTradePreventionMode.None"/> by default, as Binance's documented example symbol).
+    /// (<see cref="SelfTradePreventionMode.ExpireMaker"/> by default: Binance's docs leave it to each symbol and their
+    /// example says NONE, but the spot symbols Binance lists answer EXPIRE_MAKER, so an order that meets one of the
+    /// account's own resting orders expires that resting order).
     /// </summary>
-    public SelfTradePreventionMode DefaultSelfTradePreventionMode { get; set; } = SelfTradePreventionMode.None;
+    public SelfTradePreventionMode DefaultSelfTradePreventionMode { get; set; } = SelfTradePreventionMode.ExpireMaker;
 
     /// <summary>Every symbol's <c>allowedSelfTradePreventionModes</c> (all five by default); another mode is -1013.</summary>
     public ISet<SelfTradePreventionMode> AllowedSelfTradePreventionModes { get; } = new HashSet<SelfTradePreventionMode>(Enum.GetValues<SelfTradePreventionMode>());

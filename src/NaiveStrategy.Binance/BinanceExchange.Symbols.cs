@@ -24,7 +24,7 @@ public sealed partial class BinanceExchange
     /// Emits when exchangeInfo, read again (every <see cref="BinanceExchangeOptions.FiltersRefreshEvery"/> while someone
     /// listens, or after a filter failure), lists other filters for a symbol that trades.
     /// </remarks>
-    public IObservable<SymbolFilters> SymbolFiltersChanged => _filtersChanged ??= Observable.Create<SymbolFilters>(async (observer, cancellationToken) =>
+    public IObservable<SymbolFilters> SymbolFiltersChanged => LazyInitializer.EnsureInitialized(ref _filtersChanged, () => Observable.Create<SymbolFilters>(async (observer, cancellationToken) =>
         {
             using var found = _filtersFound.Subscribe(observer);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
@@ -38,7 +38,7 @@ public sealed partial class BinanceExchange
             }
         })
         .Publish()
-        .RefCount();
+        .RefCount());
 
     /// <summary>How long a symbol found not TRADING keeps that status before exchangeInfo is asked again (tests lower it).</summary>
     internal TimeSpan ClosedRecheckEvery { get; init; } = TimeSpan.FromSeconds(10);
@@ -136,14 +136,15 @@ public sealed partial class BinanceExchange
                     continue;
                 }
 
-                _rest.Limits.Read(answer.Value);
                 IReadOnlyDictionary<string, BinanceSymbol> listed;
                 try
                 {
+                    _rest.Limits.Read(answer.Value);
                     listed = BinanceExchangeInfo.ParseSymbols(answer.Value.GetRawText());
                 }
-                catch (FormatException)
+                catch (Exception ex) when (ex is FormatException or InvalidOperationException or KeyNotFoundException or System.Text.Json.JsonException)
                 {
+                    // An answer we cannot read changes nothing: the filters known stay, read again next period.
                     continue;
                 }
 

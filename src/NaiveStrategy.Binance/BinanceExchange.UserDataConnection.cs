@@ -170,6 +170,13 @@ public sealed partial class BinanceExchange
                 throw new InvalidOperationException("serverShutdown");
             }
 
+            if (type == "eventStreamTerminated")
+            {
+                // The subscription ended while the connection stays open (user-data-stream.md, "Event Stream
+                // Terminated"): no event would reach it any more. Connect and subscribe again, which resyncs.
+                throw new InvalidOperationException("eventStreamTerminated: Binance ended the user data subscription");
+            }
+
             if (type == "executionReport")
             {
                 owner.Deliver(observer, owner.ExecutionReport(report), EventKey(report));

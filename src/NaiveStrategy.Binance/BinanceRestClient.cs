@@ -218,6 +218,14 @@ internal sealed class BinanceRestClient
                 return new ExchangeError(ExchangeErrorKind.Transient, code == 0 ? -1003 : code, message);
             }
 
+            // A 403 is Binance's web application firewall (rest-api.md, "HTTP Return Codes"): a rate limit or a security
+            // block stopped the request before Binance handled it. Nothing was done: asked again later, never taken as a
+            // refusal of the order. Its body is a web page, not Binance's JSON: kept to one line.
+            if (status == 403)
+            {
+                return new ExchangeError(ExchangeErrorKind.Transient, code, "Binance's firewall (WAF) refused the request, a rate limit or a security block (HTTP 403): " + message.ReplaceLineEndings(" "));
+            }
+
             // A 5xx, or a code saying the outcome is unknown (-1006, -1007) or the server was too busy (-1008), whatever the
             // status: an order may exist; anything else was not done and can be asked again.
             if (status >= 500 || code is -1006 or -1007 or -1008)

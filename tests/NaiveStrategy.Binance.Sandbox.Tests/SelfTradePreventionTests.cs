@@ -76,7 +76,7 @@ public sealed class SelfTradePreventionTests
         (prevention.GetProperty("c").GetString(), prevention.GetProperty("x").GetString(), prevention.GetProperty("X").GetString()).Should().Be(("maker-1", "TRADE_PREVENTION", "EXPIRED_IN_MATCH"));
         (prevention.GetProperty("v").GetInt64(), prevention.GetProperty("A").GetString(), prevention.GetProperty("B").GetString()).Should().Be((0, "100.00000000", "100.00000000"));
         (prevention.GetProperty("U").GetInt64(), prevention.GetProperty("Cs").GetString(), prevention.GetProperty("u").GetInt64()).Should().Be((taker.GetProperty("orderId").GetInt64(), "XRPUSDT", -1));
-        prevention.GetProperty("V").GetString().Should().Be("NONE", "the maker's own mode; the taker's decided");
+        prevention.GetProperty("V").GetString().Should().Be("EXPIRE_MAKER", "the maker's own mode (the symbol's default); the taker's decided");
         taker.GetProperty("status").GetString().Should().Be("NEW");
         taker.GetProperty("preventedMatches")[0].GetProperty("makerPreventedQuantity").GetString().Should().Be("100.00000000");
     }

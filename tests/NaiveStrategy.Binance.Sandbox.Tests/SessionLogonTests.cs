@@ -80,10 +80,12 @@ public sealed class SessionLogonTests
         await AskAsync(socket, "{\"id\":\"2\",\"method\":\"userDataStream.subscribe\"}");
 
         var logout = await AskAsync(socket, "{\"id\":\"3\",\"method\":\"session.logout\"}");
+        var terminated = await SandboxHarness.ReceiveAsync(socket);
         var account = await AskAsync(socket, JsonSerializer.Serialize(new { id = "4", method = "account.status", @params = new { timestamp = SandboxHarness.Now } }));
 
         logout.GetProperty("result").GetProperty("apiKey").ValueKind.Should().Be(JsonValueKind.Null);
         logout.GetProperty("result").GetProperty("userDataStream").GetBoolean().Should().BeFalse();
+        terminated.GetProperty("event").GetProperty("e").GetString().Should().Be("eventStreamTerminated", "the subscription the logout ended is told so, after the answer");
         account.GetProperty("error").GetProperty("code").GetInt32().Should().Be(-2014, "without a session an unsigned request has no API key");
     }
 

@@ -273,6 +273,7 @@ public sealed class StrictnessTests
         {
             o.AllowedSelfTradePreventionModes.Clear();
             o.AllowedSelfTradePreventionModes.Add(SelfTradePreventionMode.None);
+            o.DefaultSelfTradePreventionMode = SelfTradePreventionMode.None;
         });
 
         var (response, json) = await sandbox.SignedJsonAsync(HttpMethod.Post, "/api/v3/order", $"symbol=XRPUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=100&price=0.5&selfTradePreventionMode={mode}");

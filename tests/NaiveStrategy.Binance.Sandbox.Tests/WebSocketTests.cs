@@ -185,6 +185,7 @@ public sealed class WebSocketTests
 
         await SandboxHarness.SendAsync(socket, $"{{\"id\":2,\"method\":\"userDataStream.unsubscribe\",\"params\":{{\"subscriptionId\":{subscriptionId}}}}}");
         (await SandboxHarness.ReceiveAsync(socket)).GetProperty("status").GetInt32().Should().Be(200);
+        (await SandboxHarness.ReceiveAsync(socket)).GetProperty("event").GetProperty("e").GetString().Should().Be("eventStreamTerminated");
         await sandbox.PlaceAsync("quiet-1");
         await SandboxHarness.SendAsync(socket, "{\"id\":3,\"method\":\"ping\"}");
         var next = await SandboxHarness.ReceiveAsync(socket);

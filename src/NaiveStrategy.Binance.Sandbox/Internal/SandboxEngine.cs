@@ -170,6 +170,10 @@ internal sealed partial class SandboxEngine : IDisposable
 
     public bool Unsubscribe(long id) => _broadcaster.Unsubscribe(id);
 
+    public bool Terminate(long id) => _broadcaster.Terminate(id);
+
+    public int TerminateAll() => _broadcaster.TerminateAll();
+
     public IEnumerable<long> SubscriptionsOf(SocketConnection connection) => _broadcaster.SubscriptionsOf(connection);
 
     public void Dispose()

@@ -24,6 +24,24 @@ internal sealed class UserDataBroadcaster(SandboxFaults faults, TimeProvider tim
 
     public bool Unsubscribe(long id) => _subscriptions.TryRemove(id, out _);
 
+    /// <summary>
+    /// Ends a subscription the client asked to end (<c>userDataStream.unsubscribe</c>, <c>session.logout</c>) and tells it
+    /// with <c>eventStreamTerminated</c>, its last event (user-data-stream.md, "Event Stream Terminated").
+    /// </summary>
+    public bool Terminate(long id)
+    {
+        if (!_subscriptions.TryRemove(id, out var subscription))
+        {
+            return false;
+        }
+
+        var json = new JsonObject { ["e"] = "eventStreamTerminated", ["E"] = time.GetUtcNow().ToUnixTimeMilliseconds() };
+        subscription.Deliver((subscription.Microseconds ? TimeUnits.ToMicroseconds(json)! : json).ToJsonString(), report: false);
+        return true;
+    }
+
+    public int TerminateAll() => _subscriptions.Keys.ToArray().Count(Terminate);
+
     public IEnumerable<long> SubscriptionsOf(SocketConnection connection) =>
         _subscriptions.Values.Where(s => ReferenceEquals(s.Connection, connection)).Select(s => s.Id).Order();
 

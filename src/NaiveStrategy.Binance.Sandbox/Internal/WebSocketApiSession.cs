@@ -14,6 +14,7 @@ internal sealed class WebSocketApiSession : ISocketSession
     private readonly string _ip;
     private readonly Dictionary<string, ApiEndpoint> _ownMethods;
     private readonly HashSet<long> _logonSubscriptions = [];
+    private readonly List<long> _ending = []; // subscriptions a request ended: terminated once it is answered
     private readonly long _connectedSince;
     private readonly bool _microseconds;
     private string? _sessionKey;
@@ -78,6 +79,15 @@ internal sealed class WebSocketApiSession : ISocketSession
         }
 
         Send(id, response);
+
+        // A subscription the request ended hears of it (eventStreamTerminated) after the answer: "after sending
+        // session.logout", as user-data-stream.md puts it.
+        foreach (var ended in _ending)
+        {
+            _engine.Terminate(ended);
+        }
+
+        _ending.Clear();
     }
 
     public void OnBinary() => SendError(null, ApiError.InvalidJson("requests are JSON in text frames; got a binary frame."));
@@ -87,7 +97,7 @@ internal sealed class WebSocketApiSession : ISocketSession
     {
         if (request.Get("subscriptionId") is not { } text)
         {
-            Close();
+            _ending.AddRange(_engine.SubscriptionsOf(_connection));
         }
         else if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var one))
         {
@@ -95,7 +105,7 @@ internal sealed class WebSocketApiSession : ISocketSession
         }
         else if (_engine.SubscriptionsOf(_connection).Contains(one))
         {
-            _engine.Unsubscribe(one);
+            _ending.Add(one);
         }
 
         return new JsonObject();
@@ -118,10 +128,7 @@ internal sealed class WebSocketApiSession : ISocketSession
     // Forgets the key; ends the subscriptions made as the logged-on session, not those made with a signature.
     private JsonObject Logout()
     {
-        foreach (var id in _logonSubscriptions)
-        {
-            _engine.Unsubscribe(id);
-        }
+        _ending.AddRange(_logonSubscriptions);
 
         _logonSubscriptions.Clear();
         _sessionKey = null;
@@ -152,7 +159,7 @@ internal sealed class WebSocketApiSession : ISocketSession
         ["connectedSince"] = _connectedSince,
         ["returnRateLimits"] = true,
         ["serverTime"] = _engine.NowMs,
-        ["userDataStream"] = _engine.SubscriptionsOf(_connection).Any(),
+        ["userDataStream"] = _engine.SubscriptionsOf(_connection).Except(_ending).Any(),
     };
 
     // Binance allows one user data subscription per account and connection: a second is -2035.
