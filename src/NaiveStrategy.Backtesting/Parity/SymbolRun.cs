@@ -9,6 +9,7 @@ namespace NaiveStrategy.Backtesting.Parity;
 internal sealed class SymbolRun
 {
     private const int EquityPoints = 500;
+    private const string BetweenRuns = "between runs";
 
     private readonly string _symbol;
     private readonly List<TradeEvent> _trades;
@@ -19,6 +20,7 @@ internal sealed class SymbolRun
     private readonly SymbolFilters _filters;
     private readonly List<LiveOrder> _live = [];
     private readonly List<(long From, long To)> _downtimes = [];
+    private readonly List<(long From, long To)> _reconciled = [];
     private readonly List<(int Index, long After, long Before, string Reason)> _gaps = [];
     private readonly RecordedGap[] _recordedGaps;
 
@@ -45,12 +47,20 @@ internal sealed class SymbolRun
             }
         }
 
-        // A restart: the trades between the last mark of the run before and the first mark of the run after.
+        // A restart: the trades the recording lacks between two runs (the sidecar's "between runs" rows: from the last
+        // trade the run before recorded to the first the run after did); without such a row (no trade was missed), the
+        // trades between the last mark of the run before and the first mark of the run after.
+        foreach (var between in _recordedGaps.Where(g => g.Reason.StartsWith(BetweenRuns, StringComparison.Ordinal)))
+        {
+            _downtimes.Add((between.AfterTradeId, between.BeforeTradeId));
+        }
+
+        var fromMarks = _downtimes.Count == 0;
         var starts = 0;
         long? lastBefore = null;
         for (var i = 0; i < _marks.Length; i++)
         {
-            if (_marks[i].Kind == RunMarkKind.Start && ++starts > 1)
+            if (fromMarks && _marks[i].Kind == RunMarkKind.Start && ++starts > 1)
             {
                 var after = _marks.Skip(i + 1).FirstOrDefault(m => m.TradeId is not null)?.TradeId ?? long.MaxValue;
                 _downtimes.Add((lastBefore ?? long.MinValue, after));
@@ -78,7 +88,27 @@ internal sealed class SymbolRun
             _live.Add(new LiveOrder(intent, updates.GetValueOrDefault(id)?[^1], decided, marks.FirstOrDefault(-1), updateMarks.Length > 0 ? _marks[updateMarks[0]] : null, updateMarks.Length > 0 ? updateMarks[^1] : -1)
             {
                 LastUpdate = updateMarks.Length > 0 ? _marks[updateMarks[^1]] : null,
+                UpdateMarks = updateMarks,
             });
+        }
+
+        // After a restart, until reconciliation has resolved the orders open when live stopped (and the first trade after),
+        // live decides on what reconciliation found.
+        var lastBeforeStart = (long?)null;
+        for (var i = 0; i < _marks.Length; i++)
+        {
+            if (_marks[i].Kind == RunMarkKind.Start && i > 0 && Array.FindIndex(_marks, m => m.Kind == RunMarkKind.Start) < i)
+            {
+                var resolved = _live.Where(l => l.FirstMarkIndex >= 0 && l.FirstMarkIndex < i && (l.LastUpdateIndex < 0 || l.LastUpdateIndex > i))
+                    .SelectMany(l => l.UpdateMarks.Where(u => u > i && _marks[u].TradeId is not null).Select(u => _marks[u].TradeId).Take(1))
+                    .Max();
+                if (resolved is { } until && IndexAtOrBefore(until) + 1 < _trades.Count)
+                {
+                    _reconciled.Add((lastBeforeStart ?? long.MinValue, _trades[IndexAtOrBefore(until) + 1].TradeId));
+                }
+            }
+
+            lastBeforeStart = _marks[i].TradeId ?? lastBeforeStart;
         }
     }
 
@@ -366,10 +396,22 @@ internal sealed class SymbolRun
 
         foreach (var (from, to) in _downtimes)
         {
-            var id = _trades[start].TradeId;
-            if (id > from && id <= to)
+            // Decided (by either run) on the trades live missed while down, or by live on the first it took after: on
+            // what reconciliation found.
+            foreach (var id in new[] { replay is null ? (long?)null : _trades[replay.Decided].TradeId, live?.Decided?.TradeId })
             {
-                return (DivergenceCause.Restart, $"decided while live was restarting (between trades {from.ToString(inv)} and {to.ToString(inv)})");
+                if (id > from && id <= to)
+                {
+                    return (DivergenceCause.Restart, $"decided while live was restarting or on the first trade after (live missed trades {(from + 1).ToString(inv)}-{(to - 1).ToString(inv)})");
+                }
+            }
+        }
+
+        foreach (var (from, to) in _reconciled)
+        {
+            if (live?.Decided?.TradeId is { } id && id > from && id <= to)
+            {
+                return (DivergenceCause.Restart, $"decided after a restart on what reconciliation found (the orders open when live stopped were resolved before trade {to.ToString(inv)})");
             }
         }
 
@@ -465,6 +507,8 @@ internal sealed class SymbolRun
         public decimal Executed => Final?.ExecutedQuantity ?? 0m;
 
         public RunMark? LastUpdate { get; init; }
+
+        public int[] UpdateMarks { get; init; } = [];
     }
 
     internal sealed record ReplayOrder(JournalEntry Entry, string Key, int Decided);
