@@ -1,6 +1,7 @@
 using NaiveStrategy.Backtesting;
 using NaiveStrategy.Backtesting.Parity;
 using NaiveStrategy.Backtesting.PublicData;
+using NaiveStrategy.Backtesting.Recording;
 using NaiveStrategy.Sqlite;
 
 namespace NaiveStrategy.Cli;
@@ -43,7 +44,7 @@ internal static class ParityCommand
         ParityJournal journal;
         using (var store = SqliteStrategyStore.OpenReadOnly(state))
         {
-            journal = new ParityJournal(store.ReadIntents(), store.ReadOrderUpdates(), store.ReadMarks());
+            journal = new ParityJournal(store.ReadIntents(), store.ReadOrderUpdates(), store.ReadMarks()) { Gaps = RecordedGap.Read(trades) };
         }
 
         try

@@ -34,9 +34,6 @@ internal sealed class LiveTiming : IExchange, IMarketData, IDisposable
         _subscription = inner.OrderUpdates.Subscribe(OnUpdate);
     }
 
-    /// <summary>Updates held back so far (measured by the tests).</summary>
-    public int Held { get; private set; }
-
     public IObservable<OrderUpdate> OrderUpdates => _updates;
 
     /// <summary>The trades the engine takes, fed by <see cref="Feed"/>.</summary>
@@ -121,7 +118,6 @@ internal sealed class LiveTiming : IExchange, IMarketData, IDisposable
                 heard.RemoveRange(0, i + 1);
                 if (after >= _trade)
                 {
-                    Held++;
                     _held.Insert(_held.FindLastIndex(h => h.After <= after) + 1, (after, update));
                     return;
                 }

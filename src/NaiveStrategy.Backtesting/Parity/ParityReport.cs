@@ -11,8 +11,9 @@ namespace NaiveStrategy.Backtesting.Parity;
 /// <see cref="ParityOptions.DecisionTolerance"/> apart in market time. Every order of either run is a row; every
 /// divergence has a cause (<see cref="DivergenceCause"/>), checked in this order: exchange reject, guard, restart,
 /// stream gap, latency, settings change, fill model. A divergence none of them explains inherits the cause of the
-/// nearest earlier explained divergence of the symbol (once the runs part, later decisions differ for the same
-/// reason); before any, it is <see cref="DivergenceCause.Unexplained"/>, counted and shown first.
+/// nearest earlier explained divergence of the same trader (once a trader's orders part, its later ones differ for the
+/// same reason), and says so (<see cref="ParityOrder.InheritedFrom"/>, the CSV's <c>inherited_from</c>); any other is
+/// <see cref="DivergenceCause.Unexplained"/>, counted and shown first.
 /// </summary>
 public sealed partial class ParityReport
 {
@@ -97,12 +98,12 @@ public sealed partial class ParityReport
     {
         ArgumentNullException.ThrowIfNull(writer);
         var inv = CultureInfo.InvariantCulture;
-        writer.Write("symbol,key,match,cause,side,price,quantity,live_client_order_id,live_status,live_executed,live_decided_at,replay_client_order_id,replay_status,replay_executed,replay_decided_at,detail\n");
+        writer.Write("symbol,key,match,cause,inherited_from,side,price,quantity,live_client_order_id,live_status,live_executed,live_decided_at,replay_client_order_id,replay_status,replay_executed,replay_decided_at,detail\n");
         foreach (var o in Orders)
         {
             string[] fields =
             [
-                o.Symbol, o.Key, Name(o.Match), o.Cause is { } c ? Name(c) : "", o.Side.ToString().ToUpperInvariant(), o.Price.ToString(inv), o.Quantity.ToString(inv),
+                o.Symbol, o.Key, Name(o.Match), o.Cause is { } c ? Name(c) : "", o.InheritedFrom ?? "", o.Side.ToString().ToUpperInvariant(), o.Price.ToString(inv), o.Quantity.ToString(inv),
                 o.LiveClientOrderId ?? "", o.LiveStatus?.ToString() ?? "", o.LiveExecuted?.ToString(inv) ?? "", o.LiveDecidedAt?.UtcDateTime.ToString("O", inv) ?? "",
                 o.ReplayClientOrderId ?? "", o.ReplayStatus?.ToString() ?? "", o.ReplayExecuted?.ToString(inv) ?? "", o.ReplayDecidedAt?.UtcDateTime.ToString("O", inv) ?? "",
                 o.Detail ?? "",

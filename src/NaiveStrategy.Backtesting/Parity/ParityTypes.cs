@@ -1,10 +1,16 @@
+using NaiveStrategy.Backtesting.Recording;
+
 namespace NaiveStrategy.Backtesting.Parity;
 
 /// <summary>What a live run wrote in its state file: order intents and updates, and the run marks that tie them to the market.</summary>
 /// <param name="Intents">Every order intent, oldest first.</param>
 /// <param name="Updates">Every order update, oldest first.</param>
 /// <param name="Marks">Every run mark, oldest first (<see cref="IRunJournal.ReadMarks"/>).</param>
-public sealed record ParityJournal(IReadOnlyList<OrderIntent> Intents, IReadOnlyList<OrderUpdate> Updates, IReadOnlyList<RunMark> Marks);
+public sealed record ParityJournal(IReadOnlyList<OrderIntent> Intents, IReadOnlyList<OrderUpdate> Updates, IReadOnlyList<RunMark> Marks)
+{
+    /// <summary>The gaps its recording wrote beside the trades (<see cref="RecordedGap.Read"/>): their reasons name the stream gaps.</summary>
+    public IReadOnlyList<RecordedGap> Gaps { get; init; } = [];
+}
 
 /// <summary>How a parity report matches and replays.</summary>
 public sealed record ParityOptions
@@ -110,6 +116,12 @@ public sealed record ParityOrder(string Symbol, string Key, ParityMatch Match, D
 
     /// <summary>Market time of the trade that decided the replay's order.</summary>
     public DateTimeOffset? ReplayDecidedAt { get; init; }
+
+    /// <summary>
+    /// The key of the earlier divergence of the same trader whose cause this one inherits (nothing else explains it:
+    /// once a trader's orders part, its later ones differ for the same reason); null when the cause is its own.
+    /// </summary>
+    public string? InheritedFrom { get; init; }
 
     /// <summary>What the classification found (the crossing trade, the gap, the restart), for the CSV.</summary>
     public string? Detail { get; init; }

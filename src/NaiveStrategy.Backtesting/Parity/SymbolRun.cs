@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using NaiveStrategy.Backtesting.Recording;
 using NaiveStrategy.Mock;
 
 namespace NaiveStrategy.Backtesting.Parity;
@@ -8,6 +9,7 @@ namespace NaiveStrategy.Backtesting.Parity;
 internal sealed class SymbolRun
 {
     private const int EquityPoints = 500;
+    private const string BetweenRuns = "between runs";
 
     private readonly string _symbol;
     private readonly List<TradeEvent> _trades;
@@ -18,7 +20,9 @@ internal sealed class SymbolRun
     private readonly SymbolFilters _filters;
     private readonly List<LiveOrder> _live = [];
     private readonly List<(long From, long To)> _downtimes = [];
-    private readonly List<int> _gaps = [];
+    private readonly List<(long From, long To)> _reconciled = [];
+    private readonly List<(int Index, long After, long Before, string Reason)> _gaps = [];
+    private readonly RecordedGap[] _recordedGaps;
 
     public SymbolRun(string symbol, List<TradeEvent> trades, ParityJournal journal, ParityOptions options)
     {
@@ -31,20 +35,32 @@ internal sealed class SymbolRun
         _settings = first.Settings ?? throw new ParityException($"the first start mark of {symbol} has no settings.");
         _filters = _marks.Where(m => m.Kind == RunMarkKind.Start).Select(m => m.Filters).FirstOrDefault(f => f is not null)
             ?? throw new ParityException($"the start marks of {symbol} have no exchange filters: the run never reached the exchange.");
+        // Trade ids that jump, with the reason the recording's sidecar gives (a row per jump it saw).
+        _recordedGaps = [.. journal.Gaps.Where(g => g.Symbol == symbol)];
         for (var i = 1; i < trades.Count; i++)
         {
-            if (trades[i].TradeId > trades[i - 1].TradeId + 1)
+            var (after, before) = (trades[i - 1].TradeId, trades[i].TradeId);
+            if (before > after + 1)
             {
-                _gaps.Add(i - 1);
+                var reasons = _recordedGaps.Where(g => g.AfterTradeId < before && g.BeforeTradeId > after).Select(g => g.Reason).Distinct(StringComparer.Ordinal).ToArray();
+                _gaps.Add((i - 1, after, before, reasons.Length > 0 ? string.Join("; ", reasons) : "no sidecar row"));
             }
         }
 
-        // A restart: the trades between the last mark of the run before and the first mark of the run after.
+        // A restart: the trades the recording lacks between two runs (the sidecar's "between runs" rows: from the last
+        // trade the run before recorded to the first the run after did); without such a row (no trade was missed), the
+        // trades between the last mark of the run before and the first mark of the run after.
+        foreach (var between in _recordedGaps.Where(g => g.Reason.StartsWith(BetweenRuns, StringComparison.Ordinal)))
+        {
+            _downtimes.Add((between.AfterTradeId, between.BeforeTradeId));
+        }
+
+        var fromMarks = _downtimes.Count == 0;
         var starts = 0;
         long? lastBefore = null;
         for (var i = 0; i < _marks.Length; i++)
         {
-            if (_marks[i].Kind == RunMarkKind.Start && ++starts > 1)
+            if (fromMarks && _marks[i].Kind == RunMarkKind.Start && ++starts > 1)
             {
                 var after = _marks.Skip(i + 1).FirstOrDefault(m => m.TradeId is not null)?.TradeId ?? long.MaxValue;
                 _downtimes.Add((lastBefore ?? long.MinValue, after));
@@ -72,7 +88,27 @@ internal sealed class SymbolRun
             _live.Add(new LiveOrder(intent, updates.GetValueOrDefault(id)?[^1], decided, marks.FirstOrDefault(-1), updateMarks.Length > 0 ? _marks[updateMarks[0]] : null, updateMarks.Length > 0 ? updateMarks[^1] : -1)
             {
                 LastUpdate = updateMarks.Length > 0 ? _marks[updateMarks[^1]] : null,
+                UpdateMarks = updateMarks,
             });
+        }
+
+        // After a restart, until reconciliation has resolved the orders open when live stopped (and the first trade after),
+        // live decides on what reconciliation found.
+        var lastBeforeStart = (long?)null;
+        for (var i = 0; i < _marks.Length; i++)
+        {
+            if (_marks[i].Kind == RunMarkKind.Start && i > 0 && Array.FindIndex(_marks, m => m.Kind == RunMarkKind.Start) < i)
+            {
+                var resolved = _live.Where(l => l.FirstMarkIndex >= 0 && l.FirstMarkIndex < i && (l.LastUpdateIndex < 0 || l.LastUpdateIndex > i))
+                    .SelectMany(l => l.UpdateMarks.Where(u => u > i && _marks[u].TradeId is not null).Select(u => _marks[u].TradeId).Take(1))
+                    .Max();
+                if (resolved is { } until && IndexAtOrBefore(until) + 1 < _trades.Count)
+                {
+                    _reconciled.Add((lastBeforeStart ?? long.MinValue, _trades[IndexAtOrBefore(until) + 1].TradeId));
+                }
+            }
+
+            lastBeforeStart = _marks[i].TradeId ?? lastBeforeStart;
         }
     }
 
@@ -216,7 +252,12 @@ internal sealed class SymbolRun
         // The other run's order of the same trader, side and attempt, when the two differ in price or quantity.
         var unmatchedReplay = rows.Where(r => r.Live is null).Select(r => r.Replay!).ToLookup(o => (o.Key, o.Entry.Order.Side));
         var unmatchedLive = rows.Where(r => r.Row.Match == ParityMatch.LiveOnly).Select(r => r.Live!).ToLookup(l => (ParityReport.KeyOf(l.Intent.Request.ClientOrderId), l.Intent.Request.Side));
-        (DivergenceCause Cause, string Key)? last = null;
+        // A divergence nothing explains inherits the cause of the earlier divergence of its own trader, and says so; a
+        // trader only one run started (the leaders started traders at other moments) follows the symbol's last one.
+        var last = new Dictionary<string, (DivergenceCause Cause, string Key)>(StringComparer.Ordinal);
+        (DivergenceCause Cause, string Key)? symbolLast = null;
+        var liveTraders = _live.Select(l => TraderOf(ParityReport.KeyOf(l.Intent.Request.ClientOrderId))).ToHashSet(StringComparer.Ordinal);
+        var replayTraders = replayOrders.Select(r => TraderOf(r.Key)).ToHashSet(StringComparer.Ordinal);
         foreach (var (_, row, live, replayOrder) in rows)
         {
             if (row.Match == ParityMatch.Matched)
@@ -226,18 +267,32 @@ internal sealed class SymbolRun
             }
 
             var (cause, detail) = Classify(row, live ?? unmatchedLive[(row.Key, row.Side)].FirstOrDefault(), replayOrder ?? unmatchedReplay[(row.Key, row.Side)].FirstOrDefault());
-            if (cause == DivergenceCause.Unexplained && last is { } earlier)
+            var trader = TraderOf(row.Key);
+            var oneRunOnly = trader is not null && !(liveTraders.Contains(trader) && replayTraders.Contains(trader));
+            if (cause == DivergenceCause.Unexplained && trader is not null
+                && (last.TryGetValue(trader, out var earlier) || (oneRunOnly && symbolLast is { } symbolEarlier && (earlier = symbolEarlier) == symbolEarlier)))
             {
-                (cause, detail) = (earlier.Cause, $"follows the divergence of {earlier.Key} ({ParityReport.Name(earlier.Cause)})");
+                yield return row with
+                {
+                    Cause = earlier.Cause,
+                    InheritedFrom = earlier.Key,
+                    Detail = $"follows the divergence of {earlier.Key} ({ParityReport.Name(earlier.Cause)})" + (oneRunOnly && TraderOf(earlier.Key) != trader ? $": trader {trader} ran in one run only" : ""),
+                };
+                continue;
             }
-            else if (cause != DivergenceCause.Unexplained)
+
+            if (cause != DivergenceCause.Unexplained && trader is not null)
             {
-                last = (cause, row.Key);
+                last[trader] = (cause, row.Key);
+                symbolLast = (cause, row.Key);
             }
 
             yield return row with { Cause = cause, Detail = detail };
         }
     }
+
+    // "3-b2" → "3"; a guard's exit ("x1") has no trader.
+    private static string? TraderOf(string key) => key.IndexOf('-', StringComparison.Ordinal) is > 0 and var dash && char.IsAsciiDigit(key[0]) ? key[..dash] : null;
 
     public List<Fill> LiveFills() =>
         [.. _live.Where(l => l.Final is { ExecutedQuantity: > 0 }).Select(l => new Fill(l.LastUpdate?.MarketTime ?? l.Final!.Time, l.Final!))];
@@ -326,7 +381,9 @@ internal sealed class SymbolRun
 
         if (live?.Decided?.TradeId is { } missing && Array.BinarySearch(_ids, missing) < 0)
         {
-            return (DivergenceCause.StreamGap, $"decided on trade {missing.ToString(inv)}, which live received but the recording lacks");
+            var recorded = _recordedGaps.FirstOrDefault(g => g.AfterTradeId < missing && missing < g.BeforeTradeId);
+            return (DivergenceCause.StreamGap, $"decided on trade {missing.ToString(inv)}, which live received but the recording lacks"
+                + (recorded is null ? "" : $" (recorded gap {(recorded.AfterTradeId + 1).ToString(inv)}-{(recorded.BeforeTradeId - 1).ToString(inv)}: {recorded.Reason})"));
         }
 
         var decided = live?.Decided?.TradeId is { } liveTrade ? IndexAtOrBefore(liveTrade) : replay?.Decided ?? 0;
@@ -339,20 +396,31 @@ internal sealed class SymbolRun
 
         foreach (var (from, to) in _downtimes)
         {
-            var id = _trades[start].TradeId;
-            if (id > from && id <= to)
+            // Decided (by either run) on the trades live missed while down, or by live on the first it took after: on
+            // what reconciliation found.
+            foreach (var id in new[] { replay is null ? (long?)null : _trades[replay.Decided].TradeId, live?.Decided?.TradeId })
             {
-                return (DivergenceCause.Restart, $"decided while live was restarting (between trades {from.ToString(inv)} and {to.ToString(inv)})");
+                if (id > from && id <= to)
+                {
+                    return (DivergenceCause.Restart, $"decided while live was restarting or on the first trade after (live missed trades {(from + 1).ToString(inv)}-{(to - 1).ToString(inv)})");
+                }
+            }
+        }
+
+        foreach (var (from, to) in _reconciled)
+        {
+            if (live?.Decided?.TradeId is { } id && id > from && id <= to)
+            {
+                return (DivergenceCause.Restart, $"decided after a restart on what reconciliation found (the orders open when live stopped were resolved before trade {to.ToString(inv)})");
             }
         }
 
         var window = live is null ? (IndexAtOrBefore(_trades[start].Time - _options.DecisionTolerance), start) : (Math.Min(start, decided), Math.Max(end, decided));
-        foreach (var gap in _gaps)
+        foreach (var (gap, a, b, reason) in _gaps)
         {
             if (gap >= window.Item1 && gap <= window.Item2)
             {
-                var (a, b) = (_trades[gap].TradeId, _trades[gap + 1].TradeId);
-                return (DivergenceCause.StreamGap, $"trades {(a + 1).ToString(inv)}-{(b - 1).ToString(inv)} were never received ({(b - a - 1).ToString(inv)} missing)");
+                return (DivergenceCause.StreamGap, $"trades {(a + 1).ToString(inv)}-{(b - 1).ToString(inv)} were never recorded ({(b - a - 1).ToString(inv)} missing: {reason})");
             }
         }
 
@@ -439,6 +507,8 @@ internal sealed class SymbolRun
         public decimal Executed => Final?.ExecutedQuantity ?? 0m;
 
         public RunMark? LastUpdate { get; init; }
+
+        public int[] UpdateMarks { get; init; } = [];
     }
 
     internal sealed record ReplayOrder(JournalEntry Entry, string Key, int Decided);

@@ -177,11 +177,16 @@ public sealed partial class TradeRecorder : IAsyncDisposable
             if (file.Day != day || file.Trades is null)
             {
                 file.Open(Directory, day);
+                if (file.LastId is { } before && trade.TradeId <= before)
+                {
+                    return; // recorded by the run before this one
+                }
             }
 
             if (file.LastId is { } previous && (trade.TradeId != previous + 1 || file.Unwritten))
             {
-                var reason = file.Unwritten ? "not written (the recording could not write)" : Dropped > file.DroppedSeen ? "dropped by the recorder (queue full)" : "stream";
+                var reason = file.Unwritten ? "not written (the recording could not write)" : Dropped > file.DroppedSeen ? "dropped by the recorder (queue full)"
+                    : file.Resumed ? "between runs (the recording started again)" : "stream";
                 file.Gap(file.LastTime, trade.Time, previous, trade.TradeId, reason);
             }
 
@@ -190,6 +195,7 @@ public sealed partial class TradeRecorder : IAsyncDisposable
             file.LastId = trade.TradeId;
             file.LastTime = trade.Time;
             file.Unwritten = false;
+            file.Resumed = false;
             Interlocked.Increment(ref _written);
             if (_problem is not null)
             {
@@ -312,13 +318,46 @@ public sealed partial class TradeRecorder : IAsyncDisposable
 
         public long DroppedSeen { get; set; }
 
+        // The last trade came from a file an earlier run wrote (the first gap of this run is between runs).
+        public bool Resumed { get; set; }
+
         public void Open(string directory, DateOnly day)
         {
             Close();
             System.IO.Directory.CreateDirectory(directory);
             var path = Path.Combine(directory, $"{symbol}-trades-{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv");
+            if (LastId is null && LastOf(path) is { } last)
+            {
+                (LastId, LastTime, Resumed) = (last.Id, last.Time, true);
+            }
+
             Trades = Writer(path);
             Day = day;
+        }
+
+        // The id and time of the last complete line of a trade file an earlier run appended to; null when there is none.
+        private static (long Id, DateTimeOffset Time)? LastOf(string path)
+        {
+            if (!File.Exists(path))
+            {
+                return null;
+            }
+
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var tail = new byte[(int)Math.Min(stream.Length, 512)];
+            stream.Seek(-tail.Length, SeekOrigin.End);
+            stream.ReadExactly(tail);
+            var lines = Encoding.UTF8.GetString(tail).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var fields = lines.Length > 0 ? lines[^1].Split(',') : [];
+            if (fields.Length < 5 || !long.TryParse(fields[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
+                || !long.TryParse(fields[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var time))
+            {
+                return null;
+            }
+
+            // Binance writes microseconds from 2025 on, milliseconds before.
+            var at = time >= 1_000_000_000_000_000 ? DateTimeOffset.UnixEpoch.AddTicks(time * 10) : DateTimeOffset.FromUnixTimeMilliseconds(time);
+            return (id, at);
         }
 
         public void Append(in TradeEvent trade)

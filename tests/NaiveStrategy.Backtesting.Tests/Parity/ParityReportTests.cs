@@ -115,6 +115,96 @@ public sealed class ParityReportTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateAsync_DecidingTradeInARecordedGap_StreamGapWithTheSidecarsReason()
+    {
+        var trades = Wave();
+        var journal = await LiveAsync(trades);
+        var intent = journal.Marks.Where(m => m.Kind == RunMarkKind.Intent).Skip(2).First();
+        var decided = intent.TradeId!.Value;
+
+        // The recorder dropped the trade live decided on and the next minutes, and said so in its sidecar.
+        var recorded = trades.Where(t => t.TradeId < decided - 1 || t.TradeId > decided + 60).ToArray();
+        var gap = new RecordedGap("XRPUSDT", decided - 2, decided + 61, "dropped by the recorder (queue full)");
+        var report = await Report(journal with { Gaps = [gap] }, recorded);
+
+        var row = report.Orders.First(o => o.LiveClientOrderId == intent.ClientOrderId);
+        row.Cause.Should().Be(DivergenceCause.StreamGap);
+        row.Detail.Should().Contain($"trade {decided}").And.Contain("dropped by the recorder (queue full)");
+        report.Unexplained.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Read_SidecarTheRecorderWrote_OneGapPerJumpWithItsReason()
+    {
+        var dir = Path.Combine(_dir, "gaps");
+        await using (var recorder = new TradeRecorder(dir))
+        {
+            foreach (var trade in Wave(40).Where(t => t.TradeId is < 10 or > 25))
+            {
+                recorder.Record(trade);
+            }
+        }
+
+        var gaps = RecordedGap.Read([dir]);
+
+        gaps.Should().Equal(new RecordedGap("XRPUSDT", 9, 26, "stream"));
+        gaps[0].Missing.Should().Be(16);
+    }
+
+    [Fact]
+    public async Task Read_RecordingStartedAgainOnTheSameFile_GapBetweenRunsAndNoTradeTwice()
+    {
+        var dir = Path.Combine(_dir, "runs");
+        var trades = Wave(60);
+        foreach (var run in new[] { trades[..20], trades[15..25], trades[40..] })
+        {
+            await using var recorder = new TradeRecorder(dir);
+            foreach (var trade in run)
+            {
+                recorder.Record(trade);
+            }
+        }
+
+        RecordedGap.Read([dir]).Should().Equal(new RecordedGap("XRPUSDT", 25, 41, "between runs (the recording started again)"));
+        NaiveStrategy.Backtesting.PublicData.TradeFileReader.Open([dir]).Select(t => t.TradeId).Should().Equal(trades.Where(t => t.TradeId is <= 25 or > 40).Select(t => t.TradeId));
+    }
+
+    [Fact]
+    public void Read_MalformedRow_FormatExceptionNamingFileAndLine()
+    {
+        var file = Path.Combine(_dir, "XRPUSDT" + TradeRecorder.GapsSuffix);
+        File.WriteAllText(file, TradeRecorder.GapsHeader + "\n2024-01-01T00:00:00Z,2024-01-01T00:00:01Z,x,12,1,stream\n");
+
+        var act = () => RecordedGap.Read([_dir]);
+
+        act.Should().Throw<FormatException>().WithMessage($"{file} line 2: *");
+    }
+
+    [Fact]
+    public async Task CreateAsync_UnexplainedAfterAnExplainedDivergenceOfTheSameTrader_InheritsAndSaysSo()
+    {
+        var trades = Wave();
+        var journal = await LiveAsync(trades);
+        var buy = journal.Intents.First(i => i.Request.ClientOrderId.EndsWith("-1-b", StringComparison.Ordinal)).Request;
+        var sell = journal.Intents.First(i => i.Request.ClientOrderId.EndsWith("-1-s", StringComparison.Ordinal));
+        var other = journal.Intents.First(i => i.Request.ClientOrderId.EndsWith("-3-b", StringComparison.Ordinal));
+
+        // Live's first BUY was refused (exchange reject), so trader 1 never sold: the replay's SELL of trader 1 is explained
+        // by nothing but that. Trader 3's BUY one tick off has no earlier divergence of its own: unexplained, whatever came before.
+        var rejected = new OrderUpdate("XRPUSDT", buy.ClientOrderId, 0, buy.Side, buy.Price, buy.Quantity, 0m, OrderStatus.Rejected, 0m, null, T0);
+        var intents = journal.Intents.Where(i => i != sell).Select(i => i == other ? i with { Request = i.Request with { Price = i.Request.Price + 0.0001m } } : i).ToArray();
+        var updates = journal.Updates.Where(u => u.ClientOrderId != buy.ClientOrderId && u.ClientOrderId != sell.Request.ClientOrderId).Append(rejected).ToArray();
+        var report = await Report(journal with { Intents = intents, Updates = updates }, trades);
+
+        report.Orders.Single(o => o.Key == "1-b").Should().Match<ParityOrder>(o => o.Cause == DivergenceCause.ExchangeReject && o.InheritedFrom == null);
+        report.Orders.Single(o => o.Key == "1-s").Should().Match<ParityOrder>(o => o.Match == ParityMatch.ReplayOnly && o.Cause == DivergenceCause.ExchangeReject && o.InheritedFrom == "1-b");
+        report.Orders.Where(o => o.Key == "3-b").Should().HaveCount(2).And.OnlyContain(o => o.Cause == DivergenceCause.Unexplained && o.InheritedFrom == null);
+        using var csv = new StringWriter();
+        report.WriteCsv(csv);
+        csv.ToString().Should().Contain(",1-s,replay only,exchange reject,1-b,SELL,");
+    }
+
+    [Fact]
     public async Task CreateAsync_PriceCrossedBeforeTheAck_Latency()
     {
         var trades = Wave();
@@ -247,9 +337,9 @@ public sealed class ParityReportTests : IDisposable
         report.WriteCsv(writer);
 
         var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines[0].Should().StartWith("symbol,key,match,cause,side,price,quantity,");
+        lines[0].Should().StartWith("symbol,key,match,cause,inherited_from,side,price,quantity,");
         lines.Should().HaveCount(report.Orders.Count + 1);
-        lines[1].Should().StartWith("XRPUSDT,1-b,matched,,BUY,");
+        lines[1].Should().StartWith("XRPUSDT,1-b,matched,,,BUY,");
     }
 
     [Fact]
