@@ -27,9 +27,9 @@ internal sealed class MarkingStore : IStrategyStore, IAsyncDisposable
         _writer = Task.Run(WriteAsync);
     }
 
-    public IReadOnlyList<StoredSymbol> Load() => _inner.Load();
+    public IReadOnlyList<StrategySnapshot> Load() => _inner.Load();
 
-    public void SaveSymbol(LeaderState state)
+    public void SaveSymbol(SymbolSnapshot state)
     {
         _inner.SaveSymbol(state);
         RunMarkKind? kind;
