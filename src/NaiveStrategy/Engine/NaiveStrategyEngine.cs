@@ -159,14 +159,6 @@ public sealed partial class NaiveStrategyEngine : IAsyncDisposable, IDisposable
         engine.Post(SymbolInput.Control(SymbolInputKind.Start, new StartRequest(settings, filters, free)));
     }
 
-    /// <summary>Resumes a symbol's traders from saved states (same ids), then reconciles their open orders with the exchange.</summary>
-    public Task RestoreTradingAsync(SymbolSettings settings, IReadOnlyList<TraderSnapshot> traders, SymbolStatus status = SymbolStatus.On, long nextTraderNumber = 1, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(traders);
-        return RestoreAsync(settings, new StoredSymbol(settings, status, [.. traders.Select(t => t.ToState())], nextTraderNumber), cancellationToken);
-    }
-
     // A saved symbol comes back whole: traders, numbering, dust and realized PnL.
     private async Task RestoreAsync(SymbolSettings settings, StoredSymbol saved, CancellationToken cancellationToken)
     {

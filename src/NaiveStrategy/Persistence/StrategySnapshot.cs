@@ -180,8 +180,8 @@ public sealed record TraderSnapshot
             Settings = state.Settings,
             Filters = state.Filters,
             Budget = state.Budget,
-            BuyOrder = OrderSnapshot.Of(state.BuyOrder),
-            SellOrder = OrderSnapshot.Of(state.SellOrder),
+            BuyOrder = OrderSnapshot.OfOptional(state.BuyOrder),
+            SellOrder = OrderSnapshot.OfOptional(state.SellOrder),
             RebuyPrice = state.RebuyPrice,
             RebuyNotified = state.RebuyNotified,
             DustTaken = state.DustTaken,
@@ -217,7 +217,11 @@ public sealed record TraderSnapshot
     };
 }
 
-/// <summary>An order a trader or a guard's exit works, in a <see cref="StrategySnapshot"/> (see <see cref="TrackedOrder"/>).</summary>
+/// <summary>
+/// An order a trader or a guard's exit works, as the engine knew it: in a <see cref="StrategySnapshot"/>, a
+/// <see cref="SymbolSnapshot"/> and the events that name an order (<see cref="OrderFilled"/>, <see cref="StaleBuyCanceling"/>,
+/// <see cref="SymbolStopped"/>).
+/// </summary>
 /// <param name="ClientOrderId">Our id of the order.</param>
 /// <param name="Side">Buy or sell.</param>
 /// <param name="Price">Limit price (0 for a MARKET order).</param>
@@ -247,7 +251,10 @@ public sealed record OrderSnapshot(string ClientOrderId, OrderSide Side, decimal
     public bool IsOpen => !Status.IsTerminal();
 
     /// <summary>The snapshot of an order, or null for none.</summary>
-    internal static OrderSnapshot? Of(TrackedOrder? order) => order is null ? null : new(order.ClientOrderId, order.Side, order.Price, order.Quantity)
+    internal static OrderSnapshot? OfOptional(TrackedOrder? order) => order is null ? null : Of(order);
+
+    /// <summary>The snapshot of an order.</summary>
+    internal static OrderSnapshot Of(TrackedOrder order) => new(order.ClientOrderId, order.Side, order.Price, order.Quantity)
     {
         OrderId = order.OrderId,
         Status = order.Status,
@@ -326,7 +333,7 @@ public sealed record FiredGuardSnapshot(GuardKind Kind, GuardAction Action, Date
     /// <summary>The snapshot of a fired guard, or null for none.</summary>
     internal static FiredGuardSnapshot? Of(FiredGuard? fired) => fired is null ? null : new(fired.Kind, fired.Action, fired.Time, fired.Price, fired.Figure, fired.Threshold)
     {
-        ExitOrder = OrderSnapshot.Of(fired.ExitOrder),
+        ExitOrder = OrderSnapshot.OfOptional(fired.ExitOrder),
         ExitAttempts = fired.ExitAttempts,
         Sold = fired.Sold,
         Proceeds = fired.Proceeds,
