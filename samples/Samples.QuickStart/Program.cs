@@ -27,4 +27,4 @@ for (var i = 0; i < prices.Length; i++)
 
 await engine.WaitUntilIdleAsync();
 var state = engine.GetState("XRPUSDT")!;
-Console.WriteLine($"traders running: {state.Traders.Length}, realized PnL: {state.RealizedPnl} USDT, free: {exchange.GetBalance("USDT").Free} USDT and {exchange.GetBalance("XRP").Free} XRP");
+Console.WriteLine($"traders running: {state.Traders.Count}, realized PnL: {state.RealizedPnl} USDT, free: {exchange.GetBalance("USDT").Free} USDT and {exchange.GetBalance("XRP").Free} XRP");

@@ -8,7 +8,7 @@ namespace NaiveStrategy.Mock;
 /// </summary>
 public sealed class InMemoryStrategyStore : IStrategyStore
 {
-    private readonly ConcurrentDictionary<string, StoredSymbol> _symbols = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StrategySnapshot> _symbols = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<OrderIntent> _intents = new();
     private readonly ConcurrentQueue<OrderUpdate> _updates = new();
 
@@ -19,13 +19,13 @@ public sealed class InMemoryStrategyStore : IStrategyStore
     public IReadOnlyList<OrderUpdate> OrderUpdates => _updates.ToArray();
 
     /// <inheritdoc />
-    public IReadOnlyList<StoredSymbol> Load() => _symbols.Values.OrderBy(s => s.Settings.Symbol, StringComparer.Ordinal).ToArray();
+    public IReadOnlyList<StrategySnapshot> Load() => _symbols.Values.OrderBy(s => s.Settings.Symbol, StringComparer.Ordinal).ToArray();
 
     /// <inheritdoc />
-    public void SaveSymbol(LeaderState state)
+    public void SaveSymbol(SymbolSnapshot symbol)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        _symbols[state.Symbol] = new StoredSymbol(state.Settings, state.Status, [.. state.Traders], state.NextTraderNumber) { Dust = state.Dust, RealizedPnl = state.RealizedPnl, Guard = state.Guard };
+        ArgumentNullException.ThrowIfNull(symbol);
+        _symbols[symbol.Symbol] = StrategySnapshot.Of(symbol);
     }
 
     /// <inheritdoc />

@@ -58,12 +58,12 @@ internal sealed class GrainStrategyStore : IStrategyStore
         return new GrainStrategyStore(storage, stateName, grainId, read, options);
     }
 
-    public IReadOnlyList<StoredSymbol> Load() => State.Symbol is { } saved ? [saved] : [];
+    public IReadOnlyList<StrategySnapshot> Load() => State.Symbol is { } saved ? [saved] : [];
 
-    public void SaveSymbol(LeaderState state)
+    public void SaveSymbol(SymbolSnapshot symbol)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        var saved = new StoredSymbol(state.Settings, state.Status, [.. state.Traders], state.NextTraderNumber) { Dust = state.Dust, RealizedPnl = state.RealizedPnl, Guard = state.Guard };
+        ArgumentNullException.ThrowIfNull(symbol);
+        var saved = StrategySnapshot.Of(symbol);
         Write(current => current with { Symbol = saved, Intents = TrimIntents(current.Intents, saved) });
     }
 
@@ -115,7 +115,7 @@ internal sealed class GrainStrategyStore : IStrategyStore
     }
 
     // The intents of orders a trader still holds open always stay; of the others, the newest JournalLength.
-    private IReadOnlyList<OrderIntent> TrimIntents(IReadOnlyList<OrderIntent> intents, StoredSymbol saved)
+    private IReadOnlyList<OrderIntent> TrimIntents(IReadOnlyList<OrderIntent> intents, StrategySnapshot saved)
     {
         var closed = intents.Count - saved.Traders.Count(t => t.OpenOrder is not null);
         if (closed <= _journalLength)

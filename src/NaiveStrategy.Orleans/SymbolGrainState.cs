@@ -9,7 +9,7 @@ namespace NaiveStrategy.Orleans;
 /// </summary>
 internal sealed record SymbolGrainState
 {
-    public StoredSymbol? Symbol { get; init; }
+    public StrategySnapshot? Symbol { get; init; }
 
     public IReadOnlyList<OrderIntent> Intents { get; init; } = [];
 }
@@ -39,7 +39,7 @@ internal sealed class SymbolStateDocument
     public static SymbolStateDocument Of(SymbolGrainState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var stored = new Stored { Symbol = state.Symbol is { } symbol ? StrategySnapshot.Of(symbol) : null, Intents = state.Intents };
+        var stored = new Stored { Symbol = state.Symbol, Intents = state.Intents };
         return new() { Json = JsonSerializer.Serialize(stored, NaiveStrategySerialization.Json) };
     }
 
@@ -60,7 +60,7 @@ internal sealed class SymbolStateDocument
         try
         {
             var stored = JsonSerializer.Deserialize<Stored>(Json, NaiveStrategySerialization.Json);
-            return stored is null ? new SymbolGrainState() : new SymbolGrainState { Symbol = stored.Symbol?.ToStoredSymbol(), Intents = stored.Intents };
+            return stored is null ? new SymbolGrainState() : new SymbolGrainState { Symbol = stored.Symbol?.EnsureReadable(), Intents = stored.Intents };
         }
         catch (JsonException ex)
         {

@@ -23,7 +23,7 @@ public sealed record SymbolLeaderStatus
 
     /// <summary>The running traders.</summary>
     [Id(4)]
-    public IReadOnlyList<TraderState> Traders { get; init; } = [];
+    public IReadOnlyList<TraderSnapshot> Traders { get; init; } = [];
 
     /// <summary>What the symbol's finished traders gained or lost.</summary>
     [Id(5)]

@@ -77,7 +77,7 @@ public sealed partial class SqliteStrategyStore
                 while (reader.Read())
                 {
                     var where = $"trader {reader.GetString(1)} of {reader.GetString(0)}";
-                    var state = Deserialize(reader.GetString(2), StoreJson.Default.TraderSnapshot, where, "TraderState").ToState();
+                    var state = Deserialize(reader.GetString(2), StoreJson.Default.TraderSnapshot, where, "TraderState");
                     var list = traders.TryGetValue(reader.GetString(0), out var l) ? l : traders[reader.GetString(0)] = [];
                     list.Add(new TraderStatusEntry(state, ParseTime(reader.GetString(3), where)));
                 }
@@ -100,7 +100,7 @@ public sealed partial class SqliteStrategyStore
                         NextTraderNumber = reader.GetInt64(4),
                         Dust = ParseDecimal(reader.GetString(5), where),
                         RealizedPnl = ParseDecimal(reader.GetString(6), where),
-                        Guard = reader.IsDBNull(7) ? null : Deserialize(reader.GetString(7), StoreJson.Default.GuardSnapshot, where, "GuardState").ToState(),
+                        Guard = reader.IsDBNull(7) ? null : Deserialize(reader.GetString(7), StoreJson.Default.GuardSnapshot, where, "GuardState"),
                     });
                 }
             }
@@ -136,7 +136,7 @@ public sealed partial class SqliteStrategyStore
         return intents;
     }
 
-    // what: the record the row holds, as the messages name it (a trader's snapshot is its TraderState).
+    // what: the record the row holds, as the messages name it (a trader's snapshot is its TraderState, as before snapshots had a name).
     private T Deserialize<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string where, string? what = null)
     {
         what ??= typeof(T).Name;

@@ -158,17 +158,25 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IRunJournal, I
 
     /// <inheritdoc />
     /// <exception cref="StrategyStoreException">A saved row cannot be read.</exception>
-    public IReadOnlyList<StoredSymbol> Load() =>
-        ReadSymbols().Select(s => new StoredSymbol(s.Settings, s.Status, s.Traders.Select(t => t.State).ToArray(), s.NextTraderNumber) { Dust = s.Dust, RealizedPnl = s.RealizedPnl, Guard = s.Guard }).ToArray();
+    public IReadOnlyList<StrategySnapshot> Load() =>
+        ReadSymbols().Select(s => new StrategySnapshot
+        {
+            Settings = s.Settings,
+            Status = s.Status,
+            NextTraderNumber = s.NextTraderNumber,
+            Dust = s.Dust,
+            RealizedPnl = s.RealizedPnl,
+            Guard = s.Guard,
+            Traders = [.. s.Traders.Select(t => t.State)],
+        }).ToArray();
 
     /// <inheritdoc />
     /// <exception cref="StrategyStoreException">The write failed (disk full, I/O error); nothing was saved.</exception>
-    public void SaveSymbol(LeaderState state)
+    public void SaveSymbol(SymbolSnapshot symbol)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        var symbol = state.Symbol;
-        // What is written is the state's snapshot (StrategySnapshot), never the reducers' records themselves.
-        var snapshot = StrategySnapshot.Of(state);
+        ArgumentNullException.ThrowIfNull(symbol);
+        // What is written is the symbol's StrategySnapshot.
+        var snapshot = StrategySnapshot.Of(symbol);
         var settings = JsonSerializer.Serialize(snapshot.Settings, StoreJson.Default.SymbolSettings);
         var traders = snapshot.Traders;
         var ids = new string[traders.Count];
@@ -189,22 +197,22 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IRunJournal, I
             try
             {
                 using var transaction = _connection.BeginTransaction();
-                SetSymbol(transaction, symbol, settings, state.Status, now, state.NextTraderNumber, (state.Dust, state.RealizedPnl), guard);
+                SetSymbol(transaction, symbol.Symbol, settings, snapshot.Status, now, snapshot.NextTraderNumber, (snapshot.Dust, snapshot.RealizedPnl), guard);
                 _upsertTrader.Transaction = transaction;
                 for (var i = 0; i < ids.Length; i++)
                 {
-                    Set(_upsertTrader, ids[i], symbol, i, states[i], now);
+                    Set(_upsertTrader, ids[i], symbol.Symbol, i, states[i], now);
                     _upsertTrader.ExecuteNonQuery();
                 }
 
                 _deleteGoneTraders.Transaction = transaction;
-                Set(_deleteGoneTraders, symbol, idsJson);
+                Set(_deleteGoneTraders, symbol.Symbol, idsJson);
                 _deleteGoneTraders.ExecuteNonQuery();
                 transaction.Commit();
             }
             catch (SqliteException ex)
             {
-                throw new StrategyStoreException(Path, $"Could not save {symbol} to the strategy store {Path}: {ex.Message}", ex);
+                throw new StrategyStoreException(Path, $"Could not save {symbol.Symbol} to the strategy store {Path}: {ex.Message}", ex);
             }
         }
     }

@@ -18,29 +18,29 @@ public sealed record StoreStatus(string Path, int SchemaVersion, IReadOnlyList<S
 /// <param name="Traders">Its running traders, oldest first.</param>
 public sealed record SymbolStatusEntry(SymbolSettings Settings, SymbolStatus Status, DateTimeOffset UpdatedAt, IReadOnlyList<TraderStatusEntry> Traders)
 {
-    /// <summary>The number of the symbol's next trader (<see cref="LeaderState.NextTraderNumber"/>).</summary>
+    /// <summary>The number of the symbol's next trader (<see cref="StrategySnapshot.NextTraderNumber"/>).</summary>
     public long NextTraderNumber { get; init; } = 1;
 
-    /// <summary>The symbol's unsold base below one step (<see cref="LeaderState.Dust"/>).</summary>
+    /// <summary>The symbol's unsold base below one step (<see cref="StrategySnapshot.Dust"/>).</summary>
     public decimal Dust { get; init; }
 
-    /// <summary>What the symbol's finished traders gained or lost (<see cref="LeaderState.RealizedPnl"/>).</summary>
+    /// <summary>What the symbol's finished traders gained or lost (<see cref="StrategySnapshot.RealizedPnl"/>).</summary>
     public decimal RealizedPnl { get; init; }
 
-    /// <summary>The symbol's risk guards (<see cref="LeaderState.Guard"/>); null when never saved with them.</summary>
-    public GuardState? Guard { get; init; }
+    /// <summary>The symbol's risk guards (<see cref="StrategySnapshot.Guard"/>); null when never saved with them.</summary>
+    public GuardSnapshot? Guard { get; init; }
 }
 
 /// <summary>One saved trader, with its current order flattened for display.</summary>
 /// <param name="State">The trader's full saved state.</param>
 /// <param name="UpdatedAt">When the trader's state last changed in the file.</param>
-public sealed record TraderStatusEntry(TraderState State, DateTimeOffset UpdatedAt)
+public sealed record TraderStatusEntry(TraderSnapshot State, DateTimeOffset UpdatedAt)
 {
     /// <summary>The trader's id.</summary>
     public string TraderId => State.TraderId;
 
     /// <summary>The order that describes the trader now: the open one, else the sell, else the buy (null before the first order).</summary>
-    public TrackedOrder? CurrentOrder => State.OpenOrder ?? State.SellOrder ?? State.BuyOrder;
+    public OrderSnapshot? CurrentOrder => State.OpenOrder ?? State.SellOrder ?? State.BuyOrder;
 
     /// <summary>Side of <see cref="CurrentOrder"/>.</summary>
     public OrderSide? Side => CurrentOrder?.Side;
@@ -62,4 +62,4 @@ public sealed record TraderStatusEntry(TraderState State, DateTimeOffset Updated
 /// <param name="Symbol">The symbol.</param>
 /// <param name="TraderId">The trader that owns it.</param>
 /// <param name="Order">The order.</param>
-public sealed record OpenOrderEntry(string Symbol, string TraderId, TrackedOrder Order);
+public sealed record OpenOrderEntry(string Symbol, string TraderId, OrderSnapshot Order);

@@ -95,9 +95,9 @@ internal sealed class ApiHost : IAsyncDisposable
     {
         public bool Fail { get; set; }
 
-        public IReadOnlyList<StoredSymbol> Load() => inner.Load();
+        public IReadOnlyList<StrategySnapshot> Load() => inner.Load();
 
-        public void SaveSymbol(LeaderState state)
+        public void SaveSymbol(SymbolSnapshot state)
         {
             if (Fail)
             {

@@ -538,7 +538,7 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
             () =>
             {
                 var orders = _server.Exchange.Orders.ToDictionary(o => o.ClientOrderId, o => o.Status, StringComparer.Ordinal);
-                var tracked = engine.GetState("XRPUSDT")!.Traders.SelectMany(t => new[] { t.BuyOrder, t.SellOrder }).OfType<TrackedOrder>();
+                var tracked = engine.GetState("XRPUSDT")!.Traders.SelectMany(t => new[] { t.BuyOrder, t.SellOrder }).OfType<OrderSnapshot>();
                 var agrees = tracked.All(o => orders.TryGetValue(o.ClientOrderId, out var status) && status == o.Status) && engine.WaitUntilIdleAsync().IsCompletedSuccessfully;
                 agreed = agrees ? agreed + 1 : 0;
                 return agreed >= 2;

@@ -13,7 +13,7 @@ public sealed class ProjectionTests
     [Fact]
     public void Project_CompleteFill_IsFillWithSideQuantityAndPrice()
     {
-        var order = new TrackedOrder("t1-b", OrderSide.Buy, 0.4999m, 200m) { Status = OrderStatus.Filled, ExecutedQuantity = 200m };
+        var order = new OrderSnapshot("t1-b", OrderSide.Buy, 0.4999m, 200m) { Status = OrderStatus.Filled, ExecutedQuantity = 200m };
 
         var n = Project(new OrderFilled("t1", order));
 
@@ -23,7 +23,7 @@ public sealed class ProjectionTests
     [Fact]
     public void Project_PartialFill_IsNotTold()
     {
-        var order = new TrackedOrder("t1-b", OrderSide.Buy, 0.5m, 200m) { Status = OrderStatus.PartiallyFilled, ExecutedQuantity = 50m };
+        var order = new OrderSnapshot("t1-b", OrderSide.Buy, 0.5m, 200m) { Status = OrderStatus.PartiallyFilled, ExecutedQuantity = 50m };
 
         Project(new OrderFilled("t1", order)).Should().BeNull();
     }
@@ -57,7 +57,7 @@ public sealed class ProjectionTests
 
     [Fact]
     public void Project_SymbolStopped_IsStopWithOpenOrders() =>
-        Project(new SymbolStopped(SymbolStopReason.Stopped, [new TrackedOrder("t1-s", OrderSide.Sell, 0.6m, 10m)]))
+        Project(new SymbolStopped(SymbolStopReason.Stopped, [new OrderSnapshot("t1-s", OrderSide.Sell, 0.6m, 10m)]))
             .Should().Match<Notification>(n => n.Kind == NotificationEvents.Stops && n.Text.Contains("1 open order(s) left"));
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class ProjectionTests
             Gen.Elements(Enum.GetValues<OrderStatus>()).ToArbitrary(),
             status =>
             {
-                var n = Project(new OrderFilled("t1", new TrackedOrder("t1-b", OrderSide.Sell, 1m, 1m) { Status = status }));
+                var n = Project(new OrderFilled("t1", new OrderSnapshot("t1-b", OrderSide.Sell, 1m, 1m) { Status = status }));
                 return n is null ? status != OrderStatus.Filled : n.Kind == NotificationEvents.Fills && System.Numerics.BitOperations.PopCount((uint)n.Kind) == 1;
             });
 }

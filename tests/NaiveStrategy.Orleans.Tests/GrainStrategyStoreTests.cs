@@ -28,12 +28,12 @@ public sealed class GrainStrategyStoreTests : IDisposable
     public async Task SaveSymbol_ThenReadByAnotherActivation_RestoresTradersAndMoneyExactly()
     {
         var store = await ReadAsync();
-        var state = LeaderState.Create(Settings, "run1") with { Dust = 0.618m, RealizedPnl = -1.2300m };
+        var state = new SymbolSnapshot { Settings = Settings, Dust = 0.618m, RealizedPnl = -1.2300m };
         var trader = Trader("run1-XRPUSDT-1") with
         {
             BuyPlacedAt = DateTimeOffset.UnixEpoch.AddMinutes(3),
             BuyPlacedMarketPrice = 0.5030m,
-            BuyOrder = new TrackedOrder("run1-XRPUSDT-1-b", OrderSide.Buy, 0.5012m, 39m) { Status = OrderStatus.New, OrderId = 7 },
+            BuyOrder = new OrderSnapshot("run1-XRPUSDT-1-b", OrderSide.Buy, 0.5012m, 39m) { Status = OrderStatus.New, OrderId = 7 },
         };
         store.SaveSymbol(state with { Traders = [trader], NextTraderNumber = 2 });
 
@@ -51,10 +51,10 @@ public sealed class GrainStrategyStoreTests : IDisposable
     {
         // Redis, ADO.NET and Azure storage serialize with this (Newtonsoft.Json) unless told otherwise.
         var serializer = new global::Orleans.Storage.JsonGrainStorageSerializer(new OrleansJsonSerializer(Microsoft.Extensions.Options.Options.Create(new OrleansJsonSerializerOptions())));
-        var trader = Trader("run1-XRPUSDT-1") with { BuyOrder = new TrackedOrder("run1-XRPUSDT-1-b", OrderSide.Buy, 0.5012m, 39m) { Status = OrderStatus.PartiallyFilled, ExecutedQuantity = 3m } };
+        var trader = Trader("run1-XRPUSDT-1") with { BuyOrder = new OrderSnapshot("run1-XRPUSDT-1-b", OrderSide.Buy, 0.5012m, 39m) { Status = OrderStatus.PartiallyFilled, ExecutedQuantity = 3m } };
         var state = new SymbolGrainState
         {
-            Symbol = new StoredSymbol(Settings, SymbolStatus.On, [trader], 2) { Dust = 0.618m, RealizedPnl = -1.2300m },
+            Symbol = new StrategySnapshot { Settings = Settings, Status = SymbolStatus.On, Traders = [trader], NextTraderNumber = 2, Dust = 0.618m, RealizedPnl = -1.2300m },
             Intents = [Intent("run1-XRPUSDT-1-b")],
         };
 
@@ -77,14 +77,14 @@ public sealed class GrainStrategyStoreTests : IDisposable
     {
         var old = await ReadAsync();
         var taker = await ReadAsync();
-        taker.SaveSymbol(LeaderState.Create(Settings, "run2"));
+        taker.SaveSymbol(new SymbolSnapshot { Settings = Settings });
 
         var act = () => old.RecordIntent(Intent("run1-XRPUSDT-1-b"));
 
         act.Should().Throw<InvalidOperationException>().WithMessage("*taken over by another activation*");
         old.Fenced.Should().NotBeNull();
         (await ReadAsync()).State.Intents.Should().BeEmpty("the refused intent was never written, so its order is never sent");
-        old.Invoking(s => s.SaveSymbol(LeaderState.Create(Settings, "run1"))).Should().Throw<InvalidOperationException>();
+        old.Invoking(s => s.SaveSymbol(new SymbolSnapshot { Settings = Settings })).Should().Throw<InvalidOperationException>();
     }
 
     [Fact]
@@ -106,13 +106,13 @@ public sealed class GrainStrategyStoreTests : IDisposable
             store.RecordIntent(Intent(id));
         }
 
-        var open = Trader("t1") with { BuyOrder = new TrackedOrder("t1-b", OrderSide.Buy, 0.5m, 40m) { Status = OrderStatus.New } };
-        store.SaveSymbol(LeaderState.Create(Settings, "run1") with { Traders = [open] });
+        var open = Trader("t1") with { BuyOrder = new OrderSnapshot("t1-b", OrderSide.Buy, 0.5m, 40m) { Status = OrderStatus.New } };
+        store.SaveSymbol(new SymbolSnapshot { Settings = Settings } with { Traders = [open] });
 
         (await ReadAsync()).State.Intents.Select(i => i.Request.ClientOrderId).Should().Equal("t1-b", "t3-b", "t4-b");
     }
 
-    private static TraderState Trader(string id) => new() { TraderId = id, Settings = Settings, Filters = SandboxFilters, Budget = 20m };
+    private static TraderSnapshot Trader(string id) => new() { TraderId = id, Settings = Settings, Filters = SandboxFilters, Budget = 20m };
 
     private static OrderIntent Intent(string clientOrderId) =>
         new("XRPUSDT", clientOrderId[..^2], new OrderRequest("XRPUSDT", clientOrderId, OrderSide.Buy, 0.5m, 40m), DateTimeOffset.UnixEpoch);

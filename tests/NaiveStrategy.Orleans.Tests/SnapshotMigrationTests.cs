@@ -35,8 +35,9 @@ public sealed class SnapshotMigrationTests : IDisposable
 
     private Task<GrainStrategyStore> ReadAsync() => GrainStrategyStore.ReadAsync(_storage, "naive-leader", _grain, new NaiveStrategyOrleansOptions(), CancellationToken.None);
 
-    // What the old version loaded from the document, serialized the same way (Fixtures/grain-state-v1.expected.json).
-    private static string Loaded(GrainStrategyStore store) => JsonSerializer.Serialize(new { Symbols = store.Load(), store.State.Intents }, Json);
+    // What the old version loaded from the document, serialized the same way and in its layout (Fixtures/grain-state-v1.expected.json).
+    private static string Loaded(GrainStrategyStore store) =>
+        JsonSerializer.Serialize(new { Symbols = store.Load().Select(s => new OldLayout(s.Settings, s.Status, s.Traders, s.NextTraderNumber, s.Dust, s.RealizedPnl, s.Guard)), store.State.Intents }, Json);
 
     [Fact]
     public async Task ReadAsync_GrainStateWrittenAsDocumentVersion1_LoadsTheSameState()
@@ -54,8 +55,9 @@ public sealed class SnapshotMigrationTests : IDisposable
         await StoreOldDocumentAsync();
         var store = await ReadAsync();
         var saved = store.Load().Single();
-        var state = LeaderState.Create(saved.Settings, "fx") with
+        var state = new SymbolSnapshot
         {
+            Settings = saved.Settings,
             Status = saved.Status,
             Filters = saved.Traders[0].Filters,
             Traders = [.. saved.Traders],
@@ -74,4 +76,7 @@ public sealed class SnapshotMigrationTests : IDisposable
         document.Json!.Should().Contain("\"Version\":1", "the snapshot names its own version");
         Loaded(await ReadAsync()).Should().Be(File.ReadAllText(Fixture("grain-state-v1.expected.json")));
     }
+
+    // The layout the old version loaded a symbol in (its StoredSymbol), property for property.
+    private sealed record OldLayout(SymbolSettings Settings, SymbolStatus Status, IReadOnlyList<TraderSnapshot> Traders, long NextTraderNumber, decimal Dust, decimal RealizedPnl, GuardSnapshot? Guard);
 }

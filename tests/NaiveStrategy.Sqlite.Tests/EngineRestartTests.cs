@@ -66,7 +66,7 @@ public sealed class EngineRestartTests : IDisposable
     public async Task StartAsync_AfterRestart_DustAndRealizedPnlResumed()
     {
         var exchange = Exchange();
-        LeaderState before;
+        SymbolSnapshot before;
         using (var store = new SqliteStrategyStore(_dir.File()))
         {
             var first = Engine(exchange, store, "a");
@@ -97,7 +97,7 @@ public sealed class EngineRestartTests : IDisposable
         state = leader.OnTrade(state, Trade(1.0m, 1)).State;
         using (var crashed = new SqliteStrategyStore(_dir.File()))
         {
-            crashed.SaveSymbol(state); // saved with a PendingNew buy; the process died before sending
+            crashed.SaveSymbol(SymbolSnapshot.Of(state)); // saved with a PendingNew buy; the process died before sending
         }
 
         for (var run = 0; run < 2; run++)

@@ -142,15 +142,15 @@ public sealed class GuardCrashHarnessTests(ITestOutputHelper output) : IDisposab
     // A SQLite store that dies at a chosen save: that save and every later one throw, as if the process was gone.
     private sealed class KillableStore(SqliteStrategyStore inner) : IStrategyStore, IDisposable
     {
-        public List<LeaderState> Saved { get; } = [];
+        public List<SymbolSnapshot> Saved { get; } = [];
 
-        public Func<LeaderState, int, bool>? KillWhen { get; set; }
+        public Func<SymbolSnapshot, int, bool>? KillWhen { get; set; }
 
         public bool Killed { get; private set; }
 
-        public IReadOnlyList<StoredSymbol> Load() => inner.Load();
+        public IReadOnlyList<StrategySnapshot> Load() => inner.Load();
 
-        public void SaveSymbol(LeaderState state)
+        public void SaveSymbol(SymbolSnapshot state)
         {
             Killed = Killed || KillWhen?.Invoke(state, Saved.Count) == true;
             if (Killed)

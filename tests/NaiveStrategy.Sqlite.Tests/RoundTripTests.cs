@@ -37,13 +37,13 @@ public sealed class RoundTripTests : IDisposable
     public void Load_GuardFiredWithAnExitUnderWay_RestoredExactlyAndKeptBySaveSettings()
     {
         var exit = new TrackedOrder("a-x1", OrderSide.Sell, 0m, 100m) { OrderId = 9, Status = OrderStatus.PartiallyFilled, ExecutedQuantity = 40m, Commission = 0.0376m, CommissionAsset = "USDT", QuoteQuantity = 37.6m };
-        var guard = new GuardState
+        var guard = GuardSnapshot.Of(new GuardState
         {
             PeakEquity = 101.25m,
             DayStart = new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero),
             DayStartEquity = 99.5m,
             Fired = new FiredGuard(GuardKind.MaxDrawdown, GuardAction.Exit, new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero), 0.94m, 0.0512m, 0.05m) { ExitOrder = exit, ExitAttempts = 1, Sold = 40m, Proceeds = 37.5624m },
-        };
+        });
         using (var store = new SqliteStrategyStore(_dir.File()))
         {
             store.SaveSymbol(Leader(Selling("a-1") with { Halt = GuardAction.Exit }) with { Status = SymbolStatus.Shutdown, Guard = guard });
@@ -281,7 +281,7 @@ public sealed class RoundTripTests : IDisposable
     public void ReadStatus_TradersAndOpenOrders_Reported()
     {
         using var store = new SqliteStrategyStore(_dir.File());
-        store.SaveSymbol(Leader(Selling("a-1"), Buying("a-2"), TraderState.Fresh("a-3", Settings(), Filters())));
+        store.SaveSymbol(Leader(Selling("a-1"), Buying("a-2"), Fresh("a-3")));
 
         var status = store.ReadStatus();
 

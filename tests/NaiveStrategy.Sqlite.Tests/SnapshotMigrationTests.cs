@@ -42,8 +42,9 @@ public sealed class SnapshotMigrationTests : IDisposable
         using var store = new SqliteStrategyStore(CopyOfOldFile());
         var before = Loaded(store);
         var saved = store.Load().Single();
-        var state = LeaderState.Create(saved.Settings, "fx") with
+        var state = new SymbolSnapshot
         {
+            Settings = saved.Settings,
             Status = saved.Status,
             Filters = Filters(),
             Traders = [.. saved.Traders],

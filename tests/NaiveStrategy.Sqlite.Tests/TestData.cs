@@ -24,7 +24,7 @@ internal static class TestData
     };
 
     /// <summary>A trader with every field set: a filled buy with commission and an open sell.</summary>
-    public static TraderState Selling(string id = "a-1", string symbol = "XRPUSDT") => TraderState.Fresh(id, Settings(symbol), Filters(symbol)) with
+    public static TraderSnapshot Selling(string id = "a-1", string symbol = "XRPUSDT") => TraderSnapshot.Of(TraderState.Fresh(id, Settings(symbol), Filters(symbol)) with
     {
         BuyOrder = new TrackedOrder($"{id}-b", OrderSide.Buy, 0.43070000m, 77m)
         {
@@ -37,19 +37,22 @@ internal static class TestData
         SellOrder = new TrackedOrder($"{id}-s", OrderSide.Sell, 0.4320m, 76m) { Status = OrderStatus.PendingNew },
         RebuyPrice = 0.42208600m,
         RebuyNotified = true,
-    };
+    });
 
     /// <summary>A trader waiting for its buy.</summary>
-    public static TraderState Buying(string id = "a-2", string symbol = "XRPUSDT") => TraderState.Fresh(id, Settings(symbol), Filters(symbol)) with
+    public static TraderSnapshot Buying(string id = "a-2", string symbol = "XRPUSDT") => TraderSnapshot.Of(TraderState.Fresh(id, Settings(symbol), Filters(symbol)) with
     {
         BuyOrder = new TrackedOrder($"{id}-b", OrderSide.Buy, 0.4200m, 79m) { OrderId = 7, Status = OrderStatus.PartiallyFilled, ExecutedQuantity = 3m },
         RebuyPrice = 0.4116m,
-    };
+    });
 
-    public static LeaderState Leader(params TraderState[] traders) => Leader("XRPUSDT", SymbolStatus.On, traders);
+    /// <summary>A trader with no order yet.</summary>
+    public static TraderSnapshot Fresh(string id) => TraderSnapshot.Of(TraderState.Fresh(id, Settings(), Filters()));
 
-    public static LeaderState Leader(string symbol, SymbolStatus status, params TraderState[] traders) =>
-        LeaderState.Create(Settings(symbol)) with { Status = status, Filters = Filters(symbol), Traders = [.. traders] };
+    public static SymbolSnapshot Leader(params TraderSnapshot[] traders) => Leader("XRPUSDT", SymbolStatus.On, traders);
+
+    public static SymbolSnapshot Leader(string symbol, SymbolStatus status, params TraderSnapshot[] traders) =>
+        new() { Settings = Settings(symbol), Status = status, Filters = Filters(symbol), Traders = [.. traders] };
 
     public static OrderIntent Intent(string clientOrderId = "a-1-b", decimal price = 0.43070000m, string symbol = "XRPUSDT") =>
         new(symbol, clientOrderId[..^2], new OrderRequest(symbol, clientOrderId, OrderSide.Buy, price, 77m), T0.AddMilliseconds(1234.5678));

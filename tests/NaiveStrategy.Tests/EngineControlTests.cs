@@ -106,9 +106,9 @@ public sealed class EngineControlTests
 
         public bool Fail { get; set; }
 
-        public IReadOnlyList<StoredSymbol> Load() => _inner.Load();
+        public IReadOnlyList<StrategySnapshot> Load() => _inner.Load();
 
-        public void SaveSymbol(LeaderState state)
+        public void SaveSymbol(SymbolSnapshot state)
         {
             if (Fail)
             {

@@ -54,7 +54,7 @@ public sealed class EngineTests
         foreach (var price in FallThenRise())
         {
             exchange.PublishTrade(Trade(price, ++id));
-            maxTraders = Math.Max(maxTraders, engine.GetState("XRPUSDT")!.Traders.Length);
+            maxTraders = Math.Max(maxTraders, engine.GetState("XRPUSDT")!.Traders.Count);
         }
 
         maxTraders.Should().Be(5);
@@ -427,8 +427,8 @@ public sealed class EngineTests
             price = Math.Max(0.1m, price + ((move % 21) - 10) * 0.003m);
             exchange.PublishTrade(new TradeEvent("XRPUSDT", ++id, price, 1 + Math.Abs(move % 50), T0.AddSeconds(id)));
             var state = engine.GetState("XRPUSDT")!;
-            ok &= state.Traders.Length <= settings.Chunks;
-            ok &= state.Traders.Select(t => t.TraderId).Distinct().Count() == state.Traders.Length;
+            ok &= state.Traders.Count <= settings.Chunks;
+            ok &= state.Traders.Select(t => t.TraderId).Distinct().Count() == state.Traders.Count;
             ok &= state.Traders.All(t => !(t.BuyOrder is { IsOpen: true } && t.SellOrder is { IsOpen: true }));
         }
 

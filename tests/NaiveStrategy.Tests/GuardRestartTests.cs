@@ -28,7 +28,7 @@ public sealed class GuardRestartTests
         state.Traders.Single().Halt.Should().Be(settings.GuardAction);
 
         var store = new InMemoryStrategyStore();
-        store.SaveSymbol(state);
+        store.SaveSymbol(SymbolSnapshot.Of(state));
         return store;
     }
 

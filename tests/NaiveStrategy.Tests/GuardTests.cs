@@ -199,11 +199,11 @@ public sealed class GuardTests
     {
         private readonly InMemoryStrategyStore _inner = new();
 
-        public Func<LeaderState, bool>? FailWhen { get; set; }
+        public Func<SymbolSnapshot, bool>? FailWhen { get; set; }
 
-        public IReadOnlyList<StoredSymbol> Load() => _inner.Load();
+        public IReadOnlyList<StrategySnapshot> Load() => _inner.Load();
 
-        public void SaveSymbol(LeaderState state)
+        public void SaveSymbol(SymbolSnapshot state)
         {
             if (FailWhen?.Invoke(state) == true)
             {

@@ -40,7 +40,7 @@ public sealed class LogLineTests
     [Fact]
     public void StaleBuyCanceling_Logged_NamesTraderOrderAndReason()
     {
-        var (message, state) = Single(new StaleBuyCanceling("t-1", new TrackedOrder("t-1-b", OrderSide.Buy, 0.99m, 10m), "waited 00:30:00 unfilled"));
+        var (message, state) = Single(new StaleBuyCanceling("t-1", new OrderSnapshot("t-1-b", OrderSide.Buy, 0.99m, 10m), "waited 00:30:00 unfilled"));
 
         message.Should().Be("The trader(t-1) is canceling its BUY order t-1-b for XRPUSDT @ 0.99: waited 00:30:00 unfilled");
         state["TraderId"].Should().Be("t-1");
@@ -93,7 +93,7 @@ public sealed class LogLineTests
     [Fact]
     public void OrderFilled_PartiallyFilledBuy_BookLineWithItsUnclosedParenthesis()
     {
-        var order = new TrackedOrder("t-1-b", OrderSide.Buy, 0.99m, 10m) { Status = OrderStatus.PartiallyFilled, ExecutedQuantity = 4m };
+        var order = new OrderSnapshot("t-1-b", OrderSide.Buy, 0.99m, 10m) { Status = OrderStatus.PartiallyFilled, ExecutedQuantity = 4m };
 
         var (message, state) = Single(new OrderFilled("t-1", order));
 

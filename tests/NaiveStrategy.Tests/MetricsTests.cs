@@ -104,7 +104,7 @@ public sealed class MetricsTests
         recorder.Sum(NaiveStrategyMetrics.OrdersFilled).Should().Be(2);
         recorder.Sum(NaiveStrategyMetrics.OrdersRejected).Should().Be(0);
         recorder.Last(NaiveStrategyMetrics.TradesProcessed).Should().Be(3);
-        recorder.Last(NaiveStrategyMetrics.TradersActive).Should().Be(engine.GetState("XRPUSDT")!.Traders.Length).And.Be(1);
+        recorder.Last(NaiveStrategyMetrics.TradersActive).Should().Be(engine.GetState("XRPUSDT")!.Traders.Count).And.Be(1);
         var pnl = engine.GetState("XRPUSDT")!.RealizedPnl;
         pnl.Should().NotBe(0m, "a cycle completed");
         recorder.Last(NaiveStrategyMetrics.RealizedPnl).Should().Be((decimal)(double)pnl);

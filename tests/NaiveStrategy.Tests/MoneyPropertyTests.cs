@@ -57,7 +57,7 @@ public sealed class MoneyPropertyTests
     private static decimal UnsoldOutsideTraders(Run run)
     {
         var xrp = run.Exchange.GetBalance("XRP");
-        return xrp.Free + xrp.Locked - run.Engine.GetState("XRPUSDT")!.Traders.Sum(Trader.HeldQuantity);
+        return xrp.Free + xrp.Locked - run.Engine.GetState("XRPUSDT")!.Traders.Sum(t => t.HeldQuantity());
     }
 
     [Property(MaxTest = 80)]
@@ -127,14 +127,14 @@ public sealed class MoneyPropertyTests
         var run = Start(settings with { Budget = 1000m }, partial: false, funds: 100_000m);
         using var engine = Disposing(run.Engine);
         var limit = settings.Chunks;
-        var running = run.Engine.GetState("XRPUSDT")!.Traders.Length;
+        var running = run.Engine.GetState("XRPUSDT")!.Traders.Count;
         foreach (var (trade, change) in Walk(moves.Get))
         {
             if (change is { } c)
             {
                 limit = c;
                 run.Engine.UpdateSettings(settings with { Chunks = c, Budget = 1000m });
-                var now = run.Engine.GetState("XRPUSDT")!.Traders.Length;
+                var now = run.Engine.GetState("XRPUSDT")!.Traders.Count;
                 if (now > Math.Max(limit, running) || (running <= limit && now > limit))
                 {
                     return false.Label($"chunks {limit}: {running} running before the change, {now} after");
@@ -145,7 +145,7 @@ public sealed class MoneyPropertyTests
 
             var seen = run.Events.Count;
             run.Exchange.PublishTrade(trade);
-            var after = run.Engine.GetState("XRPUSDT")!.Traders.Length;
+            var after = run.Engine.GetState("XRPUSDT")!.Traders.Count;
             var finished = run.Events.Skip(seen).Count(e => e.Event is TraderFinished);
 
             // A trader starts only while fewer than chunks run: above the ceiling (holders from before a

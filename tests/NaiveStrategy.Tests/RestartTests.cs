@@ -51,7 +51,7 @@ public sealed class RestartTests
         var store = new InMemoryStrategyStore();
         var state = new Leader().Start(LeaderState.Create(Settings(chunks: 3), "x"), Filters(minNotional: 1m)).State;
         state = new Leader().OnTrade(state, Trade(1.0m, 1)).State;
-        store.SaveSymbol(state); // saved with a PendingNew buy; the process died before sending
+        store.SaveSymbol(SymbolSnapshot.Of(state)); // saved with a PendingNew buy; the process died before sending
 
         await using var engine = Engine(exchange, store, "b");
         await engine.StartAsync();
@@ -111,10 +111,10 @@ public sealed class RestartTests
     {
         private int _saves;
 
-        public IReadOnlyList<StoredSymbol> Load() => [];
+        public IReadOnlyList<StrategySnapshot> Load() => [];
 
         // The start is saved; the first order decision fails to save (disk full).
-        public void SaveSymbol(LeaderState state)
+        public void SaveSymbol(SymbolSnapshot state)
         {
             if (++_saves > 1)
             {
@@ -135,11 +135,11 @@ public sealed class RestartTests
 
         public List<int> Saved { get; } = [];
 
-        public IReadOnlyList<StoredSymbol> Load() => _inner.Load();
+        public IReadOnlyList<StrategySnapshot> Load() => _inner.Load();
 
-        public void SaveSymbol(LeaderState state)
+        public void SaveSymbol(SymbolSnapshot state)
         {
-            Saved.Add(state.Traders.Length);
+            Saved.Add(state.Traders.Count);
             _inner.SaveSymbol(state);
         }
 

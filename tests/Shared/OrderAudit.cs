@@ -25,7 +25,7 @@ internal static class OrderAudit
     public static int Unknown(IReadOnlyList<OrderUpdate> orders, IReadOnlySet<string> journal) => orders.Count(o => !journal.Contains(o.ClientOrderId));
 
     /// <summary>An open order on the exchange that no saved trader holds: nobody would ever manage it.</summary>
-    public static int Orphans(IReadOnlyList<OrderUpdate> orders, IReadOnlyCollection<TraderState> saved) =>
+    public static int Orphans(IReadOnlyList<OrderUpdate> orders, IReadOnlyCollection<TraderSnapshot> saved) =>
         orders.Count(o => IsOpen(o) && !saved.Any(t => t.BuyOrder?.ClientOrderId == o.ClientOrderId || t.SellOrder?.ClientOrderId == o.ClientOrderId));
 
     /// <summary>A filled BUY whose trader never sent its SELL.</summary>
@@ -200,7 +200,7 @@ internal sealed class SymbolsSandbox : IAsyncDisposable
 /// <summary>The exchange's orders checked against what the Leaders saved: the figures the harnesses print, and the checks.</summary>
 internal sealed record AuditResult(int Orders, int Duplicates, int Unknown, int Lost, int Orphans, int MaxOpenTraders, int MaxSavedTraders)
 {
-    public static AuditResult Of(IReadOnlyList<OrderUpdate> orders, IReadOnlySet<string> journal, IReadOnlyCollection<IReadOnlyCollection<TraderState>> savedBySymbol)
+    public static AuditResult Of(IReadOnlyList<OrderUpdate> orders, IReadOnlySet<string> journal, IReadOnlyCollection<IReadOnlyCollection<TraderSnapshot>> savedBySymbol)
     {
         var saved = savedBySymbol.SelectMany(t => t).ToList();
         return new(orders.Count, OrderAudit.Duplicates(orders), OrderAudit.Unknown(orders, journal), OrderAudit.Lost(orders), OrderAudit.Orphans(orders, saved), OrderAudit.MaxOpenTradersPerSymbol(orders), savedBySymbol.Select(t => t.Count).DefaultIfEmpty(0).Max());

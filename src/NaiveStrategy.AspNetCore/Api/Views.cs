@@ -39,18 +39,18 @@ internal sealed record SettingsView(decimal Budget, int Chunks, decimal BuyDownI
 /// <summary>A risk guard that fired: the symbol stays off until it is started again.</summary>
 internal sealed record GuardView(GuardKind Guard, GuardAction Action, DateTimeOffset Time, decimal Price, decimal Figure, decimal Threshold, decimal Sold, decimal Proceeds, bool Done)
 {
-    public static GuardView? Of(GuardState g) => g.Fired is { } f ? new(f.Kind, f.Action, f.Time, f.Price, f.Figure, f.Threshold, f.Sold, f.Proceeds, f.Done) : null;
+    public static GuardView? Of(GuardSnapshot g) => g.Fired is { } f ? new(f.Kind, f.Action, f.Time, f.Price, f.Figure, f.Threshold, f.Sold, f.Proceeds, f.Done) : null;
 }
 
 internal sealed record OrderView(string ClientOrderId, OrderSide Side, decimal Price, decimal Quantity, OrderStatus Status, decimal ExecutedQuantity, long? OrderId, string? TraderId = null)
 {
-    public static OrderView Of(TrackedOrder o, string? traderId = null) => new(o.ClientOrderId, o.Side, o.Price, o.Quantity, o.Status, o.ExecutedQuantity, o.OrderId, traderId);
+    public static OrderView Of(OrderSnapshot o, string? traderId = null) => new(o.ClientOrderId, o.Side, o.Price, o.Quantity, o.Status, o.ExecutedQuantity, o.OrderId, traderId);
 }
 
 /// <summary>A trader: its phase is <c>waiting</c> (no BUY yet), <c>buying</c>, <c>selling</c> or <c>finished</c>.</summary>
 internal sealed record TraderView(string Id, string Phase, decimal Budget, decimal RebuyPrice, bool RebuyNotified, OrderView? BuyOrder, OrderView? SellOrder, TraderOutcome? Outcome)
 {
-    public static TraderView Of(TraderState t) => new(
+    public static TraderView Of(TraderSnapshot t) => new(
         t.TraderId,
         t.Outcome is not null ? "finished" : t.SellOrder is not null ? "selling" : t.BuyOrder is not null ? "buying" : "waiting",
         t.Budget,
@@ -80,7 +80,7 @@ internal sealed record SymbolView(
     /// <summary>The guard that fired (null while none has).</summary>
     public GuardView? GuardFired { get; init; }
 
-    public static SymbolView Of(LeaderState s) => new(
+    public static SymbolView Of(SymbolSnapshot s) => new(
         s.Symbol,
         s.Status,
         SettingsView.Of(s.Settings),
@@ -101,7 +101,7 @@ internal sealed record SymbolView(
 
     /// <summary>A configured symbol that was never started.</summary>
     public static SymbolView Configured(SymbolSettings s) =>
-        Of(LeaderState.Create(s));
+        Of(new SymbolSnapshot { Settings = s });
 }
 
 internal sealed record StatusView(string Symbol, SymbolStatus Status);

@@ -30,9 +30,9 @@ internal sealed class MarkingStore : IStrategyStore, IAsyncDisposable
         _writer = Task.Run(WriteAsync);
     }
 
-    public IReadOnlyList<StoredSymbol> Load() => _inner.Load();
+    public IReadOnlyList<StrategySnapshot> Load() => _inner.Load();
 
-    public void SaveSymbol(LeaderState state)
+    public void SaveSymbol(SymbolSnapshot state)
     {
         // Where the market was when the engine took this input: trades received while the store writes come after it.
         var at = _recorder.LastTrade(state.Symbol);

@@ -34,7 +34,7 @@ public static class NaiveStrategyMetrics
     /// <summary>Gauge: traders running (not yet finished).</summary>
     public const string TradersActive = "naive.traders.active";
 
-    /// <summary>Gauge: the symbol's realized PnL in its quote asset (<see cref="LeaderState.RealizedPnl"/>).</summary>
+    /// <summary>Gauge: the symbol's realized PnL in its quote asset (<see cref="SymbolSnapshot.RealizedPnl"/>).</summary>
     public const string RealizedPnl = "naive.pnl.realized";
 
     /// <summary>

@@ -16,7 +16,7 @@ public sealed partial class NaiveStrategyEngine
     {
         var steps = new List<(string Symbol, Func<CancellationToken, Task> Start)>();
         var restored = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var saved in _store?.Load() ?? [])
+        foreach (var saved in (_store?.Load() ?? []).Select(s => s.ToStoredSymbol()))
         {
             // A symbol a guard stopped is restored as it is (off, its guard shown), never autostarted: only an operator starts it again.
             if (saved.Status == SymbolStatus.Off && saved.Traders.Count == 0 && saved.Guard?.Fired is null)

@@ -50,7 +50,7 @@ public sealed partial class NaiveStrategyEngine : IAsyncDisposable, IDisposable
         _ids = ids ?? throw new ArgumentNullException(nameof(ids));
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("NaiveStrategy");
-        _eventLog = new EventLog(_logger, symbol => GetState(symbol)?.Filters);
+        _eventLog = new EventLog(_logger, symbol => GetLeaderState(symbol)?.Filters);
         var validation = new NaiveStrategyOptionsValidator().Validate(null, _options);
         if (validation.Failed)
         {
@@ -131,7 +131,7 @@ public sealed partial class NaiveStrategyEngine : IAsyncDisposable, IDisposable
 
     /// <summary>The settings a symbol runs with, or, never started, those configured; null when unknown.</summary>
     public SymbolSettings? GetSettings(string symbol) =>
-        GetState(symbol)?.Settings ?? _options.Symbols.FirstOrDefault(s => string.Equals(s.Symbol, symbol, StringComparison.Ordinal));
+        GetLeaderState(symbol)?.Settings ?? _options.Symbols.FirstOrDefault(s => string.Equals(s.Symbol, symbol, StringComparison.Ordinal));
 
     /// <summary>start_trading for a configured symbol (with the settings it last ran with, when it ran).</summary>
     /// <exception cref="ArgumentException">The symbol is not configured.</exception>
@@ -157,14 +157,6 @@ public sealed partial class NaiveStrategyEngine : IAsyncDisposable, IDisposable
         var engine = GetOrCreate(settings);
         // One input: settings and start are saved together, never a state in between.
         engine.Post(SymbolInput.Control(SymbolInputKind.Start, new StartRequest(settings, filters, free)));
-    }
-
-    /// <summary>Resumes a symbol's traders from saved states (same ids), then reconciles their open orders with the exchange.</summary>
-    public Task RestoreTradingAsync(SymbolSettings settings, IReadOnlyList<TraderState> traders, SymbolStatus status = SymbolStatus.On, long nextTraderNumber = 1, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(traders);
-        return RestoreAsync(settings, new StoredSymbol(settings, status, traders, nextTraderNumber), cancellationToken);
     }
 
     // A saved symbol comes back whole: traders, numbering, dust and realized PnL.
@@ -230,8 +222,11 @@ public sealed partial class NaiveStrategyEngine : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>The current leader state of a symbol (status, settings, traders), or null when never started.</summary>
-    public LeaderState? GetState(string symbol) => _symbols.TryGetValue(symbol, out var engine) ? engine.State : null;
+    /// <summary>A read-only snapshot of a symbol's current state (status, settings, traders, money), or null when never started.</summary>
+    public SymbolSnapshot? GetState(string symbol) => _symbols.TryGetValue(symbol, out var engine) ? engine.Snapshot : null;
+
+    /// <summary>The Leader's current state of a symbol, or null when never started.</summary>
+    internal LeaderState? GetLeaderState(string symbol) => _symbols.TryGetValue(symbol, out var engine) ? engine.State : null;
 
     /// <summary>
     /// The band of market trades that would change nothing in <paramref name="symbol"/>'s Leader as it stands

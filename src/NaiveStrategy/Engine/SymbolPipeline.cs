@@ -35,6 +35,7 @@ internal sealed class SymbolPipeline : IDisposable
     private readonly IDisposable _subscription;
     private readonly AccountGuard? _account;
     private LeaderState _state;
+    private CachedSnapshot? _snapshot;
     private long _tradesProcessed;
 
     public SymbolPipeline(LeaderState state, Leader leader, IMarketData marketData, IExchange exchange, EngineContext context)
@@ -76,6 +77,9 @@ internal sealed class SymbolPipeline : IDisposable
 
     public LeaderState State => Volatile.Read(ref _state);
 
+    /// <summary>The read-only snapshot of <see cref="State"/>, made once per state (the store's save made it already when there is a store).</summary>
+    public SymbolSnapshot Snapshot => SnapshotOf(State);
+
     /// <summary>The band of trades that change nothing in the current state (<see cref="Leader.QuietBand"/>).</summary>
     /// <remarks>None while the account-wide guard watches: it marks the account's equity at every trade.</remarks>
     public QuietBand? QuietBand => _account is null ? _leader.QuietBand(State) : null;
@@ -90,6 +94,19 @@ internal sealed class SymbolPipeline : IDisposable
     public void Post(SymbolInput input) => _control.OnNext(input);
 
     public void Dispose() => _subscription.Dispose();
+
+    // Readers on other threads may each make one for the same state; any of them is right.
+    private SymbolSnapshot SnapshotOf(LeaderState state)
+    {
+        if (Volatile.Read(ref _snapshot) is { } cached && ReferenceEquals(cached.State, state))
+        {
+            return cached.View;
+        }
+
+        var made = new CachedSnapshot(state, SymbolSnapshot.Of(state));
+        Volatile.Write(ref _snapshot, made);
+        return made.View;
+    }
 
     // The pure step: the Leader's decision for one input, or null when nothing changed. An input that
     // makes a reducer throw is logged and dropped; the flow goes on.
@@ -178,7 +195,7 @@ internal sealed class SymbolPipeline : IDisposable
 
                 if (!ReferenceEquals(decision.State, _state))
                 {
-                    _store.SaveSymbol(decision.State);
+                    _store.SaveSymbol(SnapshotOf(decision.State));
                 }
 
                 _health.StoreWorked();
@@ -273,4 +290,6 @@ internal sealed class SymbolPipeline : IDisposable
         {
         }
     }
+
+    private sealed record CachedSnapshot(LeaderState State, SymbolSnapshot View);
 }

@@ -7,20 +7,20 @@ namespace NaiveStrategy;
 /// <param name="Time">When it was decided.</param>
 public sealed record OrderIntent(string Symbol, string TraderId, OrderRequest Request, DateTimeOffset Time);
 
-/// <summary>What a store holds for a symbol: its settings, status, running traders and money.</summary>
+/// <summary>A saved symbol as the engine resumes it (<see cref="StrategySnapshot.ToStoredSymbol"/>).</summary>
 /// <param name="Settings">Settings new traders use.</param>
 /// <param name="Status">Trading status.</param>
 /// <param name="Traders">Running traders at their last saved state.</param>
-/// <param name="NextTraderNumber">The number of the next trader (<see cref="LeaderState.NextTraderNumber"/>); 1 for a store that does not keep it.</param>
-public sealed record StoredSymbol(SymbolSettings Settings, SymbolStatus Status, IReadOnlyList<TraderState> Traders, long NextTraderNumber = 1)
+/// <param name="NextTraderNumber">The number of the next trader (<see cref="LeaderState.NextTraderNumber"/>).</param>
+internal sealed record StoredSymbol(SymbolSettings Settings, SymbolStatus Status, IReadOnlyList<TraderState> Traders, long NextTraderNumber = 1)
 {
-    /// <summary>The symbol's unsold base below one step (<see cref="LeaderState.Dust"/>); 0 for a store that does not keep it.</summary>
+    /// <summary>The symbol's unsold base below one step (<see cref="LeaderState.Dust"/>).</summary>
     public decimal Dust { get; init; }
 
-    /// <summary>What the symbol's finished traders gained or lost (<see cref="LeaderState.RealizedPnl"/>); 0 for a store that does not keep it.</summary>
+    /// <summary>What the symbol's finished traders gained or lost (<see cref="LeaderState.RealizedPnl"/>).</summary>
     public decimal RealizedPnl { get; init; }
 
-    /// <summary>The symbol's risk guards (<see cref="LeaderState.Guard"/>): peak equity, market day, a fired guard and its exit; null for a store that does not keep them.</summary>
+    /// <summary>The symbol's risk guards (<see cref="LeaderState.Guard"/>); null for a state saved without them.</summary>
     public GuardState? Guard { get; init; }
 }
 
@@ -35,11 +35,16 @@ public sealed record StoredSymbol(SymbolSettings Settings, SymbolStatus Status, 
 /// </summary>
 public interface IStrategyStore
 {
-    /// <summary>Every symbol saved, with its traders.</summary>
-    IReadOnlyList<StoredSymbol> Load();
+    /// <summary>Every symbol saved, each as the <see cref="StrategySnapshot"/> it was saved as.</summary>
+    IReadOnlyList<StrategySnapshot> Load();
 
-    /// <summary>Saves a symbol's settings, status, traders, dust, realized PnL and guard state (replacing what was saved).</summary>
-    void SaveSymbol(LeaderState state);
+    /// <summary>
+    /// Saves a symbol (replacing what was saved): what a store keeps of it is its <see cref="StrategySnapshot"/>
+    /// (<see cref="StrategySnapshot.Of(SymbolSnapshot)"/>: settings, status, traders, numbering, dust, realized PnL and
+    /// guards); the rest of <paramref name="symbol"/> (filters, free quote, …) is what the engine knows now, for a store
+    /// that records more.
+    /// </summary>
+    void SaveSymbol(SymbolSnapshot symbol);
 
     /// <summary>Appends an order intent to the journal, before the order is sent. Recording the same intent again (a resend after a restart) changes nothing.</summary>
     void RecordIntent(OrderIntent intent);

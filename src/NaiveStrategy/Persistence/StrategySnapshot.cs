@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace NaiveStrategy;
 
 /// <summary>
 /// The storage contract of a symbol's durable state, version <see cref="CurrentVersion"/>: what a store writes and
-/// reads back, apart from the reducers' own records (<see cref="LeaderState"/>, <see cref="TraderState"/>), which
-/// may change shape from one release to the next while this stays. Version 1 is the layout the stores wrote before
+/// reads back, apart from the reducers' own records (internal to the engine), which may change shape from one release
+/// to the next while this stays. Version 1 is the layout the stores wrote before
 /// it had a name (settings, status, trader numbering, dust, realized PnL, guards, each trader's state), so files and
 /// grain states written then read as version 1. A snapshot of a newer version than this build knows is refused.
 /// </summary>
@@ -36,8 +38,24 @@ public sealed record StrategySnapshot
     /// <summary>The running traders, oldest first.</summary>
     public IReadOnlyList<TraderSnapshot> Traders { get; init; } = [];
 
+    /// <summary>What a store keeps of a symbol: its durable part.</summary>
+    public static StrategySnapshot Of(SymbolSnapshot symbol)
+    {
+        ArgumentNullException.ThrowIfNull(symbol);
+        return new()
+        {
+            Settings = symbol.Settings,
+            Status = symbol.Status,
+            NextTraderNumber = symbol.NextTraderNumber,
+            Dust = symbol.Dust,
+            RealizedPnl = symbol.RealizedPnl,
+            Guard = symbol.Guard,
+            Traders = symbol.Traders,
+        };
+    }
+
     /// <summary>The snapshot of a Leader's state.</summary>
-    public static StrategySnapshot Of(LeaderState state)
+    internal static StrategySnapshot Of(LeaderState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         return new()
@@ -53,7 +71,7 @@ public sealed record StrategySnapshot
     }
 
     /// <summary>The snapshot of a saved symbol.</summary>
-    public static StrategySnapshot Of(StoredSymbol symbol)
+    internal static StrategySnapshot Of(StoredSymbol symbol)
     {
         ArgumentNullException.ThrowIfNull(symbol);
         return new()
@@ -68,20 +86,26 @@ public sealed record StrategySnapshot
         };
     }
 
+    /// <summary>This snapshot, once it is known to be of a version this build reads.</summary>
+    /// <exception cref="InvalidDataException">The snapshot is of a newer version than this build reads.</exception>
+    internal StrategySnapshot EnsureReadable() =>
+        Version > CurrentVersion
+            ? throw new InvalidDataException($"The saved state of {Settings.Symbol} is snapshot version {Version}, newer than this build reads ({CurrentVersion}); run the newer version.")
+            : this;
+
     /// <summary>The state the engine resumes from.</summary>
     /// <exception cref="InvalidDataException">The snapshot is of a newer version than this build reads.</exception>
-    public StoredSymbol ToStoredSymbol()
+    internal StoredSymbol ToStoredSymbol()
     {
-        if (Version > CurrentVersion)
-        {
-            throw new InvalidDataException($"The saved state of {Settings.Symbol} is snapshot version {Version}, newer than this build reads ({CurrentVersion}); run the newer version.");
-        }
-
+        EnsureReadable();
         return new StoredSymbol(Settings, Status, [.. Traders.Select(t => t.ToState())], NextTraderNumber) { Dust = Dust, RealizedPnl = RealizedPnl, Guard = Guard?.ToState() };
     }
 }
 
-/// <summary>A trader's state in a <see cref="StrategySnapshot"/> (see <see cref="TraderState"/> for each field's meaning).</summary>
+/// <summary>
+/// A trader's state in a <see cref="StrategySnapshot"/> and in a <see cref="SymbolSnapshot"/>. A trader lives for one
+/// buy → sell cycle; the engine resumes it from this after a restart.
+/// </summary>
 public sealed record TraderSnapshot
 {
     /// <summary>The trader's id.</summary>
@@ -132,8 +156,22 @@ public sealed record TraderSnapshot
     /// <summary>How the trader ended, once it has.</summary>
     public TraderOutcome? Outcome { get; init; }
 
+    /// <summary>The symbol traded.</summary>
+    [JsonIgnore]
+    public string Symbol => Settings.Symbol;
+
+    /// <summary>The order working on the exchange, if any (a trader never has two).</summary>
+    [JsonIgnore]
+    public OrderSnapshot? OpenOrder => SellOrder is { IsOpen: true } ? SellOrder : BuyOrder is { IsOpen: true } ? BuyOrder : null;
+
+    /// <summary>
+    /// The base the trader holds: what its BUY executed less a commission taken in the base asset, plus what its SELL
+    /// took from the symbol's dust (<see cref="DustTaken"/>), minus what it sold.
+    /// </summary>
+    public decimal HeldQuantity() => Trader.HeldQuantity(ToState());
+
     /// <summary>The snapshot of a trader's state.</summary>
-    public static TraderSnapshot Of(TraderState state)
+    internal static TraderSnapshot Of(TraderState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         return new()
@@ -142,8 +180,8 @@ public sealed record TraderSnapshot
             Settings = state.Settings,
             Filters = state.Filters,
             Budget = state.Budget,
-            BuyOrder = OrderSnapshot.Of(state.BuyOrder),
-            SellOrder = OrderSnapshot.Of(state.SellOrder),
+            BuyOrder = OrderSnapshot.OfOptional(state.BuyOrder),
+            SellOrder = OrderSnapshot.OfOptional(state.SellOrder),
             RebuyPrice = state.RebuyPrice,
             RebuyNotified = state.RebuyNotified,
             DustTaken = state.DustTaken,
@@ -158,7 +196,7 @@ public sealed record TraderSnapshot
     }
 
     /// <summary>The trader's state.</summary>
-    public TraderState ToState() => new()
+    internal TraderState ToState() => new()
     {
         TraderId = TraderId,
         Settings = Settings,
@@ -179,7 +217,11 @@ public sealed record TraderSnapshot
     };
 }
 
-/// <summary>An order a trader or a guard's exit works, in a <see cref="StrategySnapshot"/> (see <see cref="TrackedOrder"/>).</summary>
+/// <summary>
+/// An order a trader or a guard's exit works, as the engine knew it: in a <see cref="StrategySnapshot"/>, a
+/// <see cref="SymbolSnapshot"/> and the events that name an order (<see cref="OrderFilled"/>, <see cref="StaleBuyCanceling"/>,
+/// <see cref="SymbolStopped"/>).
+/// </summary>
 /// <param name="ClientOrderId">Our id of the order.</param>
 /// <param name="Side">Buy or sell.</param>
 /// <param name="Price">Limit price (0 for a MARKET order).</param>
@@ -204,8 +246,15 @@ public sealed record OrderSnapshot(string ClientOrderId, OrderSide Side, decimal
     /// <summary>Cumulative quote executed, when the exchange reports it.</summary>
     public decimal QuoteQuantity { get; init; }
 
+    /// <summary>True while the order can still execute.</summary>
+    [JsonIgnore]
+    public bool IsOpen => !Status.IsTerminal();
+
     /// <summary>The snapshot of an order, or null for none.</summary>
-    public static OrderSnapshot? Of(TrackedOrder? order) => order is null ? null : new(order.ClientOrderId, order.Side, order.Price, order.Quantity)
+    internal static OrderSnapshot? OfOptional(TrackedOrder? order) => order is null ? null : Of(order);
+
+    /// <summary>The snapshot of an order.</summary>
+    internal static OrderSnapshot Of(TrackedOrder order) => new(order.ClientOrderId, order.Side, order.Price, order.Quantity)
     {
         OrderId = order.OrderId,
         Status = order.Status,
@@ -216,7 +265,7 @@ public sealed record OrderSnapshot(string ClientOrderId, OrderSide Side, decimal
     };
 
     /// <summary>The order as the reducers track it.</summary>
-    public TrackedOrder ToOrder() => new(ClientOrderId, Side, Price, Quantity)
+    internal TrackedOrder ToOrder() => new(ClientOrderId, Side, Price, Quantity)
     {
         OrderId = OrderId,
         Status = Status,
@@ -227,7 +276,11 @@ public sealed record OrderSnapshot(string ClientOrderId, OrderSide Side, decimal
     };
 }
 
-/// <summary>What a symbol's risk guards remember, in a <see cref="StrategySnapshot"/> (see <see cref="GuardState"/>).</summary>
+/// <summary>
+/// What a symbol's risk guards remember, in a <see cref="StrategySnapshot"/>: the peak equity for
+/// <see cref="SymbolSettings.MaxDrawdown"/>, the market day for <see cref="SymbolSettings.MaxDailyLoss"/>, and the guard
+/// that fired with its exit's progress, so a restart finishes an exit exactly once.
+/// </summary>
 public sealed record GuardSnapshot
 {
     /// <summary>The highest equity seen at a market trade.</summary>
@@ -243,17 +296,17 @@ public sealed record GuardSnapshot
     public FiredGuardSnapshot? Fired { get; init; }
 
     /// <summary>The snapshot of the guards' state.</summary>
-    public static GuardSnapshot Of(GuardState state)
+    internal static GuardSnapshot Of(GuardState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         return new() { PeakEquity = state.PeakEquity, DayStart = state.DayStart, DayStartEquity = state.DayStartEquity, Fired = FiredGuardSnapshot.Of(state.Fired) };
     }
 
     /// <summary>The guards' state.</summary>
-    public GuardState ToState() => new() { PeakEquity = PeakEquity, DayStart = DayStart, DayStartEquity = DayStartEquity, Fired = Fired?.ToState() };
+    internal GuardState ToState() => new() { PeakEquity = PeakEquity, DayStart = DayStart, DayStartEquity = DayStartEquity, Fired = Fired?.ToState() };
 }
 
-/// <summary>A guard that fired and what its action has done since, in a <see cref="StrategySnapshot"/> (see <see cref="FiredGuard"/>).</summary>
+/// <summary>A guard that fired and what its action has done since, in a <see cref="StrategySnapshot"/>.</summary>
 /// <param name="Kind">Which guard.</param>
 /// <param name="Action">What it does.</param>
 /// <param name="Time">The market time of the trade that fired it.</param>
@@ -278,9 +331,9 @@ public sealed record FiredGuardSnapshot(GuardKind Kind, GuardAction Action, Date
     public bool Done { get; init; }
 
     /// <summary>The snapshot of a fired guard, or null for none.</summary>
-    public static FiredGuardSnapshot? Of(FiredGuard? fired) => fired is null ? null : new(fired.Kind, fired.Action, fired.Time, fired.Price, fired.Figure, fired.Threshold)
+    internal static FiredGuardSnapshot? Of(FiredGuard? fired) => fired is null ? null : new(fired.Kind, fired.Action, fired.Time, fired.Price, fired.Figure, fired.Threshold)
     {
-        ExitOrder = OrderSnapshot.Of(fired.ExitOrder),
+        ExitOrder = OrderSnapshot.OfOptional(fired.ExitOrder),
         ExitAttempts = fired.ExitAttempts,
         Sold = fired.Sold,
         Proceeds = fired.Proceeds,
@@ -288,7 +341,7 @@ public sealed record FiredGuardSnapshot(GuardKind Kind, GuardAction Action, Date
     };
 
     /// <summary>The fired guard as the Leader tracks it.</summary>
-    public FiredGuard ToState() => new(Kind, Action, Time, Price, Figure, Threshold)
+    internal FiredGuard ToState() => new(Kind, Action, Time, Price, Figure, Threshold)
     {
         ExitOrder = ExitOrder?.ToOrder(),
         ExitAttempts = ExitAttempts,

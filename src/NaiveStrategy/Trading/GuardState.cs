@@ -6,7 +6,7 @@ namespace NaiveStrategy;
 /// guard that fired with its exit's progress. Saved and restored with the Leader's state, so a restart finishes an
 /// exit exactly once.
 /// </summary>
-public sealed record GuardState
+internal sealed record GuardState
 {
     /// <summary>No guard has watched anything yet.</summary>
     public static GuardState None { get; } = new();
@@ -31,7 +31,7 @@ public sealed record GuardState
 /// <param name="Price">That trade's price.</param>
 /// <param name="Figure">The figure that crossed the threshold: the price, the drawdown (a fraction) or the day's loss (quote).</param>
 /// <param name="Threshold">The setting it crossed.</param>
-public sealed record FiredGuard(GuardKind Kind, GuardAction Action, DateTimeOffset Time, decimal Price, decimal Figure, decimal Threshold)
+internal sealed record FiredGuard(GuardKind Kind, GuardAction Action, DateTimeOffset Time, decimal Price, decimal Figure, decimal Threshold)
 {
     /// <summary>The exit's MARKET SELL being worked, once placed (an <see cref="GuardAction.Exit"/> places one after its cancels).</summary>
     public TrackedOrder? ExitOrder { get; init; }

@@ -186,7 +186,7 @@ internal sealed partial class Leader
         var tally = new LeaderTally(state, state.Traders.ToBuilder(), null);
         if (updated.ExecutedQuantity > exit.ExecutedQuantity)
         {
-            tally.Events.Add(new OrderFilled(exit.ClientOrderId, updated));
+            tally.Events.Add(new OrderFilled(exit.ClientOrderId, OrderSnapshot.Of(updated)));
         }
 
         tally.ExitExecuted(updated, baseOut, quoteIn);

@@ -76,7 +76,7 @@ internal sealed partial class Leader
             return LeaderDecision.Unchanged(state);
         }
 
-        var open = state.Traders.Select(t => t.OpenOrder).OfType<TrackedOrder>().ToArray();
+        var open = state.Traders.Select(t => t.OpenOrder).OfType<TrackedOrder>().Select(OrderSnapshot.Of).ToArray();
         var guard = state.Guard.Fired is { Done: false } fired ? state.Guard with { Fired = fired with { Done = true } } : state.Guard;
         return LeaderDecision.Happened(state with { Status = SymbolStatus.Off, Traders = [], WaitingTraders = 0, FundsCheckAt = null, FundsCheckAttempt = 0, Guard = guard }, new SymbolStopped(SymbolStopReason.Stopped, open));
     }

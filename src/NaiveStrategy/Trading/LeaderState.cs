@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace NaiveStrategy;
 
 /// <summary>The state of a symbol's leader; immutable.</summary>
-public sealed record LeaderState
+internal sealed record LeaderState
 {
     /// <summary>The symbol's settings (new traders use these).</summary>
     public required SymbolSettings Settings

@@ -5,7 +5,7 @@ namespace NaiveStrategy;
 /// <param name="Side">Buy or sell.</param>
 /// <param name="Price">Limit price.</param>
 /// <param name="Quantity">Ordered quantity.</param>
-public sealed record TrackedOrder(string ClientOrderId, OrderSide Side, decimal Price, decimal Quantity)
+internal sealed record TrackedOrder(string ClientOrderId, OrderSide Side, decimal Price, decimal Quantity)
 {
     /// <summary>The exchange's order id, once known.</summary>
     public long? OrderId { get; init; }

@@ -64,7 +64,7 @@ internal static class Trader
             var buy = state.BuyOrder;
             next = next with { BuyCancelRequestedAt = trade.Time };
             commands.Add(new CancelOrder(state.TraderId, new OrderRequest(state.Symbol, buy.ClientOrderId, OrderSide.Buy, buy.Price, buy.Quantity)));
-            events.Add(new StaleBuyCanceling(state.TraderId, buy, stale));
+            events.Add(new StaleBuyCanceling(state.TraderId, OrderSnapshot.Of(buy), stale));
         }
 
         return new(next, commands, events);
@@ -137,7 +137,7 @@ internal static class Trader
         var events = new List<TradingEvent>(2);
         if (updated.ExecutedQuantity > order.ExecutedQuantity)
         {
-            events.Add(new OrderFilled(state.TraderId, updated));
+            events.Add(new OrderFilled(state.TraderId, OrderSnapshot.Of(updated)));
         }
 
         if (state.Halt is { } halt)

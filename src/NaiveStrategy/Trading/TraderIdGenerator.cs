@@ -3,7 +3,7 @@ namespace NaiveStrategy;
 /// <summary>
 /// The run part of trader ids, unique across restarts: trader ids are <c>{run}-{symbol}-{number}</c>, where run
 /// is the engine's start time in milliseconds in base 36 and number comes from the symbol's Leader state
-/// (<see cref="LeaderState.NextTraderNumber"/>), e.g. <c>m3k9x2ab-XRPUSDT-7</c>: unique in a process that trades many
+/// (<see cref="SymbolSnapshot.NextTraderNumber"/>), e.g. <c>m3k9x2ab-XRPUSDT-7</c>: unique in a process that trades many
 /// symbols (each numbers its own traders) and across restarts. The book's millisecond ids collide; a number cannot.
 /// A client order id is the trader id plus <c>-b</c> or <c>-s</c>, within Binance's 36 characters.
 /// </summary>
@@ -38,7 +38,7 @@ public sealed class TraderIdGenerator
     /// <see cref="MaxPrefixLength"/> characters. A longer one keeps the symbol's start and ends in a hash of the
     /// whole symbol, so a client order id (prefix, <c>-</c>, number up to 6 digits, <c>-b</c> and a retry number up to 3 digits) stays within 36.
     /// </summary>
-    public string PrefixFor(string symbol)
+    internal string PrefixFor(string symbol)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
         var prefix = _run + "-" + symbol;
@@ -59,7 +59,7 @@ public sealed class TraderIdGenerator
     }
 
     /// <summary>The longest prefix <see cref="PrefixFor"/> returns.</summary>
-    public const int MaxPrefixLength = 24;
+    internal const int MaxPrefixLength = 24;
 
     private static string ToBase36(long value)
     {

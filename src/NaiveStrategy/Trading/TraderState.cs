@@ -4,7 +4,7 @@ namespace NaiveStrategy;
 /// The whole state of one trader; immutable. A trader lives for one buy → sell cycle.
 /// Restoring a trader (after a crash or a restart) is resuming from this value.
 /// </summary>
-public sealed record TraderState
+internal sealed record TraderState
 {
     /// <summary>Unique id, in every log line about the trader and in its client order ids.</summary>
     public required string TraderId { get; init; }

@@ -82,7 +82,7 @@ public sealed record OrderPlaced(string TraderId, OrderRequest Request) : Tradin
 /// <summary>An order of the trader executed further (partially or fully).</summary>
 /// <param name="TraderId">The trader.</param>
 /// <param name="Order">The order after the fill.</param>
-public sealed record OrderFilled(string TraderId, TrackedOrder Order) : TradingEvent;
+public sealed record OrderFilled(string TraderId, OrderSnapshot Order) : TradingEvent;
 
 /// <summary>An order was not sent because it breaks the exchange's filters (e.g. under the minimum notional).</summary>
 /// <param name="TraderId">The trader.</param>
@@ -96,7 +96,7 @@ public sealed record OrderNotSent(string TraderId, OrderSide Side, decimal Price
 /// <param name="TraderId">The trader.</param>
 /// <param name="Order">The BUY as the trader knows it.</param>
 /// <param name="Reason">What made it stale, e.g. <c>waited 00:30:00 unfilled</c> or <c>price 0.6300 is 1 % above 0.6237, the price when it was placed</c>.</param>
-public sealed record StaleBuyCanceling(string TraderId, TrackedOrder Order, string Reason) : TradingEvent;
+public sealed record StaleBuyCanceling(string TraderId, OrderSnapshot Order, string Reason) : TradingEvent;
 
 /// <summary>A stale BUY was canceled with nothing executed; the trader places a new BUY at the next trade.</summary>
 /// <param name="TraderId">The trader.</param>
@@ -160,7 +160,7 @@ public sealed record ShutdownStarted : TradingEvent;
 /// <param name="OpenOrders">Orders left working on the exchange by the traders that were stopped.</param>
 /// <param name="LastOutcome">With <see cref="SymbolStopReason.NoTraderLeft"/>: how the last trader ended.</param>
 /// <param name="Detail">With <see cref="SymbolStopReason.SettingsRefused"/>: the refusal's message.</param>
-public sealed record SymbolStopped(SymbolStopReason Reason, IReadOnlyList<TrackedOrder> OpenOrders, TraderOutcome? LastOutcome = null, string? Detail = null) : TradingEvent;
+public sealed record SymbolStopped(SymbolStopReason Reason, IReadOnlyList<OrderSnapshot> OpenOrders, TraderOutcome? LastOutcome = null, string? Detail = null) : TradingEvent;
 
 /// <summary>The symbol was resumed from the store.</summary>
 /// <param name="TraderCount">Traders resumed.</param>
