@@ -60,7 +60,7 @@ public sealed class FilterChangeTests : IAsyncLifetime
         options.AddSymbol("XRPUSDT", s => s with { Chunks = 1, Budget = 100m, BuyDownInterval = 0.01m });
         await using var engine = new NaiveStrategyEngine(exchange, exchange, Options.Create(options), new TraderIdGenerator("t"), TimeProvider.System);
         _ = engine.StartWithRetriesAsync();
-        await Until(() => engine.Readiness.Status == EngineReadinessStatus.Ready && engine.GetState("XRPUSDT")?.Traders.Length == 1);
+        await Until(() => engine.Readiness.Status == EngineReadinessStatus.Ready && engine.GetState("XRPUSDT")?.Traders.Count == 1);
         engine.GetState("XRPUSDT")!.Traders[0].Filters.TickSize.Should().Be(0.0001m);
 
         _server.Faults.SetSymbolFilters(SymbolFilterPresets.XrpUsdt with { TickSize = 0.001m });

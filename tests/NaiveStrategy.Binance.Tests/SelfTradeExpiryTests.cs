@@ -51,7 +51,7 @@ public sealed class SelfTradeExpiryTests : IAsyncLifetime
         await Until(() => { Trade(1.0m); return Order(o => o.Side == OrderSide.Buy) is not null; });
         var first = engine.GetState("XRPUSDT")!.Traders[0].TraderId;
         Trade(0.99m);
-        await Until(() => Order(o => o.Side == OrderSide.Sell) is { Status: OrderStatus.New } && engine.GetState("XRPUSDT")!.Traders.Length == 2);
+        await Until(() => Order(o => o.Side == OrderSide.Sell) is { Status: OrderStatus.New } && engine.GetState("XRPUSDT")!.Traders.Count == 2);
 
         // A trade at the SELL's price (not through it: the SELL rests): trader 2 BUYs there and meets trader 1's SELL, which
         // EXPIRE_MAKER expires.
