@@ -44,6 +44,7 @@ public sealed class SymbolTrackSkipTests
 
         spans.SkipSpan(trades, index.Summarize(marked, n));
         spans.Skip(n - marked, trades[^1]);
+        var (afterRun, expectedAfterRun) = (Figures(spans), Figures(each));
 
         // A last trade far on the losing side shows the peak each one holds (its drawdown is measured from it).
         var worst = new TradeEvent("XRPUSDT", n, sell ? 1000m : 1m, 1m, T0.AddSeconds(n));
@@ -51,7 +52,8 @@ public sealed class SymbolTrackSkipTests
         spans.Mark(worst, null);
 
         static string Figures(SymbolTrack t) => $"{t.MaxDrawdown} {t.MaxDrawdownFraction} {t.Equity} {t.LastPrice} {t.Count}";
-        return (exact && Figures(spans) == Figures(each)).Label($"exact {exact}; spans {Figures(spans)}; each {Figures(each)}");
+        return (exact && afterRun == expectedAfterRun && Figures(spans) == Figures(each))
+            .Label($"exact {exact}; after the run {afterRun} against {expectedAfterRun}; after a loss {Figures(spans)} against {Figures(each)}");
     }
 
     [Fact]
