@@ -7,7 +7,7 @@ namespace NaiveStrategy.Backtesting;
 /// jump over the trades its strategy and exchange would handle as no-ops. Nodes of 32 trades keep their
 /// lowest and highest price, latest time and symbol (null when mixed), and the <see cref="PriceSpan"/> of their
 /// trades (largest drop and rise with their positions) so a session marks equity over a jump without visiting it,
-/// with a tree of 32-way nodes over them: about 1/8 of the trades' memory.
+/// with a tree of 32-way nodes over them: 136 bytes per 32 trades, about 1/16 of the trades' memory.
 /// </summary>
 public sealed class TradeIndex
 {
