@@ -64,14 +64,15 @@ if (args is ["replay", var replayFile, ..])
     return 0;
 }
 
-// "skip FILE [SETTINGS [THREADS [full]]]": a sweep from memory with exact skipping (and, with "full", without), same reports.
+// "skip FILE [SETTINGS [THREADS [full|ROUNDS]]]": a sweep from memory with exact skipping (ROUNDS times; with "full", also without), same reports.
 if (args is ["skip", var skipFile, ..])
 {
     await SkipModes.RunAsync(
         skipFile,
         args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 30,
         args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount,
-        args.Length > 4 && args[4] == "full");
+        args.Length > 4 && args[4] == "full",
+        args.Length > 4 && args[4] != "full" ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 1);
     return 0;
 }
 

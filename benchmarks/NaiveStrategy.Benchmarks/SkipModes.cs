@@ -8,16 +8,16 @@ using NaiveStrategy.Mock;
 namespace NaiveStrategy.Benchmarks;
 
 /// <summary>
-/// "skip FILE [SETTINGS [THREADS]]": the file read once into memory and indexed once (<see cref="TradeIndex"/>), then
-/// SETTINGS settings of the sweep's grid (chunks × buy-down × profit, the first SETTINGS of it) replayed with
-/// skipping and, when SETTINGS ≤ 30, without; per setting the share of trades skipped and the jumps, in total the
+/// "skip FILE [SETTINGS [THREADS [full|ROUNDS]]]": the file read once into memory and indexed once (<see cref="TradeIndex"/>),
+/// then SETTINGS settings of the sweep's grid (chunks × buy-down × profit, the first SETTINGS of it) replayed with
+/// skipping ROUNDS times (the first round pays the JIT; wall and CPU time per round) and, with "full", once without; per setting the share of trades skipped and the jumps, in total the
 /// setting-trades per second of each. The results are compared byte for byte.
 /// </summary>
 internal static class SkipModes
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static async Task RunAsync(string path, int settings, int threads, bool full)
+    public static async Task RunAsync(string path, int settings, int threads, bool full, int rounds)
     {
         var watch = Stopwatch.StartNew();
         var trades = TradeFileReader.Open([path]).ToArray();
@@ -30,23 +30,35 @@ internal static class SkipModes
         var jumps = new long[grid.Length];
         var jsons = new string[grid.Length];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        watch.Restart();
-        await Parallel.ForEachAsync(Enumerable.Range(0, grid.Length), parallel, async (i, _) =>
-        {
-            var (result, s, j) = await RunAsync(trades, index, grid[i]);
-            (jsons[i], skipped[i], jumps[i]) = (result.ToJson(), s, j);
-        });
-        var elapsed = watch.Elapsed;
-        var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var work = (double)trades.Length * grid.Length;
-        Console.WriteLine(string.Create(Inv, $"skip: {grid.Length} settings × {trades.Length:N0} trades in {elapsed.TotalSeconds:F3} s (cpu {used.TotalSeconds:F3} s), {work / elapsed.TotalSeconds / 1e6:F1} M setting-trades/s; skipped {skipped.Sum() / work:P2} of the trades in {jumps.Sum():N0} jumps ({skipped.Sum() / (double)Math.Max(1, jumps.Sum()):N0} trades per jump)"));
+
+        // NAIVE_ALLOC=1: the replays' allocations sampled by type (one tick per ~100 KB), printed after the rounds.
+        using var alloc = Environment.GetEnvironmentVariable("NAIVE_ALLOC") == "1" ? new AllocProfile() : null;
+        for (var round = 1; round <= rounds; round++)
+        {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            watch.Restart();
+            await Parallel.ForEachAsync(Enumerable.Range(0, grid.Length), parallel, async (i, _) =>
+            {
+                var (result, s, j) = await RunAsync(trades, index, grid[i]);
+                (jsons[i], skipped[i], jumps[i]) = (result.ToJson(), s, j);
+            });
+            var elapsed = watch.Elapsed;
+            var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            Console.WriteLine(string.Create(Inv, $"skip (round {round}): {grid.Length} settings × {trades.Length:N0} trades in {elapsed.TotalSeconds:F3} s (cpu {used.TotalSeconds:F3} s), {work / elapsed.TotalSeconds / 1e6:F1} M setting-trades/s ({work / used.TotalSeconds / 1e6:F1} M per CPU-second); skipped {skipped.Sum() / work:P2} of the trades in {jumps.Sum():N0} jumps ({skipped.Sum() / (double)Math.Max(1, jumps.Sum()):N0} trades per jump)"));
+        }
+
+        foreach (var (type, ticks) in alloc?.Types.OrderByDescending(t => t.Value).Take(12) ?? [])
+        {
+            Console.WriteLine(string.Create(Inv, $"  {ticks,6:N0} allocation ticks  {type}"));
+        }
+
         if (!full)
         {
             return;
         }
 
-        cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var fullCpu = Process.GetCurrentProcess().TotalProcessorTime;
         watch.Restart();
         var same = 0;
         await Parallel.ForEachAsync(Enumerable.Range(0, grid.Length), parallel, async (i, _) =>
@@ -57,9 +69,9 @@ internal static class SkipModes
                 Interlocked.Increment(ref same);
             }
         });
-        elapsed = watch.Elapsed;
-        used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        Console.WriteLine(string.Create(Inv, $"full: {grid.Length} settings × {trades.Length:N0} trades in {elapsed.TotalSeconds:F3} s (cpu {used.TotalSeconds:F3} s), {work / elapsed.TotalSeconds / 1e6:F1} M setting-trades/s; {same} of {grid.Length} reports identical to the skipping run's"));
+        var fullElapsed = watch.Elapsed;
+        var fullUsed = Process.GetCurrentProcess().TotalProcessorTime - fullCpu;
+        Console.WriteLine(string.Create(Inv, $"full: {grid.Length} settings × {trades.Length:N0} trades in {fullElapsed.TotalSeconds:F3} s (cpu {fullUsed.TotalSeconds:F3} s), {work / fullElapsed.TotalSeconds / 1e6:F1} M setting-trades/s; {same} of {grid.Length} reports identical to the skipping run's"));
     }
 
     // The sweep's grid: chunks × buy-down × profit × rebuy, 1,000 settings; the first 30 are the sample's 30-setting sweep.
