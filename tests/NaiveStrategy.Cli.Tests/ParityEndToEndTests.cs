@@ -4,6 +4,7 @@ using NaiveStrategy.Backtesting.PublicData;
 using NaiveStrategy.Backtesting.Recording;
 using NaiveStrategy.Binance;
 using NaiveStrategy.Binance.Sandbox;
+using NaiveStrategy.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace NaiveStrategy.Cli.Tests;
@@ -51,7 +52,30 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
     }
 
     // The replay's last trade reached live and its last flush (at least once a second) is on disk.
-    private static async Task SettleAsync() => await Task.Delay(TimeSpan.FromSeconds(3));
+    // Live has caught up when its journal holds every order the sandbox has, as the sandbox last reported it, and its
+    // recording (unless off: last is null) holds the last trade published. A signal, not a fixed wait.
+    private Task SettleAsync(BinanceSandboxServer server, TradeEvent? last) =>
+        Wait.UntilAsync(() => CaughtUp(server, last), "live's journal and recording caught up with the sandbox", TimeSpan.FromSeconds(60), every: TimeSpan.FromMilliseconds(250));
+
+    private bool CaughtUp(BinanceSandboxServer server, TradeEvent? last)
+    {
+        try
+        {
+            var recordings = Path.Combine(_dir, "recordings");
+            if (last is { } trade && (!Directory.Exists(recordings) || TradeFileReader.Open([recordings]).LastOrDefault().TradeId != trade.TradeId))
+            {
+                return false;
+            }
+
+            using var store = NaiveStrategy.Sqlite.SqliteStrategyStore.OpenReadOnly(State);
+            var journal = store.ReadOrderUpdates().ToLookup(u => u.ClientOrderId, StringComparer.Ordinal);
+            return server.Exchange.Orders.All(o => journal[o.ClientOrderId].Any(u => u.Status == o.Status && u.ExecutedQuantity == o.ExecutedQuantity));
+        }
+        catch (Exception ex) when (ex is TradeFileFormatException or Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
+        {
+            return false; // a line or a transaction half written: look again
+        }
+    }
 
     private static TradeEvent[] Day() => [.. TradeFileReader.Open([CliApp.BundledTrades])];
 
@@ -62,8 +86,9 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
         using (var live = Live(server))
         {
             await TradingAsync(live);
-            await server.ReplayAsync(Day(), Speed);
-            await SettleAsync();
+            var day = Day();
+            await server.ReplayAsync(day, Speed);
+            await SettleAsync(server, day[^1]);
             live.HasExited.Should().BeFalse(live.Error);
         }
 
@@ -94,8 +119,9 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
         await using var server = await SandboxAsync();
         using var live = CliProcess.Live(State, (server.RestBaseUrl, server.WebSocketApiUrl, server.StreamBaseUrl), new Dictionary<string, string> { ["NAIVE_API_TOKEN"] = token }, ["--http", "127.0.0.1:0"]);
         await TradingAsync(live);
-        await server.ReplayAsync(Day()[..3_000], Speed);
-        await SettleAsync();
+        var trades = Day()[..3_000];
+        await server.ReplayAsync(trades, Speed);
+        await SettleAsync(server, trades[^1]);
         var url = System.Text.RegularExpressions.Regex.Match(live.Output, @"dashboard: (\S+)/").Groups[1].Value;
         using var http = new HttpClient();
         http.DefaultRequestHeaders.Authorization = new("Bearer", token);
@@ -122,7 +148,7 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
         {
             await TradingAsync(first);
             await server.ReplayAsync(day[..16_899], Speed);
-            await SettleAsync();
+            await SettleAsync(server, day[16_898]);
             await first.KillAsync();
         }
 
@@ -131,7 +157,7 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
         {
             await TradingAsync(second);
             await server.ReplayAsync(day[16_959..], Speed);
-            await SettleAsync();
+            await SettleAsync(server, day[^1]);
         }
 
         var csv = Path.Combine(_dir, "parity.csv");
@@ -152,8 +178,9 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
         using (var live = Live(server))
         {
             await TradingAsync(live);
-            await server.ReplayAsync(Day(), Speed);
-            await SettleAsync();
+            var day = Day();
+            await server.ReplayAsync(day, Speed);
+            await SettleAsync(server, day[^1]);
         }
 
         var csv = Path.Combine(_dir, "parity.csv");
@@ -189,7 +216,7 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
         {
             await TradingAsync(live);
             await server.ReplayAsync(Day()[..300], 0);
-            await SettleAsync();
+            await SettleAsync(server, null);
         }
 
         Directory.Exists(Path.Combine(_dir, "recordings")).Should().BeFalse("--record off");
