@@ -358,9 +358,8 @@ public sealed class ParityReportTests : IDisposable
     }
 
     // The exchange as a live engine sees it when its order updates come a few trades late.
-    private sealed class LateUpdates : IExchange, IDisposable
+    private sealed class LateUpdates : NaiveStrategy.Testing.DelegatingExchange, IDisposable
     {
-        private readonly InMemoryExchange _inner;
         private readonly int _lateBy;
         private readonly System.Reactive.Subjects.Subject<OrderUpdate> _updates = new();
         private readonly Queue<(int Due, OrderUpdate Update)> _held = new();
@@ -368,8 +367,9 @@ public sealed class ParityReportTests : IDisposable
         private int _published;
 
         public LateUpdates(InMemoryExchange inner, int lateBy)
+            : base(inner)
         {
-            (_inner, _lateBy) = (inner, lateBy);
+            _lateBy = lateBy;
             _subscription = inner.OrderUpdates.Subscribe(u =>
             {
                 if (_lateBy == 0)
@@ -383,7 +383,7 @@ public sealed class ParityReportTests : IDisposable
             });
         }
 
-        public IObservable<OrderUpdate> OrderUpdates => _updates;
+        public override IObservable<OrderUpdate> OrderUpdates => _updates;
 
         // Before the next trade is published.
         public void Published()
@@ -394,20 +394,6 @@ public sealed class ParityReportTests : IDisposable
                 _updates.OnNext(_held.Dequeue().Update);
             }
         }
-
-        public ValueTask<ExchangeResult<SymbolFilters>> GetSymbolFiltersAsync(string symbol, CancellationToken cancellationToken = default) => _inner.GetSymbolFiltersAsync(symbol, cancellationToken);
-
-        public ValueTask<ExchangeResult<OrderUpdate>> PlaceLimitOrderAsync(OrderRequest request, CancellationToken cancellationToken = default) => _inner.PlaceLimitOrderAsync(request, cancellationToken);
-
-        public ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => _inner.GetOrderAsync(symbol, clientOrderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default) => _inner.CancelOrderAsync(symbol, clientOrderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<OrderFill>>> GetOrderFillsAsync(string symbol, long orderId, CancellationToken cancellationToken = default) => _inner.GetOrderFillsAsync(symbol, orderId, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<OrderUpdate>>> GetOpenOrdersAsync(string symbol, CancellationToken cancellationToken = default) => _inner.GetOpenOrdersAsync(symbol, cancellationToken);
-
-        public ValueTask<ExchangeResult<IReadOnlyList<Balance>>> GetBalancesAsync(CancellationToken cancellationToken = default) => _inner.GetBalancesAsync(cancellationToken);
 
         public void Dispose()
         {
