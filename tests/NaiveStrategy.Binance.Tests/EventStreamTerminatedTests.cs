@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using NaiveStrategy.Binance.Sandbox;
 
 namespace NaiveStrategy.Binance.Tests;
@@ -16,20 +15,8 @@ public sealed class EventStreamTerminatedTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new SandboxOptions { Port = 0 };
-        options.ApiKeys.Add(new SandboxApiKey(Key, Secret));
-        options.Balances["USDT"] = 1_000m;
-        _server = new BinanceSandboxServer(options);
-        await _server.StartAsync();
-        _exchange = new BinanceExchange(new HttpClient(), Options.Create(new BinanceExchangeOptions
-        {
-            ApiKey = Key,
-            SecretKey = Secret,
-            RestBaseUrl = new Uri(_server.RestBaseUrl),
-            WebSocketApiUrl = new Uri(_server.WebSocketApiUrl),
-            StreamBaseUrl = new Uri(_server.StreamBaseUrl),
-            RequestTimeout = TimeSpan.FromSeconds(5),
-        }), loggerFactory: _signals);
+        _server = await SandboxSetup.StartAsync(Key, Secret);
+        _exchange = SandboxSetup.Exchange(_server, Key, Secret, o => o.RequestTimeout = TimeSpan.FromSeconds(5), _signals);
     }
 
     public async Task DisposeAsync()

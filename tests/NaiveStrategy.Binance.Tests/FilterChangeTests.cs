@@ -18,24 +18,12 @@ public sealed class FilterChangeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new SandboxOptions { Port = 0 };
-        options.ApiKeys.Add(new SandboxApiKey(Key, Secret));
-        options.Balances["USDT"] = 1_000m;
-        _server = new BinanceSandboxServer(options);
-        await _server.StartAsync();
+        _server = await SandboxSetup.StartAsync(Key, Secret);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private BinanceExchange Exchange() => new(new HttpClient(), Options.Create(new BinanceExchangeOptions
-    {
-        ApiKey = Key,
-        SecretKey = Secret,
-        RestBaseUrl = new Uri(_server.RestBaseUrl),
-        WebSocketApiUrl = new Uri(_server.WebSocketApiUrl),
-        StreamBaseUrl = new Uri(_server.StreamBaseUrl),
-        FiltersRefreshEvery = TimeSpan.FromMilliseconds(200),
-    }));
+    private BinanceExchange Exchange() => SandboxSetup.Exchange(_server, Key, Secret, o => o.FiltersRefreshEvery = TimeSpan.FromMilliseconds(200));
 
     [Fact]
     public async Task SymbolFiltersChanged_SandboxTickCoarser_EmitsTheNewFilters()

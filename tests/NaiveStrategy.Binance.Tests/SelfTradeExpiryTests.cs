@@ -19,11 +19,7 @@ public sealed class SelfTradeExpiryTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new SandboxOptions { Port = 0 };
-        options.ApiKeys.Add(new SandboxApiKey(Key, Secret));
-        options.Balances["USDT"] = 1_000m;
-        _server = new BinanceSandboxServer(options);
-        await _server.StartAsync();
+        _server = await SandboxSetup.StartAsync(Key, Secret);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -31,14 +27,7 @@ public sealed class SelfTradeExpiryTests : IAsyncLifetime
     [Fact]
     public async Task Engine_OwnSellExpiredInMatchByAnotherTradersBuy_ThatTraderEndsAndTheSymbolTradesOn()
     {
-        await using var exchange = new BinanceExchange(new HttpClient(), Options.Create(new BinanceExchangeOptions
-        {
-            ApiKey = Key,
-            SecretKey = Secret,
-            RestBaseUrl = new Uri(_server.RestBaseUrl),
-            WebSocketApiUrl = new Uri(_server.WebSocketApiUrl),
-            StreamBaseUrl = new Uri(_server.StreamBaseUrl),
-        }));
+        await using var exchange = SandboxSetup.Exchange(_server, Key, Secret);
         var options = new NaiveStrategyOptions { RetryDelay = TimeSpan.FromMilliseconds(100), MaxRetryDelay = TimeSpan.FromMilliseconds(200) };
         // buy_down 0: a BUY at the trade's price, so the second trader's BUY can meet the first trader's SELL.
         options.AddSymbol("XRPUSDT", s => s with { Chunks = 2, Budget = 100m, BuyDownInterval = 0m, ProfitInterval = 0.01m, RebuyInterval = 0.005m });
