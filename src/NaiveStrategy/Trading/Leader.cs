@@ -263,50 +263,6 @@ internal sealed partial class Leader
         return Coordinate(state, changed ?? traders.ToBuilder(), CollectionsMarshal.AsSpan(decisions), crashes, checkFunds);
     }
 
-    /// <summary>
-    /// An update of one of our orders, routed to its trader by client order id; from the exchange's order stream when
-    /// <paramref name="fromStream"/> (the stream delivers again), else an answer to a call. An update that reports fills
-    /// without their commission is held back while the engine asks for it (<see cref="CompleteCommission"/>).
-    /// </summary>
-    public LeaderDecision OnOrderUpdate(LeaderState state, OrderUpdate update, bool fromStream = false)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(update);
-        if (fromStream && state.Streams.UpdatesFailedAt != 0)
-        {
-            state = state with { Streams = state.Streams with { UpdatesFailedAt = 0 } };
-        }
-
-        if (CommissionUnknown(state, update) is { } complete)
-        {
-            return new LeaderDecision(state, [complete], []);
-        }
-
-        if (IsExitOrder(state, update.ClientOrderId, out var exit))
-        {
-            return OnExitUpdate(state, exit, update);
-        }
-
-        return Route(state, update.ClientOrderId, new OrderUpdateInput(update) { Dust = state.Dust }, update);
-    }
-
-    /// <summary>
-    /// A placement failed for good, routed to its trader by client order id. A refusal for lack of funds
-    /// (<see cref="ExchangeErrorKind.InsufficientFunds"/>) ends the trader but never the symbol: it waits for
-    /// funds and asks for the balance.
-    /// </summary>
-    public LeaderDecision OnPlacementFailed(LeaderState state, string clientOrderId, ExchangeError error)
-    {
-        ArgumentNullException.ThrowIfNull(error);
-        ArgumentNullException.ThrowIfNull(state);
-        if (IsExitOrder(state, clientOrderId, out var exit))
-        {
-            return OnExitRefused(state, exit, error);
-        }
-
-        return Route(state, clientOrderId, new PlacementFailedInput(clientOrderId, error), null, fundsShort: error.Kind == ExchangeErrorKind.InsufficientFunds);
-    }
-
     /// <summary>rebuy_triggered from a trader: start another trader while fewer than chunks run and the symbol is on.</summary>
     public LeaderDecision OnRebuyTriggered(LeaderState state, string traderId)
     {
@@ -352,47 +308,6 @@ internal sealed partial class Leader
         var delay = TimeSpan.FromTicks((long)Math.Min(FundsCheckDelay.Ticks * Math.Pow(2, Math.Min(attempt, 16)), MaxFundsCheckDelay.Ticks));
         return decision with { State = decision.State with { FundsCheckAt = time + delay, FundsCheckAttempt = attempt + 1 } };
     }
-
-    // An update no trader owns (`unknown`, null for other inputs) is reported as UnknownOrderUpdate.
-    private LeaderDecision Route(LeaderState state, string clientOrderId, TraderInput input, OrderUpdate? unknown, bool fundsShort = false)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        var traders = state.Traders;
-        for (var i = 0; i < traders.Length; i++)
-        {
-            var trader = traders[i];
-            if (!Owns(trader, clientOrderId))
-            {
-                continue;
-            }
-
-            TraderDecision decision;
-            try
-            {
-                decision = (_traderReducer ?? Trader.Decide)(trader, input);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                return LeaderDecision.Happened(state, new TraderCrashed(trader.TraderId, ex));
-            }
-
-            if (decision.IsUnchanged(trader))
-            {
-                return LeaderDecision.Unchanged(state);
-            }
-
-            var builder = traders.ToBuilder();
-            builder[i] = decision.State;
-            return Coordinate(state, builder, [new Step(trader, decision.State, decision.Events, decision.Commands, fundsShort)], null);
-        }
-
-        return unknown is null ? LeaderDecision.Unchanged(state) : LeaderDecision.Happened(state, new UnknownOrderUpdate(unknown));
-    }
-
-    private static bool Owns(TraderState trader, string clientOrderId) =>
-        (trader.BuyOrder is { } b && string.Equals(b.ClientOrderId, clientOrderId, StringComparison.Ordinal))
-        || (trader.SellOrder is { } s && string.Equals(s.ClientOrderId, clientOrderId, StringComparison.Ordinal))
-        || string.Equals(trader.ReplacedBuyClientOrderId, clientOrderId, StringComparison.Ordinal);
 
     // Drops up to `count` traders that have sent no BUY, newest first, each with a TraderFinished event.
     private static ImmutableArray<TraderState> Drop(ImmutableArray<TraderState> traders, int count, List<TradingEvent> events, string why)
