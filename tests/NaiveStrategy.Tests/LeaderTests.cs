@@ -208,6 +208,26 @@ public sealed class LeaderTests
         _leader.OnOrderUpdate(state, stray).Events.Should().ContainSingle().Which.Should().Be(new UnknownOrderUpdate(stray));
     }
 
+    [Theory]
+    [InlineData("run-1-s", OrderStatus.Filled, true)]
+    [InlineData("run-1-b", OrderStatus.Canceled, true)]
+    [InlineData("run-1-b2", OrderStatus.Filled, true)]
+    [InlineData("run-1-s", OrderStatus.New, false)] // open, and no trader owns it: needs a look
+    [InlineData("run-7-s", OrderStatus.Filled, false)] // a number this Leader never gave
+    [InlineData("run-1-x1", OrderStatus.Filled, false)]
+    [InlineData("other-1-s", OrderStatus.Filled, false)]
+    public void OnOrderUpdate_FinalUpdateOfAnEarlierTradersOrder_ReportedAsLate(string clientOrderId, OrderStatus status, bool late)
+    {
+        // Trader run-1 filled its SELL and finished (the stream told it first); run-2 took its place.
+        var state = Started() with { NextTraderNumber = 3 };
+        state = state with { Traders = [.. state.Traders.Select(t => t with { TraderId = "run-2" })] };
+        var update = new OrderUpdate("XRPUSDT", clientOrderId, 7, OrderSide.Sell, 1m, 1m, 1m, status, 0m, null, T0);
+
+        var reported = _leader.OnOrderUpdate(state, update).Events.Should().ContainSingle().Which.Should().BeOfType<UnknownOrderUpdate>().Subject;
+
+        reported.Late.Should().Be(late);
+    }
+
     [Fact]
     public void UpdateSettings_NewTradersUseThem_RunningTradersKeepTheirs()
     {

@@ -143,6 +143,21 @@ public sealed class LogLineTests
         state["Symbol"].Should().Be("XRPUSDT");
     }
 
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 0)]
+    public void UnknownOrderUpdate_LateOrNot_WarningOnlyWhenNotLate(bool late, int linesAtInformation)
+    {
+        var logs = new RecordingLoggerProvider();
+        var update = new OrderUpdate("XRPUSDT", "t-1-s", 7, OrderSide.Sell, 1m, 1m, 1m, OrderStatus.Filled, 0m, null, T0);
+        using (var factory = LoggerFactory.Create(b => b.AddProvider(logs)))
+        {
+            new EventLog(factory.CreateLogger("test"), _ => Filters()).OnNext(new StrategyEvent("XRPUSDT", T0, new UnknownOrderUpdate(update) { Late = late }));
+        }
+
+        logs.Entries.Should().HaveCount(linesAtInformation, "a late final update is a Debug line; anything else a warning");
+    }
+
     // The same lines from a real run: the engine's events reach the log as the book prints them.
     [Fact]
     public async Task Run_PartialFillsFallThenRise_EveryBookLineAppearsExactly()

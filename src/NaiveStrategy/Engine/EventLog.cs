@@ -77,6 +77,9 @@ internal sealed class EventLog(ILogger logger, Func<string, SymbolFilters?> filt
             case TraderCrashed crashed:
                 Log.TraderCrashed(logger, crashed.Exception, crashed.TraderId, symbol);
                 break;
+            case UnknownOrderUpdate { Late: true } late:
+                Log.LateOrderUpdate(logger, symbol, late.Update.ClientOrderId, late.Update.Status);
+                break;
             case UnknownOrderUpdate stray:
                 Log.UnknownOrderUpdate(logger, symbol, stray.Update.ClientOrderId, stray.Update.Status);
                 break;

@@ -81,6 +81,9 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Warning, "Order update for {Symbol} {ClientOrderId} ({Status}) belongs to no running trader")]
     public static partial void UnknownOrderUpdate(ILogger logger, string symbol, string clientOrderId, OrderStatus status);
 
+    [LoggerMessage(43, LogLevel.Debug, "Order update for {Symbol} {ClientOrderId} ({Status}) came after its trader had finished: nothing to do")]
+    public static partial void LateOrderUpdate(ILogger logger, string symbol, string clientOrderId, OrderStatus status);
+
     [LoggerMessage(15, LogLevel.Information, "{Symbol} stopped trading: {Reason} (last trader {LastOutcome}); {OpenOrderCount} open order(s) left on the exchange")]
     public static partial void SymbolStopped(ILogger logger, string symbol, SymbolStopReason reason, TraderOutcome? lastOutcome, int openOrderCount);
 

@@ -81,7 +81,26 @@ internal sealed partial class Leader
             return Coordinate(state, builder, [new Step(trader, decision.State, decision.Events, decision.Commands, fundsShort)], null);
         }
 
-        return unknown is null ? LeaderDecision.Unchanged(state) : LeaderDecision.Happened(state, new UnknownOrderUpdate(unknown));
+        return unknown is null
+            ? LeaderDecision.Unchanged(state)
+            : LeaderDecision.Happened(state, new UnknownOrderUpdate(unknown) { Late = unknown.Status.IsTerminal() && OfAnEarlierTrader(state, clientOrderId) });
+    }
+
+    // PREFIX-N-b, -bK or -s with N below the next trader's number: a trader of this Leader that no longer runs.
+    private static bool OfAnEarlierTrader(LeaderState state, string clientOrderId)
+    {
+        var prefix = state.TraderIdPrefix + "-";
+        if (!clientOrderId.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = clientOrderId.AsSpan(prefix.Length);
+        var dash = rest.IndexOf('-');
+        return dash > 0
+            && long.TryParse(rest[..dash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && number < state.NextTraderNumber
+            && (rest[dash..].StartsWith(Trader.BuySuffix, StringComparison.Ordinal) || rest[dash..].SequenceEqual(Trader.SellSuffix));
     }
 
     private static bool Owns(TraderState trader, string clientOrderId) =>

@@ -150,7 +150,15 @@ public sealed record TraderCrashed(string TraderId, Exception Exception) : Tradi
 
 /// <summary>An update for an order no running trader owns (e.g. an order left by a stopped trader).</summary>
 /// <param name="Update">The update.</param>
-public sealed record UnknownOrderUpdate(OrderUpdate Update) : TradingEvent;
+public sealed record UnknownOrderUpdate(OrderUpdate Update) : TradingEvent
+{
+    /// <summary>
+    /// True when the order was one of this symbol's earlier traders' and the update is final: an answer that came after
+    /// the order stream had already told that trader, which then finished (a final status never changes). False for
+    /// anything else, which needs a look.
+    /// </summary>
+    public bool Late { get; init; }
+}
 
 /// <summary>shutdown_trading began: no new traders; running ones finish their cycle.</summary>
 public sealed record ShutdownStarted : TradingEvent;
