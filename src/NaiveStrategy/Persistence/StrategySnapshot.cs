@@ -54,38 +54,6 @@ public sealed record StrategySnapshot
         };
     }
 
-    /// <summary>The snapshot of a Leader's state.</summary>
-    internal static StrategySnapshot Of(LeaderState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        return new()
-        {
-            Settings = state.Settings,
-            Status = state.Status,
-            NextTraderNumber = state.NextTraderNumber,
-            Dust = state.Dust,
-            RealizedPnl = state.RealizedPnl,
-            Guard = GuardSnapshot.Of(state.Guard),
-            Traders = [.. state.Traders.Select(TraderSnapshot.Of)],
-        };
-    }
-
-    /// <summary>The snapshot of a saved symbol.</summary>
-    internal static StrategySnapshot Of(StoredSymbol symbol)
-    {
-        ArgumentNullException.ThrowIfNull(symbol);
-        return new()
-        {
-            Settings = symbol.Settings,
-            Status = symbol.Status,
-            NextTraderNumber = symbol.NextTraderNumber,
-            Dust = symbol.Dust,
-            RealizedPnl = symbol.RealizedPnl,
-            Guard = symbol.Guard is { } guard ? GuardSnapshot.Of(guard) : null,
-            Traders = [.. symbol.Traders.Select(TraderSnapshot.Of)],
-        };
-    }
-
     /// <summary>This snapshot, once it is known to be of a version this build reads.</summary>
     /// <exception cref="InvalidDataException">The snapshot is of a newer version than this build reads.</exception>
     internal StrategySnapshot EnsureReadable() =>
