@@ -37,7 +37,7 @@ internal static class CliOptions
         ["sweep"] = ([.. Data, .. Strategy, "threads", .. Cluster, WalkForward.Option, WalkForward.RankOption, .. Logging], [.. DataFlags, "cluster", CliApp.NoSkipFlag]),
         ["generate"] = (["out", "count", "seed", "start-price", "tick-size", "step-size", "start", "volatility", "drift"], []),
         ["download"] = (["symbol", "from", "to", "kind", "out", "base-url", "parallel"], []),
-        ["catalog"] = (["trades", "out", "symbol", "from", "to"], ["skip-bad-lines"]),
+        ["catalog"] = (["trades", "out", "symbol", "from", "to", "compression"], ["skip-bad-lines"]),
         ["sandbox"] = (["port", "exchange-info", "trades", "speed", "api-key", "secret-key", "public-key-file", "faults", "fee", Fees.TakerFeeOption, .. Logging], [CliApp.PartialFillsFlag]),
         ["paper"] = ([.. Strategy, AccountGuardOption.Name, Recording.Option, "symbol", Fees.TakerFeeOption, "stream-url", "exchange-info", ControlApi.Option, .. Logging], ["production", CliApp.PartialFillsFlag]),
         ["live"] = ([.. Strategy, AccountGuardOption.Name, Recording.Option, "symbol", .. Exchange, "state", ControlApi.Option, .. Logging], ["production"]),
@@ -102,6 +102,7 @@ internal static class CliOptions
 
         // download, generate
         ["kind"] = t => DataCommands.ParseKind(t),
+        ["compression"] = t => DataCommands.ParseCompression(t),
         ["base-url"] = t => Url("base-url", t, "http"),
         ["parallel"] = t => CommandLine.ParseWhole("parallel", t, 1, 16),
         ["count"] = t => CommandLine.ParseWhole("count", t, 1, CliApp.MaxGeneratedTrades),

@@ -19,6 +19,7 @@ internal static class Completion
     {
         ["log-level"] = Enum.GetNames<LogLevel>(),
         ["kind"] = ["trades", "aggTrades"],
+        ["compression"] = ["none", "snappy", "zstd"],
         ["guard-action"] = ["stop", "exit"],
         [WalkForward.RankOption] = ["pnl", "return-over-drawdown", "sharpe"],
         ["max-buy-wait"] = ["off", "30m", "1%"],

@@ -26,6 +26,15 @@ internal static class DataCommands
         _ => throw new UsageException($"--kind: '{text}' is not trades or aggTrades."),
     };
 
+    /// <summary><c>--compression</c>: <c>none</c>, <c>snappy</c> or <c>zstd</c>.</summary>
+    public static TradeCatalogCompression ParseCompression(string text) => text switch
+    {
+        "none" => TradeCatalogCompression.None,
+        "snappy" => TradeCatalogCompression.Snappy,
+        "zstd" => TradeCatalogCompression.Zstd,
+        _ => throw new UsageException($"--compression: '{text}' is not none, snappy or zstd."),
+    };
+
     /// <summary>The name of a kind as Binance spells it in file names.</summary>
     public static string KindName(TradeFileKind kind) => kind == TradeFileKind.AggTrades ? "aggTrades" : "trades";
 
@@ -40,7 +49,7 @@ internal static class DataCommands
         if (args is not ["import", .. var rest])
         {
             throw args is ["--help" or "-h" or "-?"]
-                ? new HelpRequestedException($"catalog import --trades PATH --out DIR [--symbol S] [--from DATE] [--to DATE] [--skip-bad-lines]{Environment.NewLine}  {OptionHelp.DescribeCommand("catalog")}{Environment.NewLine}  (catalog import --help lists the options)")
+                ? new HelpRequestedException($"catalog import --trades PATH --out DIR [--symbol S] [--from DATE] [--to DATE] [--compression none|snappy|zstd] [--skip-bad-lines]{Environment.NewLine}  {OptionHelp.DescribeCommand("catalog")}{Environment.NewLine}  (catalog import --help lists the options)")
                 : new UsageException("catalog needs a subcommand: catalog import --trades PATH --out DIR.");
         }
 
@@ -48,10 +57,11 @@ internal static class DataCommands
         var paths = cl.Strings("trades") is { Count: > 0 } given ? given : throw new UsageException("catalog import needs --trades PATH (files, a directory or a glob).");
         var root = cl.String("out") ?? throw new UsageException("catalog import needs --out DIR.");
         var (from, to) = Days(cl);
+        var compression = cl.String("compression") is { } compressionText ? ParseCompression(compressionText) : TradeCatalogCompression.None;
         TradeCatalogImport result;
         try
         {
-            result = await TradeCatalog.ImportAsync(paths, root, new TradeFileReaderOptions { Symbol = cl.String("symbol")?.ToUpperInvariant(), SkipBadLines = cl.Has("skip-bad-lines"), From = from, To = to }, cancellationToken);
+            result = await TradeCatalog.ImportAsync(paths, root, new TradeFileReaderOptions { Symbol = cl.String("symbol")?.ToUpperInvariant(), SkipBadLines = cl.Has("skip-bad-lines"), From = from, To = to }, compression, cancellationToken);
         }
         catch (FileNotFoundException ex)
         {

@@ -135,7 +135,7 @@ public sealed class DataCommandTests : IDisposable
         var trades = Path.Combine(_dir, "XRPUSDT-trades-2024-03-01.csv");
         (await Run("generate", "--out", trades, "--count", "30000", "--seed", "5", "--start", "2024-03-01T23:00:00Z")).Code.Should().Be(0);
         var catalog = Path.Combine(_dir, "catalog");
-        (await Run("catalog", "import", "--trades", trades, "--out", catalog)).Code.Should().Be(0);
+        (await Run("catalog", "import", "--trades", trades, "--out", catalog, "--compression", "snappy")).Code.Should().Be(0);
         string[] grid = ["--chunks", "1,3", "--buy-down", "0.0005,0.001", "--to", "2024-03-01"];
 
         var files = await Run(["sweep", "--trades", trades, .. grid]);
@@ -144,6 +144,16 @@ public sealed class DataCommandTests : IDisposable
         files.Code.Should().Be(0, files.Err);
         fromCatalog.Code.Should().Be(0, fromCatalog.Err);
         Table(fromCatalog.Out).Should().Equal(Table(files.Out)).And.NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task CatalogImport_UnknownCompression_UsageErrorNamingIt()
+    {
+        var (code, _, error) = await Run("catalog", "import", "--trades", CliApp.BundledTrades, "--out", Path.Combine(_dir, "catalog"), "--compression", "gzip");
+
+        code.Should().Be(2);
+        error.Should().StartWith("error: --compression: 'gzip' is not none, snappy or zstd.");
+        Directory.Exists(Path.Combine(_dir, "catalog")).Should().BeFalse();
     }
 
     private static string[] Table(string output) => [.. output.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith('|') || l.StartsWith("fill model", StringComparison.Ordinal))];

@@ -59,13 +59,15 @@ public static partial class TradeCatalog
     /// <summary>
     /// Converts trade files (csv or zip, trades or aggTrades, any mix of symbols) into parts under <paramref name="root"/>,
     /// replacing the days it writes. A bad line stops the import with the reader's message (nothing of that symbol is
-    /// written), unless <see cref="TradeFileReaderOptions.SkipBadLines"/>.
+    /// written), unless <see cref="TradeFileReaderOptions.SkipBadLines"/>. Pages are stored uncompressed unless
+    /// <paramref name="compression"/> says otherwise (<see cref="TradeCatalogCompression"/>).
     /// </summary>
     /// <exception cref="TradeFileFormatException">A bad line or file, or data the catalog cannot hold exactly.</exception>
-    public static async Task<TradeCatalogImport> ImportAsync(IEnumerable<string> paths, string root, TradeFileReaderOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<TradeCatalogImport> ImportAsync(IEnumerable<string> paths, string root, TradeFileReaderOptions? options = null, TradeCatalogCompression compression = TradeCatalogCompression.None, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentException.ThrowIfNullOrEmpty(root);
+        var writing = Writing(compression);
         options ??= new TradeFileReaderOptions();
         var set = TradeFileReader.Open(paths, options);
         var diagnostics = new TradeFileDiagnostics();
@@ -76,12 +78,25 @@ public static partial class TradeCatalog
             // First pass: check every line and find each day's scales, so nothing is written from a bad file
             // and every part has one exact scale per column.
             var days = Survey(files, options, diagnostics, cancellationToken);
-            parts.AddRange(await WriteAsync(files, options, root, days, cancellationToken).ConfigureAwait(false));
+            parts.AddRange(await WriteAsync(files, options, root, days, writing, cancellationToken).ConfigureAwait(false));
             trades += days.Sum(d => d.Count);
         }
 
         return new TradeCatalogImport(set.Files.Count, parts, trades, diagnostics.SkippedSummary, diagnostics.Messages);
     }
+
+    // Parquet.Net's default level is its smallest size: 30 times slower to write Zstandard than Snappy for 8 % less.
+    private static ParquetOptions Writing(TradeCatalogCompression compression) => new()
+    {
+        CompressionMethod = compression switch
+        {
+            TradeCatalogCompression.None => CompressionMethod.None,
+            TradeCatalogCompression.Snappy => CompressionMethod.Snappy,
+            TradeCatalogCompression.Zstd => CompressionMethod.Zstd,
+            _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, "not a catalog compression"),
+        },
+        CompressionLevel = System.IO.Compression.CompressionLevel.Fastest,
+    };
 
     internal static (int PriceScale, int QuantityScale) Scales(ParquetSchema schema, string path)
     {
@@ -98,9 +113,28 @@ public static partial class TradeCatalog
     }
 
     // The smallest decimal holding the value: trailing zeros dropped, as the CSV reader drops them.
+    // Zeros go eight at a time, then four, two and one (at most 7 are left after the eights): 4 steps, not up to 18.
     internal static decimal ToDecimal(long mantissa, int scale)
     {
-        while (scale > 0 && mantissa % 10 == 0)
+        while (scale >= 8 && mantissa % 100_000_000 == 0)
+        {
+            mantissa /= 100_000_000;
+            scale -= 8;
+        }
+
+        if (scale >= 4 && mantissa % 10_000 == 0)
+        {
+            mantissa /= 10_000;
+            scale -= 4;
+        }
+
+        if (scale >= 2 && mantissa % 100 == 0)
+        {
+            mantissa /= 100;
+            scale -= 2;
+        }
+
+        if (scale >= 1 && mantissa % 10 == 0)
         {
             mantissa /= 10;
             scale--;
@@ -153,7 +187,7 @@ public static partial class TradeCatalog
         return days;
     }
 
-    private static async Task<List<string>> WriteAsync(TradeFileReader.Source[] files, TradeFileReaderOptions options, string root, List<Day> days, CancellationToken cancellationToken)
+    private static async Task<List<string>> WriteAsync(TradeFileReader.Source[] files, TradeFileReaderOptions options, string root, List<Day> days, ParquetOptions writing, CancellationToken cancellationToken)
     {
         var written = new List<string>();
         var ids = new long[RowGroupSize];
@@ -176,7 +210,7 @@ public static partial class TradeCatalog
                 new DataField<bool>(MakerColumn));
             await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false))
             {
-                await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await using var writer = await ParquetWriter.CreateAsync(schema, stream, writing, cancellationToken: cancellationToken).ConfigureAwait(false);
                 writer.CustomMetadata = new Dictionary<string, string> { ["naivestrategy.kind"] = KindDirectory(files[0].Kind), ["naivestrategy.symbol"] = files[0].Symbol };
                 long left = day.Count;
                 while (left > 0)

@@ -192,4 +192,35 @@ public sealed class TradeCatalogTests : IDisposable
         quantity.Should().Be(source.Sum(t => t.Quantity));
         lastTime.Should().Be(source[^1].Time.UtcDateTime);
     }
+
+    [Theory]
+    [InlineData(TradeCatalogCompression.None, ParquetSharp.Compression.Uncompressed)]
+    [InlineData(TradeCatalogCompression.Snappy, ParquetSharp.Compression.Snappy)]
+    [InlineData(TradeCatalogCompression.Zstd, ParquetSharp.Compression.Zstd)]
+    public async Task ImportAsync_Compression_WrittenWithThatCodecAndReplaysTheSameTrades(TradeCatalogCompression compression, ParquetSharp.Compression codec)
+    {
+        var file = Generate("XRPUSDT-trades-2024-01-01.csv", 5000, start: new DateTimeOffset(2024, 1, 1, 23, 59, 0, TimeSpan.Zero));
+
+        var import = await TradeCatalog.ImportAsync([file], Catalog, compression: compression);
+
+        import.Parts.Should().HaveCount(2);
+        foreach (var part in import.Parts)
+        {
+            using var reader = new ParquetSharp.ParquetFileReader(part);
+            using var group = reader.RowGroup(0);
+            Enumerable.Range(0, 5).Select(c => group.MetaData.GetColumnChunkMetaData(c).Compression).Should().AllBeEquivalentTo(codec);
+        }
+
+        Text(TradeFileReader.Open([Catalog])).Should().Equal(Text(TradeFileReader.Open([file])));
+    }
+
+    [Fact]
+    public async Task ImportAsync_UnknownCompression_Refused()
+    {
+        var file = Generate("XRPUSDT-trades-2024-01-01.csv", 10);
+
+        var import = () => TradeCatalog.ImportAsync([file], Catalog, compression: (TradeCatalogCompression)7);
+
+        await import.Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("compression");
+    }
 }
