@@ -73,7 +73,7 @@ internal sealed partial class SymbolRun
             && liveDecision != _trades[replay.Decided].TradeId)
         {
             var same = live.Intent.Request.Price == replay.Entry.Order.Price && live.Intent.Request.Quantity == replay.Entry.Order.Quantity;
-            var (why, heard) = Heard(Trigger(live));
+            var (why, heard) = HeardChain(Trigger(live));
             return (DivergenceCause.Latency, why, $"live decided {row.Key} when it had received trade {liveDecision.ToString(inv)}, the replay on trade {_trades[replay.Decided].TradeId.ToString(inv)}"
                 + (same ? ": the same order, decided later than the tolerance" : ": the price moved in between") + $" ({heard})");
         }

@@ -8,14 +8,63 @@ namespace NaiveStrategy.Backtesting.Parity;
 // stream report).
 internal sealed partial class SymbolRun
 {
-    // A divergence from the backtest that the replay timed as live was does not have: live heard late.
+    // A divergence from the backtest that the replay timed as live was does not have: live heard late. Of the fill the
+    // backtest heard just before deciding it, when live heard the same order's fill on a later trade; or else of the
+    // fill live heard before deciding its own.
     private (DivergenceCause, LatencyCause?, string) HeardLate(LiveOrder? live, ReplayOrder? replay)
     {
         var inv = CultureInfo.InvariantCulture;
-        var mark = live is not null ? Trigger(live) : replay is not null ? FirstFillHeardFrom(_trades[replay.Decided].TradeId) : null;
         var backtest = replay is null ? "the backtest never placed it" : $"the backtest decided {replay.Key} on trade {_trades[replay.Decided].TradeId.ToString(inv)}";
-        var (why, heard) = Heard(mark);
-        return (DivergenceCause.Latency, why, $"{backtest}; replayed as live heard its updates, it is decided as live did: {heard}");
+        if (replay is not null && BacktestTrigger(replay) is { } trigger
+            && Array.Find(_marks, m => IsFill(m) && ParityReport.KeyOf(m.ClientOrderId!) == trigger.Key) is { } heardBy
+            && heardBy.TradeId > _trades[trigger.Trade].TradeId)
+        {
+            var (cause, heard) = HeardChain(heardBy);
+            return (DivergenceCause.Latency, cause, $"{backtest}, having heard {trigger.Key} filled on trade {_trades[trigger.Trade].TradeId.ToString(inv)}; replayed as live heard its updates, it is decided as live did: {heard}");
+        }
+
+        var mark = live is not null ? Trigger(live) : replay is not null ? FirstFillHeardFrom(_trades[replay.Decided].TradeId) : null;
+        var (why, text) = HeardChain(mark);
+        return (DivergenceCause.Latency, why, $"{backtest}; replayed as live heard its updates, it is decided as live did: {text}");
+    }
+
+    // Whether live heard this fill having received a later trade than the one the backtest's same order filled on.
+    private bool HeardAfterTheBacktest(RunMark fill)
+    {
+        var key = ParityReport.KeyOf(fill.ClientOrderId!);
+        return _replayFills.Find(f => f.Key == key) is { Key: not null } backtest && fill.TradeId > _trades[backtest.Trade].TradeId;
+    }
+
+    // The backtest's last fill at or before its decision: for a SELL its own trader's.
+    private (string Key, int Trade)? BacktestTrigger(ReplayOrder replay)
+    {
+        var trader = TraderOf(replay.Key);
+        var fills = _replayFills.Where(f => f.Trade <= replay.Decided && f.Key != replay.Key
+            && (replay.Entry.Order.Side == OrderSide.Buy || TraderOf(f.Key) == trader)).ToArray();
+        return fills.Length == 0 ? null : fills.MaxBy(f => f.Trade);
+    }
+
+    // A fill heard on time may still be late for the backtest: live placed that order later than the backtest did,
+    // after hearing of an earlier fill late. Follows such fills back (a few) to the one the journal says why of.
+    private (LatencyCause?, string) HeardChain(RunMark? mark)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var parts = new List<string>();
+        for (var step = 0; step < 8; step++)
+        {
+            var (why, heard) = Heard(mark);
+            parts.Add(heard);
+            if (why is not null || mark?.ClientOrderId is not { } id || !HeardAfterTheBacktest(mark) || !_placedLater.TryGetValue(id, out var placed)
+                || _live.Find(l => l.Intent.Request.ClientOrderId == id) is not { } order)
+            {
+                return (why, string.Join("; ", parts));
+            }
+
+            parts.Add($"live placed {ParityReport.KeyOf(id)} having received trade {placed.Live.ToString(inv)}, the backtest on trade {placed.Replay.ToString(inv)}");
+            mark = Trigger(order);
+        }
+
+        return (null, string.Join("; ", parts));
     }
 
     // How live learned of an update, and whether that made it late.

@@ -20,6 +20,8 @@ internal sealed partial class SymbolRun
     private readonly List<(long From, long To)> _reconciled = [];
     private readonly List<(int Index, long After, long Before, string Reason)> _gaps = [];
     private readonly RecordedGap[] _recordedGaps;
+    private readonly List<(string Key, int Trade)> _replayFills = []; // the backtest's filled orders and the trade that filled each
+    private readonly Dictionary<string, (long Live, long Replay)> _placedLater = new(StringComparer.Ordinal); // live orders the backtest decided on an earlier trade
 
     public SymbolRun(string symbol, List<TradeEvent> trades, ParityJournal journal, ParityOptions options)
     {
@@ -112,7 +114,16 @@ internal sealed partial class SymbolRun
     public IEnumerable<ParityOrder> Compare(BacktestResult replay, BacktestResult? timed)
     {
         var rows = Pair(replay);
+        foreach (var (_, row, live, replayOrder) in rows)
+        {
+            if (live?.Decided?.TradeId is { } liveTrade && replayOrder is not null && liveTrade > _trades[replayOrder.Decided].TradeId)
+            {
+                _placedLater[live.Intent.Request.ClientOrderId] = (liveTrade, _trades[replayOrder.Decided].TradeId);
+            }
+        }
+
         var replayOrders = rows.Where(r => r.Replay is not null).Select(r => r.Replay!).ToList();
+        _replayFills.AddRange(replayOrders.Where(r => r.Entry.Order.ExecutedQuantity > 0).Select(r => (r.Key, IndexAtOrBefore(r.Entry.Order.Time))));
         var timing = timed is null ? null : new TimedReplay(this, timed);
 
         // The other run's order of the same trader, side and attempt, when the two differ in price or quantity.
@@ -135,15 +146,18 @@ internal sealed partial class SymbolRun
             var other = live ?? unmatchedLive[(row.Key, row.Side)].FirstOrDefault();
             var otherReplay = replayOrder ?? unmatchedReplay[(row.Key, row.Side)].FirstOrDefault();
             var (cause, why, detail) = Classify(row, other, otherReplay);
-            if (cause is DivergenceCause.Unexplained or DivergenceCause.Latency or DivergenceCause.SettingsChange or DivergenceCause.FillModel
-                && timing is not null && timing.Explains(row, live))
+            var byTiming = cause is DivergenceCause.Unexplained or DivergenceCause.Latency or DivergenceCause.SettingsChange or DivergenceCause.FillModel
+                && timing is not null && timing.Explains(row, live);
+            if (byTiming)
             {
                 (cause, why, detail) = HeardLate(other, otherReplay);
             }
 
             var trader = TraderOf(row.Key);
             var oneRunOnly = trader is not null && !(liveTraders.Contains(trader) && replayTraders.Contains(trader));
-            if (cause == DivergenceCause.Unexplained && trader is not null
+            // Heard late for no reason the journal names: when its trader's orders (or, for a trader one run only
+            // started, the symbol's) had already parted, that divergence is the reason.
+            if ((cause == DivergenceCause.Unexplained || (byTiming && why is null)) && trader is not null
                 && (last.TryGetValue(trader, out var earlier) || (oneRunOnly && symbolLast is { } symbolEarlier && (earlier = symbolEarlier) == symbolEarlier)))
             {
                 var name = ParityReport.CauseName(row with { Cause = earlier.Cause, LatencyCause = earlier.Why });
