@@ -28,6 +28,7 @@ public sealed partial class BinanceExchange
             CommissionKnown = fees.Covers(executed),
             // 'Z' for every order type: a LIMIT order that takes on arrival trades at the book's price, not at its limit.
             QuoteQuantity = BinanceJson.QuoteQuantity(e, "Z"),
+            Source = OrderUpdateSource.Stream,
         };
     }
 

@@ -28,7 +28,7 @@ public sealed partial class BinanceExchange
         }
 
         CountFills(request.ClientOrderId, answer.Value);
-        return Read(answer.Value, placesOrder: true);
+        return Read(answer.Value, placesOrder: true, OrderUpdateSource.Answer);
     }
 
     // The FULL answer's fills, counted once per trade id like the stream's (which may report the same trades).

@@ -11,6 +11,7 @@ public sealed partial class BinanceExchange
 {
     private readonly Lock _delivery = new();
     private readonly RecentKeys _recentEvents = new(4_096);
+    private long _latestEventTime; // the latest event time (E) of a report delivered: an earlier one after it was reordered
 
     // An update for the subscriber: false for one older than what it has already seen (a resync's answer and the
     // stream race each other, and the exchange's fills only grow); a terminal one ends the watch.
@@ -55,8 +56,10 @@ public sealed partial class BinanceExchange
     }
 
     // The one place updates reach the subscriber: one at a time (two connections may deliver at once), an event seen
-    // already (by its key: the other connection's copy) dropped, an update older than what was delivered dropped.
-    private void Deliver(IObserver<OrderUpdate> observer, OrderUpdate update, string? eventKey)
+    // already (by its key: the other connection's copy) dropped, an update older than what was delivered dropped. A
+    // report the exchange produced before one already delivered (its event time, in milliseconds, is earlier) reached
+    // us out of order: it says so (Reordered), for parity reports.
+    private void Deliver(IObserver<OrderUpdate> observer, OrderUpdate update, string? eventKey, long eventTime = 0)
     {
         lock (_delivery)
         {
@@ -64,6 +67,13 @@ public sealed partial class BinanceExchange
             {
                 return;
             }
+
+            if (eventTime > 0 && eventTime < _latestEventTime)
+            {
+                update = update with { Reordered = true };
+            }
+
+            _latestEventTime = Math.Max(_latestEventTime, eventTime);
 
             if (Deliverable(update))
             {

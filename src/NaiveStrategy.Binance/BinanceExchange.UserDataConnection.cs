@@ -179,7 +179,7 @@ public sealed partial class BinanceExchange
 
             if (type == "executionReport")
             {
-                owner.Deliver(observer, owner.ExecutionReport(report), EventKey(report));
+                owner.Deliver(observer, owner.ExecutionReport(report), EventKey(report), report.TryGetProperty("E", out var time) && time.TryGetInt64(out var ms) ? ms : 0);
             }
         }
 

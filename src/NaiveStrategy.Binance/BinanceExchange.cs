@@ -130,14 +130,14 @@ public sealed partial class BinanceExchange : IExchange, IMarketData, IAsyncDisp
     public async ValueTask<ExchangeResult<OrderUpdate>> GetOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default)
     {
         var answer = await _rest.SendAsync(HttpMethod.Get, "/api/v3/order", [new("symbol", symbol), new("origClientOrderId", clientOrderId)], signed: true, weight: 4, placesOrder: false, cancellationToken);
-        return answer.IsSuccess ? Read(answer.Value, placesOrder: false) : answer.Error;
+        return answer.IsSuccess ? Read(answer.Value, placesOrder: false, OrderUpdateSource.Query) : answer.Error;
     }
 
     /// <inheritdoc />
     public async ValueTask<ExchangeResult<OrderUpdate>> CancelOrderAsync(string symbol, string clientOrderId, CancellationToken cancellationToken = default)
     {
         var answer = await _rest.SendAsync(HttpMethod.Delete, "/api/v3/order", [new("symbol", symbol), new("origClientOrderId", clientOrderId)], signed: true, weight: 1, placesOrder: false, cancellationToken);
-        return answer.IsSuccess ? Read(answer.Value, placesOrder: false) : answer.Error;
+        return answer.IsSuccess ? Read(answer.Value, placesOrder: false, OrderUpdateSource.Answer) : answer.Error;
     }
 
     /// <inheritdoc />
@@ -172,7 +172,7 @@ public sealed partial class BinanceExchange : IExchange, IMarketData, IAsyncDisp
 
         try
         {
-            IReadOnlyList<OrderUpdate> orders = answer.Value.EnumerateArray().Select(ToUpdate).ToArray();
+            IReadOnlyList<OrderUpdate> orders = answer.Value.EnumerateArray().Select(o => ToUpdate(o) with { Source = OrderUpdateSource.Query }).ToArray();
             return ExchangeResult<IReadOnlyList<OrderUpdate>>.Success(orders);
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException or KeyNotFoundException)
@@ -223,16 +223,16 @@ public sealed partial class BinanceExchange : IExchange, IMarketData, IAsyncDisp
             new("newClientOrderId", request.ClientOrderId),
             new("newOrderRespType", "RESULT"),
         ], signed: true, weight: 1, placesOrder: true, cancellationToken);
-        return answer.IsSuccess ? Read(answer.Value, placesOrder: true) : answer.Error;
+        return answer.IsSuccess ? Read(answer.Value, placesOrder: true, OrderUpdateSource.Answer) : answer.Error;
     }
 
     // An order answer we cannot read (a status this version does not know, a missing field) is an error value, not an
     // exception: for a placement the order may exist, so its status is unknown and the engine queries it.
-    private ExchangeResult<OrderUpdate> Read(JsonElement order, bool placesOrder)
+    private ExchangeResult<OrderUpdate> Read(JsonElement order, bool placesOrder, OrderUpdateSource source)
     {
         try
         {
-            return Track(ToUpdate(order));
+            return Track(ToUpdate(order) with { Source = source });
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException or KeyNotFoundException)
         {

@@ -16,7 +16,7 @@ internal sealed class ParityApi(string state, string recordings) : IParitySummar
             try
             {
                 var report = await ParityCommand.CreateAsync(state, [recordings], FillModel.Full, cancellationToken);
-                return new ParitySummary(report.Summary, report.LiveOrders, report.Matched, report.Diverged, report.Causes.ToDictionary(c => ParityReport.Name(c.Key), c => c.Value));
+                return new ParitySummary(report.Summary, report.LiveOrders, report.Matched, report.Diverged, report.CauseCounts);
             }
             catch (TradeFileFormatException) when (attempt < 3)
             {

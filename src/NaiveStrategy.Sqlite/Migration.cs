@@ -86,5 +86,10 @@ internal sealed record Migration(int Version, string Description, string Sql, IR
             CREATE INDEX run_marks_symbol ON run_marks (symbol, id);
             """,
             ["run_marks"]),
+        new(6, "order_updates.source and order_updates.reordered: how the engine learned of each update (answer, stream, query) and whether the stream reordered it, for parity reports", """
+            ALTER TABLE order_updates ADD COLUMN source TEXT NOT NULL DEFAULT 'Unknown';
+            ALTER TABLE order_updates ADD COLUMN reordered INTEGER NOT NULL DEFAULT 0;
+            """,
+            []),
     ];
 }

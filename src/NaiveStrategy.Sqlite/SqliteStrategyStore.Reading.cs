@@ -34,7 +34,7 @@ public sealed partial class SqliteStrategyStore
             using var command = _connection.CreateCommand();
             command.CommandText =
                 """
-                SELECT id, symbol, client_order_id, order_id, side, price, quantity, status, executed_qty, commission, commission_asset, time
+                SELECT id, symbol, client_order_id, order_id, side, price, quantity, status, executed_qty, commission, commission_asset, time, source, reordered
                 FROM order_updates WHERE $p IS NULL OR symbol = $p ORDER BY id;
                 """;
             command.Parameters.AddWithValue("$p", (object?)symbol ?? DBNull.Value);
@@ -54,7 +54,11 @@ public sealed partial class SqliteStrategyStore
                     ParseEnum<OrderStatus>(reader.GetString(7), where),
                     ParseDecimal(reader.GetString(9), where),
                     reader.IsDBNull(10) ? null : reader.GetString(10),
-                    ParseTime(reader.GetString(11), where)));
+                    ParseTime(reader.GetString(11), where))
+                {
+                    Source = ParseEnum<OrderUpdateSource>(reader.GetString(12), where),
+                    Reordered = reader.GetInt64(13) != 0,
+                });
             }
 
             return updates;

@@ -124,8 +124,8 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IRunJournal, I
             "$ms");
         _insertUpdate = Command(
             """
-            INSERT INTO order_updates (symbol, client_order_id, order_id, side, price, quantity, status, executed_qty, commission, commission_asset, time, time_ms)
-            VALUES ($symbol, $client, $order, $side, $price, $quantity, $status, $executed, $commission, $asset, $time, $ms);
+            INSERT INTO order_updates (symbol, client_order_id, order_id, side, price, quantity, status, executed_qty, commission, commission_asset, time, time_ms, source, reordered)
+            VALUES ($symbol, $client, $order, $side, $price, $quantity, $status, $executed, $commission, $asset, $time, $ms, $source, $reordered);
             """,
             "$symbol",
             "$client",
@@ -138,7 +138,9 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IRunJournal, I
             "$commission",
             "$asset",
             "$time",
-            "$ms");
+            "$ms",
+            "$source",
+            "$reordered");
     }
 
     /// <summary>Full path of the database file.</summary>
@@ -275,7 +277,9 @@ public sealed partial class SqliteStrategyStore : IStrategyStore, IRunJournal, I
                     SqliteValues.Decimal(update.Commission),
                     update.CommissionAsset,
                     SqliteValues.Time(update.Time),
-                    update.Time.ToUnixTimeMilliseconds());
+                    update.Time.ToUnixTimeMilliseconds(),
+                    update.Source.ToString(),
+                    update.Reordered ? 1 : 0);
                 _insertUpdate.ExecuteNonQuery();
             }
             catch (SqliteException ex)

@@ -372,6 +372,58 @@ public sealed class BinanceExchangeTests : IAsyncLifetime
         canceled.ExecutedQuantity.Should().Be(0m);
     }
 
+    [Fact]
+    public async Task OrderUpdates_EachPath_SaysHowTheUpdateWasLearned()
+    {
+        var updates = new List<OrderUpdate>();
+        using var subscription = _exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
+        await _signals.WaitAsync(109); // subscribed over the WebSocket API
+        var placed = await _exchange.PlaceLimitOrderAsync(Buy("src1-b"));
+        _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1000m, T0));
+        var filled = await Eventually(() => { lock (updates) { return Task.FromResult(updates.LastOrDefault(u => u.ClientOrderId == "src1-b" && u.Status == OrderStatus.Filled)); } });
+        var queried = await _exchange.GetOrderAsync("XRPUSDT", "src1-b");
+        (await _exchange.PlaceLimitOrderAsync(Buy("src2-b", price: 0.4m))).IsSuccess.Should().BeTrue();
+        var open = await _exchange.GetOpenOrdersAsync("XRPUSDT");
+        var canceled = await _exchange.CancelOrderAsync("XRPUSDT", "src2-b");
+
+        (placed.Value.Source, filled.Source, queried.Value.Source, open.Value!.Single().Source, canceled.Value.Source)
+            .Should().Be((OrderUpdateSource.Answer, OrderUpdateSource.Stream, OrderUpdateSource.Query, OrderUpdateSource.Query, OrderUpdateSource.Answer));
+        lock (updates)
+        {
+            updates.Should().NotContain(u => u.Reordered, "the stream delivered its reports in the order the exchange made them");
+        }
+    }
+
+    [Fact]
+    public async Task OrderUpdates_StreamSwapsReports_TheOvertakenReportSaysReordered()
+    {
+        // The sandbox holds each odd report until the next one (or 250 ms) and sends it after: two placements in quick
+        // succession make NEW(a) arrive after NEW(b), which the exchange made later. A pair slower than 250 ms is not
+        // swapped: try again, a few times.
+        _server.Faults.ReorderExecutionReports = true;
+        var updates = new List<OrderUpdate>();
+        using var subscription = _exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
+        await _signals.WaitAsync(109);
+        OrderUpdate? reordered = null;
+        for (var pair = 1; pair <= 5 && reordered is null; pair++)
+        {
+            var first = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            (await _exchange.PlaceLimitOrderAsync(Buy($"ro{pair}a-b", price: 0.3m))).IsSuccess.Should().BeTrue();
+            SpinWait.SpinUntil(() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > first); // the next report's event time is later
+            (await _exchange.PlaceLimitOrderAsync(Buy($"ro{pair}b-b", price: 0.3m))).IsSuccess.Should().BeTrue();
+            var both = await Eventually(() => { lock (updates) { return Task.FromResult(updates.Count(u => u.ClientOrderId.StartsWith($"ro{pair}", StringComparison.Ordinal)) == 2 ? updates.ToArray() : null); } });
+            reordered = both.FirstOrDefault(u => u.Reordered);
+            if (reordered is not null)
+            {
+                reordered.ClientOrderId.Should().Be($"ro{pair}a-b", "the first report was held and sent after the second");
+                Array.FindIndex(both, u => u.ClientOrderId == $"ro{pair}b-b").Should().BeLessThan(Array.IndexOf(both, reordered));
+            }
+        }
+
+        reordered.Should().NotBeNull("a swapped pair is flagged on the report that was overtaken");
+        reordered!.Source.Should().Be(OrderUpdateSource.Stream);
+    }
+
     [Theory]
     [InlineData("order5xx")]
     [InlineData("429")]

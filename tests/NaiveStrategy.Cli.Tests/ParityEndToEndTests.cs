@@ -104,11 +104,11 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
         var summary = System.Text.RegularExpressions.Regex.Match(output, @"^parity: (\d+) live orders, (\d+) matched, \d+ diverged(: .*)?\n$");
         summary.Success.Should().BeTrue(output);
         output.Should().NotContain("unexplained");
-        var (liveOrders, matched) = (int.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(summary.Groups[2].Value, CultureInfo.InvariantCulture));
-        liveOrders.Should().BeGreaterThan(5);
-        matched.Should().BeGreaterThanOrEqualTo((int)Math.Ceiling(liveOrders * 0.9), "with no fault the replay, hearing of fills when live did, predicts live's orders");
+        int.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture).Should().BeGreaterThan(5);
         var rows = File.ReadAllLines(csv);
         rows.Skip(1).Select(r => r.Split(',')[3]).Should().NotContain("unexplained");
+        // With no fault, what the backtest gets wrong is when live heard of its fills (or the fill model): nothing else.
+        rows.Skip(1).Select(r => r.Split(',')[3]).Where(c => c.Length > 0).Should().OnlyContain(c => c.StartsWith("latency", StringComparison.Ordinal) || c == "fill model");
         new FileInfo(png).Length.Should().BePositive();
     }
 
@@ -172,7 +172,7 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public async Task Parity_SandboxDropsWebSocketApiAndReorders_ExplainedAndLateReportsShownByAPlainBacktest()
+    public async Task Parity_SandboxDropsWebSocketApiAndReorders_LatencyCausesNameTheFaults()
     {
         await using var server = await SandboxAsync("drop-ws-api=3s,reorder");
         using (var live = Live(server))
@@ -185,27 +185,24 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
 
         var csv = Path.Combine(_dir, "parity.csv");
         var (code, output, error) = await ParityAsync("--out", csv);
+        log.WriteLine(File.ReadAllText(csv));
 
-        // The replay hears of each fill when live did, however late the faults made it: every order matched or explained.
         code.Should().Be(0, error);
         output.Should().NotContain("unexplained");
-        File.ReadAllLines(csv).Skip(1).Select(r => r.Split(',')[3]).Should().NotContain("unexplained");
+        var causes = File.ReadAllLines(csv).Skip(1).Select(r => r.Split(',')[3]).Where(c => c.Length > 0).ToArray();
+        causes.Should().NotContain("unexplained");
 
-        // Replayed as a plain backtest (every fill heard with the trade that made it), the late and reordered reports
-        // show: live decided later than the replay, each divergence says on which trades.
-        ParityJournal journal;
-        using (var store = NaiveStrategy.Sqlite.SqliteStrategyStore.OpenReadOnly(State))
-        {
-            journal = new ParityJournal(store.ReadIntents(), store.ReadOrderUpdates(), store.ReadMarks());
-        }
+        // The journal kept how live learned of each update: the dropped connections lost stream reports (learned by
+        // query after each reconnection), the reorder fault swapped reports or held one back 250 ms.
+        using var store = NaiveStrategy.Sqlite.SqliteStrategyStore.OpenReadOnly(State);
+        var updates = store.ReadOrderUpdates();
+        updates.Should().Contain(u => u.Source == OrderUpdateSource.Answer).And.Contain(u => u.Source == OrderUpdateSource.Stream);
+        updates.Should().Contain(u => u.Source == OrderUpdateSource.Query, "reports sent while the WebSocket API was down are learned by query");
 
-        var recordings = Path.Combine(_dir, "recordings");
-        var plain = await ParityReport.CreateAsync(journal with { Gaps = RecordedGap.Read([recordings]) }, TradeFileReader.Open([recordings]), new ParityOptions { LiveTiming = false });
-        log.WriteLine("as a plain backtest: " + plain.Summary);
-        plain.Unexplained.Should().Be(0);
-        plain.Diverged.Should().BePositive();
-        plain.Causes.Keys.Should().Contain(DivergenceCause.Latency);
-        plain.Orders.Where(o => o.Cause == DivergenceCause.Latency && o.InheritedFrom is null).Should().OnlyContain(o => o.Detail!.Contains("live decided", StringComparison.Ordinal) || o.Detail!.Contains("crossed the order", StringComparison.Ordinal));
+        // What the backtest gets wrong, the causes say why: live learned of a fill by query, or the stream delivered it
+        // reordered or late.
+        causes.Should().Contain(c => c == "latency (report lost)" || c == "latency (reordered)" || c == "latency (report late)", output);
+        output.Should().MatchRegex(@"latency \((report lost|reordered|report late)\)");
     }
 
     [Fact]

@@ -6,7 +6,11 @@ namespace NaiveStrategy.Sqlite.Tests;
 
 public sealed class MigrationTests : IDisposable
 {
-    private static readonly Migration AddAudit = new(6, "test: audit table", "CREATE TABLE audit (id INTEGER PRIMARY KEY, note TEXT); ALTER TABLE symbols ADD COLUMN note TEXT;", ["audit"]);
+    // The schema this code writes, and a test step after it: the tests hold whatever the latest version is.
+    private static readonly int Latest = Migration.All[^1].Version;
+    private static readonly int Next = Latest + 1;
+    private static readonly string Backup = $".bak-{Latest}-20240506070809";
+    private static readonly Migration AddAudit = new(Next, "test: audit table", "CREATE TABLE audit (id INTEGER PRIMARY KEY, note TEXT); ALTER TABLE symbols ADD COLUMN note TEXT;", ["audit"]);
 
     private readonly TempDirectory _dir = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero));
@@ -20,13 +24,13 @@ public sealed class MigrationTests : IDisposable
 
         using var store = new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, AddAudit]);
 
-        store.SchemaVersion.Should().Be(6);
-        store.BackupPath.Should().Be(_dir.File() + ".bak-5-20240506070809");
-        Query(_dir.File(), "SELECT version FROM schema_version ORDER BY version;").Should().Equal(1L, 2L, 3L, 4L, 5L, 6L);
+        store.SchemaVersion.Should().Be(Next);
+        store.BackupPath.Should().Be(_dir.File() + Backup);
+        Query(_dir.File(), "SELECT version FROM schema_version ORDER BY version;").Should().Equal(Enumerable.Range(1, Next).Select(v => (object)(long)v));
         Query(_dir.File(), "SELECT COUNT(*) FROM audit;").Should().Equal(0L);
         store.Load().Single().Traders.Should().Equal(Selling("a-1"));
         store.ReadIntents().Should().Equal(Intent());
-        Query(store.BackupPath!, "SELECT MAX(version) FROM schema_version;").Should().Equal(5L);
+        Query(store.BackupPath!, "SELECT MAX(version) FROM schema_version;").Should().Equal((long)Latest);
         Query(store.BackupPath!, "SELECT trader_id FROM traders;").Should().Equal("a-1");
         Query(store.BackupPath!, "SELECT client_order_id FROM intents;").Should().Equal("a-1-b");
     }
@@ -40,14 +44,14 @@ public sealed class MigrationTests : IDisposable
         using var store = new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, AddAudit], logger);
 
         logger.Lines.Should().ContainSingle(l => l.Level == LogLevel.Warning).Which.Message.Should()
-            .Be($"Migrated the strategy store {_dir.File()} from schema version 5 to 6; the file before is backed up at {store.BackupPath}");
+            .Be($"Migrated the strategy store {_dir.File()} from schema version {Latest} to {Next}; the file before is backed up at {store.BackupPath}");
     }
 
     [Fact]
     public void Constructor_BackupNameTaken_NewNameNothingOverwritten()
     {
         CreateCurrentVersionWithData();
-        var taken = _dir.File() + ".bak-5-20240506070809";
+        var taken = _dir.File() + Backup;
         File.WriteAllText(taken, "an earlier backup");
 
         using var store = new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, AddAudit]);
@@ -75,7 +79,7 @@ public sealed class MigrationTests : IDisposable
 
         var act = () => new SqliteStrategyStore(_dir.File(), _time);
 
-        var error = act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*schema version 6*newer*(5)*not changed*").Which;
+        var error = act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*schema version {Next}*newer*({Latest})*not changed*").Which;
         error.Path.Should().Be(_dir.File());
         File.ReadAllBytes(_dir.File()).Should().Equal(before);
         Directory.GetFiles(_dir.Path).Should().BeEquivalentTo(_dir.File(), _dir.File() + ".lock");
@@ -85,14 +89,14 @@ public sealed class MigrationTests : IDisposable
     public void Constructor_MigrationFails_RolledBackAndBackupKept()
     {
         CreateCurrentVersionWithData();
-        var broken = new Migration(6, "test: broken", "CREATE TABLE audit (id INTEGER); INSERT INTO no_such_table VALUES (1);", ["audit"]);
+        var broken = new Migration(Next, "test: broken", "CREATE TABLE audit (id INTEGER); INSERT INTO no_such_table VALUES (1);", ["audit"]);
 
         var act = () => new SqliteStrategyStore(_dir.File(), _time, [.. Migration.All, broken]);
 
-        act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*from schema version 5 to 6*no_such_table*rolled back*bak-5-20240506070809*");
-        Query(_dir.File(), "SELECT MAX(version) FROM schema_version;").Should().Equal(5L);
+        act.Should().Throw<StrategyStoreException>().WithMessage($"*{_dir.File()}*from schema version {Latest} to {Next}*no_such_table*rolled back*{Backup}*");
+        Query(_dir.File(), "SELECT MAX(version) FROM schema_version;").Should().Equal((long)Latest);
         Query(_dir.File(), "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'audit';").Should().Equal(0L);
-        File.Exists(_dir.File() + ".bak-5-20240506070809").Should().BeTrue();
+        File.Exists(_dir.File() + Backup).Should().BeTrue();
         using var store = new SqliteStrategyStore(_dir.File(), _time);
         store.Load().Single().Traders.Should().Equal(Selling("a-1"));
     }

@@ -115,7 +115,7 @@ public sealed class ReadOnlyTests : IDisposable
 
         var act = () => SqliteStrategyStore.OpenReadOnly(_dir.File());
 
-        act.Should().Throw<StrategyStoreException>().WithMessage($"The strategy store {_dir.File()} has schema version 1, older than this version reads (5). Open it for writing once*It was not changed.");
+        act.Should().Throw<StrategyStoreException>().WithMessage($"The strategy store {_dir.File()} has schema version 1, older than this version reads ({SqliteStrategyStore.LatestSchemaVersion}). Open it for writing once*It was not changed.");
         FileState.Of(_dir.Path).Should().Equal(before);
     }
 

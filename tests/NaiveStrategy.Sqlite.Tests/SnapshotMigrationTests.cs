@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using static NaiveStrategy.Sqlite.Tests.TestData;
 
 namespace NaiveStrategy.Sqlite.Tests;
@@ -21,9 +22,35 @@ public sealed class SnapshotMigrationTests : IDisposable
         return path;
     }
 
-    // What the old version read from the file, serialized the same way (Fixtures/state-v4.expected.json).
-    private static string Read(SqliteStrategyStore store) =>
-        JsonSerializer.Serialize(new { Symbols = store.ReadStatus().Symbols, Intents = store.ReadIntents(), Updates = store.ReadOrderUpdates() }, Json);
+    // What the old version read from the file, serialized the same way (Fixtures/state-v4.expected.json). Properties
+    // order updates gained since (schema 6: how the engine learned of each, whether the stream reordered it) are not in
+    // the old file: they read as "not said", and are left out of the comparison.
+    private static string Read(SqliteStrategyStore store)
+    {
+        var updates = store.ReadOrderUpdates();
+        updates.Should().OnlyContain(u => u.Source == OrderUpdateSource.Unknown && !u.Reordered, "the old file does not say how each update was learned");
+        return JsonSerializer.Serialize(new { Symbols = store.ReadStatus().Symbols, Intents = store.ReadIntents(), Updates = updates }, AsTheOldVersion);
+    }
+
+    private static readonly JsonSerializerOptions AsTheOldVersion = new(Json)
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                info =>
+                {
+                    if (info.Type == typeof(OrderUpdate))
+                    {
+                        foreach (var added in info.Properties.Where(p => p.Name is nameof(OrderUpdate.Source) or nameof(OrderUpdate.Reordered)).ToArray())
+                        {
+                            info.Properties.Remove(added);
+                        }
+                    }
+                },
+            },
+        },
+    };
 
     private static string Loaded(SqliteStrategyStore store) => JsonSerializer.Serialize(store.Load(), Json);
 

@@ -10,7 +10,9 @@ namespace NaiveStrategy.Backtesting.Parity;
 /// orders by trader sequence, side, attempt, price and quantity, with decisions at most
 /// <see cref="ParityOptions.DecisionTolerance"/> apart in market time. Every order of either run is a row; every
 /// divergence has a cause (<see cref="DivergenceCause"/>), checked in this order: exchange reject, guard, restart,
-/// stream gap, latency, settings change, fill model. A divergence none of them explains inherits the cause of the
+/// stream gap, latency, settings change, fill model. The replay is a plain backtest (what a user's backtest predicts);
+/// with <see cref="ParityOptions.LiveTiming"/> a second replay, timed as live heard of its fills, explains what the
+/// backtest gets wrong because live heard late (latency, with why: <see cref="LatencyCause"/>). A divergence none of them explains inherits the cause of the
 /// nearest earlier explained divergence of the same trader (once a trader's orders part, its later ones differ for the
 /// same reason), and says so (<see cref="ParityOrder.InheritedFrom"/>, the CSV's <c>inherited_from</c>); any other is
 /// <see cref="DivergenceCause.Unexplained"/>, counted and shown first.
@@ -24,6 +26,8 @@ public sealed partial class ParityReport
         Matched = orders.Count(o => o.Match == ParityMatch.Matched);
         Diverged = orders.Count(o => o.Match != ParityMatch.Matched);
         Causes = orders.Where(o => o.Cause is not null).GroupBy(o => o.Cause!.Value).ToDictionary(g => g.Key, g => g.Count());
+        LatencyCauses = orders.Where(o => o.LatencyCause is not null).GroupBy(o => o.LatencyCause!.Value).ToDictionary(g => g.Key, g => g.Count());
+        CauseCounts = orders.Where(o => o.Cause is not null).GroupBy(CauseName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         LiveEquity = liveEquity;
         ReplayEquity = replayEquity;
     }
@@ -42,6 +46,12 @@ public sealed partial class ParityReport
 
     /// <summary>Divergences by cause.</summary>
     public IReadOnlyDictionary<DivergenceCause, int> Causes { get; }
+
+    /// <summary>Latency divergences by why live heard late, where the journal says (the others are plain latency).</summary>
+    public IReadOnlyDictionary<LatencyCause, int> LatencyCauses { get; }
+
+    /// <summary>Divergences by cause as the summary names them: <c>latency (report lost)</c>, <c>latency</c>, <c>stream gap</c>, …</summary>
+    public IReadOnlyDictionary<string, int> CauseCounts { get; }
 
     /// <summary>Live's equity (budget, cash and position marked to the recorded price) per symbol.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<EquityPoint>> LiveEquity { get; }
@@ -64,8 +74,9 @@ public sealed partial class ParityReport
                 return line;
             }
 
-            var causes = Causes.OrderBy(c => c.Key == DivergenceCause.Unexplained ? 0 : 1).ThenByDescending(c => c.Value).ThenBy(c => Name(c.Key), StringComparer.Ordinal)
-                .Select(c => $"{c.Value.ToString(inv)} {Name(c.Key)}");
+            var unexplained = Name(DivergenceCause.Unexplained);
+            var causes = CauseCounts.OrderBy(c => c.Key == unexplained ? 0 : 1).ThenByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)
+                .Select(c => $"{c.Value.ToString(inv)} {c.Key}");
             return line + ": " + string.Join(", ", causes);
         }
     }
@@ -81,6 +92,26 @@ public sealed partial class ParityReport
         DivergenceCause.SettingsChange => "settings change",
         _ => cause.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>Why live heard late as the summary and the CSV write it: <c>answer lost</c>, <c>report lost</c>, <c>reordered</c>, <c>report late</c>.</summary>
+    /// <param name="cause">Why.</param>
+    /// <returns>Its name.</returns>
+    public static string Name(LatencyCause cause) => cause switch
+    {
+        LatencyCause.AnswerLost => "answer lost",
+        LatencyCause.ReportLost => "report lost",
+        LatencyCause.ReportLate => "report late",
+        _ => cause.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>An order's cause as the summary and the CSV write it, with why live heard late: <c>latency (report lost)</c>; empty when matched.</summary>
+    /// <param name="order">The order.</param>
+    /// <returns>Its cause's name.</returns>
+    public static string CauseName(ParityOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return order.Cause is not { } cause ? "" : order.LatencyCause is { } why ? $"{Name(cause)} ({Name(why)})" : Name(cause);
+    }
 
     /// <summary>A match as the CSV writes it: <c>matched</c>, <c>differs</c>, <c>live only</c>, <c>replay only</c>.</summary>
     /// <param name="match">The match.</param>
@@ -103,7 +134,7 @@ public sealed partial class ParityReport
         {
             string[] fields =
             [
-                o.Symbol, o.Key, Name(o.Match), o.Cause is { } c ? Name(c) : "", o.InheritedFrom ?? "", o.Side.ToString().ToUpperInvariant(), o.Price.ToString(inv), o.Quantity.ToString(inv),
+                o.Symbol, o.Key, Name(o.Match), CauseName(o), o.InheritedFrom ?? "", o.Side.ToString().ToUpperInvariant(), o.Price.ToString(inv), o.Quantity.ToString(inv),
                 o.LiveClientOrderId ?? "", o.LiveStatus?.ToString() ?? "", o.LiveExecuted?.ToString(inv) ?? "", o.LiveDecidedAt?.UtcDateTime.ToString("O", inv) ?? "",
                 o.ReplayClientOrderId ?? "", o.ReplayStatus?.ToString() ?? "", o.ReplayExecuted?.ToString(inv) ?? "", o.ReplayDecidedAt?.UtcDateTime.ToString("O", inv) ?? "",
                 o.Detail ?? "",
@@ -155,8 +186,9 @@ public sealed partial class ParityReport
             }
 
             var run = new SymbolRun(symbol, recorded, journal, options);
-            var replay = await run.ReplayAsync(cancellationToken);
-            orders.AddRange(run.Compare(replay));
+            var replay = await run.ReplayAsync(timed: false, cancellationToken);
+            var timed = options.LiveTiming ? await run.ReplayAsync(timed: true, cancellationToken) : null;
+            orders.AddRange(run.Compare(replay, timed));
             liveEquity[symbol] = run.Equity(run.LiveFills());
             replayEquity[symbol] = run.Equity(run.ReplayFills(replay));
         }

@@ -25,15 +25,23 @@ public sealed record ParityOptions
     public TimeSpan DecisionTolerance { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// Whether the replay's engine hears of fills and trades when live did (default true): an order update live also
-    /// took (the same trader's order, side, price and quantity, with the same status) reaches the replay's engine right
-    /// after the trade live had received when it took it, so what live decided after hearing of a fill (the sell, the
-    /// trader that replaces a finished one) the replay decides on the same trade. Live hears of a fill on another
-    /// stream than the trades, a moment after the trade that made it or before it has received that trade; at a
-    /// sandbox's 200× pace a millisecond is a few trades. Placing an order stays instant. False: the replay's engine
-    /// hears of every fill with the trade that made it, as a backtest does.
+    /// Whether a divergence from the backtest is explained by a second replay timed as live was (default true). The
+    /// report compares live with what a backtest of the recording predicts: its engine hears of every fill with the
+    /// trade that made it. Live hears of a fill on another stream than the trades, a moment after the trade that made
+    /// it (longer when its report is lost, reordered or late), and decides what follows (the sell, the trader that
+    /// replaces a finished one) on the next trade it takes. The second replay's engine hears of each update live also
+    /// took (the same trader's order, side, price and quantity, with the same status) right after the trade live had
+    /// received when it took it. An order the backtest gets wrong and that replay gets right diverged because live
+    /// heard late: <see cref="DivergenceCause.Latency"/>, with why (<see cref="LatencyCause"/>) from the journal's
+    /// update marks. False: no second replay; such divergences are classified by the other rules alone.
     /// </summary>
     public bool LiveTiming { get; init; } = true;
+
+    /// <summary>
+    /// A stream report that reached live's journal more than this after the exchange made it (the update mark's time
+    /// less the exchange's time) is late: <see cref="LatencyCause.ReportLate"/> (default 100 ms).
+    /// </summary>
+    public TimeSpan LateReport { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The replay's fill model: the one live's exchange used (full fills unless the sandbox or paper ran with partial fills).</summary>
     public FillModel FillModel { get; init; } = FillModel.Full;
@@ -83,6 +91,22 @@ public enum DivergenceCause
     Guard,
 }
 
+/// <summary>Why live heard late, for a <see cref="DivergenceCause.Latency"/> divergence: from how live learned of the update that mattered.</summary>
+public enum LatencyCause
+{
+    /// <summary>The answer to live's placement was lost (a timeout, a 5xx): it learned of the order by query.</summary>
+    AnswerLost,
+
+    /// <summary>The order stream had not delivered the update (lost while its connection was down): live learned it by query.</summary>
+    ReportLost,
+
+    /// <summary>The order stream delivered the update after a report the exchange made later.</summary>
+    Reordered,
+
+    /// <summary>The order stream delivered the update later than <see cref="ParityOptions.LateReport"/> after the exchange made it.</summary>
+    ReportLate,
+}
+
 /// <summary>One order of either run, compared.</summary>
 /// <param name="Symbol">The symbol.</param>
 /// <param name="Key">Trader sequence, side and attempt, e.g. <c>3-b</c> or <c>3-b2</c>: the same in both runs.</param>
@@ -122,6 +146,9 @@ public sealed record ParityOrder(string Symbol, string Key, ParityMatch Match, D
     /// once a trader's orders part, its later ones differ for the same reason); null when the cause is its own.
     /// </summary>
     public string? InheritedFrom { get; init; }
+
+    /// <summary>For a <see cref="DivergenceCause.Latency"/> divergence, why live heard late when the journal says; null otherwise.</summary>
+    public LatencyCause? LatencyCause { get; init; }
 
     /// <summary>What the classification found (the crossing trade, the gap, the restart), for the CSV.</summary>
     public string? Detail { get; init; }

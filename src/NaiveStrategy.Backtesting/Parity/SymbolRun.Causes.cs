@@ -6,28 +6,28 @@ namespace NaiveStrategy.Backtesting.Parity;
 // restart, latency, a settings change or the fill model; Unexplained when none applies.
 internal sealed partial class SymbolRun
 {
-    private (DivergenceCause, string?) Classify(ParityOrder row, LiveOrder? live, ReplayOrder? replay)
+    private (DivergenceCause, LatencyCause?, string?) Classify(ParityOrder row, LiveOrder? live, ReplayOrder? replay)
     {
         var inv = CultureInfo.InvariantCulture;
         if (live is not null && live.FinalStatus == OrderStatus.Rejected)
         {
-            return (DivergenceCause.ExchangeReject, "the exchange refused live's order");
+            return (DivergenceCause.ExchangeReject, null, "the exchange refused live's order");
         }
 
         if (replay?.Entry.Error is { } error && live is null)
         {
-            return (DivergenceCause.ExchangeReject, $"the replay's exchange refused it ({error.Code.ToString(inv)})");
+            return (DivergenceCause.ExchangeReject, null, $"the replay's exchange refused it ({error.Code.ToString(inv)})");
         }
 
         if (row.Key.StartsWith('x'))
         {
-            return (DivergenceCause.Guard, "a risk guard's exit");
+            return (DivergenceCause.Guard, null, "a risk guard's exit");
         }
 
         if (live?.Decided?.TradeId is { } missing && Array.BinarySearch(_ids, missing) < 0)
         {
             var recorded = _recordedGaps.FirstOrDefault(g => g.AfterTradeId < missing && missing < g.BeforeTradeId);
-            return (DivergenceCause.StreamGap, $"decided on trade {missing.ToString(inv)}, which live received but the recording lacks"
+            return (DivergenceCause.StreamGap, null, $"decided on trade {missing.ToString(inv)}, which live received but the recording lacks"
                 + (recorded is null ? "" : $" (recorded gap {(recorded.AfterTradeId + 1).ToString(inv)}-{(recorded.BeforeTradeId - 1).ToString(inv)}: {recorded.Reason})"));
         }
 
@@ -36,7 +36,7 @@ internal sealed partial class SymbolRun
         var end = live?.LastUpdate?.TradeId is { } endTrade ? IndexAtOrBefore(endTrade) : _trades.Count - 1;
         if (live is not null && Restarted(live) is { } restart)
         {
-            return (DivergenceCause.Restart, restart);
+            return (DivergenceCause.Restart, null, restart);
         }
 
         foreach (var (from, to) in _downtimes)
@@ -47,7 +47,7 @@ internal sealed partial class SymbolRun
             {
                 if (id > from && id <= to)
                 {
-                    return (DivergenceCause.Restart, $"decided while live was restarting or on the first trade after (live missed trades {(from + 1).ToString(inv)}-{(to - 1).ToString(inv)})");
+                    return (DivergenceCause.Restart, null, $"decided while live was restarting or on the first trade after (live missed trades {(from + 1).ToString(inv)}-{(to - 1).ToString(inv)})");
                 }
             }
         }
@@ -56,7 +56,7 @@ internal sealed partial class SymbolRun
         {
             if (live?.Decided?.TradeId is { } id && id > from && id <= to)
             {
-                return (DivergenceCause.Restart, $"decided after a restart on what reconciliation found (the orders open when live stopped were resolved before trade {to.ToString(inv)})");
+                return (DivergenceCause.Restart, null, $"decided after a restart on what reconciliation found (the orders open when live stopped were resolved before trade {to.ToString(inv)})");
             }
         }
 
@@ -65,7 +65,7 @@ internal sealed partial class SymbolRun
         {
             if (gap >= window.Item1 && gap <= window.Item2)
             {
-                return (DivergenceCause.StreamGap, $"trades {(a + 1).ToString(inv)}-{(b - 1).ToString(inv)} were never recorded ({(b - a - 1).ToString(inv)} missing: {reason})");
+                return (DivergenceCause.StreamGap, null, $"trades {(a + 1).ToString(inv)}-{(b - 1).ToString(inv)} were never recorded ({(b - a - 1).ToString(inv)} missing: {reason})");
             }
         }
 
@@ -73,8 +73,9 @@ internal sealed partial class SymbolRun
             && liveDecision != _trades[replay.Decided].TradeId)
         {
             var same = live.Intent.Request.Price == replay.Entry.Order.Price && live.Intent.Request.Quantity == replay.Entry.Order.Quantity;
-            return (DivergenceCause.Latency, $"live decided {row.Key} when it had received trade {liveDecision.ToString(inv)}, the replay on trade {_trades[replay.Decided].TradeId.ToString(inv)}"
-                + (same ? ": the same order, decided later than the tolerance" : ": the price moved in between"));
+            var (why, heard) = HeardChain(Trigger(live));
+            return (DivergenceCause.Latency, why, $"live decided {row.Key} when it had received trade {liveDecision.ToString(inv)}, the replay on trade {_trades[replay.Decided].TradeId.ToString(inv)}"
+                + (same ? ": the same order, decided later than the tolerance" : ": the price moved in between") + $" ({heard})");
         }
 
         if (live?.Ack?.TradeId is { } ackTrade)
@@ -85,7 +86,8 @@ internal sealed partial class SymbolRun
                 var t = _trades[i];
                 if (row.Side == OrderSide.Buy ? t.Price < row.Price : t.Price > row.Price)
                 {
-                    return (DivergenceCause.Latency, $"trade {t.TradeId.ToString(inv)} at {t.Price.ToString(inv)} crossed the order before the exchange acknowledged it");
+                    var (why, heard) = Heard(live.Ack);
+                    return (DivergenceCause.Latency, why, $"trade {t.TradeId.ToString(inv)} at {t.Price.ToString(inv)} crossed the order before the exchange acknowledged it ({heard})");
                 }
             }
         }
@@ -93,15 +95,15 @@ internal sealed partial class SymbolRun
         var decidedTrade = _trades[Math.Max(start, decided)].TradeId;
         if (_marks.LastOrDefault(m => m.Kind == RunMarkKind.Settings && m.TradeId <= decidedTrade) is { } change)
         {
-            return (DivergenceCause.SettingsChange, $"settings changed at trade {change.TradeId!.Value.ToString(inv)}, before this decision");
+            return (DivergenceCause.SettingsChange, null, $"settings changed at trade {change.TradeId!.Value.ToString(inv)}, before this decision");
         }
 
         if (row.Match == ParityMatch.Differs)
         {
-            return (DivergenceCause.FillModel, $"live {row.LiveStatus} {row.LiveExecuted?.ToString(inv)}, replay {row.ReplayStatus} {row.ReplayExecuted?.ToString(inv)}");
+            return (DivergenceCause.FillModel, null, $"live {row.LiveStatus} {row.LiveExecuted?.ToString(inv)}, replay {row.ReplayStatus} {row.ReplayExecuted?.ToString(inv)}");
         }
 
-        return (DivergenceCause.Unexplained, null);
+        return (DivergenceCause.Unexplained, null, null);
     }
 
     // Open when live stopped and resolved after it started again (or about to be sent then): reconciliation decided it.

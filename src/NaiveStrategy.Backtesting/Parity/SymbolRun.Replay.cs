@@ -4,10 +4,10 @@ using NaiveStrategy.Mock;
 namespace NaiveStrategy.Backtesting.Parity;
 
 // The replay: the recorded trades through a fresh engine on an in-memory exchange with the live run's first settings,
-// its settings changes where live made them and, with live timing, the fills at the trade live heard them.
+// its settings changes where live made them and, timed as live, the fills at the trade live heard them.
 internal sealed partial class SymbolRun
 {
-    public async Task<BacktestResult> ReplayAsync(CancellationToken cancellationToken)
+    public async Task<BacktestResult> ReplayAsync(bool timed, CancellationToken cancellationToken)
     {
         var exchange = new InMemoryExchange(new InMemoryExchangeOptions
         {
@@ -20,7 +20,7 @@ internal sealed partial class SymbolRun
         });
         var engineOptions = new NaiveStrategyOptions();
         engineOptions.Symbols.Add(_settings with { Status = SymbolStatus.On });
-        using var timing = _options.LiveTiming ? new LiveTiming(exchange, Heard()) : null;
+        using var timing = timed ? new LiveTiming(exchange, Heard()) : null;
         await using var engine = new NaiveStrategyEngine(timing ?? (IExchange)exchange, timing ?? (IMarketData)exchange, Options.Create(engineOptions), new TraderIdGenerator("replay"), exchange.Clock);
         using var session = new BacktestSession(engine, exchange);
         await session.StartAsync(cancellationToken);

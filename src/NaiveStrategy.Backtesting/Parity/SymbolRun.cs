@@ -20,6 +20,8 @@ internal sealed partial class SymbolRun
     private readonly List<(long From, long To)> _reconciled = [];
     private readonly List<(int Index, long After, long Before, string Reason)> _gaps = [];
     private readonly RecordedGap[] _recordedGaps;
+    private readonly List<(string Key, int Trade)> _replayFills = []; // the backtest's filled orders and the trade that filled each
+    private readonly Dictionary<string, (long Live, long Replay)> _placedLater = new(StringComparer.Ordinal); // live orders the backtest decided on an earlier trade
 
     public SymbolRun(string symbol, List<TradeEvent> trades, ParityJournal journal, ParityOptions options)
     {
@@ -109,7 +111,79 @@ internal sealed partial class SymbolRun
         }
     }
 
-    public IEnumerable<ParityOrder> Compare(BacktestResult replay)
+    public IEnumerable<ParityOrder> Compare(BacktestResult replay, BacktestResult? timed)
+    {
+        var rows = Pair(replay);
+        foreach (var (_, row, live, replayOrder) in rows)
+        {
+            if (live?.Decided?.TradeId is { } liveTrade && replayOrder is not null && liveTrade > _trades[replayOrder.Decided].TradeId)
+            {
+                _placedLater[live.Intent.Request.ClientOrderId] = (liveTrade, _trades[replayOrder.Decided].TradeId);
+            }
+        }
+
+        var replayOrders = rows.Where(r => r.Replay is not null).Select(r => r.Replay!).ToList();
+        _replayFills.AddRange(replayOrders.Where(r => r.Entry.Order.ExecutedQuantity > 0).Select(r => (r.Key, IndexAtOrBefore(r.Entry.Order.Time))));
+        var timing = timed is null ? null : new TimedReplay(this, timed);
+
+        // The other run's order of the same trader, side and attempt, when the two differ in price or quantity.
+        var unmatchedReplay = rows.Where(r => r.Live is null).Select(r => r.Replay!).ToLookup(o => (o.Key, o.Entry.Order.Side));
+        var unmatchedLive = rows.Where(r => r.Row.Match == ParityMatch.LiveOnly).Select(r => r.Live!).ToLookup(l => (ParityReport.KeyOf(l.Intent.Request.ClientOrderId), l.Intent.Request.Side));
+        // A divergence nothing explains inherits the cause of the earlier divergence of its own trader, and says so; a
+        // trader only one run started (the leaders started traders at other moments) follows the symbol's last one.
+        var last = new Dictionary<string, Explained>(StringComparer.Ordinal);
+        Explained? symbolLast = null;
+        var liveTraders = _live.Select(l => TraderOf(ParityReport.KeyOf(l.Intent.Request.ClientOrderId))).ToHashSet(StringComparer.Ordinal);
+        var replayTraders = replayOrders.Select(r => TraderOf(r.Key)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (_, row, live, replayOrder) in rows)
+        {
+            if (row.Match == ParityMatch.Matched)
+            {
+                yield return row;
+                continue;
+            }
+
+            var other = live ?? unmatchedLive[(row.Key, row.Side)].FirstOrDefault();
+            var otherReplay = replayOrder ?? unmatchedReplay[(row.Key, row.Side)].FirstOrDefault();
+            var (cause, why, detail) = Classify(row, other, otherReplay);
+            var byTiming = cause is DivergenceCause.Unexplained or DivergenceCause.Latency or DivergenceCause.SettingsChange or DivergenceCause.FillModel
+                && timing is not null && timing.Explains(row, live);
+            if (byTiming)
+            {
+                (cause, why, detail) = HeardLate(other, otherReplay);
+            }
+
+            var trader = TraderOf(row.Key);
+            var oneRunOnly = trader is not null && !(liveTraders.Contains(trader) && replayTraders.Contains(trader));
+            // Heard late for no reason the journal names: when its trader's orders (or, for a trader one run only
+            // started, the symbol's) had already parted, that divergence is the reason.
+            if ((cause == DivergenceCause.Unexplained || (byTiming && why is null)) && trader is not null
+                && (last.TryGetValue(trader, out var earlier) || (oneRunOnly && symbolLast is { } symbolEarlier && (earlier = symbolEarlier) == symbolEarlier)))
+            {
+                var name = ParityReport.CauseName(row with { Cause = earlier.Cause, LatencyCause = earlier.Why });
+                yield return row with
+                {
+                    Cause = earlier.Cause,
+                    LatencyCause = earlier.Why,
+                    InheritedFrom = earlier.Key,
+                    Detail = $"follows the divergence of {earlier.Key} ({name})" + (oneRunOnly && TraderOf(earlier.Key) != trader ? $": trader {trader} ran in one run only" : ""),
+                };
+                continue;
+            }
+
+            if (cause != DivergenceCause.Unexplained && trader is not null)
+            {
+                last[trader] = new Explained(cause, why, row.Key);
+                symbolLast = last[trader];
+            }
+
+            yield return row with { Cause = cause, LatencyCause = why, Detail = detail };
+        }
+    }
+
+    // Every live order paired with the replay's order of the same trader sequence, side, attempt, price and quantity
+    // decided within the tolerance; the replay's orders left over; by decision.
+    private List<(int Decided, ParityOrder Row, LiveOrder? Live, ReplayOrder? Replay)> Pair(BacktestResult replay)
     {
         var replayOrders = replay.Journal.Where(j => j.Order.Symbol == _symbol)
             .Select(j => new ReplayOrder(j, ParityReport.KeyOf(j.Order.ClientOrderId), (int)Math.Clamp(j.AtTrade - 1, 0, _trades.Count - 1)))
@@ -139,47 +213,7 @@ internal sealed partial class SymbolRun
         }
 
         rows.Sort((a, b) => a.Decided.CompareTo(b.Decided));
-
-        // The other run's order of the same trader, side and attempt, when the two differ in price or quantity.
-        var unmatchedReplay = rows.Where(r => r.Live is null).Select(r => r.Replay!).ToLookup(o => (o.Key, o.Entry.Order.Side));
-        var unmatchedLive = rows.Where(r => r.Row.Match == ParityMatch.LiveOnly).Select(r => r.Live!).ToLookup(l => (ParityReport.KeyOf(l.Intent.Request.ClientOrderId), l.Intent.Request.Side));
-        // A divergence nothing explains inherits the cause of the earlier divergence of its own trader, and says so; a
-        // trader only one run started (the leaders started traders at other moments) follows the symbol's last one.
-        var last = new Dictionary<string, (DivergenceCause Cause, string Key)>(StringComparer.Ordinal);
-        (DivergenceCause Cause, string Key)? symbolLast = null;
-        var liveTraders = _live.Select(l => TraderOf(ParityReport.KeyOf(l.Intent.Request.ClientOrderId))).ToHashSet(StringComparer.Ordinal);
-        var replayTraders = replayOrders.Select(r => TraderOf(r.Key)).ToHashSet(StringComparer.Ordinal);
-        foreach (var (_, row, live, replayOrder) in rows)
-        {
-            if (row.Match == ParityMatch.Matched)
-            {
-                yield return row;
-                continue;
-            }
-
-            var (cause, detail) = Classify(row, live ?? unmatchedLive[(row.Key, row.Side)].FirstOrDefault(), replayOrder ?? unmatchedReplay[(row.Key, row.Side)].FirstOrDefault());
-            var trader = TraderOf(row.Key);
-            var oneRunOnly = trader is not null && !(liveTraders.Contains(trader) && replayTraders.Contains(trader));
-            if (cause == DivergenceCause.Unexplained && trader is not null
-                && (last.TryGetValue(trader, out var earlier) || (oneRunOnly && symbolLast is { } symbolEarlier && (earlier = symbolEarlier) == symbolEarlier)))
-            {
-                yield return row with
-                {
-                    Cause = earlier.Cause,
-                    InheritedFrom = earlier.Key,
-                    Detail = $"follows the divergence of {earlier.Key} ({ParityReport.Name(earlier.Cause)})" + (oneRunOnly && TraderOf(earlier.Key) != trader ? $": trader {trader} ran in one run only" : ""),
-                };
-                continue;
-            }
-
-            if (cause != DivergenceCause.Unexplained && trader is not null)
-            {
-                last[trader] = (cause, row.Key);
-                symbolLast = (cause, row.Key);
-            }
-
-            yield return row with { Cause = cause, Detail = detail };
-        }
+        return rows;
     }
 
     // "3-b2" → "3"; a guard's exit ("x1") has no trader.
@@ -289,6 +323,8 @@ internal sealed partial class SymbolRun
     }
 
     internal sealed record ReplayOrder(JournalEntry Entry, string Key, int Decided);
+
+    private sealed record Explained(DivergenceCause Cause, LatencyCause? Why, string Key);
 
     internal sealed record Fill(DateTimeOffset At, OrderUpdate Order);
 }

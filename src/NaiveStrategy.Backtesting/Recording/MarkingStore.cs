@@ -7,7 +7,9 @@ namespace NaiveStrategy.Backtesting.Recording;
 /// tied to a trade the <see cref="TradeRecorder"/> received for the symbol: what a parity report needs to put live
 /// decisions on the recording's market time. A BUY's intent is tied to the trade that decided it (the trader keeps its
 /// time and price); every other mark to the last trade received when the engine took the input (an update, or the
-/// trade that changed the state), read before the store writes, since trades keep arriving while it does. Marks are
+/// trade that changed the state), read before the store writes, since trades keep arriving while it does. An update's
+/// mark also keeps how the engine learned of it (answer, stream or query; reordered) and the exchange's time of it,
+/// so a parity report can say why live heard of a fill late. Marks are
 /// queued and written in batches by one task, so the engine's own writes (on its loop, before an order is sent) cost
 /// no more than without them; a mark that cannot be written (or queued) never fails the engine, and is counted
 /// (<see cref="TradeRecorder.MarksLost"/>). A kill -9 loses the marks still queued (milliseconds' worth).
@@ -99,7 +101,14 @@ internal sealed class MarkingStore : IStrategyStore, IAsyncDisposable
         }
 
         _inner.RecordOrderUpdate(update);
-        Mark(Market(update.Symbol, RunMarkKind.Update, at) with { ClientOrderId = update.ClientOrderId, Status = update.Status });
+        Mark(Market(update.Symbol, RunMarkKind.Update, at) with
+        {
+            ClientOrderId = update.ClientOrderId,
+            Status = update.Status,
+            Source = update.Source,
+            Reordered = update.Reordered,
+            ExchangeTime = update.Time,
+        });
     }
 
     /// <summary>Writes the marks still queued.</summary>

@@ -44,4 +44,13 @@ public sealed record OrderUpdate(
     /// MARKET order, whose <see cref="Price"/> is 0, sold or bought for. Null when not reported.
     /// </summary>
     public decimal? QuoteQuantity { get; init; }
+
+    /// <summary>How the engine learned of it: a call's answer, the order stream, or a query (<see cref="OrderUpdateSource"/>).</summary>
+    public OrderUpdateSource Source { get; init; }
+
+    /// <summary>
+    /// True for a stream report that arrived after one the exchange produced later (its event time is earlier than a
+    /// report the stream had already delivered): the stream reordered it, so it reached us late.
+    /// </summary>
+    public bool Reordered { get; init; }
 }

@@ -49,6 +49,18 @@ public sealed record RunMark(string Symbol, RunMarkKind Kind, DateTimeOffset Tim
 
     /// <summary>The order's status in the update (for <see cref="RunMarkKind.Update"/>).</summary>
     public OrderStatus? Status { get; init; }
+
+    /// <summary>How the engine learned of the update (for <see cref="RunMarkKind.Update"/>): its <see cref="OrderUpdate.Source"/>.</summary>
+    public OrderUpdateSource? Source { get; init; }
+
+    /// <summary>The update's <see cref="OrderUpdate.Reordered"/> (for <see cref="RunMarkKind.Update"/>).</summary>
+    public bool Reordered { get; init; }
+
+    /// <summary>
+    /// When the exchange produced the update, by its clock (for <see cref="RunMarkKind.Update"/>: <see cref="OrderUpdate.Time"/>);
+    /// <see cref="Time"/> less this is how long it took to reach the engine's journal.
+    /// </summary>
+    public DateTimeOffset? ExchangeTime { get; init; }
 }
 
 /// <summary>

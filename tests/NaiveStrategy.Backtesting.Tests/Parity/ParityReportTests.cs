@@ -82,18 +82,108 @@ public sealed class ParityReportTests : IDisposable
     }
 
     [Fact]
-    public async Task CreateAsync_LiveHeardOfFillsLate_ReplayDecidesOnTheSameTradesAndMatches()
+    public async Task CreateAsync_LiveHeardOfFillsLate_TheBacktestDivergesAndTheReplayTimedAsLiveExplainsItAsLatency()
     {
         var trades = Wave();
         var journal = await LiveAsync(trades, lateBy: 7);
 
-        var timed = await Report(journal, trades);
-        var plain = await ParityReport.CreateAsync(journal, trades, new ParityOptions { LiveTiming = false });
+        var report = await Report(journal, trades);
+        var untimed = await ParityReport.CreateAsync(journal, trades, new ParityOptions { LiveTiming = false });
 
-        // A backtest hears of a fill with the trade that made it: the traders that replace finished ones buy at other prices.
-        plain.Causes.Should().ContainKey(DivergenceCause.Latency);
-        plain.Unexplained.Should().Be(0);
-        timed.Summary.Should().Be($"parity: {journal.Intents.Count} live orders, {journal.Intents.Count} matched, 0 diverged");
+        // A backtest hears of a fill with the trade that made it: the traders that replace finished ones buy at other
+        // prices. Replayed as live heard its fills, those orders are live's: every divergence is latency.
+        report.Diverged.Should().BePositive();
+        report.Causes.Keys.Should().Equal(DivergenceCause.Latency);
+        report.Orders.Where(o => o.Cause is not null && o.InheritedFrom is null).Should().OnlyContain(o => o.Detail!.Contains("replayed as live heard its updates", StringComparison.Ordinal));
+        untimed.Unexplained.Should().Be(0);
+        untimed.Causes.Should().ContainKey(DivergenceCause.Latency);
+    }
+
+    // How live learned of its updates, written into the journal's update marks as a live adapter would have: the
+    // first update of each order (its placement's answer or not) and each fill.
+    private static ParityJournal Learned(ParityJournal journal, OrderUpdateSource? answer, Func<RunMark, RunMark> fill)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var marks = journal.Marks.Select(m => m.Kind != RunMarkKind.Update ? m
+            : seen.Add(m.ClientOrderId!) && m.Status == OrderStatus.New ? m with { Source = answer ?? OrderUpdateSource.Query }
+            : m.Status is OrderStatus.Filled or OrderStatus.PartiallyFilled ? fill(m)
+            : m).ToArray();
+        return journal with { Marks = marks };
+    }
+
+    private static async Task<ParityReport> LatencyAsync(ParityJournal journal, IEnumerable<TradeEvent> trades, ParityOptions? options = null)
+    {
+        var report = await ParityReport.CreateAsync(journal, trades, options);
+        report.Unexplained.Should().Be(0);
+        report.Causes.Keys.Should().Equal(DivergenceCause.Latency);
+        return report;
+    }
+
+    [Fact]
+    public async Task CreateAsync_PlacementAnsweredFillsLearnedByQuery_LatencyReportLost()
+    {
+        var trades = Wave();
+        var journal = Learned(await LiveAsync(trades, lateBy: 7), OrderUpdateSource.Answer, m => m with { Source = OrderUpdateSource.Query });
+
+        var report = await LatencyAsync(journal, trades);
+
+        report.LatencyCauses.Keys.Should().Equal(LatencyCause.ReportLost);
+        report.Summary.Should().MatchRegex(@"^parity: \d+ live orders, \d+ matched, \d+ diverged: \d+ latency \(report lost\)$");
+        report.Orders.Where(o => o.Cause is not null && o.InheritedFrom is null).Should().OnlyContain(o => o.Detail!.Contains("the order stream had not delivered", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateAsync_PlacementAnswerLostOrderLearnedByQuery_LatencyAnswerLost()
+    {
+        var trades = Wave();
+        var journal = Learned(await LiveAsync(trades, lateBy: 7), answer: null, m => m with { Source = OrderUpdateSource.Query });
+
+        var report = await LatencyAsync(journal, trades);
+
+        report.LatencyCauses.Keys.Should().Equal(LatencyCause.AnswerLost);
+        report.Summary.Should().EndWith(" latency (answer lost)");
+        using var csv = new StringWriter();
+        report.WriteCsv(csv);
+        csv.ToString().Split('\n').Skip(1).Where(l => l.Length > 0 && !l.Contains(",matched,", StringComparison.Ordinal)).Should().OnlyContain(l => l.Contains(",latency (answer lost),", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateAsync_StreamReportsReordered_LatencyReordered()
+    {
+        var trades = Wave();
+        var journal = Learned(await LiveAsync(trades, lateBy: 7), OrderUpdateSource.Answer, m => m with { Source = OrderUpdateSource.Stream, Reordered = true });
+
+        var report = await LatencyAsync(journal, trades);
+
+        report.LatencyCauses.Keys.Should().Equal(LatencyCause.Reordered);
+        report.Summary.Should().EndWith(" latency (reordered)", string.Join("\n", report.Orders.Where(o => o.Cause is not null && o.LatencyCause is null).Select(o => $"{o.Key} {o.Match} {o.Detail}")));
+    }
+
+    [Fact]
+    public async Task CreateAsync_StreamReportsInOrderAndOnTime_PlainLatency()
+    {
+        var trades = Wave();
+        var journal = Learned(await LiveAsync(trades, lateBy: 7), OrderUpdateSource.Answer, m => m with { Source = OrderUpdateSource.Stream, ExchangeTime = m.Time.AddMilliseconds(-20) });
+
+        var report = await LatencyAsync(journal, trades);
+
+        report.LatencyCauses.Should().BeEmpty("nothing in the journal says why live heard late");
+        report.Summary.Should().EndWith(" latency");
+        report.Orders.Where(o => o.Cause is not null && o.InheritedFrom is null).Should().OnlyContain(o => o.Detail!.Contains("on the order stream, 20 ms after the exchange made it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateAsync_StreamReportsLaterThanLateReport_LatencyReportLate()
+    {
+        var trades = Wave();
+        var journal = Learned(await LiveAsync(trades, lateBy: 7), OrderUpdateSource.Answer, m => m with { Source = OrderUpdateSource.Stream, ExchangeTime = m.Time.AddMilliseconds(-250) });
+
+        var late = await LatencyAsync(journal, trades);
+        var tolerant = await LatencyAsync(journal, trades, new ParityOptions { LateReport = TimeSpan.FromMilliseconds(300) });
+
+        late.LatencyCauses.Keys.Should().Equal(LatencyCause.ReportLate);
+        late.Summary.Should().EndWith(" latency (report late)");
+        tolerant.LatencyCauses.Should().BeEmpty();
     }
 
     [Fact]
