@@ -21,9 +21,14 @@ internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>
     private bool _checking;
     private GuardState _guard = state.Guard;
 
-    public List<TradingCommand> Commands { get; } = new(2);
+    // Made on first use: most steps (an order acknowledged, a fill routed) ask for nothing, and a backtest makes
+    // thousands of steps per setting.
+    private List<TradingCommand>? _commands;
+    private List<TradingEvent>? _events = leading;
 
-    public List<TradingEvent> Events { get; } = leading ?? new List<TradingEvent>(4);
+    public List<TradingCommand> Commands => _commands ??= new(2);
+
+    public List<TradingEvent> Events => _events ??= new(4);
 
     private SymbolSettings Settings => state.Settings;
 
@@ -235,7 +240,8 @@ internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>
         var next = state with
         {
             Status = _status,
-            Traders = traders.ToImmutable(),
+            // The tally's last use of the builder: its array becomes the state's without a copy when its size did not change.
+            Traders = traders.DrainToImmutable(),
             NextTraderNumber = _nextNumber,
             FreeQuote = _freeQuote,
             Dust = _dust,
@@ -251,7 +257,7 @@ internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>
             Commands.Add(new CheckFunds());
         }
 
-        return new(next, Commands, Events);
+        return new(next, _commands ?? (IReadOnlyList<TradingCommand>)[], _events ?? (IReadOnlyList<TradingEvent>)[]);
     }
 
     /// <summary>The most MARKET SELLs one exit sends (each sells what the previous left, e.g. above MARKET_LOT_SIZE.maxQty).</summary>
