@@ -6,9 +6,10 @@ namespace NaiveStrategy;
 /// <summary>
 /// The Leader's state being built by one step, with what the step does (commands) and what happened
 /// (events): trader lifecycle (replace, stop, wind down) and the symbol's money (free quote, dust,
-/// realized PnL, waiting for funds). Mutable, and never leaves the step that made it.
+/// realized PnL, waiting for funds). Mutable, and never leaves the step that made it: a struct in the step's local
+/// variable, never copied, so the thousands of steps of a backtest allocate no tally.
 /// </summary>
-internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<TradingEvent>? leading)
+internal struct LeaderTally(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<TradingEvent>? leading)
 {
     private SymbolStatus _status = state.Status;
     private long _nextNumber = state.NextTraderNumber;
