@@ -10,7 +10,7 @@ namespace NaiveStrategy.Benchmarks;
 /// <summary>
 /// "skip FILE [SETTINGS [THREADS [full|ROUNDS]]]": the file read once into memory and indexed once (<see cref="TradeIndex"/>),
 /// then SETTINGS settings of the sweep's grid (chunks × buy-down × profit, the first SETTINGS of it) replayed with
-/// skipping ROUNDS times (the first round pays the JIT; wall and CPU time per round) and, with "full", once without; per setting the share of trades skipped and the jumps, in total the
+/// skipping ROUNDS times (the first round pays the JIT; wall and CPU time, bytes allocated, collections and GC pause per round) and, with "full", once without; per setting the share of trades skipped and the jumps, in total the
 /// setting-trades per second of each. The results are compared byte for byte.
 /// </summary>
 internal static class SkipModes
