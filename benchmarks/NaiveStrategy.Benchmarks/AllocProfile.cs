@@ -21,6 +21,14 @@ internal sealed class AllocProfile : EventListener
         {
             var i = e.PayloadNames!.IndexOf("TypeName");
             var name = (string)e.Payload![i]!;
+
+            // A large-object-heap allocation counts against the budget of the full collection: told apart.
+            var kind = e.PayloadNames!.IndexOf("AllocationKind");
+            if (kind >= 0 && Convert.ToInt32(e.Payload![kind], System.Globalization.CultureInfo.InvariantCulture) != 0)
+            {
+                name = "(large) " + name;
+            }
+
             Types.AddOrUpdate(name, 1, (_, n) => n + 1);
         }
     }

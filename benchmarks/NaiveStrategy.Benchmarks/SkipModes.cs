@@ -10,7 +10,7 @@ namespace NaiveStrategy.Benchmarks;
 /// <summary>
 /// "skip FILE [SETTINGS [THREADS [full|ROUNDS]]]": the file read once into memory and indexed once (<see cref="TradeIndex"/>),
 /// then SETTINGS settings of the sweep's grid (chunks × buy-down × profit, the first SETTINGS of it) replayed with
-/// skipping ROUNDS times (the first round pays the JIT; wall and CPU time per round) and, with "full", once without; per setting the share of trades skipped and the jumps, in total the
+/// skipping ROUNDS times (the first round pays the JIT; wall and CPU time, bytes allocated, collections and GC pause per round) and, with "full", once without; per setting the share of trades skipped and the jumps, in total the
 /// setting-trades per second of each. The results are compared byte for byte.
 /// </summary>
 internal static class SkipModes
@@ -37,6 +37,9 @@ internal static class SkipModes
         for (var round = 1; round <= rounds; round++)
         {
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            var paused = GC.GetTotalPauseDuration();
             watch.Restart();
             await Parallel.ForEachAsync(Enumerable.Range(0, grid.Length), parallel, async (i, _) =>
             {
@@ -45,10 +48,11 @@ internal static class SkipModes
             });
             var elapsed = watch.Elapsed;
             var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-            Console.WriteLine(string.Create(Inv, $"skip (round {round}): {grid.Length} settings × {trades.Length:N0} trades in {elapsed.TotalSeconds:F3} s (cpu {used.TotalSeconds:F3} s), {work / elapsed.TotalSeconds / 1e6:F1} M setting-trades/s ({work / used.TotalSeconds / 1e6:F1} M per CPU-second); skipped {skipped.Sum() / work:P2} of the trades in {jumps.Sum():N0} jumps ({skipped.Sum() / (double)Math.Max(1, jumps.Sum()):N0} trades per jump)"));
+            var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+            Console.WriteLine(string.Create(Inv, $"skip (round {round}): {grid.Length} settings × {trades.Length:N0} trades in {elapsed.TotalSeconds:F3} s (cpu {used.TotalSeconds:F3} s), {work / elapsed.TotalSeconds / 1e6:F1} M setting-trades/s ({work / used.TotalSeconds / 1e6:F1} M per CPU-second); skipped {skipped.Sum() / work:P2} of the trades in {jumps.Sum():N0} jumps ({skipped.Sum() / (double)Math.Max(1, jumps.Sum()):N0} trades per jump), {work - skipped.Sum():N0} replayed one by one; allocated {bytes / 1e6:F1} MB; GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms"));
         }
 
-        foreach (var (type, ticks) in alloc?.Types.OrderByDescending(t => t.Value).Take(12) ?? [])
+        foreach (var (type, ticks) in alloc?.Types.OrderByDescending(t => t.Value).Take(20) ?? [])
         {
             Console.WriteLine(string.Create(Inv, $"  {ticks,6:N0} allocation ticks  {type}"));
         }

@@ -6,6 +6,9 @@ namespace NaiveStrategy.Backtesting;
 /// </summary>
 internal sealed class SymbolTrack(string symbol, decimal budget, string baseAsset)
 {
+    // What each open order had executed by its last update. A finished order is forgotten (the in-memory exchange sends
+    // nothing after an order's final update): kept, a run's thousands of orders grew it onto the large object heap, whose
+    // allocations forced a full collection in every round of a sweep.
     private readonly Dictionary<long, (decimal Executed, decimal Commission, decimal Quote)> _fills = [];
 
     public string Symbol { get; } = symbol;
@@ -83,7 +86,8 @@ internal sealed class SymbolTrack(string symbol, decimal budget, string baseAsse
     // Cash and position move by what each update adds to the order's cumulative fill and commission.
     public void Apply(OrderUpdate update)
     {
-        var before = _fills.GetValueOrDefault(update.OrderId);
+        var finished = update.Status.IsTerminal();
+        var before = finished ? _fills.Remove(update.OrderId, out var last) ? last : default : _fills.GetValueOrDefault(update.OrderId);
         var quantity = update.ExecutedQuantity - before.Executed;
         var commission = update.Commission - before.Commission;
         if (quantity == 0 && commission == 0)
@@ -91,7 +95,11 @@ internal sealed class SymbolTrack(string symbol, decimal budget, string baseAsse
             return;
         }
 
-        _fills[update.OrderId] = (update.ExecutedQuantity, update.Commission, update.QuoteQuantity ?? 0m);
+        if (!finished)
+        {
+            _fills[update.OrderId] = (update.ExecutedQuantity, update.Commission, update.QuoteQuantity ?? 0m);
+        }
+
         FillVersion++;
         var notional = update.QuoteQuantity is { } quote ? quote - before.Quote : quantity * update.Price;
         var baseFee = update.CommissionAsset == BaseAsset ? commission : 0m;

@@ -61,10 +61,7 @@ public sealed partial class InMemoryExchange
 
         var order = new MockOrder(_ids[request.Symbol].NextOrderId++, request with { Type = OrderType.Market, Price = 0m }, filters, asset, request.Quantity) { Time = Clock.GetUtcNow(), Placed = ++_placed };
         _byClientId[(request.Symbol, request.ClientOrderId)] = order;
-        if (_options.FinishedOrdersKept is null)
-        {
-            _all.Add(order);
-        }
+        Keep(order);
 
         if (!_market.TryGetValue(request.Symbol, out var pending))
         {

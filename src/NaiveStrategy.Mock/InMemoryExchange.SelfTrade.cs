@@ -20,8 +20,7 @@ public sealed partial class InMemoryExchange
                 return InvalidSymbol();
             }
 
-            IEnumerable<MockOrder> orders = _options.FinishedOrdersKept is null ? _all : _finished.Concat(_open[symbol]);
-            var order = orders.FirstOrDefault(o => o.OrderId == orderId && string.Equals(o.Request.Symbol, symbol, StringComparison.Ordinal));
+            var order = FindOrder(symbol, orderId);
             return order is null
                 ? new ExchangeError(ExchangeErrorKind.NotFound, -2013, "Order does not exist.")
                 : ExchangeResult<IReadOnlyList<PreventedMatch>>.Success(order.PreventedMatches?.ToArray() ?? []);

@@ -271,8 +271,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
                 return new(InvalidSymbol());
             }
 
-            IEnumerable<MockOrder> orders = _options.FinishedOrdersKept is null ? _all : _finished.Concat(_open[symbol]);
-            var order = orders.FirstOrDefault(o => o.OrderId == orderId && string.Equals(o.Request.Symbol, symbol, StringComparison.Ordinal));
+            var order = FindOrder(symbol, orderId);
             return order is null
                 ? new(new ExchangeError(ExchangeErrorKind.NotFound, -2013, "Order does not exist."))
                 : new(ExchangeResult<IReadOnlyList<OrderFill>>.Success(order.Fills?.ToArray() ?? []));
@@ -354,10 +353,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
 
         var order = new MockOrder(_ids[request.Symbol].NextOrderId++, request, filters, asset, amount) { Time = Clock.GetUtcNow(), Placed = ++_placed, Mode = mode };
         _byClientId[(request.Symbol, request.ClientOrderId)] = order;
-        if (_options.FinishedOrdersKept is null)
-        {
-            _all.Add(order);
-        }
+        Keep(order);
 
         var route = RouteOf(request.Symbol);
         Arrive(order, route, ref makers);
@@ -370,6 +366,42 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
         _open[request.Symbol].Add(order);
         route.Refresh();
         return order.ToUpdate();
+    }
+
+    // The order numbered orderId of a listed symbol, if kept. Every order kept: a binary search of the symbol's orders
+    // (numbered in placement order), so a backtest asking for each order's fills does not scan every order each time.
+    private MockOrder? FindOrder(string symbol, long orderId)
+    {
+        if (_options.FinishedOrdersKept is not null)
+        {
+            return _finished.Concat(_open[symbol]).FirstOrDefault(o => o.OrderId == orderId && string.Equals(o.Request.Symbol, symbol, StringComparison.Ordinal));
+        }
+
+        var orders = _ids[symbol].Orders;
+        var (low, high) = (0, orders.Count - 1);
+        while (low <= high)
+        {
+            var middle = low + ((high - low) >> 1);
+            var id = orders[middle].OrderId;
+            if (id == orderId)
+            {
+                return orders[middle];
+            }
+
+            (low, high) = id < orderId ? (middle + 1, high) : (low, middle - 1);
+        }
+
+        return null;
+    }
+
+    // A new order, numbered next for its symbol; every order is kept unless FinishedOrdersKept bounds them.
+    private void Keep(MockOrder order)
+    {
+        if (_options.FinishedOrdersKept is null)
+        {
+            _all.Add(order);
+            _ids[order.Request.Symbol].Orders.Add(order);
+        }
     }
 
     // A filled or canceled order: beyond the bound, the oldest finished order is forgotten (its client order id

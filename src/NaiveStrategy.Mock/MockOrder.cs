@@ -59,9 +59,11 @@ internal sealed class MockOrder(long orderId, OrderRequest request, SymbolFilter
     };
 }
 
-/// <summary>One symbol's next order id and next fill (trade) id.</summary>
+/// <summary>One symbol's next order id and next fill (trade) id, and its orders in id order when every order is kept.</summary>
 internal sealed class IdSequences
 {
+    public List<MockOrder> Orders { get; } = [];
+
     public long NextOrderId { get; set; } = 1;
 
     public long NextTradeId { get; set; } = 1;

@@ -52,6 +52,27 @@ public sealed class InMemoryExchangeTests
         adaFills.Should().ContainSingle().Which.Should().Match<OrderFill>(f => f.Symbol == "ADAUSDT" && f.OrderId == 2 && f.TradeId == 2);
     }
 
+    [Fact]
+    public async Task GetOrderFillsAsync_ManyOrdersEveryOneKept_FindsEachByIdAndNoOther()
+    {
+        var exchange = Create(usdt: 10_000m);
+        for (var i = 1; i <= 50; i++)
+        {
+            (await exchange.PlaceLimitOrderAsync(Buy($"o{i}-b", price: i % 2 == 0 ? 0.5m : 0.3m))).Value.OrderId.Should().Be(i);
+        }
+
+        exchange.PublishTrade(Trade(0.4m));
+
+        for (var id = 1L; id <= 50; id++)
+        {
+            var fills = (await exchange.GetOrderFillsAsync("XRPUSDT", id)).Value;
+            fills.Select(f => f.OrderId).Should().Equal(id % 2 == 0 ? [id] : Array.Empty<long>());
+        }
+
+        (await exchange.GetOrderFillsAsync("XRPUSDT", 0)).Error!.Code.Should().Be(-2013);
+        (await exchange.GetOrderFillsAsync("XRPUSDT", 51)).Error!.Code.Should().Be(-2013);
+    }
+
     [Theory]
     [InlineData("0.50001", "40", "Filter failure: PRICE_FILTER")]
     [InlineData("0.5", "40.5", "Filter failure: LOT_SIZE")]

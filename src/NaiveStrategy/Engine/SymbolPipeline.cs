@@ -129,7 +129,7 @@ internal sealed class SymbolPipeline : IDisposable
 
                 var quiet = _leader.OnTrade(state, input.Trade);
                 _account?.Mark(quiet.State, input.Trade);
-                return ReferenceEquals(quiet.State, state) && quiet.Commands.Count == 0 && quiet.Events.Count == 0 ? null : new Step(input, quiet);
+                return ReferenceEquals(quiet.State, state) && quiet.Commands.Count == 0 && quiet.Events.Count == 0 ? null : Step.Of(input, quiet);
             }
 
             var decision = input.Kind switch
@@ -149,8 +149,11 @@ internal sealed class SymbolPipeline : IDisposable
                 _ => throw new InvalidOperationException($"Unknown input kind {input.Kind}."),
             };
 
-            // Every input but a trade is at least journaled.
-            return new Step(input, decision);
+            // Every input but a trade is at least journaled; without a store, one that changed nothing has no effect
+            // (a backtest's orders are each acknowledged twice: the call's answer and the stream's update).
+            return _store is null && ReferenceEquals(decision.State, state) && decision.Commands.Count == 0 && decision.Events.Count == 0
+                ? null
+                : Step.Of(input, decision);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -188,9 +191,9 @@ internal sealed class SymbolPipeline : IDisposable
             if (_store is not null)
             {
                 // An update held back for its commission is journaled once, completed.
-                if (step.Input.Kind == SymbolInputKind.OrderUpdate && decision.Commands is not [CompleteCommission])
+                if (step.Kind == SymbolInputKind.OrderUpdate && decision.Commands is not [CompleteCommission])
                 {
-                    _store.RecordOrderUpdate((OrderUpdate)step.Input.Payload!);
+                    _store.RecordOrderUpdate((OrderUpdate)step.Payload!);
                 }
 
                 if (!ReferenceEquals(decision.State, _state))
@@ -224,7 +227,7 @@ internal sealed class SymbolPipeline : IDisposable
             switch (commands[i])
             {
                 case PlaceOrder order:
-                    _orders.Place(order, step.Input.ReceivedAt);
+                    _orders.Place(order, step.ReceivedAt);
                     break;
                 case CancelOrder cancel:
                     _orders.Cancel(cancel);
@@ -265,7 +268,12 @@ internal sealed class SymbolPipeline : IDisposable
     private void Resubscribed(StrategyStream stream, Exception? error, int attempt, TimeSpan delay) =>
         Post(SymbolInput.Control(SymbolInputKind.StreamFailed, new StreamFailure(new StreamResubscribed(stream, error, attempt, delay), _time.GetUtcNow())));
 
-    private sealed record Step(SymbolInput Input, LeaderDecision Decision);
+    // What Apply needs of an input, not the whole input (its trade is what most of it is): a backtest makes thousands
+    // of steps per setting.
+    private sealed record Step(SymbolInputKind Kind, object? Payload, long ReceivedAt, LeaderDecision Decision)
+    {
+        public static Step Of(in SymbolInput input, LeaderDecision decision) => new(input.Kind, input.Payload, input.ReceivedAt, decision);
+    }
 
     // The one subscriber: a class, so the pipeline's end allocates nothing per input.
     private sealed class Effects(SymbolPipeline pipeline) : IObserver<Step>

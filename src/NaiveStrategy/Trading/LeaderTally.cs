@@ -6,9 +6,10 @@ namespace NaiveStrategy;
 /// <summary>
 /// The Leader's state being built by one step, with what the step does (commands) and what happened
 /// (events): trader lifecycle (replace, stop, wind down) and the symbol's money (free quote, dust,
-/// realized PnL, waiting for funds). Mutable, and never leaves the step that made it.
+/// realized PnL, waiting for funds). Mutable, and never leaves the step that made it: a struct in the step's local
+/// variable, never copied, so the thousands of steps of a backtest allocate no tally.
 /// </summary>
-internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<TradingEvent>? leading)
+internal struct LeaderTally(LeaderState state, ImmutableArray<TraderState>.Builder traders, List<TradingEvent>? leading)
 {
     private SymbolStatus _status = state.Status;
     private long _nextNumber = state.NextTraderNumber;
@@ -21,9 +22,14 @@ internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>
     private bool _checking;
     private GuardState _guard = state.Guard;
 
-    public List<TradingCommand> Commands { get; } = new(2);
+    // Made on first use: most steps (an order acknowledged, a fill routed) ask for nothing, and a backtest makes
+    // thousands of steps per setting.
+    private List<TradingCommand>? _commands;
+    private List<TradingEvent>? _events = leading;
 
-    public List<TradingEvent> Events { get; } = leading ?? new List<TradingEvent>(4);
+    public List<TradingCommand> Commands => _commands ??= new(2);
+
+    public List<TradingEvent> Events => _events ??= new(4);
 
     private SymbolSettings Settings => state.Settings;
 
@@ -235,7 +241,8 @@ internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>
         var next = state with
         {
             Status = _status,
-            Traders = traders.ToImmutable(),
+            // The tally's last use of the builder: its array becomes the state's without a copy when its size did not change.
+            Traders = traders.DrainToImmutable(),
             NextTraderNumber = _nextNumber,
             FreeQuote = _freeQuote,
             Dust = _dust,
@@ -251,7 +258,7 @@ internal sealed class LeaderTally(LeaderState state, ImmutableArray<TraderState>
             Commands.Add(new CheckFunds());
         }
 
-        return new(next, Commands, Events);
+        return new(next, _commands ?? (IReadOnlyList<TradingCommand>)[], _events ?? (IReadOnlyList<TradingEvent>)[]);
     }
 
     /// <summary>The most MARKET SELLs one exit sends (each sells what the previous left, e.g. above MARKET_LOT_SIZE.maxQty).</summary>
