@@ -49,6 +49,13 @@ if (args is ["streams", ..])
     return 0;
 }
 
+// "formats CSV_FILE [ROUNDS]": the file's trades written as Parquet (Parquet.Net, uncompressed and Snappy) and Arrow IPC, each read back ROUNDS times.
+if (args is ["formats", var formatsFile, ..])
+{
+    await FormatModes.RunAsync(formatsFile, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
+    return Environment.ExitCode;
+}
+
 // "parse FILE [ROUNDS]": a plain Span parse, our reader and Sep on the same file.
 if (args is ["parse", var parseFile, ..])
 {
