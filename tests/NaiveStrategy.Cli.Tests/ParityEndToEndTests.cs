@@ -174,7 +174,7 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public async Task Parity_SandboxDropsWebSocketApiAndReorders_LatencyCausesNameTheFaults()
     {
-        await using var server = await SandboxAsync("drop-ws-api=3s,reorder");
+        await using var server = await SandboxAsync("drop-ws-api=1s,reorder");
         using (var live = Live(server))
         {
             await TradingAsync(live);
@@ -196,6 +196,7 @@ public sealed class ParityEndToEndTests(ITestOutputHelper log) : IDisposable
         // query after each reconnection), the reorder fault swapped reports or held one back 250 ms.
         using var store = NaiveStrategy.Sqlite.SqliteStrategyStore.OpenReadOnly(State);
         var updates = store.ReadOrderUpdates();
+        log.WriteLine(string.Join('\n', updates.Select(u => $"{u.ClientOrderId[(u.ClientOrderId.IndexOf("-XRPUSDT-", StringComparison.Ordinal) + 9)..]} {u.Status} {u.Source}{(u.Reordered ? " reordered" : "")}")));
         updates.Should().Contain(u => u.Source == OrderUpdateSource.Answer).And.Contain(u => u.Source == OrderUpdateSource.Stream);
         updates.Should().Contain(u => u.Source == OrderUpdateSource.Query, "reports sent while the WebSocket API was down are learned by query");
 

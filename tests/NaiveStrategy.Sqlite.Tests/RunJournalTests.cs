@@ -52,34 +52,4 @@ public sealed class RunJournalTests : IDisposable
         using var reader = SqliteStrategyStore.OpenReadOnly(_dir.File());
         reader.ReadOrderUpdates().Should().Equal(updates);
     }
-
-    [Fact]
-    public void Open_Schema5FileWithMarksAndUpdates_MigratedAndReadWithoutSources()
-    {
-        // A file as schema 5 wrote it (commit b1f70dd): order_updates without source nor reordered, update marks
-        // without Source, Reordered nor ExchangeTime in their JSON.
-        using (new SqliteStrategyStore(_dir.File(), TimeProvider.System, [.. Migration.All.Take(5)]))
-        {
-        }
-
-        TestData.Sql(_dir.File(), """
-            INSERT INTO order_updates (symbol, client_order_id, order_id, side, price, quantity, status, executed_qty, commission, commission_asset, time, time_ms)
-            VALUES ('XRPUSDT', 'a-1-b', 1, 'Buy', '0.5', '20', 'Filled', '20', '0.02', 'XRP', '2024-01-01T00:00:01.0000000Z', 1704067201000);
-            INSERT INTO run_marks (symbol, kind, trade_id, market_time_ms, mark, time, time_ms)
-            VALUES ('XRPUSDT', 'Update', 42, 1704067200000,
-                    '{"Symbol":"XRPUSDT","Kind":"Update","Time":"2024-01-01T00:00:01.2+00:00","TradeId":42,"MarketTime":"2024-01-01T00:00:00+00:00","MarketPrice":"0.5","ClientOrderId":"a-1-b","Status":"Filled"}',
-                    '2024-01-01T00:00:01.2000000Z', 1704067201200);
-            """);
-
-        using (var store = new SqliteStrategyStore(_dir.File()))
-        {
-            store.SchemaVersion.Should().Be(SqliteStrategyStore.LatestSchemaVersion);
-        }
-
-        using var reader = SqliteStrategyStore.OpenReadOnly(_dir.File());
-        var update = reader.ReadOrderUpdates().Should().ContainSingle().Subject;
-        (update.ClientOrderId, update.Status, update.ExecutedQuantity, update.Source, update.Reordered).Should().Be(("a-1-b", OrderStatus.Filled, 20m, OrderUpdateSource.Unknown, false));
-        var mark = reader.ReadMarks().Should().ContainSingle().Subject;
-        (mark.TradeId, mark.Status, mark.Source, mark.Reordered, mark.ExchangeTime).Should().Be((42L, OrderStatus.Filled, (OrderUpdateSource?)null, false, (DateTimeOffset?)null));
-    }
 }

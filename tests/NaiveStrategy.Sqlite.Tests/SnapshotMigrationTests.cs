@@ -5,7 +5,8 @@ using static NaiveStrategy.Sqlite.Tests.TestData;
 
 namespace NaiveStrategy.Sqlite.Tests;
 
-// Fixtures/state-v4.db was written by the store before the snapshot contract (see Fixtures/README.md).
+// Fixtures/state-v4.db was written by the store before the snapshot contract, state-v5.db by the store of schema 5
+// with a run journal (see Fixtures/README.md).
 public sealed class SnapshotMigrationTests : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, IgnoreReadOnlyProperties = true, Converters = { new JsonStringEnumConverter() } };
@@ -40,9 +41,10 @@ public sealed class SnapshotMigrationTests : IDisposable
             {
                 info =>
                 {
-                    if (info.Type == typeof(OrderUpdate))
+                    // Added by schema 6: not in files written before.
+                    if (info.Type == typeof(OrderUpdate) || info.Type == typeof(RunMark))
                     {
-                        foreach (var added in info.Properties.Where(p => p.Name is nameof(OrderUpdate.Source) or nameof(OrderUpdate.Reordered)).ToArray())
+                        foreach (var added in info.Properties.Where(p => p.Name is nameof(OrderUpdate.Source) or nameof(OrderUpdate.Reordered) or nameof(RunMark.ExchangeTime)).ToArray())
                         {
                             info.Properties.Remove(added);
                         }
@@ -61,6 +63,25 @@ public sealed class SnapshotMigrationTests : IDisposable
 
         store.SchemaVersion.Should().Be(SqliteStrategyStore.LatestSchemaVersion, "schema 4 holds snapshot version 1");
         Read(store).Should().Be(File.ReadAllText(Fixture("state-v4.expected.json")));
+    }
+
+    [Fact]
+    public void Open_Schema5FileWithARunJournal_ReadsTheSameJournalAndMarks()
+    {
+        var path = _dir.File();
+        File.Copy(Fixture("state-v5.db"), path);
+
+        using (var store = new SqliteStrategyStore(path))
+        {
+            store.SchemaVersion.Should().Be(SqliteStrategyStore.LatestSchemaVersion, "schema 5 migrates in place");
+        }
+
+        using var reader = SqliteStrategyStore.OpenReadOnly(path);
+        var (updates, marks) = (reader.ReadOrderUpdates(), reader.ReadMarks());
+        updates.Should().OnlyContain(u => u.Source == OrderUpdateSource.Unknown && !u.Reordered, "schema 5 did not keep how updates were learned");
+        marks.Should().OnlyContain(m => m.Source == null && !m.Reordered && m.ExchangeTime == null);
+        JsonSerializer.Serialize(new { Intents = reader.ReadIntents(), Updates = updates, Marks = marks }, AsTheOldVersion)
+            .Should().Be(File.ReadAllText(Fixture("state-v5.expected.json")));
     }
 
     [Fact]

@@ -114,6 +114,8 @@ internal sealed partial class SymbolRun
     public IEnumerable<ParityOrder> Compare(BacktestResult replay, BacktestResult? timed)
     {
         var rows = Pair(replay);
+        _placedLater.Clear(); // what this comparison's backtest did, read by the latency rules
+        _replayFills.Clear();
         foreach (var (_, row, live, replayOrder) in rows)
         {
             if (live?.Decided?.TradeId is { } liveTrade && replayOrder is not null && liveTrade > _trades[replayOrder.Decided].TradeId)
