@@ -156,6 +156,8 @@ public sealed partial class ParityReport
         ArgumentNullException.ThrowIfNull(journal);
         ArgumentNullException.ThrowIfNull(trades);
         options ??= new ParityOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.DecisionTolerance, TimeSpan.Zero, "options.DecisionTolerance");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.LateReport, TimeSpan.Zero, "options.LateReport");
         var symbols = journal.Marks.Where(m => m.Kind == RunMarkKind.Start).Select(m => m.Symbol).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (symbols.Length == 0)
         {

@@ -65,6 +65,18 @@ public sealed class ParityReportTests : IDisposable
 
     private static Task<ParityReport> Report(ParityJournal journal, IEnumerable<TradeEvent> trades) => ParityReport.CreateAsync(journal, trades);
 
+    [Theory]
+    [InlineData(-1, 0, "options.DecisionTolerance")]
+    [InlineData(0, -1, "options.LateReport")]
+    public async Task CreateAsync_NegativeTolerance_RefusedNamingIt(int decisionMs, int lateMs, string name)
+    {
+        var options = new ParityOptions { DecisionTolerance = TimeSpan.FromMilliseconds(decisionMs), LateReport = TimeSpan.FromMilliseconds(lateMs) };
+
+        var act = () => ParityReport.CreateAsync(new ParityJournal([], [], []), [], options);
+
+        (await act.Should().ThrowAsync<ArgumentOutOfRangeException>()).WithParameterName(name);
+    }
+
     [Fact]
     public async Task CreateAsync_SameTrades_EveryOrderMatched()
     {
