@@ -69,7 +69,7 @@ internal static class ParityCommand
         {
             var replay = report.ReplayEquity[symbol];
             Line(plot, live, $"{symbol} live");
-            Line(plot, replay, $"{symbol} replay");
+            Line(plot, replay, $"{symbol} backtest");
             var diverged = report.Orders.Where(o => o.Symbol == symbol && o.Match != ParityMatch.Matched && (o.LiveDecidedAt ?? o.ReplayDecidedAt) is not null).ToArray();
             if (diverged.Length > 0)
             {
@@ -82,7 +82,7 @@ internal static class ParityCommand
 
         plot.Axes.DateTimeTicksBottom();
         plot.Axes.Left.Label.Text = "equity (quote)";
-        plot.Title($"live and replay: {report.Summary}");
+        plot.Title($"live and backtest: {report.Summary}");
         plot.ShowLegend();
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
         {

@@ -56,7 +56,7 @@ public sealed partial class ParityReport
     /// <summary>Live's equity (budget, cash and position marked to the recorded price) per symbol.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<EquityPoint>> LiveEquity { get; }
 
-    /// <summary>The replay's equity per symbol, at the same trades.</summary>
+    /// <summary>The plain backtest's equity per symbol (the replay that predicts live), at the same trades.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<EquityPoint>> ReplayEquity { get; }
 
     /// <summary>Unexplained divergences (first in <see cref="Summary"/> when any).</summary>
