@@ -290,7 +290,7 @@ public sealed class BacktestSession : IDisposable
     // symbol's orders (the in-memory exchange answers synchronously) and what the running traders hold.
     private SymbolReport Report(SymbolFilters filters, OrderUpdate[] orders, SymbolTrack track)
     {
-        var fills = new List<OrderFill>();
+        var fills = new List<OrderFill>(orders.Length);
         foreach (var order in orders)
         {
             if (order.ExecutedQuantity == 0)

@@ -311,7 +311,8 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
             return last.Route;
         }
 
-        var route = _routes.GetOrAdd(symbol, s => new SymbolBook(_open.GetValueOrDefault(s), _trades.GetOrAdd(s, static _ => new ObserverSet<TradeEvent>())));
+        // The factory takes the exchange as an argument: a lambda capturing it would be a new delegate at every call.
+        var route = _routes.GetOrAdd(symbol, static (s, self) => new SymbolBook(self._open.GetValueOrDefault(s), self._trades.GetOrAdd(s, static _ => new ObserverSet<TradeEvent>())), this);
         _lastRoute = new RouteCache(symbol, route);
         return route;
     }

@@ -145,9 +145,11 @@ internal static class Trader
             return OnHaltedUpdate(state, order, updated, events, dust, halt);
         }
 
+        // The state as it was: each path sets the updated order in the one copy it makes (a fill that places the SELL
+        // or ends the cycle makes one trader state, not two).
         return order.Side == OrderSide.Buy
-            ? OnBuyUpdated(state with { BuyOrder = updated }, updated, events, dust)
-            : OnSellUpdated(state with { SellOrder = updated }, updated, events);
+            ? OnBuyUpdated(state, updated, events, dust)
+            : OnSellUpdated(state, updated, events);
     }
 
     // After a guard fired: an order the exchange acknowledges only now (the guard's cancel may have missed it) is
@@ -213,11 +215,12 @@ internal static class Trader
     public static decimal HeldQuantity(TraderState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state.BuyOrder is not { } buy)
-        {
-            return 0m;
-        }
+        return state.BuyOrder is { } buy ? HeldWith(state, buy) : 0m;
+    }
 
+    // HeldQuantity of the trader with `buy` as its BUY.
+    private static decimal HeldWith(TraderState state, TrackedOrder buy)
+    {
         var commissionInBase = string.Equals(buy.CommissionAsset, state.Filters.BaseAsset, StringComparison.Ordinal) ? buy.Commission : 0m;
         var sold = state.SellOrder?.ExecutedQuantity ?? 0m;
         return buy.ExecutedQuantity - commissionInBase + state.DustTaken - sold;
@@ -280,11 +283,12 @@ internal static class Trader
         return new(next, [new PlaceOrder(state.TraderId, new OrderRequest(f.Symbol, order.ClientOrderId, OrderSide.Buy, price, quantity))], []);
     }
 
+    // `state` may still hold the BUY as it was before `buy`: every outcome sets `buy` as its BUY.
     private static TraderDecision OnBuyUpdated(TraderState state, TrackedOrder buy, List<TradingEvent> events, decimal dust)
     {
         if (!buy.Status.IsTerminal())
         {
-            return new(state, [], events);
+            return new(state with { BuyOrder = buy }, [], events);
         }
 
         if (buy.ExecutedQuantity == 0 && buy.Status == OrderStatus.Canceled && state.BuyCancelRequestedAt is not null)
@@ -300,7 +304,7 @@ internal static class Trader
         if (buy.ExecutedQuantity == 0)
         {
             var outcome = buy.Status == OrderStatus.Rejected ? TraderOutcome.Rejected : TraderOutcome.Canceled;
-            return Finish(state, outcome, $"BUY order {buy.ClientOrderId} ended {buy.Status} with nothing executed", events);
+            return Finish(state with { BuyOrder = buy }, outcome, $"BUY order {buy.ClientOrderId} ended {buy.Status} with nothing executed", events);
         }
 
         // Filled, or canceled / expired after a partial fill: sell what is actually held.
@@ -308,13 +312,14 @@ internal static class Trader
     }
 
     // Sells what the BUY left plus the symbol's dust, floored to the step: whole steps of dust go with this
-    // SELL, and the remainder below one step stays (or goes) outside the traders.
+    // SELL, and the remainder below one step stays (or goes) outside the traders. `state` may still hold the BUY as it
+    // was before `buy`: the trader's new state has `buy` as its BUY.
     private static TraderDecision PlaceSell(TraderState state, TrackedOrder buy, List<TradingEvent> events, decimal dust)
     {
         var s = state.Settings;
         var f = state.Filters;
         var price = TradingMath.SellPrice(buy.Price, s.ProfitInterval, s.FeeRate, f.TickSize);
-        var held = HeldQuantity(state);
+        var held = HeldWith(state, buy);
         var quantity = TradingMath.FloorTo(f.StepSize, held + Math.Max(0m, dust));
         var failure = f.FindFilterFailure(price, quantity);
         if (failure is not null && quantity > TradingMath.FloorTo(f.StepSize, held))
@@ -327,28 +332,30 @@ internal static class Trader
         if (failure is not null)
         {
             events.Add(new OrderNotSent(state.TraderId, OrderSide.Sell, price, quantity, failure));
-            return Finish(state, TraderOutcome.Stranded, $"SELL {Format(quantity)} @ {Format(price)} breaks {failure}: not sent; holding {Format(held)} {f.BaseAsset}", events);
+            return Finish(state with { BuyOrder = buy }, TraderOutcome.Stranded, $"SELL {Format(quantity)} @ {Format(price)} breaks {failure}: not sent; holding {Format(held)} {f.BaseAsset}", events);
         }
 
         var order = new TrackedOrder(state.TraderId + SellSuffix, OrderSide.Sell, price, quantity);
-        var next = state with { SellOrder = order, DustTaken = state.DustTaken + quantity - held };
+        var next = state with { BuyOrder = buy, SellOrder = order, DustTaken = state.DustTaken + quantity - held };
         return new(next, [new PlaceOrder(state.TraderId, new OrderRequest(f.Symbol, order.ClientOrderId, OrderSide.Sell, price, quantity))], events);
     }
 
+    // `state` may still hold the SELL as it was before `sell`: every outcome sets `sell` as its SELL.
     private static TraderDecision OnSellUpdated(TraderState state, TrackedOrder sell, List<TradingEvent> events)
     {
         if (!sell.Status.IsTerminal())
         {
-            return new(state, [], events);
+            return new(state with { SellOrder = sell }, [], events);
         }
 
         if (sell.Status == OrderStatus.Filled)
         {
-            return Finish(state, TraderOutcome.Completed, "SELL filled: trade cycle complete", events);
+            events.Add(new TraderFinished(state.TraderId, TraderOutcome.Completed, "SELL filled: trade cycle complete"));
+            return new(state with { SellOrder = sell, Outcome = TraderOutcome.Completed }, [], events);
         }
 
-        var held = HeldQuantity(state);
-        return Finish(state, TraderOutcome.Stranded, $"SELL order {sell.ClientOrderId} ended {sell.Status}; holding {Format(held)} {state.Filters.BaseAsset}", events);
+        var sold = state with { SellOrder = sell };
+        return Finish(sold, TraderOutcome.Stranded, $"SELL order {sell.ClientOrderId} ended {sell.Status}; holding {Format(HeldQuantity(sold))} {state.Filters.BaseAsset}", events);
     }
 
     private static TraderDecision Finish(TraderState state, TraderOutcome outcome, string detail, List<TradingEvent> events)
