@@ -70,7 +70,7 @@ public sealed partial class InMemoryExchange
 
         pending.Add(order);
         Interlocked.Increment(ref _marketPending);
-        return order.ToUpdate();
+        return order.ToUpdate(OrderUpdateSource.Answer);
     }
 
     // Fills the symbol's MARKET orders at the trade's price, oldest first, each fully or (partial fills) up to what
@@ -100,7 +100,7 @@ public sealed partial class InMemoryExchange
                     available -= quantity;
                     left = Math.Max(0, available);
                     FillMarket(order, quantity, trade.Price, trade.Time);
-                    (fills ??= []).Add(order.ToUpdate());
+                    (fills ??= []).Add(order.ToUpdate(OrderUpdateSource.Stream));
                 }
 
                 if (order.Status.IsTerminal())

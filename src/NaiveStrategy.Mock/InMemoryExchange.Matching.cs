@@ -34,7 +34,7 @@ public sealed partial class InMemoryExchange
 
             available -= quantity;
             Fill(order, quantity, trade.Time, order.Price, isMaker: true);
-            updates.Add(order.ToUpdate());
+            updates.Add(order.ToUpdate(OrderUpdateSource.Stream));
             if (order.Status == OrderStatus.Filled)
             {
                 open.Remove(order);

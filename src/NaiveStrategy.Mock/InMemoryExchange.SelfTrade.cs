@@ -57,7 +57,7 @@ public sealed partial class InMemoryExchange
             if (!maker.Status.IsTerminal())
             {
                 MeetOwn(order, maker, book);
-                (makers ??= []).Add(maker.ToUpdate());
+                (makers ??= []).Add(maker.ToUpdate(OrderUpdateSource.Stream));
             }
         }
     }

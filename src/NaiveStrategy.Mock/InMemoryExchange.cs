@@ -81,7 +81,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
             lock (_gate)
             {
                 IEnumerable<MockOrder> orders = _options.FinishedOrdersKept is null ? _all : _finished.Concat(_open.Values.SelectMany(o => o)).OrderBy(o => o.Placed);
-                return orders.Select(o => o.ToUpdate()).ToArray();
+                return orders.Select(o => o.ToUpdate(OrderUpdateSource.Query)).ToArray();
             }
         }
     }
@@ -215,7 +215,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
         // The new order first (when anything happened to it on arrival), then the resting orders it met.
         if (placed.IsSuccess && placed.Value.Status != OrderStatus.New)
         {
-            _updates.OnNext(placed.Value);
+            _updates.OnNext(placed.Value with { Source = OrderUpdateSource.Stream });
         }
 
         foreach (var maker in makers ?? [])
@@ -232,7 +232,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
         lock (_gate)
         {
             return new(_byClientId.TryGetValue((symbol, clientOrderId), out var order)
-                ? order.ToUpdate()
+                ? order.ToUpdate(OrderUpdateSource.Query)
                 : new ExchangeError(ExchangeErrorKind.NotFound, -2013, "Order does not exist."));
         }
     }
@@ -253,11 +253,11 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
             Unlock(order);
             _open[symbol].Remove(order);
             RouteOf(symbol).Refresh();
-            update = order.ToUpdate();
+            update = order.ToUpdate(OrderUpdateSource.Answer);
             Finished(order);
         }
 
-        _updates.OnNext(update);
+        _updates.OnNext(update with { Source = OrderUpdateSource.Stream });
         return new(update);
     }
 
@@ -288,7 +288,7 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
                 return new(InvalidSymbol());
             }
 
-            return new(ExchangeResult<IReadOnlyList<OrderUpdate>>.Success(open.Select(o => o.ToUpdate()).ToArray()));
+            return new(ExchangeResult<IReadOnlyList<OrderUpdate>>.Success(open.Select(o => o.ToUpdate(OrderUpdateSource.Query)).ToArray()));
         }
     }
 
@@ -361,12 +361,12 @@ public sealed partial class InMemoryExchange : IExchange, IMarketData
         if (order.Status.IsTerminal())
         {
             Finished(order);
-            return order.ToUpdate();
+            return order.ToUpdate(OrderUpdateSource.Answer);
         }
 
         _open[request.Symbol].Add(order);
         route.Refresh();
-        return order.ToUpdate();
+        return order.ToUpdate(OrderUpdateSource.Answer);
     }
 
     // The order numbered orderId of a listed symbol, if kept. Every order kept: a binary search of the symbol's orders

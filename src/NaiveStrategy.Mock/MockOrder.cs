@@ -53,9 +53,11 @@ internal sealed class MockOrder(long orderId, OrderRequest request, SymbolFilter
     /// </summary>
     public decimal QuoteQuantity { get; set; }
 
-    public OrderUpdate ToUpdate() => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time)
+    /// <summary>The order as an update the caller learns from <paramref name="source"/> (an answer, the stream, a query).</summary>
+    public OrderUpdate ToUpdate(OrderUpdateSource source) => new(Request.Symbol, Request.ClientOrderId, OrderId, Side, Price, Quantity, ExecutedQuantity, Status, Commission, CommissionAsset, Time)
     {
         QuoteQuantity = Request.Type == OrderType.Market || ExecutedQuantity > 0 ? QuoteQuantity : null,
+        Source = source,
     };
 }
 

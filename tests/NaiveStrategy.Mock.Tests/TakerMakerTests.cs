@@ -58,9 +58,31 @@ public sealed class TakerMakerTests
 
         var placed = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "b", OrderSide.Buy, 0.51m, 40m));
 
-        updates.Should().ContainSingle().Which.Should().Be(placed.Value);
+        updates.Should().ContainSingle().Which.Should().Be(placed.Value with { Source = OrderUpdateSource.Stream }, "the stream's report is the answer's order");
+        placed.Value.Source.Should().Be(OrderUpdateSource.Answer);
         placed.Value.Status.Should().Be(OrderStatus.Filled);
         exchange.GetBalance("USDT").Should().Be(new Balance("USDT", 80m, 0m), "paid 40 × 0.5, not the 0.51 limit, and nothing stays locked");
+    }
+
+    [Fact]
+    public async Task OrderUpdates_EachPath_SaysHowItWasLearned()
+    {
+        var exchange = Create();
+        var updates = new List<OrderUpdate>();
+        using var subscription = exchange.OrderUpdates.Subscribe(updates.Add);
+        exchange.PublishTrade(Trade(0.5m));
+
+        var resting = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "b", OrderSide.Buy, 0.49m, 40m));
+        var other = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "c", OrderSide.Buy, 0.48m, 40m));
+        var open = await exchange.GetOpenOrdersAsync("XRPUSDT");
+        exchange.PublishTrade(Trade(0.485m, id: 2));
+        var queried = await exchange.GetOrderAsync("XRPUSDT", "b");
+        var canceled = await exchange.CancelOrderAsync("XRPUSDT", "c");
+
+        (resting.Value.Source, other.Value.Source, canceled.Value.Source).Should().Be((OrderUpdateSource.Answer, OrderUpdateSource.Answer, OrderUpdateSource.Answer));
+        open.Value.Should().OnlyContain(o => o.Source == OrderUpdateSource.Query).And.HaveCount(2);
+        queried.Value.Source.Should().Be(OrderUpdateSource.Query);
+        updates.Select(u => (u.ClientOrderId, u.Status, u.Source)).Should().Equal(("b", OrderStatus.Filled, OrderUpdateSource.Stream), ("c", OrderStatus.Canceled, OrderUpdateSource.Stream));
     }
 
     [Theory]
