@@ -34,7 +34,7 @@ if (args is ["read", var readPath, ..])
         }
 
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        Console.WriteLine($"read {readPath}: {n:N0} trades in {watch.Elapsed.TotalSeconds:F3} s (cpu {used.TotalSeconds:F3} s), {n / watch.Elapsed.TotalSeconds:N0} trades/s, volume {volume}");
+        Console.WriteLine($"read {readPath}: {n:N0} trades in {watch.Elapsed.TotalSeconds:F3} s (cpu {used.TotalSeconds:F3} s), {n / watch.Elapsed.TotalSeconds:N0} trades/s, volume {volume}; allocated {GC.GetTotalAllocatedBytes() / (1024.0 * 1024):F0} MiB, collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, GC pause {GC.GetTotalPauseDuration().TotalSeconds:F3} s (process totals)");
     }
 
     return 0;
