@@ -20,6 +20,16 @@ public sealed class TakerMakerTests
 
     private static TradeEvent Trade(decimal price, decimal qty = 1000m, long id = 1) => new("XRPUSDT", id, price, qty, T0.AddSeconds(id));
 
+    // An exchange whose order updates are collected, after a trade at 0.5.
+    private static (InMemoryExchange Exchange, List<OrderUpdate> Updates, IDisposable Subscription) Listening()
+    {
+        var exchange = Create();
+        var updates = new List<OrderUpdate>();
+        var subscription = exchange.OrderUpdates.Subscribe(updates.Add);
+        exchange.PublishTrade(Trade(0.5m));
+        return (exchange, updates, subscription);
+    }
+
     [Fact]
     public async Task PlaceLimitOrderAsync_SellBelowLastTrade_FilledAtOnceAsTakerAtTheTradePrice()
     {
@@ -51,10 +61,8 @@ public sealed class TakerMakerTests
     [Fact]
     public async Task PlaceLimitOrderAsync_BuyAboveLastTrade_TakerFillPublishedOnTheUpdateStream()
     {
-        var exchange = Create();
-        var updates = new List<OrderUpdate>();
-        using var subscription = exchange.OrderUpdates.Subscribe(updates.Add);
-        exchange.PublishTrade(Trade(0.5m));
+        var (exchange, updates, subscription) = Listening();
+        using var listening = subscription;
 
         var placed = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "b", OrderSide.Buy, 0.51m, 40m));
 
@@ -67,10 +75,8 @@ public sealed class TakerMakerTests
     [Fact]
     public async Task OrderUpdates_EachPath_SaysHowItWasLearned()
     {
-        var exchange = Create();
-        var updates = new List<OrderUpdate>();
-        using var subscription = exchange.OrderUpdates.Subscribe(updates.Add);
-        exchange.PublishTrade(Trade(0.5m));
+        var (exchange, updates, subscription) = Listening();
+        using var listening = subscription;
 
         var resting = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "b", OrderSide.Buy, 0.49m, 40m));
         var other = await exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "c", OrderSide.Buy, 0.48m, 40m));
