@@ -7,8 +7,8 @@ namespace NaiveStrategy.Backtesting;
 internal sealed class SymbolTrack(string symbol, decimal budget, string baseAsset)
 {
     // What each open order had executed by its last update. A finished order is forgotten (the in-memory exchange sends
-    // nothing after an order's final update): kept, a run's thousands of orders grew it onto the large object heap, whose
-    // allocations forced a full collection in every round of a sweep.
+    // nothing after an order's final update): kept, a run's thousands of orders grew it onto the large object heap
+    // (~1.1 MB of large allocations per round of a 30-setting sweep of 5 M trades).
     private readonly Dictionary<long, (decimal Executed, decimal Commission, decimal Quote)> _fills = [];
 
     public string Symbol { get; } = symbol;
