@@ -85,7 +85,8 @@ public static partial class TradeCatalog
         return new TradeCatalogImport(set.Files.Count, parts, trades, diagnostics.SkippedSummary, diagnostics.Messages);
     }
 
-    // Parquet.Net's default level is its smallest size: 30 times slower to write Zstandard than Snappy for 8 % less.
+    // Parquet.Net's default level is its smallest size: importing 20 M trades with Zstandard took 288 s for 90 MB at
+    // that level, 13 s for 108 MB at the fastest (Snappy 10 s, 250 MB; uncompressed 8 s, 643 MB).
     private static ParquetOptions Writing(TradeCatalogCompression compression) => new()
     {
         CompressionMethod = compression switch

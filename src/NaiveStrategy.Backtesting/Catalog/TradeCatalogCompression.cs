@@ -3,7 +3,7 @@ namespace NaiveStrategy.Backtesting.Catalog;
 /// <summary>
 /// How <see cref="TradeCatalog.ImportAsync"/> compresses a catalog's pages. Any reader of Parquet reads all three;
 /// the choice trades disk for replay speed (measured in BENCHMARKS.md, 20 M trades: uncompressed 643 MB read at about
-/// twice the rate of Snappy's 250 MB; Zstandard 90 MB, the slowest to read).
+/// twice the rate of Snappy's 250 MB; Zstandard 108 MB, the slowest to read).
 /// </summary>
 public enum TradeCatalogCompression
 {
