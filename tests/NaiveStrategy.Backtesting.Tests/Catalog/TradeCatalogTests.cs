@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.IO.Compression;
+using DuckDB.NET.Data;
 using NaiveStrategy.Backtesting.Catalog;
 using NaiveStrategy.Backtesting.PublicData;
 
@@ -223,4 +225,44 @@ public sealed class TradeCatalogTests : IDisposable
 
         await import.Should().ThrowAsync<ArgumentOutOfRangeException>().WithParameterName("compression");
     }
+
+    // The query docs/backtesting.md shows, run by DuckDB itself (its own Parquet reader, no extension installed): the
+    // catalog is read as it is, partitions and exact decimals included.
+    [Theory]
+    [InlineData(TradeCatalogCompression.None)]
+    [InlineData(TradeCatalogCompression.Snappy)]
+    public async Task ImportAsync_DuckDbRunsTheDocumentedQuery_AgreesWithTheFilesDayByDay(TradeCatalogCompression compression)
+    {
+        var file = Generate("XRPUSDT-trades-2024-01-01.csv", 3000, start: new DateTimeOffset(2024, 1, 1, 23, 57, 0, TimeSpan.Zero));
+        await TradeCatalog.ImportAsync([file], Catalog, compression: compression);
+        var expected = TradeFileReader.Open([file])
+            .GroupBy(t => DateOnly.FromDateTime(t.Time.UtcDateTime))
+            .Select(g => FormattableString.Invariant($"XRPUSDT {g.Key:yyyy-MM-dd} {g.Count()} {Normal(g.Sum(t => t.Quantity))} {Normal(g.Min(t => t.Price))} {Normal(g.Max(t => t.Price))}"))
+            .ToList();
+
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SET autoinstall_known_extensions = false;
+            SELECT symbol, date, count(*) AS trades, sum(quantity) AS volume, min(price), max(price)
+            FROM read_parquet('{Catalog.Replace('\\', '/')}/trades/*/*/*.parquet', hive_partitioning = true)
+            GROUP BY ALL ORDER BY ALL;
+            """;
+        var rows = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var day = reader.GetValue(1) is DateOnly d ? d : DateOnly.FromDateTime(Convert.ToDateTime(reader.GetValue(1), CultureInfo.InvariantCulture));
+                rows.Add(FormattableString.Invariant($"{reader.GetString(0)} {day:yyyy-MM-dd} {reader.GetInt64(2)} {Normal(reader.GetDecimal(3))} {Normal(reader.GetDecimal(4))} {Normal(reader.GetDecimal(5))}"));
+            }
+        }
+
+        expected.Should().HaveCount(2, "the trades cross midnight");
+        rows.Should().Equal(expected);
+    }
+
+    // DuckDB's DECIMAL(18, 8) keeps its trailing zeros: values are compared, not their scales.
+    private static decimal Normal(decimal value) => value / 1.000000000000000000000000000000000m;
 }
