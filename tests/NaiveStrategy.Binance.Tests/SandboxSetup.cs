@@ -31,3 +31,32 @@ internal static class SandboxSetup
         return new BinanceExchange(new HttpClient(), Options.Create(options), loggerFactory: loggerFactory);
     }
 }
+
+/// <summary>
+/// A test class's sandbox (<see cref="SandboxSetup.StartAsync"/>) and adapter with a 5 s request timeout, made before each
+/// test and disposed after it; <see cref="Signals"/> hears the adapter's log events (109: the user data stream is subscribed).
+/// </summary>
+public abstract class SandboxExchangeTests : IAsyncLifetime
+{
+    private protected const string Key = "test-api-key";
+    private protected const string Secret = "test-secret-key-0123456789";
+    private protected static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private protected LogSignals Signals { get; } = new();
+
+    private protected BinanceSandboxServer Server { get; private set; } = null!;
+
+    private protected BinanceExchange Exchange { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await SandboxSetup.StartAsync(Key, Secret);
+        Exchange = SandboxSetup.Exchange(Server, Key, Secret, o => o.RequestTimeout = TimeSpan.FromSeconds(5), Signals);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Exchange.DisposeAsync();
+        await Server.DisposeAsync();
+    }
+}

@@ -1,37 +1,15 @@
-using NaiveStrategy.Binance.Sandbox;
-
 namespace NaiveStrategy.Binance.Tests;
 
 // A LIMIT order that crosses the market on arrival takes at the market's price, not at its limit: what it executed for
 // is the exchange's cumulative quote (REST cummulativeQuoteQty, executionReport Z), read for every order type.
-public sealed class TakerQuoteQuantityTests : IAsyncLifetime
+public sealed class TakerQuoteQuantityTests : SandboxExchangeTests
 {
-    private const string Key = "test-api-key";
-    private const string Secret = "test-secret-key-0123456789";
-    private static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private BinanceSandboxServer _server = null!;
-    private BinanceExchange _exchange = null!;
-    private readonly LogSignals _signals = new(); // 109: the user data stream is subscribed
-
-    public async Task InitializeAsync()
-    {
-        _server = await SandboxSetup.StartAsync(Key, Secret);
-        _exchange = SandboxSetup.Exchange(_server, Key, Secret, o => o.RequestTimeout = TimeSpan.FromSeconds(5), _signals);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _exchange.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task PlaceLimitOrderAsync_BuyAboveTheMarket_AnswerCarriesTheMarketPricesQuote()
     {
-        _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.5m, 1_000m, T0));
+        Server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.5m, 1_000m, T0));
 
-        var placed = await _exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "taker-b", OrderSide.Buy, 0.55m, 40m));
+        var placed = await Exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "taker-b", OrderSide.Buy, 0.55m, 40m));
 
         placed.Error.Should().BeNull();
         placed.Value.Status.Should().Be(OrderStatus.Filled, "a BUY above the last trade takes on arrival");
@@ -41,13 +19,13 @@ public sealed class TakerQuoteQuantityTests : IAsyncLifetime
     [Fact]
     public async Task OrderUpdates_LimitSellBelowTheMarket_ReportCarriesTheMarketPricesQuote()
     {
-        _server.Deposit("XRP", 100m);
+        Server.Deposit("XRP", 100m);
         var updates = new List<OrderUpdate>();
-        using var subscription = _exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
-        await _signals.WaitAsync(109);
-        _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.6m, 1_000m, T0));
+        using var subscription = Exchange.OrderUpdates.Subscribe(u => { lock (updates) { updates.Add(u); } });
+        await Signals.WaitAsync(109);
+        Server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.6m, 1_000m, T0));
 
-        (await _exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "taker-s", OrderSide.Sell, 0.5m, 50m))).IsSuccess.Should().BeTrue();
+        (await Exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "taker-s", OrderSide.Sell, 0.5m, 50m))).IsSuccess.Should().BeTrue();
 
         var filled = await Wait.ForAsync(
             () =>
@@ -66,11 +44,11 @@ public sealed class TakerQuoteQuantityTests : IAsyncLifetime
     [Fact]
     public async Task GetOrderAsync_RestingLimitOrderFilledLater_QuoteAtItsOwnPrice()
     {
-        (await _exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "maker-b", OrderSide.Buy, 0.5m, 40m))).IsSuccess.Should().BeTrue();
-        _server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1_000m, T0));
+        (await Exchange.PlaceLimitOrderAsync(new OrderRequest("XRPUSDT", "maker-b", OrderSide.Buy, 0.5m, 40m))).IsSuccess.Should().BeTrue();
+        Server.PublishTrade(new TradeEvent("XRPUSDT", 1, 0.49m, 1_000m, T0));
 
         var found = await Wait.ForAsync(
-            async () => await _exchange.GetOrderAsync("XRPUSDT", "maker-b") is { IsSuccess: true, Value.Status: OrderStatus.Filled } r ? r.Value : null,
+            async () => await Exchange.GetOrderAsync("XRPUSDT", "maker-b") is { IsSuccess: true, Value.Status: OrderStatus.Filled } r ? r.Value : null,
             "the resting BUY filled",
             TimeSpan.FromSeconds(5),
             every: TimeSpan.FromMilliseconds(50));
