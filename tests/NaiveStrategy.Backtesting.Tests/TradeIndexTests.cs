@@ -13,17 +13,10 @@ public sealed class TradeIndexTests
     {
         var n = (length.Get % 3000) + 1;
         var r = new Random(seed);
-        var trades = new TradeEvent[n];
-        var price = 100m;
-        for (var i = 0; i < n; i++)
-        {
-            price += r.Next(-2, 3);
-            trades[i] = new TradeEvent(mixed && r.Next(500) == 0 ? "ADAUSDT" : "XRPUSDT", i, price, 1m, T0.AddSeconds(i));
-        }
-
+        var trades = Walk(r, n, mixed);
         var index = new TradeIndex(trades);
         var start = startSeed.Get % (n + 1);
-        var centre = start < n ? trades[start].Price : price;
+        var centre = start < n ? trades[start].Price : trades[^1].Price;
         var (low, high) = (centre - (width % 40), centre + (width % 37));
         var until = T0.AddSeconds(r.Next(n + 10)).UtcTicks;
 
@@ -42,13 +35,7 @@ public sealed class TradeIndexTests
         // Steps of -2..2 on a coarse grid make equal prices (and equal drops) common: first occurrences are what is tested.
         var n = (length.Get % 3000) + 1;
         var r = new Random(seed);
-        var trades = new TradeEvent[n];
-        var price = 100m;
-        for (var i = 0; i < n; i++)
-        {
-            price += r.Next(-2, 3);
-            trades[i] = new TradeEvent("XRPUSDT", i, price, 1m, T0.AddSeconds(i));
-        }
+        var trades = Walk(r, n, mixed: false);
 
         var from = fromSeed.Get % n;
         var to = from + 1 + (lengthSeed.Get % (n - from));
@@ -159,5 +146,20 @@ public sealed class TradeIndexTests
         }
 
         return new PriceSpan(low, lowAt, high, highAt, drop, dropFrom, dropAt, rise, riseFrom, riseAt);
+    }
+
+    // A walk of n trades from 100 in steps of -2..2 (equal prices common), one second apart; with mixed, about one in
+    // 500 is another symbol's.
+    private static TradeEvent[] Walk(Random r, int n, bool mixed)
+    {
+        var trades = new TradeEvent[n];
+        var price = 100m;
+        for (var i = 0; i < n; i++)
+        {
+            price += r.Next(-2, 3);
+            trades[i] = new TradeEvent(mixed && r.Next(500) == 0 ? "ADAUSDT" : "XRPUSDT", i, price, 1m, T0.AddSeconds(i));
+        }
+
+        return trades;
     }
 }
