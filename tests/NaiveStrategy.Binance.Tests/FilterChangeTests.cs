@@ -9,21 +9,9 @@ namespace NaiveStrategy.Binance.Tests;
 /// Binance's to change): the adapter reads them again and hands the change to the engine through
 /// <see cref="IExchange.SymbolFiltersChanged"/>, so the next order is priced with the new tick.
 /// </summary>
-public sealed class FilterChangeTests : IAsyncLifetime
+public sealed class FilterChangeTests : SandboxServerTests
 {
-    private const string Key = "k";
-    private const string Secret = "s";
-    private static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private BinanceSandboxServer _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await SandboxSetup.StartAsync(Key, Secret);
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    private BinanceExchange Exchange() => SandboxSetup.Exchange(_server, Key, Secret, o => o.FiltersRefreshEvery = TimeSpan.FromMilliseconds(200));
+    private BinanceExchange Exchange() => SandboxSetup.Exchange(Server, Key, Secret, o => o.FiltersRefreshEvery = TimeSpan.FromMilliseconds(200));
 
     [Fact]
     public async Task SymbolFiltersChanged_SandboxTickCoarser_EmitsTheNewFilters()
@@ -33,7 +21,7 @@ public sealed class FilterChangeTests : IAsyncLifetime
         using var subscription = exchange.SymbolFiltersChanged.Subscribe(f => { lock (changes) { changes.Add(f); } });
         (await exchange.GetSymbolFiltersAsync("XRPUSDT")).Value.TickSize.Should().Be(0.0001m);
 
-        _server.Faults.SetSymbolFilters(SymbolFilterPresets.XrpUsdt with { TickSize = 0.001m });
+        Server.Faults.SetSymbolFilters(SymbolFilterPresets.XrpUsdt with { TickSize = 0.001m });
 
         var changed = await Wait.ForAsync(() => { lock (changes) { return Task.FromResult(changes.FirstOrDefault()); } }, "a filter change", TimeSpan.FromSeconds(10), every: TimeSpan.FromMilliseconds(50));
         changed.Should().Be(SymbolFilterPresets.XrpUsdt with { TickSize = 0.001m });
@@ -51,17 +39,17 @@ public sealed class FilterChangeTests : IAsyncLifetime
         await Until(() => engine.Readiness.Status == EngineReadinessStatus.Ready && engine.GetState("XRPUSDT")?.Traders.Count == 1);
         engine.GetState("XRPUSDT")!.Traders[0].Filters.TickSize.Should().Be(0.0001m);
 
-        _server.Faults.SetSymbolFilters(SymbolFilterPresets.XrpUsdt with { TickSize = 0.001m });
+        Server.Faults.SetSymbolFilters(SymbolFilterPresets.XrpUsdt with { TickSize = 0.001m });
         await Until(() => engine.GetState("XRPUSDT")?.Filters?.TickSize == 0.001m);
 
         // 0.5123 less 1 %: 0.507177, 0.5071 on the old tick (which the sandbox now refuses), 0.507 on the new.
         var id = 0;
         await Until(() =>
         {
-            _server.PublishTrade(new TradeEvent("XRPUSDT", ++id, 0.5123m, 10m, T0.AddSeconds(id)));
-            return _server.Exchange.Orders.Any();
+            Server.PublishTrade(new TradeEvent("XRPUSDT", ++id, 0.5123m, 10m, T0.AddSeconds(id)));
+            return Server.Exchange.Orders.Any();
         });
-        _server.Exchange.Orders.Should().ContainSingle().Which.Price.Should().Be(0.507m);
+        Server.Exchange.Orders.Should().ContainSingle().Which.Price.Should().Be(0.507m);
     }
 
     private static Task Until(Func<bool> condition) =>

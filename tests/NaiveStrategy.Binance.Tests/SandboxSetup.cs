@@ -32,31 +32,39 @@ internal static class SandboxSetup
     }
 }
 
-/// <summary>
-/// A test class's sandbox (<see cref="SandboxSetup.StartAsync"/>) and adapter with a 5 s request timeout, made before each
-/// test and disposed after it; <see cref="Signals"/> hears the adapter's log events (109: the user data stream is subscribed).
-/// </summary>
-public abstract class SandboxExchangeTests : IAsyncLifetime
+/// <summary>A test class's sandbox (<see cref="SandboxSetup.StartAsync"/>), started before each test and disposed after it.</summary>
+public abstract class SandboxServerTests : IAsyncLifetime
 {
     private protected const string Key = "test-api-key";
     private protected const string Secret = "test-secret-key-0123456789";
     private protected static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private protected LogSignals Signals { get; } = new();
-
     private protected BinanceSandboxServer Server { get; private set; } = null!;
+
+    public virtual async Task InitializeAsync() => Server = await SandboxSetup.StartAsync(Key, Secret);
+
+    public virtual async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>
+/// A test class's sandbox and adapter with a 5 s request timeout, made before each test and disposed after it;
+/// <see cref="Signals"/> hears the adapter's log events (109: the user data stream is subscribed).
+/// </summary>
+public abstract class SandboxExchangeTests : SandboxServerTests
+{
+    private protected LogSignals Signals { get; } = new();
 
     private protected BinanceExchange Exchange { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        Server = await SandboxSetup.StartAsync(Key, Secret);
+        await base.InitializeAsync();
         Exchange = SandboxSetup.Exchange(Server, Key, Secret, o => o.RequestTimeout = TimeSpan.FromSeconds(5), Signals);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await Exchange.DisposeAsync();
-        await Server.DisposeAsync();
+        await base.DisposeAsync();
     }
 }

@@ -9,25 +9,14 @@ namespace NaiveStrategy.Binance.Tests;
 /// another of our orders meets it: status EXPIRED_IN_MATCH. The trader whose order expired ends instead of waiting on
 /// a dead order, and the symbol trades on.
 /// </summary>
-public sealed class SelfTradeExpiryTests : IAsyncLifetime
+public sealed class SelfTradeExpiryTests : SandboxServerTests
 {
-    private const string Key = "k";
-    private const string Secret = "s";
-    private static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private BinanceSandboxServer _server = null!;
     private long _tradeId;
-
-    public async Task InitializeAsync()
-    {
-        _server = await SandboxSetup.StartAsync(Key, Secret);
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Engine_OwnSellExpiredInMatchByAnotherTradersBuy_ThatTraderEndsAndTheSymbolTradesOn()
     {
-        await using var exchange = SandboxSetup.Exchange(_server, Key, Secret);
+        await using var exchange = SandboxSetup.Exchange(Server, Key, Secret);
         var options = new NaiveStrategyOptions { RetryDelay = TimeSpan.FromMilliseconds(100), MaxRetryDelay = TimeSpan.FromMilliseconds(200) };
         // buy_down 0: a BUY at the trade's price, so the second trader's BUY can meet the first trader's SELL.
         options.AddSymbol("XRPUSDT", s => s with { Chunks = 2, Budget = 100m, BuyDownInterval = 0m, ProfitInterval = 0.01m, RebuyInterval = 0.005m });
@@ -51,12 +40,12 @@ public sealed class SelfTradeExpiryTests : IAsyncLifetime
         await Until(() => engine.GetState("XRPUSDT")!.Traders.All(t => t.TraderId != first));
         var second = engine.GetState("XRPUSDT")!.Traders.Single(t => t.BuyOrder?.Price == sellPrice);
         Trade(sellPrice - 0.01m); // fills trader 2's BUY: it places its SELL
-        await Until(() => _server.Exchange.Orders.Any(o => o.ClientOrderId.StartsWith(second.TraderId, StringComparison.Ordinal) && o.Side == OrderSide.Sell));
+        await Until(() => Server.Exchange.Orders.Any(o => o.ClientOrderId.StartsWith(second.TraderId, StringComparison.Ordinal) && o.Side == OrderSide.Sell));
     }
 
-    private void Trade(decimal price) => _server.PublishTrade(new TradeEvent("XRPUSDT", ++_tradeId, price, 1_000m, T0.AddSeconds(_tradeId)));
+    private void Trade(decimal price) => Server.PublishTrade(new TradeEvent("XRPUSDT", ++_tradeId, price, 1_000m, T0.AddSeconds(_tradeId)));
 
-    private OrderUpdate? Order(Func<OrderUpdate, bool> match) => _server.Exchange.Orders.LastOrDefault(match);
+    private OrderUpdate? Order(Func<OrderUpdate, bool> match) => Server.Exchange.Orders.LastOrDefault(match);
 
     private static Task Until(Func<bool> condition) =>
         Wait.UntilAsync(condition, "the condition should hold within 10 s", TimeSpan.FromSeconds(10), every: TimeSpan.FromMilliseconds(100));
