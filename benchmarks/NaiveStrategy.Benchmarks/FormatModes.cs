@@ -27,9 +27,8 @@ namespace NaiveStrategy.Benchmarks;
 /// <see cref="ArrowStreamReader"/> over a memory-mapped file (buffers are views of the mapping: zero copy).
 /// </summary>
 /// <remarks>
-/// The benchmarks project cannot see <c>TradeCatalog.ToDecimal</c> (no InternalsVisibleTo), so (ii) builds decimals
-/// with <c>new decimal(lo, mid, 0, false, scale)</c> after dropping trailing zeros 8, 4, 2 and 1 at a time, and reuses
-/// the last price's decimal while the price repeats — the work the catalog reader does per trade.
+/// (ii) builds decimals with the catalog reader's own <c>TradeCatalog.ToDecimal</c> and reuses the last price's decimal
+/// while the price repeats — the work the catalog reader does per trade.
 /// </remarks>
 internal static class FormatModes
 {
@@ -428,10 +427,6 @@ internal static class FormatModes
     // (ii): every row built as the TradeEvent the catalog reader yields, then summed as the `read` mode sums.
     private sealed class EventBuild(string symbol) : ISink
     {
-        private static readonly long EpochTicks = DateTime.UnixEpoch.Ticks;
-        private static readonly long[] Divisors = [100_000_000, 10_000, 100, 10];
-        private static readonly int[] Digits = [8, 4, 2, 1];
-
         private long _lastMantissa = -1;
         private int _lastScale = -1;
         private decimal _lastPrice;
@@ -451,7 +446,7 @@ internal static class FormatModes
                 var mantissa = batch.Prices[i << batch.PriceShift];
                 if (mantissa != _lastMantissa || batch.PriceScale != _lastScale)
                 {
-                    _lastPrice = ToDecimal(mantissa, batch.PriceScale);
+                    _lastPrice = TradeCatalog.ToDecimal(mantissa, batch.PriceScale);
                     (_lastMantissa, _lastScale) = (mantissa, batch.PriceScale);
                 }
 
@@ -459,8 +454,8 @@ internal static class FormatModes
                     symbol,
                     batch.Ids[i],
                     _lastPrice,
-                    ToDecimal(batch.Quantities[i << batch.QuantityShift], batch.QuantityScale),
-                    new DateTimeOffset(EpochTicks + (batch.Times[i] * 10), TimeSpan.Zero),
+                    TradeCatalog.ToDecimal(batch.Quantities[i << batch.QuantityShift], batch.QuantityScale),
+                    new DateTimeOffset(TradeCatalog.EpochTicks + (batch.Times[i] * 10), TimeSpan.Zero),
                     batch.Maker(i)));
             }
         }
@@ -472,27 +467,6 @@ internal static class FormatModes
             _ids += trade.TradeId;
             _ticks += trade.Time.UtcTicks;
             _makers += trade.IsBuyerMaker ? 1 : 0;
-        }
-
-        // Trailing zeros dropped, as the CSV reader drops them, so the decimals are the ones the CSV yields.
-        private static decimal ToDecimal(long mantissa, int scale)
-        {
-            while (scale >= 8 && mantissa % 100_000_000 == 0)
-            {
-                mantissa /= 100_000_000;
-                scale -= 8;
-            }
-
-            for (var step = 1; step < Divisors.Length; step++)
-            {
-                if (scale >= Digits[step] && mantissa % Divisors[step] == 0)
-                {
-                    mantissa /= Divisors[step];
-                    scale -= Digits[step];
-                }
-            }
-
-            return new decimal((int)(uint)mantissa, (int)(uint)((ulong)mantissa >> 32), 0, false, (byte)scale);
         }
     }
 
