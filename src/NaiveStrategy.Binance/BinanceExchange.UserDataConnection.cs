@@ -86,13 +86,17 @@ public sealed partial class BinanceExchange
     private sealed class UserDataConnection(BinanceExchange owner, IObserver<OrderUpdate> observer, UserDataHandover handover, CancellationToken token)
     {
         private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        private readonly BinanceSocket _socket = new("user data", () => owner._options.WebSocketApi, owner._options.ReconnectEvery, owner._time, owner._logger, healthyOnConnect: false);
+        private BinanceSocket? _socket;
+        private volatile bool _handedOver;
         private ClientWebSocket? _ws;
         private string? _logonId;
         private string? _subscribeId;
         private bool _timestampRetried;
 
-        public Task RunAsync() => _socket.RunAsync(OnConnectedAsync, OnMessageAsync, _stop.Token, owner._disposing.Token);
+        // Once handed over, a drop ends this connection: the successor carries the subscription.
+        private BinanceSocket Socket => _socket ??= new("user data", () => owner._options.WebSocketApi, owner._options.ReconnectEvery, owner._time, owner._logger, healthyOnConnect: false, reconnectWanted: () => !_handedOver);
+
+        public Task RunAsync() => Socket.RunAsync(OnConnectedAsync, OnMessageAsync, _stop.Token, owner._disposing.Token);
 
         // The successor took over: this connection closes after the grace (its loop ends on the token).
         public async Task StopLaterAsync(TimeProvider time, TimeSpan grace)
@@ -154,7 +158,7 @@ public sealed partial class BinanceExchange
                 // Subscribed: from here on every event reaches this connection. Whatever happened before (while we
                 // were connecting, or away) is asked for now, not earlier: an order that changed between an earlier
                 // query and the subscription would be reported by neither.
-                _socket.MarkHealthy();
+                Socket.MarkHealthy();
                 owner._rest.RecordKeyAccepted();
                 Log.Subscribed(owner._logger, owner._open.Count);
                 handover.Subscribed(this);
@@ -164,10 +168,15 @@ public sealed partial class BinanceExchange
 
             var report = root.TryGetProperty("event", out var ev) ? ev : root;
             var type = report.TryGetProperty("e", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
-            if (type == "serverShutdown" && !handover.ShutdownAnnounced(this))
+            if (type == "serverShutdown")
             {
-                // Not the connection to hand over (a successor already is on its way): connect again now.
-                throw new InvalidOperationException("serverShutdown");
+                if (!handover.ShutdownAnnounced(this))
+                {
+                    // Not the connection to hand over (a successor already is on its way): connect again now.
+                    throw new InvalidOperationException("serverShutdown");
+                }
+
+                _handedOver = true;
             }
 
             if (type == "eventStreamTerminated")

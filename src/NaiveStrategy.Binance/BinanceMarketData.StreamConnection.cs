@@ -28,7 +28,10 @@ public sealed partial class BinanceMarketData
 
         public string Name { get; } = "market streams #" + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        public bool Retiring { get; set; }
+        private volatile bool _retiring;
+
+        // Handed over: its successor carries its streams, so a drop ends it instead of reconnecting.
+        public bool Retiring { get => _retiring; set => _retiring = value; }
 
         public int Count
         {
@@ -98,7 +101,7 @@ public sealed partial class BinanceMarketData
                 return;
             }
 
-            var socket = new BinanceSocket(Name, Url, owner._options.ReconnectEvery + TimeSpan.FromMinutes(30), owner._time, owner._logger, attempts: owner._attempts);
+            var socket = new BinanceSocket(Name, Url, owner._options.ReconnectEvery + TimeSpan.FromMinutes(30), owner._time, owner._logger, attempts: owner._attempts, reconnectWanted: () => !Retiring);
             await socket.RunAsync(ws =>
             {
                 _ = ControlLoopAsync(ws, disposing);
@@ -109,6 +112,10 @@ public sealed partial class BinanceMarketData
                 return Task.CompletedTask;
             }, stop.Token, disposing);
             Volatile.Write(ref _stop, null);
+            if (Retiring && !disposing.IsCancellationRequested)
+            {
+                owner.Retired(this);
+            }
         }
 
         private Uri Url()

@@ -192,6 +192,15 @@ public sealed partial class BinanceMarketData : IMarketData, IAsyncDisposable, I
         }
     }
 
+    // A connection handed over and then dropped (the server closed it before the grace ended) is gone for good.
+    private void Retired(StreamConnection old)
+    {
+        lock (_gate)
+        {
+            Close(old);
+        }
+    }
+
     private void Deliver(string stream, System.Text.Json.JsonElement data)
     {
         SymbolFeed? feed;

@@ -10,7 +10,8 @@ namespace NaiveStrategy.Binance;
 // the caller called healthy (a confirmed subscription, not a sent request: a refused one must not
 // reconnect every 250 ms), or any connection when healthyOnConnect; each wait is jittered (75-100 %)
 // so that sockets dropped together do not come back together.
-internal sealed class BinanceSocket(string name, Func<Uri> url, TimeSpan reconnectEvery, TimeProvider time, ILogger logger, bool healthyOnConnect = true, ConnectionAttempts? attempts = null)
+// reconnectWanted, asked after a drop, ends the loop when it says no (a connection being handed over).
+internal sealed class BinanceSocket(string name, Func<Uri> url, TimeSpan reconnectEvery, TimeProvider time, ILogger logger, bool healthyOnConnect = true, ConnectionAttempts? attempts = null, Func<bool>? reconnectWanted = null)
 {
     private volatile bool _healthy;
 
@@ -98,6 +99,12 @@ internal sealed class BinanceSocket(string name, Func<Uri> url, TimeSpan reconne
             catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or InvalidOperationException)
             {
                 reason = ex.Message;
+            }
+
+            if (reconnectWanted?.Invoke() == false)
+            {
+                Log.NotReconnecting(logger, name, reason);
+                return;
             }
 
             if (_healthy && backoff > FirstBackoff)

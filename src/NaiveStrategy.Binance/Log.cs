@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(106, LogLevel.Warning, "Binance {Stream} stream disconnected ({Reason}); reconnecting in {Delay}")]
     public static partial void Reconnecting(ILogger logger, string stream, string reason, TimeSpan delay);
 
+    [LoggerMessage(116, LogLevel.Information, "Binance {Stream} stream disconnected ({Reason}) after its handover; not reconnecting")]
+    public static partial void NotReconnecting(ILogger logger, string stream, string reason);
+
     [LoggerMessage(107, LogLevel.Information, "Binance {Stream} stream connected")]
     public static partial void Connected(ILogger logger, string stream);
 

@@ -121,6 +121,26 @@ public sealed class MarketStreamsTests
         market.Connections.Should().Be(1, "the old connection closed once the new one carried the stream");
     }
 
+    [Fact]
+    public async Task MarketTrades_ServerClosesBeforeTheHandoverEnds_OldConnectionNotReopened()
+    {
+        await using var server = await StartAsync(1);
+        await using var market = Market(server);
+        var received = new ConcurrentQueue<TradeEvent>();
+        using var subscription = market.MarketTrades(Name(0)).Subscribe(received.Enqueue);
+        await ArrivesAsync(server, received, Name(0), 1);
+
+        // Closed 100 ms after the notice: the old connection drops long before its successor's grace second ends.
+        server.SendServerShutdown(SandboxSocketKinds.MarketStreams, TimeSpan.FromMilliseconds(100)).Should().Be(1);
+        await Wait.UntilAsync(() => market.Connections == 1 && server.ConnectionsAccepted(SandboxSocketKinds.MarketStreams) == 2, "the successor alone");
+        await ArrivesAsync(server, received, Name(0), 2);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        server.ConnectionsAccepted(SandboxSocketKinds.MarketStreams).Should().Be(2, "a connection handed over is not reopened when the server drops it");
+        market.Connections.Should().Be(1);
+        await ArrivesAsync(server, received, Name(0), 3);
+    }
+
     private static async Task ArrivesAsync(BinanceSandboxServer server, ConcurrentQueue<TradeEvent> received, string symbol, long id)
     {
         server.PublishTrade(new TradeEvent(symbol, id, 0.5m, 1m, T0));

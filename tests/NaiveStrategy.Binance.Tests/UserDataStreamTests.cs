@@ -112,6 +112,28 @@ public sealed class UserDataStreamTests
     }
 
     // The adapter says it subscribed, then an order placed by another client reaches the subscriber: updates flow.
+    [Fact]
+    public async Task OrderUpdates_ServerClosesBeforeTheHandoverEnds_OldConnectionNotReopened()
+    {
+        var signals = new LogSignals();
+        await using var server = await StartAsync(KeyKind.Hmac);
+        await using var exchange = Exchange(server, KeyKind.Hmac, signals);
+        using var signer = BinanceSigner.Create(Options(server, KeyKind.Hmac));
+        var received = new ConcurrentQueue<OrderUpdate>();
+        using var subscription = exchange.OrderUpdates.Subscribe(received.Enqueue);
+        await SubscribedAsync(server, signer, received, signals);
+
+        // Dropped 100 ms after the notice: long before the successor's grace second ends.
+        server.SendServerShutdown(SandboxSocketKinds.WebSocketApi, TimeSpan.FromMilliseconds(100)).Should().Be(1);
+        await signals.WaitAsync(109, count: 2);
+        (await PostOrderAsync(server, signer, "after")).Should().Be(HttpStatusCode.OK);
+        await Wait.UntilAsync(() => received.Any(u => u.ClientOrderId == "after"), "an update through the successor");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        server.ConnectionsAccepted(SandboxSocketKinds.WebSocketApi).Should().Be(2, "a connection handed over is not reopened when the server drops it");
+        server.OpenConnections(SandboxSocketKinds.WebSocketApi).Should().Be(1);
+    }
+
     private static async Task SubscribedAsync(BinanceSandboxServer server, BinanceSigner signer, ConcurrentQueue<OrderUpdate> received, LogSignals signals)
     {
         await signals.WaitAsync(109);
