@@ -142,19 +142,19 @@ public sealed class BacktestSession : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(start, index.Count - count);
-        var trades = index.Trades.Span[..(start + count)];
+        var end = start + count;
         var i = start;
-        while (i < trades.Length)
+        while (i < end)
         {
-            ref readonly var trade = ref trades[i];
+            var trade = index.TradeAt(i);
             Replay(trade);
             i++;
-            if (i < trades.Length && QuietBand(trade, index.PriceBound) is var (low, high, until, marks) && low <= high)
+            if (i < end && QuietBand(trade, index.PriceBound) is var (low, high, until, marks) && low <= high)
             {
-                var exit = Math.Min(trades.Length, index.FindExit(i, trade.Symbol, low, high, until));
+                var exit = Math.Min(end, index.FindExit(i, trade.Symbol, low, high, until));
                 if (exit > i)
                 {
-                    Skip(trades[i..exit], marks ? index.Summarize(i, exit) : null, trades);
+                    Skip(index, i, exit, marks);
                     i = exit;
                 }
             }
@@ -211,23 +211,24 @@ public sealed class BacktestSession : IDisposable
     }
 
     // Trades of the last replayed symbol that the engine and the exchange would handle as no-ops: counted and marked
-    // without them (equity's peak and drawdown from the run's PriceSpan when given, else the run left them alone).
-    private void Skip(ReadOnlySpan<TradeEvent> trades, PriceSpan? run, ReadOnlySpan<TradeEvent> indexed)
+    // without them (equity's peak and drawdown from the run's PriceSpan when marked, else the run left them alone).
+    private void Skip(TradeIndex index, int from, int to, bool marks)
     {
-        ref readonly var last = ref trades[^1];
-        _given += trades.Length;
-        TradesReplayed += trades.Length;
-        TradesSkipped += trades.Length;
+        var last = index.TradeAt(to - 1);
+        var count = to - from;
+        _given += count;
+        TradesReplayed += count;
+        TradesSkipped += count;
         Jumps++;
         try
         {
             _exchange.Clock.AdvanceTo(last.Time);
-            if (run is { } prices)
+            if (marks)
             {
-                _last!.SkipSpan(indexed, prices);
+                _last!.SkipSpan(index, index.Summarize(from, to));
             }
 
-            _last!.Skip(trades.Length, last);
+            _last!.Skip(count, last);
         }
         catch (OverflowException ex)
         {

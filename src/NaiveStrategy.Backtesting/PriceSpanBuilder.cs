@@ -1,19 +1,22 @@
+using System.Numerics;
+
 namespace NaiveStrategy.Backtesting;
 
 /// <summary>
-/// Folds consecutive trades and <see cref="PriceSpan"/>s, in order, into one <see cref="PriceSpan"/>. A trade costs a few
-/// comparisons: a drop or rise is recorded when the price passes the level that beats the largest so far (max − drop,
+/// Folds consecutive trades and <see cref="PriceSpan{T}"/>s, in order, into one <see cref="PriceSpan{T}"/>. A trade costs a
+/// few comparisons: a drop or rise is recorded when the price passes the level that beats the largest so far (max − drop,
 /// min + rise), and those levels move only when a new high or low is set. The arithmetic is exact when the prices have
-/// a <see cref="TradeIndex.PriceBound"/>.
+/// a <see cref="TradeIndex.PriceBound"/> (decimals), or are scaled integers far from <c>long</c>'s limits.
 /// </summary>
-internal struct PriceSpanBuilder
+internal struct PriceSpanBuilder<T>
+    where T : struct, INumber<T>
 {
-    private decimal _min, _max, _drop, _rise, _dropBelow, _riseAbove;
+    private T _min, _max, _drop, _rise, _dropBelow, _riseAbove;
     private int _minAt, _maxAt, _dropFrom, _dropAt, _riseFrom, _riseAt;
     private bool _started;
 
     /// <summary>The trade at <paramref name="position"/>, after everything added so far.</summary>
-    public void Add(decimal price, int position)
+    public void Add(T price, int position)
     {
         if (!_started)
         {
@@ -43,12 +46,12 @@ internal struct PriceSpanBuilder
     }
 
     /// <summary>A run of trades right after everything added so far.</summary>
-    public void Add(in PriceSpan next) => Set(_started ? PriceSpan.Merge(Build(), next) : next);
+    public void Add(in PriceSpan<T> next) => Set(_started ? PriceSpan.Merge(Build(), next) : next);
 
     /// <summary>What was added.</summary>
-    public readonly PriceSpan Build() => new(_min, _minAt, _max, _maxAt, _drop, _dropFrom, _dropAt, _rise, _riseFrom, _riseAt);
+    public readonly PriceSpan<T> Build() => new(_min, _minAt, _max, _maxAt, _drop, _dropFrom, _dropAt, _rise, _riseFrom, _riseAt);
 
-    private void Set(in PriceSpan span)
+    private void Set(in PriceSpan<T> span)
     {
         (_min, _minAt, _max, _maxAt) = (span.Min, span.MinAt, span.Max, span.MaxAt);
         (_drop, _dropFrom, _dropAt, _rise, _riseFrom, _riseAt) = (span.Drop, span.DropFrom, span.DropAt, span.Rise, span.RiseFrom, span.RiseAt);

@@ -174,7 +174,7 @@ internal sealed class SymbolTrack(string symbol, decimal budget, string baseAsse
     /// <summary>
     /// Whether equity over trades priced within <paramref name="priceBound"/> (<see cref="TradeIndex.PriceBound"/>) is
     /// computed without rounding — every product, sum and difference Mark makes fits a decimal exactly — so it is
-    /// strictly monotonic in the price and a run's peak and drawdown follow from its <see cref="PriceSpan"/>
+    /// strictly monotonic in the price and a run's peak and drawdown follow from its <see cref="PriceSpan{T}"/>
     /// (<see cref="SkipSpan"/>). False while a fill is not yet marked, and when nothing is held (equity does not move).
     /// </summary>
     public bool MarksExactly(decimal? priceBound)
@@ -212,7 +212,7 @@ internal sealed class SymbolTrack(string symbol, decimal budget, string baseAsse
     /// to the first worst price, or the run's own largest fall (drop when long, rise when short), whichever is larger,
     /// and the earlier when equal. Only when <see cref="MarksExactly"/> (monotonic, unrounded equity).
     /// </summary>
-    public void SkipSpan(ReadOnlySpan<TradeEvent> trades, in PriceSpan run)
+    public void SkipSpan(TradeIndex trades, in PriceSpan<decimal> run)
     {
         if (Position == 0)
         {
@@ -222,19 +222,19 @@ internal sealed class SymbolTrack(string symbol, decimal budget, string baseAsse
         var (bestAt, worstAt, fall, fallFrom, fallAt) = Position > 0
             ? (run.MaxAt, run.MinAt, run.Drop, run.DropFrom, run.DropAt)
             : (run.MinAt, run.MaxAt, run.Rise, run.RiseFrom, run.RiseAt);
-        var fromPeak = _peak - EquityAt(trades[worstAt].Price);
-        var within = fall > 0 ? EquityAt(trades[fallFrom].Price) - EquityAt(trades[fallAt].Price) : 0m;
+        var fromPeak = _peak - EquityAt(trades.PriceAt(worstAt));
+        var within = fall > 0 ? EquityAt(trades.PriceAt(fallFrom)) - EquityAt(trades.PriceAt(fallAt)) : 0m;
         if (fromPeak > MaxDrawdown || within > MaxDrawdown)
         {
             // Drawn from the peak before the run, that peak is the one in place there; a fall within the run outdoes
             // that peak, so the run's own high (first occurrence) is.
             var before = fromPeak > within || (fromPeak == within && worstAt <= fallAt);
-            var peak = before ? _peak : EquityAt(trades[fallFrom].Price);
+            var peak = before ? _peak : EquityAt(trades.PriceAt(fallFrom));
             MaxDrawdown = before ? fromPeak : within;
             MaxDrawdownFraction = peak > 0 ? Math.Round(MaxDrawdown / peak, 8) : 0m;
         }
 
-        var best = EquityAt(trades[bestAt].Price);
+        var best = EquityAt(trades.PriceAt(bestAt));
         if (best > _peak)
         {
             _peak = best;

@@ -77,56 +77,64 @@ internal sealed class Simulation : IAsyncDisposable
     /// <paramref name="threads"/> cores (a sweep's settings, or a backtest's symbols each with its own engine); with 1,
     /// everything runs on this thread, one batch after another. Each simulation sees the same trades in the same order
     /// either way, so the results are identical. With <paramref name="skip"/>, each batch is indexed once
-    /// (<see cref="TradeIndex"/>) and every simulation jumps over the trades that change nothing for it, with the
+    /// (<see cref="TradePipe.RunIndexed"/>: one symbol's catalog on its columns, without building every trade) and every simulation jumps over the trades that change nothing for it, with the
     /// same result to the byte (<c>--no-skip</c> replays every trade).
     /// </summary>
     public static void ReplayAll(IEnumerable<TradeEvent> trades, IReadOnlyList<Simulation> simulations, int threads, Action<long>? progress, bool skip, CancellationToken cancellationToken)
     {
         long count = 0;
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, threads) };
-        void Handle(ReadOnlyMemory<TradeEvent> batch)
+        void Each(Action<BacktestSession> replay)
         {
-            var index = skip ? new TradeIndex(batch) : null;
             if (simulations.Count == 1 || threads <= 1)
             {
                 foreach (var simulation in simulations)
                 {
-                    Replay(simulation.Session, batch, index);
+                    replay(simulation.Session);
                 }
             }
             else
             {
-                Parallel.ForEach(simulations, parallel, s => Replay(s.Session, batch, index));
+                Parallel.ForEach(simulations, parallel, s => replay(s.Session));
             }
+        }
 
-            count += batch.Length;
+        void Handled(int trades)
+        {
+            count += trades;
             progress?.Invoke(count);
         }
 
         // Several simulations' batches are larger: every batch costs one fork and join of the simulations over the cores.
         var (batchSize, depth) = simulations.Count > 1 ? (32_768, 3) : (TradePipe.DefaultBatchSize, TradePipe.DefaultDepth);
-        if (threads > 1)
+        if (skip)
         {
-            TradePipe.Run(trades, Handle, batchSize, depth, cancellationToken);
+            // A catalog is indexed on its columns, a row group at a time; trade files in batches of trades.
+            TradePipe.RunIndexed(trades, index =>
+            {
+                Each(session => session.Replay(index));
+                Handled(index.Count);
+            }, batchSize, depth, sequential: threads <= 1, cancellationToken);
         }
         else
         {
-            TradePipe.RunSequential(trades, Handle, batchSize, cancellationToken);
+            void Handle(ReadOnlyMemory<TradeEvent> batch)
+            {
+                Each(session => session.Replay(batch.Span));
+                Handled(batch.Length);
+            }
+
+            if (threads > 1)
+            {
+                TradePipe.Run(trades, Handle, batchSize, depth, cancellationToken);
+            }
+            else
+            {
+                TradePipe.RunSequential(trades, Handle, batchSize, cancellationToken);
+            }
         }
 
         progress?.Invoke(count);
-    }
-
-    private static void Replay(BacktestSession session, ReadOnlyMemory<TradeEvent> batch, TradeIndex? index)
-    {
-        if (index is null)
-        {
-            session.Replay(batch.Span);
-        }
-        else
-        {
-            session.Replay(index);
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -42,7 +42,7 @@ public sealed class SymbolTrackSkipTests
             each.Mark(trades[i], null);
         }
 
-        spans.SkipSpan(trades, index.Summarize(marked, n));
+        spans.SkipSpan(index, index.Summarize(marked, n));
         spans.Skip(n - marked, trades[^1]);
         var (afterRun, expectedAfterRun) = (Figures(spans), Figures(each));
 

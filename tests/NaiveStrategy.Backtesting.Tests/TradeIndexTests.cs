@@ -46,6 +46,32 @@ public sealed class TradeIndexTests
         return (actual == expected).Label($"n {n}, [{from}, {to}): {actual} != {expected}");
     }
 
+    // An index over a catalog's columns compares the stored integers: the same exits and runs as over the trades, with
+    // bounds of any precision (between two prices, on a price, beyond long's range) and times between two microseconds.
+    [Property(MaxTest = 500)]
+    public Property FindExitAndSummarize_OverColumns_EqualTheIndexOverTrades(PositiveInt length, int seed, NonNegativeInt startSeed, byte width, byte digits)
+    {
+        var n = (length.Get % 3000) + 1;
+        var r = new Random(seed);
+        using var columns = ColumnData.Columns(Walk(r, n, mixed: false).Select(t => t with { Price = (t.Price + 300m) / 64m }).ToArray());
+        var trades = ColumnData.Trades(columns);
+        var (overColumns, overTrades) = (TradeIndex.Of(columns), new TradeIndex(trades));
+        var start = startSeed.Get % (n + 1);
+        var centre = start < n ? trades[start].Price : trades[^1].Price;
+        var shift = new decimal(r.Next(), 0, 0, r.Next(2) == 0, (byte)(digits % 21));
+        var (low, high) = (centre - (width % 40 / 64m) + shift, centre + (width % 37 / 64m) + shift);
+        (low, high) = digits % 17 == 0 ? (decimal.MinValue, decimal.MaxValue) : (low, high);
+        var until = T0.AddSeconds(r.Next(n + 10)).UtcTicks + r.Next(10);
+
+        var exit = overColumns.FindExit(start, "XRPUSDT", low, high, until);
+        var expected = overTrades.FindExit(start, "XRPUSDT", low, high, until);
+        var other = overColumns.FindExit(start, "ADAUSDT", low, high, until);
+        var (from, to) = (Math.Min(start, n - 1), Math.Max(Math.Min(start, n - 1) + 1, exit));
+        return (exit == expected && other == Math.Min(start, n) && overColumns.Summarize(from, to) == overTrades.Summarize(from, to)
+                && overColumns.PriceBound is not null && overColumns.Trades.ToArray().SequenceEqual(trades))
+            .Label($"n {n}, start {start}, [{low}, {high}], until {until}: {exit} != {expected}");
+    }
+
     [Fact]
     public void Summarize_DropAcrossNodes_StartsAtFirstHighAndEndsAtFirstLow()
     {
@@ -56,7 +82,7 @@ public sealed class TradeIndexTests
 
         var run = new TradeIndex(trades).Summarize(10, 120);
 
-        run.Should().Be(new PriceSpan(99m, 70, 103m, 40, 4m, 40, 70, 3m, 10, 40));
+        run.Should().Be(new PriceSpan<decimal>(99m, 70, 103m, 40, 4m, 40, 70, 3m, 10, 40));
     }
 
     [Fact]
@@ -69,7 +95,7 @@ public sealed class TradeIndexTests
 
         var run = PriceSpan.Merge(left, right);
 
-        run.Should().Be(new PriceSpan(7m, 4, 13m, 3, 6m, 3, 4, 3m, 0, 3));
+        run.Should().Be(new PriceSpan<decimal>(7m, 4, 13m, 3, 6m, 3, 4, 3m, 0, 3));
     }
 
     [Fact]
@@ -79,7 +105,7 @@ public sealed class TradeIndexTests
         // left's 12, the first of the equal highs, as the full replay keeps its first peak.
         var run = PriceSpan.Merge(PriceSpan.Of(12m, 0), PriceSpan.Merge(PriceSpan.Of(12m, 1), PriceSpan.Of(8m, 2)));
 
-        run.Should().Be(new PriceSpan(8m, 2, 12m, 0, 4m, 0, 2, 0m, -1, -1));
+        run.Should().Be(new PriceSpan<decimal>(8m, 2, 12m, 0, 4m, 0, 2, 0m, -1, -1));
     }
 
     [Fact]
@@ -114,10 +140,10 @@ public sealed class TradeIndexTests
         act.Should().Throw<ArgumentOutOfRangeException>();
     }
 
-    private static PriceSpan Merge(params PriceSpan[] runs) => runs.Aggregate((a, b) => PriceSpan.Merge(a, b));
+    private static PriceSpan<decimal> Merge(params PriceSpan<decimal>[] runs) => runs.Aggregate((a, b) => PriceSpan.Merge(a, b));
 
     // One pass, the plain way: the running high and low at their first occurrences, a drop or rise kept when larger.
-    private static PriceSpan Scan(TradeEvent[] trades, int from, int to)
+    private static PriceSpan<decimal> Scan(TradeEvent[] trades, int from, int to)
     {
         var (low, lowAt, high, highAt) = (trades[from].Price, from, trades[from].Price, from);
         var (drop, dropFrom, dropAt, rise, riseFrom, riseAt) = (0m, -1, -1, 0m, -1, -1);
@@ -145,7 +171,7 @@ public sealed class TradeIndexTests
             }
         }
 
-        return new PriceSpan(low, lowAt, high, highAt, drop, dropFrom, dropAt, rise, riseFrom, riseAt);
+        return new PriceSpan<decimal>(low, lowAt, high, highAt, drop, dropFrom, dropAt, rise, riseFrom, riseAt);
     }
 
     // A walk of n trades from 100 in steps of -2..2 (equal prices common), one second apart; with mixed, about one in

@@ -1,4 +1,3 @@
-using System.Buffers;
 using NaiveStrategy.Backtesting.PublicData;
 using Parquet;
 using Parquet.Schema;
@@ -22,14 +21,9 @@ internal sealed class CatalogTradeStream : ITradeStream
     private readonly int _quantityScale;
     private readonly long _fileLength;
     private readonly long _rows;
+    private readonly TradeColumns _columns = new();
     private int _group = -1;
     private int _index;
-    private int _count;
-    private long[] _ids = [];
-    private long[] _prices = [];
-    private long[] _quantities = [];
-    private long[] _times = [];
-    private bool[] _makers = [];
 
     // Prices repeat from trade to trade: the last one's decimal is reused rather than rebuilt.
     private long _lastPriceMantissa = -1;
@@ -65,36 +59,39 @@ internal sealed class CatalogTradeStream : ITradeStream
 
     public bool TryRead(out TradeEvent trade)
     {
-        while (_index >= _count)
+        while (_index >= _columns.Count)
         {
-            if (!NextGroup())
+            if (!TryReadGroup(_columns))
             {
                 trade = default;
                 return false;
             }
+
+            _index = 0;
         }
 
         var i = _index++;
-        var priceMantissa = _prices[i];
+        var priceMantissa = _columns.Prices[i];
         if (priceMantissa != _lastPriceMantissa)
         {
-            _lastPrice = TradeCatalog.ToDecimal(priceMantissa, _priceScale);
+            _lastPrice = _columns.Price(i);
             _lastPriceMantissa = priceMantissa;
         }
 
-        // Stored as microseconds since the epoch (UTC); a tick is 0.1 µs.
-        trade = new TradeEvent(_symbol, _ids[i], _lastPrice, TradeCatalog.ToDecimal(_quantities[i], _quantityScale), new DateTimeOffset(TradeCatalog.EpochTicks + (_times[i] * 10), TimeSpan.Zero), _makers[i]);
+        trade = new TradeEvent(_symbol, _columns.Ids[i], _lastPrice, TradeCatalog.ToDecimal(_columns.Quantities[i], _quantityScale), new DateTimeOffset(TradeColumns.Ticks(_columns.Times[i]), TimeSpan.Zero), _columns.Makers[i]);
         return true;
     }
 
     public void Dispose()
     {
-        Return();
+        _columns.Dispose();
         _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _file.Dispose();
     }
 
-    private bool NextGroup()
+    /// <summary>Reads the next row group into <paramref name="columns"/> (its symbol and scales set); false after the last.</summary>
+    /// <exception cref="TradeFileFormatException">The part is damaged.</exception>
+    public bool TryReadGroup(TradeColumns columns)
     {
         if (++_group >= _reader.RowGroupCount)
         {
@@ -105,43 +102,20 @@ internal sealed class CatalogTradeStream : ITradeStream
         {
             using var group = _reader.OpenRowGroupReader(_group);
             var rows = checked((int)group.RowCount);
-            if (rows > _ids.Length)
-            {
-                Return();
-                _ids = ArrayPool<long>.Shared.Rent(rows);
-                _prices = ArrayPool<long>.Shared.Rent(rows);
-                _quantities = ArrayPool<long>.Shared.Rent(rows);
-                _times = ArrayPool<long>.Shared.Rent(rows);
-                _makers = ArrayPool<bool>.Shared.Rent(rows);
-            }
-
+            columns.Ensure(rows);
             var fields = _raw.DataFields;
-            group.ReadRawAsync<long>(fields[0], _ids.AsMemory(0, rows), null, null).AsTask().GetAwaiter().GetResult();
-            group.ReadRawAsync<long>(fields[1], _prices.AsMemory(0, rows), null, null).AsTask().GetAwaiter().GetResult();
-            group.ReadRawAsync<long>(fields[2], _quantities.AsMemory(0, rows), null, null).AsTask().GetAwaiter().GetResult();
-            group.ReadRawAsync<long>(fields[3], _times.AsMemory(0, rows), null, null).AsTask().GetAwaiter().GetResult();
-            group.ReadRawAsync<bool>(fields[4], _makers.AsMemory(0, rows), null, null).AsTask().GetAwaiter().GetResult();
-            _count = rows;
-            _index = 0;
+            group.ReadRawAsync<long>(fields[0], columns.Ids.AsMemory(0, rows), null, null).AsTask().GetAwaiter().GetResult();
+            group.ReadRawAsync<long>(fields[1], columns.Prices.AsMemory(0, rows), null, null).AsTask().GetAwaiter().GetResult();
+            group.ReadRawAsync<long>(fields[2], columns.Quantities.AsMemory(0, rows), null, null).AsTask().GetAwaiter().GetResult();
+            group.ReadRawAsync<long>(fields[3], columns.Times.AsMemory(0, rows), null, null).AsTask().GetAwaiter().GetResult();
+            group.ReadRawAsync<bool>(fields[4], columns.Makers.AsMemory(0, rows), null, null).AsTask().GetAwaiter().GetResult();
+            (columns.Symbol, columns.PriceScale, columns.QuantityScale, columns.Count) = (_symbol, _priceScale, _quantityScale, rows);
             _diagnostics.AddBytes(_rows == 0 ? 0 : _fileLength * rows / _rows);
             return true;
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException or OverflowException)
         {
             throw new TradeFileFormatException(_path, 0, $"the catalog part is damaged ({ex.Message.TrimEnd('.')})", "bad catalog part");
-        }
-    }
-
-    private void Return()
-    {
-        if (_ids.Length > 0)
-        {
-            ArrayPool<long>.Shared.Return(_ids);
-            ArrayPool<long>.Shared.Return(_prices);
-            ArrayPool<long>.Shared.Return(_quantities);
-            ArrayPool<long>.Shared.Return(_times);
-            ArrayPool<bool>.Shared.Return(_makers);
-            (_ids, _prices, _quantities, _times, _makers) = ([], [], [], [], []);
         }
     }
 }

@@ -14,8 +14,8 @@ internal sealed class FileSequence(TradeFileReader.Source[] files, TradeFileRead
     private int _entry;
     private ITradeStream? _stream;
     private TradeEvent _current;
-    private readonly long _fromTicks = options.From is { } from ? from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks : long.MinValue;
-    private readonly long _toTicks = options.To is { } to ? to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks : long.MaxValue;
+    private readonly long _fromTicks = options.FromTicks;
+    private readonly long _toTicks = options.ToTicks;
 
     public TradeEvent Current => _current;
 

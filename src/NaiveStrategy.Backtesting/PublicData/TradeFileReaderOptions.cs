@@ -17,6 +17,11 @@ public sealed class TradeFileReaderOptions
     /// <summary>The last UTC day to replay (inclusive): later files and catalog days are not opened, later trades are skipped.</summary>
     public DateOnly? To { get; set; }
 
+    // The trades kept: UTC ticks in [FromTicks, ToTicks).
+    internal long FromTicks => From is { } from ? from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks : long.MinValue;
+
+    internal long ToTicks => To is { } to ? to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc).Ticks : long.MaxValue;
+
     /// <summary>How many bad-line messages <see cref="TradeFileDiagnostics.Messages"/> keeps.</summary>
     public int MaxMessages { get; set; } = 10;
 }

@@ -53,6 +53,19 @@ public sealed class TradeFileSet : IEnumerable<TradeEvent>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    // One symbol's catalog parts only, read as raw columns (TradePipe.RunIndexed); null for anything else (trade files,
+    // several symbols to merge by time, a build without the catalog reader).
+    internal CatalogColumnSequence? ReadColumns()
+    {
+        if (_bySymbol.Length != 1 || !CatalogFeature.IsSupported || !_bySymbol[0].All(f => f.Path.EndsWith(TradeCatalog.PartExtension, StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        Diagnostics = new TradeFileDiagnostics();
+        return new CatalogColumnSequence(_bySymbol[0], _options, Diagnostics);
+    }
+
     // k-way merge by (time, symbol, trade id): deterministic on ties.
     private static IEnumerator<TradeEvent> Merge(FileSequence[] enumerators)
     {

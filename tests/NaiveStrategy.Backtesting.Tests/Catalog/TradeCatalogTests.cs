@@ -79,6 +79,45 @@ public sealed class TradeCatalogTests : IDisposable
         Text(days).Should().Equal(Text(TradeFileReader.Open([file]).Where(t => t.Time.UtcDateTime.Date == new DateTime(2024, 1, 2))));
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task RunIndexed_OneSymbolsCatalog_IndexesOnItsColumnsTheTradesTheReaderGives(bool sequential, bool range)
+    {
+        var file = Generate("XRPUSDT-trades-2024-01-01.csv", 3000, start: new DateTimeOffset(2024, 1, 1, 23, 55, 0, TimeSpan.Zero));
+        await TradeCatalog.ImportAsync([file], Catalog);
+        var options = range ? new TradeFileReaderOptions { From = new DateOnly(2024, 1, 2) } : null;
+        var set = TradeFileReader.Open([Catalog], options);
+        var indexes = new List<TradeEvent[]>();
+
+        var handled = TradePipe.RunIndexed(set, index => indexes.Add(index.Trades.ToArray()), sequential: sequential);
+
+        var expected = Text(TradeFileReader.Open([Catalog], options));
+        expected.Should().HaveCount(range ? 1432 : 3000);
+        Text(indexes.SelectMany(i => i)).Should().Equal(expected);
+        handled.Should().Be(expected.Count);
+        indexes.Should().HaveCount(range ? 1 : 2, "one index per row group, here one per day");
+        set.Diagnostics.BytesRead.Should().BePositive();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RunIndexed_DamagedSecondDay_FirstDayHandledThenErrorNamesThePart(bool sequential)
+    {
+        var file = Generate("XRPUSDT-trades-2024-01-01.csv", 3000, start: new DateTimeOffset(2024, 1, 1, 23, 55, 0, TimeSpan.Zero));
+        var parts = (await TradeCatalog.ImportAsync([file], Catalog)).Parts;
+        File.WriteAllText(parts[1], "not parquet");
+        long seen = 0;
+
+        var act = () => TradePipe.RunIndexed(TradeFileReader.Open([Catalog]), index => seen += index.Count, sequential: sequential);
+
+        act.Should().Throw<TradeFileFormatException>().Which.Message.Should().Contain("part-0.parquet").And.Contain("not a trade catalog part");
+        seen.Should().Be(TradeFileReader.Open([file]).Count(t => t.Time.Day == 1));
+    }
+
     [Fact]
     public async Task Open_DamagedPart_ErrorNamesThePart()
     {
