@@ -39,4 +39,37 @@ public class CatalogBenchmarks
 
         return volume;
     }
+
+    /// <summary>
+    /// The "columns" mode: one symbol's catalog read as raw columns, then each row group indexed on them, ROUNDS times;
+    /// prints the reading and the indexing apart (the two sides of <see cref="NaiveStrategy.Backtesting.TradePipe.RunIndexed"/>).
+    /// </summary>
+    public static void Columns(string path, int rounds)
+    {
+        for (var round = 0; round < rounds; round++)
+        {
+            var set = TradeFileReader.Open([path]);
+            using var columns = new NaiveStrategy.Backtesting.Catalog.TradeColumns();
+            using var parts = set.ReadColumns() ?? throw new ArgumentException($"{path}: not one symbol's catalog", nameof(path));
+            var (read, index) = (TimeSpan.Zero, TimeSpan.Zero);
+            var (rows, nodes) = (0L, 0L);
+            while (true)
+            {
+                var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                if (!parts.Next(columns))
+                {
+                    break;
+                }
+
+                var middle = System.Diagnostics.Stopwatch.GetTimestamp();
+                var built = NaiveStrategy.Backtesting.TradeIndex.Of(columns);
+                index += System.Diagnostics.Stopwatch.GetElapsedTime(middle);
+                read += System.Diagnostics.Stopwatch.GetElapsedTime(start, middle);
+                rows += columns.Count;
+                nodes += built.FindExit(0, columns.Symbol, decimal.MinValue, decimal.MaxValue, long.MaxValue);
+            }
+
+            Console.WriteLine($"columns {path}: {rows:N0} trades, read {read.TotalSeconds:F3} s, indexed {index.TotalSeconds:F3} s ({nodes:N0} scanned); allocated {GC.GetTotalAllocatedBytes() / (1024.0 * 1024):F0} MiB, collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (process totals)");
+        }
+    }
 }

@@ -40,6 +40,14 @@ if (args is ["read", var readPath, ..])
     return 0;
 }
 
+// "columns CATALOG [ROUNDS]": one symbol's catalog read as raw columns (no trade built), then indexed on them
+// (TradeIndex over TradeColumns), each step timed apart: what a skipping backtest from a catalog costs before its strategy.
+if (args is ["columns", var columnsPath, ..])
+{
+    CatalogBenchmarks.Columns(columnsPath, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1);
+    return 0;
+}
+
 // "streams [SYMBOLS [TRADES_PER_SECOND [SECONDS]]]": SYMBOLS symbols' market data (1,000 by default) through the adapter's
 // combined streams from the sandbox: connections, time to every symbol trading after start and after a mass drop, CPU, memory.
 if (args is ["streams", ..])

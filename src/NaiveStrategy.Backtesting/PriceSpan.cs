@@ -21,13 +21,7 @@ internal readonly record struct PriceSpan<T>(
     T Rise,
     int RiseFrom,
     int RiseAt)
-    where T : struct, INumber<T>
-{
-    /// <summary>The same run with its prices converted (scaled integers to decimals): the positions stay.</summary>
-    public PriceSpan<TOther> Map<TOther>(Func<T, TOther> convert)
-        where TOther : struct, INumber<TOther> =>
-        new(convert(Min), MinAt, convert(Max), MaxAt, convert(Drop), DropFrom, DropAt, convert(Rise), RiseFrom, RiseAt);
-}
+    where T : struct, INumber<T>;
 
 /// <summary>Builds and joins <see cref="PriceSpan{T}"/>s.</summary>
 internal static class PriceSpan

@@ -1,3 +1,4 @@
+using System.Numerics;
 using NaiveStrategy.Backtesting.Catalog;
 
 namespace NaiveStrategy.Backtesting;
@@ -22,7 +23,7 @@ public sealed class TradeIndex
     private const long ColumnPriceLimit = long.MaxValue / 4;
 
     // Level k (from 1) summarizes Fanout^k trades per node.
-    private readonly Level[] _levels;
+    private readonly Level<decimal>[] _levels;
 
     // One of the two: the trades, or a catalog row group's columns.
     private readonly ReadOnlyMemory<TradeEvent> _trades;
@@ -34,7 +35,7 @@ public sealed class TradeIndex
     {
         _trades = trades;
         var span = trades.Span;
-        var leaves = new Level((span.Length + Fanout - 1) >> Shift);
+        var leaves = new Level<decimal>((span.Length + Fanout - 1) >> Shift);
         PriceBound = Bound(span);
         Leaves(span, leaves, PriceBound is not null);
         _levels = Build(leaves, PriceBound is not null);
@@ -45,12 +46,15 @@ public sealed class TradeIndex
     private TradeIndex(TradeColumns columns, long largest)
     {
         _columns = columns;
-        var leaves = new Level((columns.Count + Fanout - 1) >> Shift);
+        var leaves = new Level<long>((columns.Count + Fanout - 1) >> Shift);
 
         // Every price has at most the columns' scale: a bound at that scale is at least as precise as the finest price.
         PriceBound = Bound(TradeCatalog.ToDecimal(largest, columns.PriceScale), columns.PriceScale);
         Leaves(columns, leaves, PriceBound is not null);
-        _levels = Build(leaves, PriceBound is not null);
+
+        // Built on the integers (a decimal merge costs ten times more), then made decimals for the searches.
+        var scale = (byte)columns.PriceScale;
+        _levels = [.. Build(leaves, PriceBound is not null).Select(level => Decimals(level, scale))];
     }
 
     /// <summary>The trades indexed (over a catalog's columns, built on first use).</summary>
@@ -240,15 +244,16 @@ public sealed class TradeIndex
     private static decimal Scaled(long m, int scale) => m < 0 ? -TradeCatalog.ToDecimal(-m, scale) : TradeCatalog.ToDecimal(m, scale);
 
     // The levels above the leaves, each summarizing 32 nodes of the one below, up to a single node.
-    private static Level[] Build(Level leaves, bool spans)
+    private static Level<T>[] Build<T>(Level<T> leaves, bool spans)
+        where T : struct, INumber<T>
     {
-        var levels = new List<Level> { leaves };
+        var levels = new List<Level<T>> { leaves };
         var count = leaves.Low.Length;
         var below = leaves;
         while (count > 1)
         {
             var nodes = (count + Fanout - 1) >> Shift;
-            var level = new Level(nodes);
+            var level = new Level<T>(nodes);
             for (var n = 0; n < nodes; n++)
             {
                 var (from, to) = (n << Shift, Math.Min(count, (n + 1) << Shift));
@@ -261,8 +266,8 @@ public sealed class TradeIndex
                     var s = below.Symbol[i];
                     mixed |= s is null || !SameSymbol(s, symbol!);
                     prices = spans ? PriceSpan.Merge(prices, below.Prices[i]) : prices;
-                    low = Math.Min(low, below.Low[i]);
-                    high = Math.Max(high, below.High[i]);
+                    low = T.Min(low, below.Low[i]);
+                    high = T.Max(high, below.High[i]);
                     latest = Math.Max(latest, below.Latest[i]);
                 }
 
@@ -280,7 +285,7 @@ public sealed class TradeIndex
     // The nodes over the trades themselves, in one pass per node without building a PriceSpan per trade (the index's
     // build cost is mostly here). Without a PriceBound the PriceSpans are not kept (their arithmetic could overflow,
     // and nothing reads them).
-    private static void Leaves(ReadOnlySpan<TradeEvent> trades, Level level, bool spans)
+    private static void Leaves(ReadOnlySpan<TradeEvent> trades, Level<decimal> level, bool spans)
     {
         for (var n = 0; n < level.Low.Length; n++)
         {
@@ -306,10 +311,10 @@ public sealed class TradeIndex
         }
     }
 
-    // The same nodes from a catalog's columns, on the stored integers (one symbol; decimals made per node, not per row).
-    private static void Leaves(TradeColumns columns, Level level, bool spans)
+    // The same nodes from a catalog's columns, on the stored integers (one symbol; times in ticks).
+    private static void Leaves(TradeColumns columns, Level<long> level, bool spans)
     {
-        var (prices, times, scale) = (columns.Prices, columns.Times, columns.PriceScale);
+        var (prices, times) = (columns.Prices, columns.Times);
         for (var n = 0; n < level.Low.Length; n++)
         {
             var (from, to) = (n << Shift, Math.Min(columns.Count, (n + 1) << Shift));
@@ -326,10 +331,27 @@ public sealed class TradeIndex
                 }
             }
 
-            (level.Low[n], level.High[n], level.Latest[n], level.Symbol[n]) = (TradeCatalog.ToDecimal(min, scale), TradeCatalog.ToDecimal(max, scale), TradeColumns.Ticks(latest), columns.Symbol);
-            level.Prices[n] = spans ? span.Build().Map(m => TradeCatalog.ToDecimal(m, scale)) : default;
+            (level.Low[n], level.High[n], level.Latest[n], level.Symbol[n]) = (min, max, TradeColumns.Ticks(latest), columns.Symbol);
+            level.Prices[n] = span.Build();
         }
     }
+
+    // A level of a catalog's columns made decimals at their scale. A node's prices need their value only (compared, never
+    // shown: a trade's own price is built by TradeAt/PriceAt), so trailing zeros are kept. Non-negative only.
+    private static Level<decimal> Decimals(Level<long> integers, byte scale)
+    {
+        var level = new Level<decimal>(integers.Low.Length);
+        for (var n = 0; n < integers.Low.Length; n++)
+        {
+            ref readonly var s = ref integers.Prices[n];
+            (level.Low[n], level.High[n], level.Latest[n], level.Symbol[n]) = (Raw(integers.Low[n], scale), Raw(integers.High[n], scale), integers.Latest[n], integers.Symbol[n]);
+            level.Prices[n] = new(Raw(s.Min, scale), s.MinAt, Raw(s.Max, scale), s.MaxAt, Raw(s.Drop, scale), s.DropFrom, s.DropAt, Raw(s.Rise, scale), s.RiseFrom, s.RiseAt);
+        }
+
+        return level;
+    }
+
+    private static decimal Raw(long mantissa, byte scale) => new((int)(uint)mantissa, (int)(uint)((ulong)mantissa >> 32), 0, false, scale);
 
     // The largest price magnitude at the finest scale of any price, if it and twice it (any two prices' difference)
     // fit a decimal at that scale.
@@ -358,13 +380,14 @@ public sealed class TradeIndex
         }
     }
 
-    private sealed class Level(int nodes)
+    private sealed class Level<T>(int nodes)
+        where T : struct, INumber<T>
     {
-        public PriceSpan<decimal>[] Prices { get; } = new PriceSpan<decimal>[nodes];
+        public PriceSpan<T>[] Prices { get; } = new PriceSpan<T>[nodes];
 
-        public decimal[] Low { get; } = new decimal[nodes];
+        public T[] Low { get; } = new T[nodes];
 
-        public decimal[] High { get; } = new decimal[nodes];
+        public T[] High { get; } = new T[nodes];
 
         public long[] Latest { get; } = new long[nodes];
 
