@@ -1,20 +1,25 @@
 using BenchmarkDotNet.Attributes;
+using NaiveStrategy.Backtesting;
 using NaiveStrategy.Backtesting.PublicData;
 
 namespace NaiveStrategy.Benchmarks;
 
 /// <summary>
 /// The same generated trades read from the CSV file (the parse every backtest pays) and from the Parquet catalog
-/// imported from it (<c>catalog import</c>). One operation = every trade, summing quantities so none is skipped.
+/// imported from it (<c>catalog import</c>). "read": one operation = every trade, summing quantities so none is
+/// skipped. "backtest": one operation = a skipping backtest of every trade (<see cref="TradePipe.RunIndexed"/>, the
+/// reader on a second thread), which reads the catalog as columns.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class CatalogBenchmarks
 {
     private string _csv = "";
     private string _catalog = "";
 
     /// <summary>Trades in the file.</summary>
-    [Params(1_000_000, 5_000_000)]
+    [Params(1_000_000, 20_000_000)]
     public int Trades { get; set; }
 
     /// <summary>Generates the file and imports it once.</summary>
@@ -23,11 +28,23 @@ public class CatalogBenchmarks
 
     /// <summary>Parse the CSV file.</summary>
     [Benchmark(Baseline = true)]
+    [BenchmarkCategory("read")]
     public decimal Csv() => Sum(_csv);
 
     /// <summary>Read the catalog's Parquet parts.</summary>
     [Benchmark]
+    [BenchmarkCategory("read")]
     public decimal Catalog() => Sum(_catalog);
+
+    /// <summary>Backtest from the CSV file, skipping quiet trades.</summary>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("backtest")]
+    public Task<BacktestResult> BacktestCsv() => Pipeline.RunIndexedAsync(_csv);
+
+    /// <summary>Backtest from the catalog, indexed on its columns.</summary>
+    [Benchmark]
+    [BenchmarkCategory("backtest")]
+    public Task<BacktestResult> BacktestCatalog() => Pipeline.RunIndexedAsync(_catalog);
 
     private static decimal Sum(string path)
     {

@@ -20,7 +20,7 @@ public static class TradePipe
     public const int DefaultDepth = 8;
 
     // Row groups in flight when a catalog is read as columns (each up to TradeCatalog.RowGroupSize rows, 33 bytes a row).
-    private const int ColumnDepth = 3;
+    private const int ColumnDepth = 2;
 
     /// <summary>Reads <paramref name="trades"/> on a reader thread and hands them to <paramref name="handle"/> in batches on this thread.</summary>
     /// <param name="trades">The source; enumerated once, on the reader thread.</param>
