@@ -58,7 +58,7 @@ public sealed class TradeIndex
     }
 
     /// <summary>The trades indexed (over a catalog's columns, built on first use).</summary>
-    public ReadOnlyMemory<TradeEvent> Trades => _columns is null ? _trades : _built ??= Enumerable.Range(0, _columns.Count).Select(i => _columns[i]).ToArray();
+    public ReadOnlyMemory<TradeEvent> Trades => _columns is null ? _trades : _built ??= _columns.ToTrades();
 
     /// <summary>The number of trades indexed.</summary>
     public int Count => _columns?.Count ?? _trades.Length;
@@ -82,7 +82,7 @@ public sealed class TradeIndex
 
         return largest <= ColumnPriceLimit && !negative
             ? new TradeIndex(columns, largest)
-            : new TradeIndex(Enumerable.Range(0, columns.Count).Select(i => columns[i]).ToArray());
+            : new TradeIndex(columns.ToTrades());
     }
 
     /// <summary>The trade at <paramref name="i"/>.</summary>

@@ -77,8 +77,9 @@ internal sealed class Simulation : IAsyncDisposable
     /// <paramref name="threads"/> cores (a sweep's settings, or a backtest's symbols each with its own engine); with 1,
     /// everything runs on this thread, one batch after another. Each simulation sees the same trades in the same order
     /// either way, so the results are identical. With <paramref name="skip"/>, each batch is indexed once
-    /// (<see cref="TradePipe.RunIndexed"/>: one symbol's catalog on its columns, without building every trade) and every simulation jumps over the trades that change nothing for it, with the
-    /// same result to the byte (<c>--no-skip</c> replays every trade).
+    /// (<see cref="TradePipe.RunIndexed"/>: one symbol's catalog on its columns, without building every trade) and
+    /// every simulation jumps over the trades that change nothing for it, with the same result to the byte
+    /// (<c>--no-skip</c> replays every trade).
     /// </summary>
     public static void ReplayAll(IEnumerable<TradeEvent> trades, IReadOnlyList<Simulation> simulations, int threads, Action<long>? progress, bool skip, CancellationToken cancellationToken)
     {

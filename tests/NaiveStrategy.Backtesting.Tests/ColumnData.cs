@@ -23,5 +23,5 @@ internal static class ColumnData
     }
 
     /// <summary>The trades the columns give back (prices and quantities without trailing zeros, as a catalog replays them).</summary>
-    public static TradeEvent[] Trades(TradeColumns columns) => [.. Enumerable.Range(0, columns.Count).Select(i => columns[i])];
+    public static TradeEvent[] Trades(TradeColumns columns) => columns.ToTrades();
 }

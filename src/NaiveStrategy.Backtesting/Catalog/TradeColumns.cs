@@ -32,6 +32,18 @@ internal sealed class TradeColumns : IDisposable
     public TradeEvent this[int i] =>
         new(Symbol, Ids[i], Price(i), TradeCatalog.ToDecimal(Quantities[i], QuantityScale), new DateTimeOffset(Ticks(Times[i]), TimeSpan.Zero), Makers[i]);
 
+    /// <summary>Every trade, built.</summary>
+    public TradeEvent[] ToTrades()
+    {
+        var trades = new TradeEvent[Count];
+        for (var i = 0; i < trades.Length; i++)
+        {
+            trades[i] = this[i];
+        }
+
+        return trades;
+    }
+
     /// <summary>The price at <paramref name="i"/> as a decimal.</summary>
     public decimal Price(int i) => TradeCatalog.ToDecimal(Prices[i], PriceScale);
 
