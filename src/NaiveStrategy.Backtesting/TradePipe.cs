@@ -19,7 +19,7 @@ public static class TradePipe
     /// <summary>Batches in flight by default (the ring's depth).</summary>
     public const int DefaultDepth = 8;
 
-    // Row groups in flight when a catalog is read as columns (each up to TradeCatalog.RowGroupSize rows, 33 bytes a row).
+    // Row groups in flight when a catalog is read as columns (TradeCatalog.RowGroupSize rows as written, 33 bytes a row).
     private const int ColumnDepth = 2;
 
     /// <summary>Reads <paramref name="trades"/> on a reader thread and hands them to <paramref name="handle"/> in batches on this thread.</summary>

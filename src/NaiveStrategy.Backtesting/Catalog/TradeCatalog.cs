@@ -24,8 +24,11 @@ public static partial class TradeCatalog
     /// <summary>The extension of a catalog part.</summary>
     public const string PartExtension = ".parquet";
 
-    /// <summary>Rows per row group: one row group's columns is what a reader holds in memory.</summary>
-    public const int RowGroupSize = 1 << 20;
+    /// <summary>
+    /// Rows per row group written (256 Ki): one row group's columns is what a reader holds in memory, two while a backtest
+    /// reads ahead (<see cref="TradePipe.RunIndexed"/>). Catalogs written with larger row groups are read as well.
+    /// </summary>
+    public const int RowGroupSize = 1 << 18;
 
     internal const string IdColumn = "id";
     internal const string PriceColumn = "price";
