@@ -111,7 +111,6 @@ public sealed class UserDataStreamTests
         received.Where(u => u.Status == OrderStatus.Filled).Select(u => u.ClientOrderId).Should().BeEquivalentTo(["x-b", "a-b"], "an event is the same only on the same symbol");
     }
 
-    // The adapter says it subscribed, then an order placed by another client reaches the subscriber: updates flow.
     [Fact]
     public async Task OrderUpdates_ServerClosesBeforeTheHandoverEnds_OldConnectionNotReopened()
     {
@@ -134,6 +133,7 @@ public sealed class UserDataStreamTests
         server.OpenConnections(SandboxSocketKinds.WebSocketApi).Should().Be(1);
     }
 
+    // The adapter says it subscribed, then an order placed by another client reaches the subscriber: updates flow.
     private static async Task SubscribedAsync(BinanceSandboxServer server, BinanceSigner signer, ConcurrentQueue<OrderUpdate> received, LogSignals signals)
     {
         await signals.WaitAsync(109);
