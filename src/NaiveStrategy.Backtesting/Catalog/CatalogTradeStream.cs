@@ -78,7 +78,7 @@ internal sealed class CatalogTradeStream : ITradeStream
             _lastPriceMantissa = priceMantissa;
         }
 
-        trade = new TradeEvent(_symbol, _columns.Ids[i], _lastPrice, TradeCatalog.ToDecimal(_columns.Quantities[i], _quantityScale), new DateTimeOffset(TradeColumns.Ticks(_columns.Times[i]), TimeSpan.Zero), _columns.Makers[i]);
+        trade = _columns.At(i, _lastPrice);
         return true;
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace NaiveStrategy.Backtesting.Catalog;
 
@@ -28,9 +29,13 @@ internal sealed class TradeColumns : IDisposable
 
     public bool[] Makers { get; private set; } = [];
 
-    /// <summary>The trade at <paramref name="i"/>, built as the catalog's trade reader builds it.</summary>
-    public TradeEvent this[int i] =>
-        new(Symbol, Ids[i], Price(i), TradeCatalog.ToDecimal(Quantities[i], QuantityScale), new DateTimeOffset(Ticks(Times[i]), TimeSpan.Zero), Makers[i]);
+    /// <summary>The trade at <paramref name="i"/>.</summary>
+    public TradeEvent this[int i] => At(i, Price(i));
+
+    /// <summary>The trade at <paramref name="i"/> with its price already made (<see cref="Price"/>; a reader reuses it while it repeats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TradeEvent At(int i, decimal price) =>
+        new(Symbol, Ids[i], price, TradeCatalog.ToDecimal(Quantities[i], QuantityScale), new DateTimeOffset(Ticks(Times[i]), TimeSpan.Zero), Makers[i]);
 
     /// <summary>Every trade, built.</summary>
     public TradeEvent[] ToTrades()
